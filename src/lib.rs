@@ -1,1 +1,23 @@
-//! libgumloop
+//! # libgumloop
+//!
+//! A client library for Gumloop's Agents Sessions API with a stable C ABI.
+//!
+//! The pure-Rust core ([`Client`], [`Config`], [`Error`]) runs on one internal tokio runtime; the
+//! [`ffi`] module is the C boundary, from which cbindgen generates `include/gumloop.h`.
+
+pub mod body;
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod ffi;
+pub mod headers;
+pub mod paths;
+pub mod runtime;
+pub mod secret;
+pub mod server_error;
+pub mod shared;
+pub mod transport;
+
+pub use client::{CallAuth, Client};
+pub use config::Config;
+pub use error::{Error, ErrorKind, Result};

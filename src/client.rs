@@ -1,0 +1,223 @@
+//! The client: a checked configuration and a connection pool, and the requests made with them.
+
+use crate::body;
+use crate::config::{env_credential, no_credentials, process_env, Config, CredentialSource};
+use crate::error::{Error, ErrorKind, Result};
+use crate::headers::check_header_value;
+use crate::paths::{build_url, Segment};
+use crate::secret::Secret;
+use crate::server_error;
+use crate::transport::{classify, read_body, retry_after_ms, Transport};
+use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::{Method, Url};
+
+/// Credentials given for one call, overriding the client's (the one-shot C call uses these).
+#[derive(Clone, Debug, Default)]
+pub struct CallAuth {
+    /// Bearer credential for this call.
+    pub access_token: Option<Secret>,
+    /// `x-auth-key` for this call.
+    pub user_id: Option<String>,
+}
+
+impl CallAuth {
+    /// Checks the header values before anything is sent.
+    pub fn check(&self) -> Result<()> {
+        if let Some(token) = &self.access_token {
+            check_header_value(ErrorKind::InvalidArgument, "access_token", token.expose())?;
+        }
+        if let Some(user) = &self.user_id {
+            check_header_value(ErrorKind::InvalidArgument, "user_id", user)?;
+        }
+        Ok(())
+    }
+}
+
+/// A Gumloop API client. Immutable once built, and safe to share between threads.
+pub struct Client {
+    config: Config,
+    transport: Transport,
+}
+
+/// One request, before it is sent.
+struct Call<'a> {
+    method: Method,
+    url: Url,
+    body: Option<String>,
+    auth: &'a CallAuth,
+}
+
+impl Client {
+    /// Builds a client from `options_json` (NULL means `{}`) and the process environment.
+    ///
+    /// Fails with `NoCredentials` when no credential is given and none is in the environment.
+    pub fn new(options_json: Option<&str>) -> Result<Client> {
+        let config = Config::parse(options_json, &process_env)?;
+        if matches!(config.credential, CredentialSource::Environment)
+            && env_credential(&process_env).is_none()
+        {
+            return Err(no_credentials());
+        }
+        Client::with_config(config)
+    }
+
+    /// Builds a client from a checked configuration.
+    pub fn with_config(config: Config) -> Result<Client> {
+        let transport = Transport::new(&config)?;
+        Ok(Client { config, transport })
+    }
+
+    /// The client's configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// `POST /agents/{agent_id}/sessions`: creates a session (an idle stub without `input`, a
+    /// running one with it) and returns the server's JSON exactly as sent.
+    pub async fn create_session(
+        &self,
+        agent_id: &str,
+        body_json: Option<&str>,
+        auth: &CallAuth,
+    ) -> Result<String> {
+        let url = build_url(
+            &self.config.base_url,
+            &[
+                Segment::Fixed("agents"),
+                Segment::Id {
+                    param: "agent_id",
+                    value: agent_id,
+                },
+                Segment::Fixed("sessions"),
+            ],
+        )?;
+        let fields = body::parse_object(body_json)?;
+        body::check_create(&fields)?;
+        let body = match body_json.map(str::trim) {
+            None | Some("") => "{}".to_string(),
+            Some(text) => text.to_string(),
+        };
+        self.execute(Call {
+            method: Method::POST,
+            url,
+            body: Some(body),
+            auth,
+        })
+        .await
+    }
+
+    fn bearer(&self, auth: &CallAuth) -> Result<Secret> {
+        if let Some(token) = &auth.access_token {
+            return Ok(token.clone());
+        }
+        match &self.config.credential {
+            CredentialSource::Fixed(token) => Ok(token.clone()),
+            CredentialSource::Environment => {
+                let token = env_credential(&process_env).ok_or_else(no_credentials)?;
+                check_header_value(
+                    ErrorKind::InvalidArgument,
+                    "GUMLOOP_ACCESS_TOKEN",
+                    token.expose(),
+                )?;
+                Ok(token)
+            }
+        }
+    }
+
+    fn request(&self, call: &Call<'_>) -> Result<reqwest::RequestBuilder> {
+        call.auth.check()?;
+        let token = self.bearer(call.auth)?;
+        let mut bearer =
+            HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
+                Error::about(
+                    ErrorKind::InvalidArgument,
+                    "access_token",
+                    "the access token is not a valid header value",
+                )
+            })?;
+        bearer.set_sensitive(true);
+
+        let mut url = call.url.clone();
+        if let Some(team) = &self.config.team_id {
+            url.query_pairs_mut().append_pair("team_id", team);
+        }
+        let pool = self.transport.pool(&self.config)?;
+        let mut request = pool
+            .request(call.method.clone(), url)
+            .timeout(self.config.timeout)
+            .header(AUTHORIZATION, bearer)
+            .header(ACCEPT, "application/json");
+        if let Some(user) = call.auth.user_id.as_ref().or(self.config.user_id.as_ref()) {
+            let mut value = HeaderValue::try_from(user.as_str()).map_err(|_| {
+                Error::about(
+                    ErrorKind::InvalidArgument,
+                    "user_id",
+                    "the user ID is not a valid header value",
+                )
+            })?;
+            value.set_sensitive(true);
+            request = request.header(HeaderName::from_static("x-auth-key"), value);
+        }
+        for (name, value) in &self.config.extra_headers {
+            request = request.header(name.as_str(), value.as_str());
+        }
+        request = self.trace_headers(request);
+        if let Some(body) = &call.body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        Ok(request)
+    }
+
+    /// W3C trace context from `TRACEPARENT`/`TRACESTATE`, read on every request; an explicit
+    /// extra header wins.
+    fn trace_headers(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        let has = |name: &str| {
+            self.config
+                .extra_headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case(name))
+        };
+        if has("traceparent") {
+            return request;
+        }
+        let valid = |v: &String| check_header_value(ErrorKind::InvalidArgument, "", v).is_ok();
+        if let Some(parent) = process_env("TRACEPARENT").filter(valid) {
+            request = request.header("traceparent", parent);
+            if let Some(state) = process_env("TRACESTATE").filter(valid) {
+                request = request.header("tracestate", state);
+            }
+        }
+        request
+    }
+
+    async fn execute(&self, call: Call<'_>) -> Result<String> {
+        let request = self.request(&call)?;
+        let response = request.send().await.map_err(classify)?;
+        let status = response.status().as_u16();
+        let retry_after = retry_after_ms(&response);
+        let bytes = read_body(response, self.config.max_response_bytes).await?;
+        if !(200..300).contains(&status) {
+            return Err(server_error::from_response(status, &bytes, retry_after));
+        }
+        json_text(bytes, status)
+    }
+}
+
+/// Checks that a success body is JSON and returns it unchanged, as text.
+fn json_text(bytes: Vec<u8>, status: u16) -> Result<String> {
+    let problem = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes)
+        .err()
+        .map(|e| e.to_string());
+    let (why, bytes) = match (problem, String::from_utf8(bytes)) {
+        (None, Ok(text)) => return Ok(text),
+        (Some(why), Ok(text)) => (why, text.into_bytes()),
+        (_, Err(e)) => (e.to_string(), e.into_bytes()),
+    };
+    let mut error = server_error::from_response(status, &bytes, None);
+    error.kind = ErrorKind::InvalidResponse;
+    error.message =
+        format!("the server answered HTTP {status} with a body that is not JSON: {why}");
+    Err(error)
+}

@@ -1,0 +1,480 @@
+//! Client configuration: the options JSON, with the environment as the fallback.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::headers::check_header_value;
+use crate::secret::Secret;
+use reqwest::Url;
+use serde_json::{Map, Value};
+use std::time::Duration;
+
+/// The production REST base URL.
+pub const DEFAULT_BASE_URL: &str = "https://api.gumloop.com/api/v1";
+/// Default whole-request timeout, as the official SDK's.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default longest gap between two bytes of a stream, as the official SDK's.
+pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
+/// Default cap on the size of one response body.
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads one environment variable; a function so tests need not touch the process environment.
+pub type EnvReader<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// Reads the process environment, treating empty values as unset.
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Where the bearer credential comes from.
+#[derive(Clone, Debug)]
+pub enum CredentialSource {
+    /// Given explicitly: fixed for the client's life.
+    Fixed(Secret),
+    /// Read from `GUMLOOP_ACCESS_TOKEN`, then `GUMLOOP_API_KEY`, on every request, so a rotated
+    /// token is picked up live.
+    Environment,
+}
+
+/// Everything a client needs, checked.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The bearer credential.
+    pub credential: CredentialSource,
+    /// Sent as `x-auth-key` when set.
+    pub user_id: Option<String>,
+    /// Sent as the `team_id` query parameter on REST calls when set.
+    pub team_id: Option<String>,
+    /// REST base URL, without a trailing slash.
+    pub base_url: Url,
+    /// Streaming base URL, without a trailing slash.
+    pub stream_base_url: Url,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    /// Connect timeout.
+    pub connect_timeout: Duration,
+    /// Longest gap between two bytes of a stream.
+    pub stream_idle_timeout: Duration,
+    /// PEM certificates trusted in addition to the system's roots.
+    pub ca_certs_pem: Vec<Vec<u8>>,
+    /// Proxy URL for every request.
+    pub proxy: Option<Url>,
+    /// Appended to the `User-Agent`.
+    pub user_agent_suffix: Option<String>,
+    /// Cap on one response body.
+    pub max_response_bytes: u64,
+    /// Whether `http://` is allowed for hosts other than loopback.
+    pub allow_insecure_http: bool,
+    /// Extra headers sent on every request.
+    pub extra_headers: Vec<(String, String)>,
+}
+
+const KNOWN_OPTIONS: &[&str] = &[
+    "access_token",
+    "api_key",
+    "user_id",
+    "team_id",
+    "base_url",
+    "stream_base_url",
+    "timeout_ms",
+    "connect_timeout_ms",
+    "stream_idle_timeout_ms",
+    "ca_cert_pem",
+    "ca_cert_path",
+    "proxy",
+    "user_agent_suffix",
+    "max_response_bytes",
+    "allow_insecure_http",
+    "extra_headers",
+];
+
+/// Headers the library sets itself; `extra_headers` may not replace them.
+const RESERVED_HEADERS: &[&str] = &[
+    "authorization",
+    "x-auth-key",
+    "content-type",
+    "content-length",
+    "host",
+    "user-agent",
+    "accept",
+    "transfer-encoding",
+    "connection",
+];
+
+fn invalid(param: &str, message: impl Into<String>) -> Error {
+    Error::about(ErrorKind::InvalidOption, param, message)
+}
+
+struct Options<'a> {
+    map: &'a Map<String, Value>,
+}
+
+impl<'a> Options<'a> {
+    fn string(&self, key: &str) -> Result<Option<String>> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => {
+                Err(invalid(key, format!("option `{key}` must not be empty")))
+            }
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(invalid(key, format!("option `{key}` must be a string"))),
+        }
+    }
+
+    fn millis(&self, key: &str) -> Result<Option<Duration>> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => match n.as_u64() {
+                Some(ms) if ms > 0 => Ok(Some(Duration::from_millis(ms))),
+                _ => Err(invalid(
+                    key,
+                    format!("option `{key}` must be a positive whole number of milliseconds"),
+                )),
+            },
+            Some(_) => Err(invalid(
+                key,
+                format!("option `{key}` must be a positive whole number of milliseconds"),
+            )),
+        }
+    }
+
+    fn bool(&self, key: &str) -> Result<Option<bool>> {
+        match self.map.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(_) => Err(invalid(
+                key,
+                format!("option `{key}` must be true or false"),
+            )),
+        }
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn parse_base_url(param: &str, text: &str, allow_insecure_http: bool) -> Result<Url> {
+    let trimmed = text.trim_end_matches('/');
+    let url = Url::parse(trimmed)
+        .map_err(|e| invalid(param, format!("`{param}` is not a valid URL: {e}")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&url) => {}
+        "http" => {
+            return Err(invalid(
+                param,
+                format!(
+                    "`{param}` uses plain http:// for a host that is not loopback; \
+                     use https:// or set allow_insecure_http"
+                ),
+            ))
+        }
+        other => {
+            return Err(invalid(
+                param,
+                format!("`{param}` has scheme `{other}`; only https:// (or http://) is supported"),
+            ))
+        }
+    }
+    if url.host().is_none() {
+        return Err(invalid(param, format!("`{param}` has no host")));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(
+            param,
+            format!("`{param}` must not have a query or fragment"),
+        ));
+    }
+    Ok(url)
+}
+
+/// The streaming base derived from the REST base, as the official SDK derives it.
+fn derive_stream_url(base: &Url) -> Url {
+    let mut url = base.clone();
+    if base.host_str() == Some("api.gumloop.com") {
+        // Setting a valid domain on an https URL cannot fail.
+        let _ = url.set_host(Some("ws.gumloop.com"));
+    }
+    url
+}
+
+fn parse_extra_headers(value: Option<&Value>) -> Result<Vec<(String, String)>> {
+    let map = match value {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Object(map)) => map,
+        Some(_) => {
+            return Err(invalid(
+                "extra_headers",
+                "option `extra_headers` must be an object of header names to string values",
+            ))
+        }
+    };
+    let mut headers = Vec::with_capacity(map.len());
+    for (name, value) in map {
+        let Value::String(value) = value else {
+            return Err(invalid(
+                "extra_headers",
+                format!("extra header `{name}` must have a string value"),
+            ));
+        };
+        if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            return Err(invalid(
+                "extra_headers",
+                format!("`{name}` is not a valid header name"),
+            ));
+        }
+        if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+            return Err(invalid(
+                "extra_headers",
+                format!("header `{name}` is set by the library and cannot be replaced"),
+            ));
+        }
+        check_header_value(ErrorKind::InvalidOption, "extra_headers", value)?;
+        headers.push((name.clone(), value.clone()));
+    }
+    Ok(headers)
+}
+
+fn read_ca_certs(options: &Options<'_>) -> Result<Vec<Vec<u8>>> {
+    let mut certs = Vec::new();
+    if let Some(pem) = options.string("ca_cert_pem")? {
+        certs.push(pem.into_bytes());
+    }
+    if let Some(path) = options.string("ca_cert_path")? {
+        let pem = std::fs::read(&path).map_err(|e| {
+            invalid(
+                "ca_cert_path",
+                format!("cannot read `ca_cert_path` {path:?}: {e}"),
+            )
+        })?;
+        certs.push(pem);
+    }
+    for pem in &certs {
+        if reqwest::Certificate::from_pem_bundle(pem).map_or(true, |c| c.is_empty()) {
+            return Err(invalid(
+                "ca_cert_pem",
+                "the CA certificate is not a PEM certificate",
+            ));
+        }
+    }
+    Ok(certs)
+}
+
+impl Config {
+    /// Parses `options_json` (NULL or empty means `{}`), falling back to `env` for what it omits.
+    pub fn parse(options_json: Option<&str>, env: EnvReader<'_>) -> Result<Config> {
+        let value: Value = match options_json.map(str::trim) {
+            None | Some("") => Value::Object(Map::new()),
+            Some(text) => serde_json::from_str(text).map_err(|e| {
+                Error::about(
+                    ErrorKind::InvalidJson,
+                    "options_json",
+                    format!("options are not valid JSON: {e}"),
+                )
+            })?,
+        };
+        let Value::Object(map) = &value else {
+            return Err(invalid("options_json", "options must be a JSON object"));
+        };
+        if let Some(unknown) = map.keys().find(|k| !KNOWN_OPTIONS.contains(&k.as_str())) {
+            return Err(invalid(
+                unknown,
+                format!(
+                    "unknown option `{unknown}`; known options are: {}",
+                    KNOWN_OPTIONS.join(", ")
+                ),
+            ));
+        }
+        let options = Options { map };
+
+        let explicit = match (options.string("access_token")?, options.string("api_key")?) {
+            (Some(token), _) => Some(("access_token", token)),
+            (None, Some(key)) => Some(("api_key", key)),
+            (None, None) => None,
+        };
+        let credential = match explicit {
+            Some((param, token)) => {
+                check_header_value(ErrorKind::InvalidOption, param, &token)?;
+                CredentialSource::Fixed(Secret::new(token))
+            }
+            None => CredentialSource::Environment,
+        };
+
+        let user_id = options
+            .string("user_id")?
+            .or_else(|| env("GUMLOOP_USER_ID"));
+        if let Some(user) = &user_id {
+            check_header_value(ErrorKind::InvalidOption, "user_id", user)?;
+        }
+        let team_id = options
+            .string("team_id")?
+            .or_else(|| env("GUMLOOP_TEAM_ID"));
+
+        let allow_insecure_http = options.bool("allow_insecure_http")?.unwrap_or(false);
+        let base_text = options
+            .string("base_url")?
+            .or_else(|| env("GUMLOOP_BASE_URL"))
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        let base_url = parse_base_url("base_url", &base_text, allow_insecure_http)?;
+        let stream_base_url = match options
+            .string("stream_base_url")?
+            .or_else(|| env("GUMLOOP_STREAM_BASE_URL"))
+        {
+            Some(text) => parse_base_url("stream_base_url", &text, allow_insecure_http)?,
+            None => derive_stream_url(&base_url),
+        };
+
+        let proxy = match options.string("proxy")? {
+            Some(text) => Some(
+                Url::parse(&text)
+                    .map_err(|e| invalid("proxy", format!("`proxy` is not a valid URL: {e}")))?,
+            ),
+            None => None,
+        };
+        let user_agent_suffix = options.string("user_agent_suffix")?;
+        if let Some(suffix) = &user_agent_suffix {
+            check_header_value(ErrorKind::InvalidOption, "user_agent_suffix", suffix)?;
+        }
+        let max_response_bytes = match map.get("max_response_bytes") {
+            None | Some(Value::Null) => DEFAULT_MAX_RESPONSE_BYTES,
+            Some(v) => match v.as_u64() {
+                Some(n) if n > 0 => n,
+                _ => {
+                    return Err(invalid(
+                        "max_response_bytes",
+                        "option `max_response_bytes` must be a positive whole number",
+                    ))
+                }
+            },
+        };
+
+        Ok(Config {
+            credential,
+            user_id,
+            team_id,
+            base_url,
+            stream_base_url,
+            timeout: options.millis("timeout_ms")?.unwrap_or(DEFAULT_TIMEOUT),
+            connect_timeout: options
+                .millis("connect_timeout_ms")?
+                .unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+            stream_idle_timeout: options
+                .millis("stream_idle_timeout_ms")?
+                .unwrap_or(DEFAULT_STREAM_IDLE_TIMEOUT),
+            ca_certs_pem: read_ca_certs(&options)?,
+            proxy,
+            user_agent_suffix,
+            max_response_bytes,
+            allow_insecure_http,
+            extra_headers: parse_extra_headers(map.get("extra_headers"))?,
+        })
+    }
+}
+
+/// The credential found in the environment: `GUMLOOP_ACCESS_TOKEN`, then `GUMLOOP_API_KEY`.
+pub fn env_credential(env: EnvReader<'_>) -> Option<Secret> {
+    env("GUMLOOP_ACCESS_TOKEN")
+        .or_else(|| env("GUMLOOP_API_KEY"))
+        .map(Secret::new)
+}
+
+/// The error for a call that has no credential at all.
+pub fn no_credentials() -> Error {
+    Error::about(
+        ErrorKind::NoCredentials,
+        "access_token",
+        "no credential: pass access_token (or api_key), or set GUMLOOP_ACCESS_TOKEN",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k: &str| map.get(k).cloned()
+    }
+
+    #[test]
+    fn explicit_options_win_over_the_environment() {
+        let env = env_of(&[
+            ("GUMLOOP_ACCESS_TOKEN", "env_token"),
+            ("GUMLOOP_USER_ID", "env_user"),
+            ("GUMLOOP_BASE_URL", "https://env.example/api/v1"),
+        ]);
+        let c = Config::parse(
+            Some(r#"{"access_token":"tok","user_id":"u1","base_url":"https://x.example/api/v1/"}"#),
+            &env,
+        )
+        .unwrap();
+        assert!(matches!(c.credential, CredentialSource::Fixed(ref s) if s.expose() == "tok"));
+        assert_eq!(c.user_id.as_deref(), Some("u1"));
+        assert_eq!(c.base_url.as_str(), "https://x.example/api/v1");
+    }
+
+    #[test]
+    fn environment_fills_what_options_omit() {
+        let env = env_of(&[("GUMLOOP_API_KEY", "k"), ("GUMLOOP_TEAM_ID", "team_1")]);
+        let c = Config::parse(None, &env).unwrap();
+        assert!(matches!(c.credential, CredentialSource::Environment));
+        assert_eq!(c.team_id.as_deref(), Some("team_1"));
+        assert_eq!(c.base_url.as_str(), DEFAULT_BASE_URL);
+        assert_eq!(c.stream_base_url.as_str(), "https://ws.gumloop.com/api/v1");
+    }
+
+    #[test]
+    fn unknown_keys_and_wrong_types_are_refused() {
+        let env = env_of(&[]);
+        let e = Config::parse(Some(r#"{"access_token":"t","timeuot_ms":5}"#), &env).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidOption);
+        assert_eq!(e.param.as_deref(), Some("timeuot_ms"));
+        let e = Config::parse(Some(r#"{"access_token":"t","timeout_ms":"5"}"#), &env).unwrap_err();
+        assert_eq!(e.param.as_deref(), Some("timeout_ms"));
+        let e = Config::parse(Some("[1]"), &env).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidOption);
+        let e = Config::parse(Some("{"), &env).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidJson);
+    }
+
+    #[test]
+    fn plain_http_only_for_loopback_unless_allowed() {
+        let env = env_of(&[("GUMLOOP_ACCESS_TOKEN", "t")]);
+        assert!(Config::parse(Some(r#"{"base_url":"http://127.0.0.1:9/api/v1"}"#), &env).is_ok());
+        assert!(Config::parse(Some(r#"{"base_url":"http://localhost:9/api/v1"}"#), &env).is_ok());
+        let e =
+            Config::parse(Some(r#"{"base_url":"http://example.com/api/v1"}"#), &env).unwrap_err();
+        assert_eq!(e.param.as_deref(), Some("base_url"));
+        assert!(Config::parse(
+            Some(r#"{"base_url":"http://example.com/api/v1","allow_insecure_http":true}"#),
+            &env
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn header_injection_in_credentials_is_refused() {
+        let env = env_of(&[]);
+        let e = Config::parse(Some(r#"{"access_token":"a\r\nX-Evil: 1"}"#), &env).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidOption);
+        assert!(!e.message.contains("X-Evil"), "message echoes the secret");
+        let e = Config::parse(Some(r#"{"access_token":"t","user_id":"u\n"}"#), &env).unwrap_err();
+        assert_eq!(e.param.as_deref(), Some("user_id"));
+        let e = Config::parse(
+            Some(r#"{"access_token":"t","extra_headers":{"Authorization":"x"}}"#),
+            &env,
+        )
+        .unwrap_err();
+        assert_eq!(e.param.as_deref(), Some("extra_headers"));
+    }
+}

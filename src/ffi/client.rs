@@ -1,0 +1,149 @@
+//! The client handle: create, use from any number of threads, free.
+
+use super::codes::{gumloop_code, GUMLOOP_OK};
+use super::guard::run_json;
+use super::strings::gumloop_string_free;
+use super::strings::{optional, required};
+use crate::client::{CallAuth, Client};
+use crate::error::{Error, ErrorKind};
+use crate::runtime::block_on;
+use std::ffi::c_char;
+use std::ptr;
+
+/// A Gumloop API client: its configuration and its connection pool.
+///
+/// Opaque. Create it with `gumloop_client_new`, free it with `gumloop_client_free`. It is
+/// immutable once created and safe to use from any number of threads at once; every call takes a
+/// `const gumloop_client *`. Free it only after every call using it has returned.
+#[allow(non_camel_case_types)]
+pub struct gumloop_client {
+    inner: Client,
+}
+
+/// Creates a client from `options_json`, a JSON object (NULL means `{}`).
+///
+/// Options (all optional; an unknown key is an error, so a typo never passes silently):
+/// `access_token` (or `api_key`), `user_id` (sent as `x-auth-key`), `team_id` (sent as the
+/// `team_id` query parameter), `base_url`, `stream_base_url`, `timeout_ms` (whole request,
+/// default 90000), `connect_timeout_ms` (default 30000), `stream_idle_timeout_ms` (default
+/// 3600000), `ca_cert_pem` (PEM text) and `ca_cert_path` (a PEM file), trusted in addition to the
+/// system's roots, `proxy` (URL), `user_agent_suffix`, `max_response_bytes` (default 16 MiB),
+/// `allow_insecure_http` (plain `http://` is otherwise allowed only for loopback hosts),
+/// `extra_headers` (an object of header names to string values).
+///
+/// Omitted options come from the environment: `GUMLOOP_ACCESS_TOKEN` (then `GUMLOOP_API_KEY`,
+/// both read again on every request so a rotated token is picked up), `GUMLOOP_USER_ID`,
+/// `GUMLOOP_TEAM_ID`, `GUMLOOP_BASE_URL` (default `https://api.gumloop.com/api/v1`),
+/// `GUMLOOP_STREAM_BASE_URL`.
+///
+/// On `GUMLOOP_OK`, `*out_client` is the new client and `*out_json` is NULL. Otherwise
+/// `*out_client` is NULL and `*out_json` is an error document; free it with
+/// `gumloop_string_free`. Both out-parameters are required.
+///
+/// # Safety
+/// `options_json` must be NULL or a NUL-terminated string; `out_client` and `out_json` must be
+/// NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_new(
+    options_json: *const c_char,
+    out_client: *mut *mut gumloop_client,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: the out-parameters are checked for NULL before each write and are writable by the
+    // caller's contract; `options_json` is NULL or a NUL-terminated string by the same contract.
+    unsafe {
+        if !out_client.is_null() {
+            *out_client = ptr::null_mut();
+        }
+        let mut made = None;
+        let code = run_json(out_json, || {
+            if out_client.is_null() {
+                return Err(Error::about(
+                    ErrorKind::NullArgument,
+                    "out_client",
+                    "`out_client` must not be NULL",
+                ));
+            }
+            let options = optional(options_json, "options_json")?;
+            made = Some(Box::new(gumloop_client {
+                inner: Client::new(options)?,
+            }));
+            Ok(String::new())
+        });
+        if let (GUMLOOP_OK, Some(client)) = (code, made) {
+            // Success has no document: `*out_json` goes back to NULL.
+            gumloop_string_free(*out_json);
+            *out_json = ptr::null_mut();
+            *out_client = Box::into_raw(client);
+        }
+        code
+    }
+}
+
+/// Frees a client. NULL is accepted and ignored.
+///
+/// # Safety
+/// `client` must be NULL or a client from `gumloop_client_new` that was not freed yet, and no
+/// call may be using it.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_free(client: *mut gumloop_client) {
+    if client.is_null() {
+        return;
+    }
+    let _ = std::panic::catch_unwind(|| {
+        // SAFETY: the caller promises `client` came from Box::into_raw in gumloop_client_new and
+        // is freed once.
+        drop(unsafe { Box::from_raw(client) });
+    });
+}
+
+/// Borrows the client behind a handle.
+///
+/// # Safety
+/// `client` must be NULL or a live client from `gumloop_client_new`.
+pub(crate) unsafe fn client_ref<'a>(client: *const gumloop_client) -> crate::Result<&'a Client> {
+    if client.is_null() {
+        return Err(Error::about(
+            ErrorKind::NullArgument,
+            "client",
+            "`client` must not be NULL",
+        ));
+    }
+    // SAFETY: non-null and live by the caller's contract; the client is only read.
+    Ok(unsafe { &(*client).inner })
+}
+
+/// Creates a session with the agent `agent_id`: `POST /agents/{agent_id}/sessions`.
+///
+/// `body_json` is the request body, a JSON object (NULL means `{}`): without `input` the server
+/// creates an idle stub (HTTP 201); with `input` (or its alias `message`) the agent starts working
+/// (HTTP 202). Known fields are checked before sending (`input`/`message` string or array,
+/// `session_id` non-empty string, `name` 1–256 characters after trimming, `metadata` object,
+/// `incognito` bool); unknown fields are sent as they are. `"stream": true` is refused with
+/// `GUMLOOP_ERR_USE_STREAMING_CALL`. The agent ID is percent-encoded as one path segment.
+///
+/// On `GUMLOOP_OK`, `*out_json` is the server's JSON response, byte for byte. Otherwise it is an
+/// error document. Either way free it with `gumloop_string_free`. `out_json` is required.
+///
+/// Blocks the calling thread until the call completes; safe to call from many threads at once.
+///
+/// # Safety
+/// `client` must be NULL or a live client; `agent_id` and `body_json` must be NULL or
+/// NUL-terminated strings; `out_json` must be NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_create_session(
+    client: *const gumloop_client,
+    agent_id: *const c_char,
+    body_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: every pointer is forwarded under the caller's contract.
+    unsafe {
+        run_json(out_json, || {
+            let client = client_ref(client)?;
+            let agent_id = required(agent_id, "agent_id")?;
+            let body = optional(body_json, "body_json")?;
+            block_on(client.create_session(agent_id, body, &CallAuth::default()))?
+        })
+    }
+}

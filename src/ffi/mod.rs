@@ -1,0 +1,23 @@
+//! The C boundary, and nothing else: argument checks, C strings to and from Rust, the panic
+//! guard, and the stable codes. `include/gumloop.h` is generated from this module by cbindgen.
+//!
+//! Rules every function here keeps:
+//! - every pointer is checked for NULL and every string for UTF-8 before use;
+//! - every body runs inside a panic guard: a panic becomes `GUMLOOP_ERR_INTERNAL`, never an abort;
+//! - `*out_json` is set on every return when `out_json` is not NULL: the result on `GUMLOOP_OK`,
+//!   an error document otherwise. Free it with `gumloop_string_free`.
+
+mod client;
+mod codes;
+mod guard;
+mod info;
+mod oneshot;
+mod strings;
+mod version;
+
+pub use client::*;
+pub use codes::*;
+pub use info::*;
+pub use oneshot::*;
+pub use strings::gumloop_string_free;
+pub use version::*;

@@ -1,0 +1,65 @@
+//! Header values: checked before anything is sent, and built for each request.
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// Refuses a header value with CR, LF, NUL or another control character (tab aside), which could
+/// split or smuggle headers. The message never repeats the value, which may be a secret.
+pub fn check_header_value(kind: ErrorKind, param: &str, value: &str) -> Result<()> {
+    let bad = value
+        .bytes()
+        .find(|&b| (b < 0x20 && b != b'\t') || b == 0x7f);
+    match bad {
+        None => Ok(()),
+        Some(b) => {
+            let what = match b {
+                b'\r' => "a carriage return (CR)",
+                b'\n' => "a line feed (LF)",
+                0 => "a NUL byte",
+                _ => "a control character",
+            };
+            Err(Error::about(
+                kind,
+                param,
+                format!("`{param}` contains {what}, which is not allowed in an HTTP header"),
+            ))
+        }
+    }
+}
+
+/// The `User-Agent` this library sends: `gumloop-ffi/<version> (<os>; <arch>)`, plus the suffix.
+pub fn user_agent(suffix: Option<&str>) -> String {
+    let base = format!(
+        "gumloop-ffi/{} ({}; {})",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    );
+    match suffix {
+        Some(s) => format!("{base} {s}"),
+        None => base,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_refused_without_echoing_the_value() {
+        for bad in ["a\rb", "a\nb", "a\0b", "a\x1bb"] {
+            let e =
+                check_header_value(ErrorKind::InvalidArgument, "access_token", bad).unwrap_err();
+            assert_eq!(e.param.as_deref(), Some("access_token"));
+            assert!(!e.message.contains(bad));
+        }
+        assert!(check_header_value(ErrorKind::InvalidArgument, "x", "tab\tok").is_ok());
+    }
+
+    #[test]
+    fn user_agent_names_the_library_and_platform() {
+        let ua = user_agent(Some("myapp/1.0"));
+        assert!(ua.starts_with("gumloop-ffi/"));
+        assert!(ua.ends_with(" myapp/1.0"));
+        assert!(ua.contains(std::env::consts::OS));
+    }
+}
