@@ -1,0 +1,48 @@
+# C: the quickstart demo, and the C test harness run plainly and under AddressSanitizer/UBSan.
+
+CC ?= cc
+CXX ?= c++
+CFLAGS_STRICT := -std=c11 -Wall -Wextra -Wpedantic -Werror -O1 -g
+CXXFLAGS_STRICT := -std=c++17 -Wall -Wextra -Wpedantic -Werror
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+C_BUILD := $(ROOT)/build/c
+C_TESTS := test_create test_threads
+WITH_EMULATOR := $(ROOT)/scripts/with-emulator.sh
+
+.PHONY: demo-run test-c c-tests
+
+# Built against the release library, shared, with its directory as the run path.
+$(C_BUILD)/quickstart: examples/quickstart.c include/gumloop.h lib-release
+	@mkdir -p $(C_BUILD)
+	$(CC) $(CFLAGS_STRICT) -Iinclude $< -L$(ROOT)/target/release -Wl,-rpath,$(ROOT)/target/release -lgumloop -o $@
+
+demo-run: $(C_BUILD)/quickstart emulator
+	GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada $(WITH_EMULATOR) $(C_BUILD)/quickstart agent_pro
+
+DEMO_DEPS += demo-run
+
+c-tests: lib
+	@mkdir -p $(C_BUILD)
+	@for t in $(C_TESTS); do \
+		$(CC) $(CFLAGS_STRICT) -Iinclude -Itests/c tests/c/$$t.c tests/c/harness.c \
+			-L$(ROOT)/target/debug -Wl,-rpath,$(ROOT)/target/debug -lgumloop -lpthread -o $(C_BUILD)/$$t || exit 1; \
+		$(CC) $(CFLAGS_STRICT) $(SANITIZE) -Iinclude -Itests/c tests/c/$$t.c tests/c/harness.c \
+			-L$(ROOT)/target/debug -Wl,-rpath,$(ROOT)/target/debug -lgumloop -lpthread -o $(C_BUILD)/$$t.asan || exit 1; \
+	done
+	$(CXX) $(CXXFLAGS_STRICT) -Iinclude tests/c/test_header.cpp -L$(ROOT)/target/debug \
+		-Wl,-rpath,$(ROOT)/target/debug -lgumloop -o $(C_BUILD)/test_header_cpp
+	# The static library links with only the system libraries it names.
+	$(CC) $(CFLAGS_STRICT) -Iinclude examples/quickstart.c $(ROOT)/target/debug/libgumloop.a \
+		-lpthread -ldl -lm -o $(C_BUILD)/quickstart_static
+
+test-c: c-tests emulator
+	$(C_BUILD)/test_header_cpp
+	@for t in $(C_TESTS); do \
+		echo "== $$t"; $(WITH_EMULATOR) $(C_BUILD)/$$t || exit 1; \
+		echo "== $$t (AddressSanitizer, UBSan, LeakSanitizer)"; \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+			$(WITH_EMULATOR) $(C_BUILD)/$$t.asan || exit 1; \
+	done
+	GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada $(WITH_EMULATOR) $(C_BUILD)/quickstart_static agent_pro > /dev/null
+
+TEST_DEPS += test-c

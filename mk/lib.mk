@@ -1,0 +1,41 @@
+# The library: build, header generation and its drift check, Rust tests and lints.
+
+CBINDGEN_VERSION := 0.29.4
+TOOLS := $(ROOT)/.tools
+CBINDGEN := $(TOOLS)/bin/cbindgen
+LIB_DEBUG := $(ROOT)/target/debug/libgumloop.so
+LIB_RELEASE := $(ROOT)/target/release/libgumloop.so
+
+.PHONY: lib lib-release cbindgen header check-header test-rust lint
+
+lib:
+	$(CARGO) build -p gumloop-ffi
+
+lib-release:
+	$(CARGO) build --release -p gumloop-ffi
+
+# cbindgen at exactly the pinned version, installed into .tools when missing or different.
+cbindgen:
+	@if ! "$(CBINDGEN)" --version 2>/dev/null | grep -qx "cbindgen $(CBINDGEN_VERSION)"; then \
+		echo "installing cbindgen $(CBINDGEN_VERSION) into .tools"; \
+		$(CARGO) install cbindgen --version $(CBINDGEN_VERSION) --locked --root "$(TOOLS)" --force; \
+	fi
+
+header: cbindgen
+	"$(CBINDGEN)" --config cbindgen.toml --output include/gumloop.h --quiet .
+
+# Fails when the committed header differs from a fresh generation.
+check-header: cbindgen
+	@tmp=$$(mktemp) && "$(CBINDGEN)" --config cbindgen.toml --output "$$tmp" --quiet . && \
+	if cmp -s "$$tmp" include/gumloop.h; then echo "include/gumloop.h is up to date"; rm -f "$$tmp"; \
+	else diff -u include/gumloop.h "$$tmp" | head -40; rm -f "$$tmp"; \
+		echo "include/gumloop.h differs from what cbindgen generates: run 'make header' and commit"; exit 1; fi
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+test-rust: emulator
+	$(CARGO) test -p gumloop-ffi
+
+TEST_DEPS += check-header lint test-rust
