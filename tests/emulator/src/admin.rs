@@ -1,0 +1,125 @@
+//! The admin API under `/_emulator` on the api listener (no auth; tests only).
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use hyper::http::request::Parts;
+use hyper::{Method, Response, StatusCode};
+use serde_json::{json, Value};
+
+use crate::app::App;
+use crate::body::RespBody;
+use crate::errors::{json_response, ApiError};
+use crate::store::State;
+
+/// Answers one admin request.
+pub fn handle(app: &Arc<App>, parts: &Parts, body: &[u8]) -> Response<RespBody> {
+    let path = parts.uri.path().trim_end_matches('/');
+    let result = match (&parts.method, path) {
+        (&Method::GET, "/_emulator") => Ok(index(app)),
+        (&Method::POST, "/_emulator/faults") => arm(app, body),
+        (&Method::GET, "/_emulator/faults") => Ok(json_response(
+            StatusCode::OK,
+            &json!({"faults": app.faults().list()}),
+        )),
+        (&Method::DELETE, "/_emulator/faults") => {
+            app.faults().clear();
+            Ok(json_response(StatusCode::OK, &json!({"faults": []})))
+        }
+        (&Method::GET, "/_emulator/requests") => {
+            Ok(json_response(StatusCode::OK, &app.log().to_json()))
+        }
+        (&Method::DELETE, "/_emulator/requests") => {
+            app.log().clear();
+            Ok(json_response(StatusCode::OK, &json!({"requests": []})))
+        }
+        (&Method::POST, "/_emulator/reset") => Ok(reset(app)),
+        (&Method::GET, "/_emulator/stats") => Ok(stats(app)),
+        (&Method::GET, "/_emulator/fixtures") => Ok(json_response(
+            StatusCode::OK,
+            &serde_json::to_value(&app.fixtures).unwrap_or(Value::Null),
+        )),
+        _ => Err(ApiError::new(404, "not_found", "No such admin endpoint")),
+    };
+    result.unwrap_or_else(ApiError::into_response)
+}
+
+fn index(app: &App) -> Response<RespBody> {
+    json_response(
+        StatusCode::OK,
+        &json!({"api": app.api_base, "stream": app.stream_base, "endpoints": [
+            "POST /_emulator/faults", "GET /_emulator/faults", "DELETE /_emulator/faults",
+            "GET /_emulator/requests", "DELETE /_emulator/requests",
+            "POST /_emulator/reset", "GET /_emulator/stats", "GET /_emulator/fixtures",
+        ]}),
+    )
+}
+
+/// Arms one fault (a JSON object) or several (an array of objects).
+fn arm(app: &App, body: &[u8]) -> Result<Response<RespBody>, ApiError> {
+    let spec: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::new(400, "invalid_request", format!("invalid JSON: {e}")))?;
+    let specs = match spec {
+        Value::Array(items) => items,
+        other => vec![other],
+    };
+    let mut faults = app.faults();
+    // Validate all before arming any.
+    let mut probe = crate::faults::Faults::default();
+    for s in &specs {
+        probe
+            .arm(s)
+            .map_err(|e| ApiError::new(400, "invalid_fault", e))?;
+    }
+    let armed: Vec<Value> = specs.iter().filter_map(|s| faults.arm(s).ok()).collect();
+    Ok(json_response(
+        StatusCode::CREATED,
+        &json!({"faults": armed}),
+    ))
+}
+
+fn reset(app: &App) -> Response<RespBody> {
+    app.store().clear();
+    app.faults().clear();
+    app.log().clear();
+    for c in [
+        &app.stats.requests_api,
+        &app.stats.requests_stream,
+        &app.stats.requests_admin,
+    ] {
+        c.store(0, Ordering::Relaxed);
+    }
+    json_response(StatusCode::OK, &json!({"reset": true}))
+}
+
+fn stats(app: &App) -> Response<RespBody> {
+    let store = app.store();
+    let mut by_state = serde_json::Map::new();
+    for st in [
+        State::Idle,
+        State::Queued,
+        State::Processing,
+        State::ApprovalRequired,
+        State::Completed,
+        State::Failed,
+    ] {
+        let n = store.sessions.values().filter(|s| s.state == st).count();
+        by_state.insert(st.as_str().to_string(), json!(n));
+    }
+    let s = &app.stats;
+    let api = s.requests_api.load(Ordering::Relaxed);
+    let stream = s.requests_stream.load(Ordering::Relaxed);
+    let admin = s.requests_admin.load(Ordering::Relaxed);
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "requests": {"total": api + stream + admin, "api": api, "stream": stream, "admin": admin},
+            "sessions": {"total": store.sessions.len(), "by_state": by_state},
+            "connections": {
+                "open": s.connections_open.load(Ordering::Relaxed),
+                "total": s.connections_total.load(Ordering::Relaxed),
+            },
+            "request_log_entries": app.log().held(),
+        }),
+    )
+}

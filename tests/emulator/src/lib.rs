@@ -1,0 +1,39 @@
+//! `gumloop-emulator`: a local stand-in for Gumloop's Sessions API (see `API.md` §6).
+//!
+//! One process serves two listeners, the *api* host (REST plus the `/_emulator` admin
+//! API) and the *stream* host (SSE), both under `/api/v1`. State lives in memory. Use
+//! [`start`] to run it inside a Rust test, or the `gumloop-emulator` binary.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+//! let emu = gumloop_emulator::start(gumloop_emulator::Config::default()).await?;
+//! println!("{}", emu.ready_line());
+//! # Ok(()) }
+//! ```
+
+mod admin;
+mod app;
+mod auth;
+mod body;
+mod clock;
+mod config;
+mod errors;
+mod faults;
+mod fixtures;
+mod ids;
+mod plan;
+mod reqlog;
+mod routes;
+mod runlog;
+mod runs;
+mod server;
+mod service;
+mod sse;
+mod store;
+mod tls;
+mod view;
+
+pub use body::BoxError;
+pub use config::{Config, TlsFiles};
+pub use fixtures::{Agent, Fixtures, Plan, Team, User};
+pub use server::{start, RunningEmulator};

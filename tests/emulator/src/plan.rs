@@ -1,0 +1,159 @@
+//! What a run will do, derived from its input and the markers in it:
+//! `[fail]`, `[approval]`, `[slow:N]` (N ms) and `[words:N]` (an answer of N words).
+
+use std::time::Duration;
+
+use crate::ids::new_id;
+
+/// How a run ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// `completed`.
+    Complete,
+    /// `failed` (`[fail]`).
+    Fail,
+    /// `approval_required` with one pending approval (`[approval]`).
+    Approval,
+}
+
+/// Everything a run needs, fixed when it is requested.
+#[derive(Debug, Clone)]
+pub struct RunPlan {
+    /// The user's input, as sent.
+    pub input: String,
+    /// The input without markers, trimmed.
+    pub cleaned: String,
+    /// The assistant's answer.
+    pub answer: String,
+    /// The answer split into word deltas whose concatenation is `answer`.
+    pub deltas: Vec<String>,
+    /// How the run ends.
+    pub outcome: Outcome,
+    /// How long the run takes.
+    pub delay: Duration,
+    /// Id of the assistant message the run produces.
+    pub message_id: String,
+    /// The user who asked.
+    pub user_id: String,
+}
+
+const VOCABULARY: [&str; 12] = [
+    "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett",
+    "kilo", "lima",
+];
+
+/// Splits text into pieces that each hold one word with the whitespace before it (the
+/// first piece also holds any leading whitespace); their concatenation is the text.
+pub fn split_words(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut seen_word = false;
+    let mut prev_ws = false;
+    for ch in text.chars() {
+        let ws = ch.is_whitespace();
+        if ws && !prev_ws && seen_word {
+            out.push(std::mem::take(&mut current));
+        }
+        seen_word |= !ws;
+        current.push(ch);
+        prev_ws = ws;
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Number of words in a text.
+pub fn word_count(text: &str) -> u64 {
+    text.split_whitespace().count() as u64
+}
+
+impl RunPlan {
+    /// Plans a run of `input` for `user_id`; `default_delay_ms` applies without `[slow:N]`.
+    pub fn new(input: &str, default_delay_ms: u64, user_id: &str) -> RunPlan {
+        let mut outcome = Outcome::Complete;
+        let mut delay_ms = default_delay_ms;
+        let mut words: Option<usize> = None;
+        let mut cleaned = String::new();
+        let mut rest = input;
+        while let Some(open) = rest.find('[') {
+            cleaned.push_str(&rest[..open]);
+            let after = &rest[open..];
+            let Some(close) = after.find(']') else {
+                cleaned.push_str(after);
+                rest = "";
+                break;
+            };
+            let marker = &after[1..close];
+            let known = match marker.split_once(':') {
+                None if marker == "fail" => {
+                    outcome = Outcome::Fail;
+                    true
+                }
+                None if marker == "approval" => {
+                    if outcome != Outcome::Fail {
+                        outcome = Outcome::Approval;
+                    }
+                    true
+                }
+                Some(("slow", n)) => n.trim().parse().map(|n| delay_ms = n).is_ok(),
+                Some(("words", n)) => n.trim().parse().map(|n| words = Some(n)).is_ok(),
+                _ => false,
+            };
+            if !known {
+                cleaned.push_str(&after[..=close]);
+            }
+            rest = &after[close + 1..];
+        }
+        cleaned.push_str(rest);
+        let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+        let answer = match words {
+            Some(n) => (0..n)
+                .map(|i| VOCABULARY[i % VOCABULARY.len()])
+                .collect::<Vec<_>>()
+                .join(" "),
+            None if cleaned.is_empty() => "Echo.".to_string(),
+            None => format!("Echo: {cleaned}"),
+        };
+        RunPlan {
+            input: input.to_string(),
+            deltas: split_words(&answer),
+            answer,
+            cleaned,
+            outcome,
+            delay: Duration::from_millis(delay_ms),
+            message_id: new_id("msg_"),
+            user_id: user_id.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deltas_concatenate_to_the_answer() {
+        for text in ["Echo: a  b\tc", "  lead", "one", "", "x y "] {
+            assert_eq!(split_words(text).concat(), text);
+        }
+        assert_eq!(split_words("Echo: hi there"), ["Echo:", " hi", " there"]);
+    }
+
+    #[test]
+    fn markers_steer_the_plan() {
+        let p = RunPlan::new("hello [slow:50] [words:3] world", 200, "u");
+        assert_eq!(p.delay, Duration::from_millis(50));
+        assert_eq!(p.answer, "alpha bravo charlie");
+        assert_eq!(p.cleaned, "hello world");
+        assert_eq!(RunPlan::new("[fail] x", 1, "u").outcome, Outcome::Fail);
+        assert_eq!(
+            RunPlan::new("[approval]", 1, "u").outcome,
+            Outcome::Approval
+        );
+        let p = RunPlan::new("keep [this] text", 1, "u");
+        assert_eq!(p.answer, "Echo: keep [this] text");
+        assert_eq!(p.outcome, Outcome::Complete);
+    }
+}

@@ -1,0 +1,184 @@
+//! The entry point of every request: counting, the admin API, the request log, and the
+//! faults that act around the normal handling.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use hyper::body::Incoming;
+use hyper::{header, Request, Response, StatusCode};
+use serde_json::{json, Value};
+
+use crate::admin;
+use crate::app::{App, Listener};
+use crate::body::{empty, full, Aborted, ChannelBody, RespBody};
+use crate::errors::{error_type, json_response};
+use crate::faults::RequestFault;
+use crate::routes::{self, Ctx, Query};
+
+/// Largest request body accepted.
+const MAX_BODY: usize = 32 * 1024 * 1024;
+
+fn is_admin(path: &str) -> bool {
+    path == "/_emulator" || path.starts_with("/_emulator/")
+}
+
+/// Handles one request; an `Err` makes hyper close the connection without a response.
+pub async fn serve(
+    app: Arc<App>,
+    listener: Listener,
+    req: Request<Incoming>,
+) -> Result<Response<RespBody>, Aborted> {
+    let (parts, body) = req.into_parts();
+    let admin = listener == Listener::Api && is_admin(parts.uri.path());
+    app.count_request(listener, admin);
+    let body = match Limited::new(body, MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            return Ok(json_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &json!({"error": {"code": "request_too_large", "message": "Request body too large",
+                    "type": "invalid_request_error", "param": null, "details": {}}}),
+            ))
+        }
+        Err(_) => return Err(Aborted("request body could not be read")),
+    };
+    if admin {
+        return Ok(admin::handle(&app, &parts, &body));
+    }
+
+    let path = parts.uri.path();
+    let hit = app
+        .faults()
+        .take_request(parts.method.as_str(), path, listener);
+    app.log().record(
+        listener,
+        &parts,
+        &body,
+        hit.as_ref().map(|h| h.name.as_str()),
+    );
+
+    if let Some(hit) = &hit {
+        if hit.delay_ms > 0 {
+            tokio::time::sleep(Duration::from_millis(hit.delay_ms)).await;
+        }
+        match &hit.action {
+            RequestFault::ResetBeforeRequest => return Err(Aborted("reset before request")),
+            RequestFault::Status {
+                status,
+                retry_after,
+                body,
+            } => {
+                return Ok(status_response(
+                    *status,
+                    retry_after.as_deref(),
+                    body.as_ref(),
+                ))
+            }
+            RequestFault::Garbage => return Ok(garbage()),
+            RequestFault::Redirect(url) => return Ok(redirect(url)),
+            RequestFault::DelayOnly
+            | RequestFault::ResetBeforeResponse
+            | RequestFault::Truncate => {}
+        }
+    }
+
+    let ctx = Ctx {
+        app: &app,
+        listener,
+        method: &parts.method,
+        path,
+        query: Query::parse(parts.uri.query()),
+        headers: &parts.headers,
+        body: &body,
+    };
+    let resp = routes::dispatch(&ctx);
+    match hit.map(|h| h.action) {
+        Some(RequestFault::ResetBeforeResponse) => {
+            drop(resp);
+            Err(Aborted("reset before response"))
+        }
+        Some(RequestFault::Truncate) => Ok(truncate(resp).await),
+        _ => Ok(resp),
+    }
+}
+
+fn status_response(
+    status: u16,
+    retry_after: Option<&str>,
+    body: Option<&Value>,
+) -> Response<RespBody> {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let mut resp = match body {
+        Some(Value::String(text)) => {
+            let mut r = Response::new(full(text.clone()));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                header::HeaderValue::from_static("text/plain"),
+            );
+            r
+        }
+        Some(value) => json_response(code, value),
+        None => json_response(
+            code,
+            &json!({"error": {
+                "code": "emulated_fault",
+                "message": format!("Emulated HTTP {status} (fault injection)"),
+                "type": error_type(code),
+                "param": null,
+                "details": {},
+            }}),
+        ),
+    };
+    *resp.status_mut() = code;
+    if let Some(v) = retry_after.and_then(|v| header::HeaderValue::from_str(v).ok()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
+}
+
+fn garbage() -> Response<RespBody> {
+    let mut resp = Response::new(full(Bytes::from_static(
+        b"<html><body>Bad gateway: this is not JSON {\"session\":",
+    )));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+fn redirect(url: &str) -> Response<RespBody> {
+    let mut resp = Response::new(empty());
+    *resp.status_mut() = StatusCode::TEMPORARY_REDIRECT;
+    if let Ok(v) = header::HeaderValue::from_str(url) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    resp
+}
+
+/// Keeps the status and headers, declares the full Content-Length, sends half the body
+/// and then breaks the connection.
+async fn truncate(resp: Response<RespBody>) -> Response<RespBody> {
+    let (mut parts, body) = resp.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|c| c.to_bytes())
+        .unwrap_or_default();
+    parts.headers.insert(
+        header::CONTENT_LENGTH,
+        header::HeaderValue::from(bytes.len()),
+    );
+    let (tx, body) = ChannelBody::new(2);
+    let half = bytes.slice(..bytes.len() / 2);
+    tokio::spawn(async move {
+        if tx.send(Ok(half)).await.is_ok() {
+            // Let the half be flushed before the connection breaks.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            let _ = tx.send(Err(Box::new(Aborted("truncated body")))).await;
+        }
+    });
+    Response::from_parts(parts, body)
+}
