@@ -1,0 +1,310 @@
+"""The exceptions, and the mapping from libgumloop's error documents to them.
+
+Every failed library call yields an error document,
+``{"error": {"kind", "gumloop_code", "message", "status", "code", "type", "param", "details",
+"retryable", "retry_after_ms", "trace_id", "body"}}``. The class is chosen from ``status`` (for
+server answers) and ``gumloop_code`` (for everything else); the whole document is kept in
+:attr:`GumloopError.document`.
+
+Hierarchy::
+
+    GumloopError
+    ├── AuthenticationError            no credential (nothing sent), or HTTP 401
+    │   └── UnauthorizedError          HTTP 401 (also an APIStatusError)
+    ├── APIStatusError                 the server answered with an error status
+    │   ├── BadRequestError            400
+    │   ├── UnauthorizedError          401 (also an AuthenticationError)
+    │   ├── PermissionDeniedError      403
+    │   ├── NotFoundError              404
+    │   ├── ConflictError              409
+    │   ├── RateLimitError             429 (see retry_after)
+    │   └── InternalServerError        5xx
+    ├── APIConnectionError             transport failures (codes 100-199)
+    │   └── APITimeoutError            a time limit ran out (the request may have arrived)
+    ├── InvalidResponseError           the server's answer could not be used (codes 300-399)
+    ├── InvalidArgumentError           caller errors (codes 1-99): nothing was sent; a ValueError
+    │   └── InvalidArgumentTypeError   an argument of the wrong type; also a TypeError
+    └── ClientClosedError              the client was closed; also a RuntimeError
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Mapping, Optional, Type
+
+# Codes of include/gumloop.h that the mapping needs by name.
+ERR_INVALID_ARGUMENT = 4
+ERR_NO_CREDENTIALS = 6
+ERR_TIMEOUT = 101
+
+_KIND_NAMES = {
+    ERR_INVALID_ARGUMENT: "GUMLOOP_ERR_INVALID_ARGUMENT",
+}
+
+
+class GumloopError(Exception):
+    """The root of every error this package raises.
+
+    Attributes:
+        message: a human-readable description (never contains a credential).
+        kind: the library's constant name, e.g. ``"GUMLOOP_ERR_CONFLICT"``.
+        gumloop_code: the library's numeric ``gumloop_code``, e.g. ``204``; None only for errors
+            of the Python layer that have no library code (:class:`ClientClosedError`).
+        document: the full error document, ``{"error": {...}}``, as the library produced it.
+    """
+
+    message: str
+    kind: str
+    gumloop_code: Optional[int]
+    document: Dict[str, Any]
+
+    def __init__(self, message: str, document: Optional[Mapping[str, Any]] = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.document = dict(document) if document is not None else {"error": {}}
+        info = self._info
+        kind = info.get("kind")
+        code = info.get("gumloop_code")
+        self.kind = kind if isinstance(kind, str) else "GUMLOOP_ERR_UNKNOWN"
+        self.gumloop_code = code if isinstance(code, int) and not isinstance(code, bool) else None
+
+    @property
+    def _info(self) -> Dict[str, Any]:
+        inner = self.document.get("error")
+        return inner if isinstance(inner, dict) else {}
+
+    @property
+    def param(self) -> Any:
+        """The argument, option or request field the error is about, when known."""
+        return self._info.get("param")
+
+    @property
+    def retryable(self) -> bool:
+        """Whether repeating the same call later may succeed (the library's judgement)."""
+        return self._info.get("retryable") is True
+
+    @property
+    def trace_id(self) -> Optional[str]:
+        """The server's trace ID, when it sent one."""
+        value = self._info.get("trace_id")
+        return value if isinstance(value, str) else None
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, kind={self.kind!r})"
+
+    def __reduce__(self) -> Any:
+        # Keep message and document across pickling (multiprocessing hands errors around).
+        return (type(self), (self.message, self.document))
+
+
+class AuthenticationError(GumloopError):
+    """No credential was given or found (nothing was sent), or the server answered HTTP 401."""
+
+
+class APIStatusError(GumloopError):
+    """The server answered with an error status.
+
+    The attribute names are those of the official SDK: ``status_code``, ``code``, ``type``,
+    ``param``, ``details``, ``body``, plus ``message``.
+    """
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status."""
+        status = self._info.get("status")
+        return status if isinstance(status, int) else 0
+
+    @property
+    def code(self) -> Optional[str]:
+        """The server's error code, e.g. ``"session_already_exists"``."""
+        value = self._info.get("code")
+        return value if isinstance(value, str) else None
+
+    @property
+    def details(self) -> Any:
+        """The server's structured details, if any."""
+        return self._info.get("details")
+
+    @property
+    def body(self) -> Any:
+        """The server's whole error body: parsed JSON, or the text when it was not JSON."""
+        return self._info.get("body")
+
+    @property
+    def error(self) -> Any:
+        """The ``error`` member of the server's body (an object or a string), if any."""
+        body = self.body
+        return body.get("error") if isinstance(body, dict) else None
+
+    @property
+    def retry_after(self) -> Optional[float]:
+        """How long the server asked to wait before trying again (``Retry-After``), in seconds."""
+        value = self._info.get("retry_after_ms")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value / 1000.0
+        return None
+
+    # Last, so that the name `type` still means the builtin above.
+    @property
+    def type(self) -> Optional[str]:
+        """The server's error type, e.g. ``"invalid_request_error"``."""
+        value = self._info.get("type")
+        return value if isinstance(value, str) else None
+
+
+class BadRequestError(APIStatusError):
+    """HTTP 400: the server rejected the request."""
+
+
+class UnauthorizedError(AuthenticationError, APIStatusError):
+    """HTTP 401: missing or invalid credentials."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """HTTP 403: the caller may not do this."""
+
+
+class NotFoundError(APIStatusError):
+    """HTTP 404: the agent or session does not exist."""
+
+
+class ConflictError(APIStatusError):
+    """HTTP 409: for example an existing ``session_id`` (``session_already_exists``)."""
+
+
+class RateLimitError(APIStatusError):
+    """HTTP 429: a concurrency or rate limit was hit; :attr:`retry_after` says how long to wait."""
+
+
+class InternalServerError(APIStatusError):
+    """HTTP 5xx: the server failed."""
+
+
+class APIConnectionError(GumloopError):
+    """The exchange with the server failed (codes 100-199): no connection, TLS, a lost
+    connection, a refused redirect. Whether the request arrived depends on :attr:`kind`."""
+
+
+class APITimeoutError(APIConnectionError):
+    """A time limit ran out; the request may have reached the server."""
+
+
+class InvalidResponseError(GumloopError):
+    """The server's answer could not be used: not JSON, or larger than ``max_response_bytes``."""
+
+    @property
+    def status_code(self) -> Optional[int]:
+        status = self._info.get("status")
+        return status if isinstance(status, int) else None
+
+
+class InvalidArgumentError(GumloopError, ValueError):
+    """An argument or option is not acceptable (codes 1-99). Nothing was sent.
+
+    :attr:`param` names the argument.
+    """
+
+
+class InvalidArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument has the wrong type. Nothing was sent."""
+
+
+class ClientClosedError(GumloopError, RuntimeError):
+    """The client was used after :meth:`Client.close`."""
+
+
+_BY_STATUS: Dict[int, Type[APIStatusError]] = {
+    400: BadRequestError,
+    401: UnauthorizedError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    429: RateLimitError,
+}
+
+
+# The status each HTTP-status code stands for, when a document lacks `status`.
+_STATUS_OF_CODE = {200: 400, 201: 401, 202: 403, 203: 404, 204: 409, 206: 429, 207: 500}
+
+
+def _class_for(code: int, status: Optional[int]) -> Type[GumloopError]:
+    if 200 <= code <= 299:
+        status = status if status is not None else _STATUS_OF_CODE.get(code)
+        if status in _BY_STATUS:
+            return _BY_STATUS[status]
+        if status is not None and 500 <= status <= 599:
+            return InternalServerError
+        return APIStatusError
+    if code == ERR_NO_CREDENTIALS:
+        return AuthenticationError
+    if 1 <= code <= 99:
+        return InvalidArgumentError
+    if code == ERR_TIMEOUT:
+        return APITimeoutError
+    if 100 <= code <= 199:
+        return APIConnectionError
+    if 300 <= code <= 399:
+        return InvalidResponseError
+    return GumloopError
+
+
+def error_from_call(
+    code: int, text: Optional[str], describe: Optional[Any] = None
+) -> GumloopError:
+    """The exception for a failed call that returned ``code`` and the error document ``text``.
+
+    ``describe(code)`` gives (name, message) when the document is missing or unreadable.
+    """
+    document: Optional[Dict[str, Any]] = None
+    if text:
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
+            document = parsed
+    if document is None:
+        name, message = describe(code) if describe else ("GUMLOOP_ERR_UNKNOWN", "unknown error")
+        if text:
+            message = f"{message}: {text}"
+        document = {"error": {"kind": name, "gumloop_code": code, "message": message}}
+    info = document["error"]
+    status = info.get("status")
+    status = status if isinstance(status, int) and not isinstance(status, bool) else None
+    message = info.get("message")
+    if not isinstance(message, str) or not message:
+        message = f"{info.get('kind', 'GUMLOOP_ERR_UNKNOWN')} (gumloop_code {code})"
+    return _class_for(code, status)(message, document)
+
+
+def invalid_argument(param: str, message: str, *, wrong_type: bool = False) -> InvalidArgumentError:
+    """A caller error found by the Python layer, in the library's document shape."""
+    document = {
+        "error": {
+            "kind": _KIND_NAMES[ERR_INVALID_ARGUMENT],
+            "gumloop_code": ERR_INVALID_ARGUMENT,
+            "message": message,
+            "status": None,
+            "code": None,
+            "type": None,
+            "param": param,
+            "details": None,
+            "retryable": False,
+            "retry_after_ms": None,
+            "trace_id": None,
+            "body": None,
+        }
+    }
+    cls = InvalidArgumentTypeError if wrong_type else InvalidArgumentError
+    return cls(message, document)
+
+
+def client_closed() -> ClientClosedError:
+    message = "the client is closed; create a new Client"
+    return ClientClosedError(
+        message,
+        {"error": {"kind": "GUMLOOP_CLIENT_CLOSED", "gumloop_code": None, "message": message}},
+    )
