@@ -36,11 +36,11 @@ int main(int argc, char **argv) {
     }
 
     int failures = 0;
-    code = gumloop_client_create_session(client, agent_id, NULL, &json);
+    code = gumloop_client_create_session(client, agent_id, NULL, NULL, &json);
     failures += report("an idle session", code, json);
 
     code = gumloop_client_create_session(
-        client, agent_id, "{\"input\":\"Summarise this week's sales calls\",\"name\":\"Quickstart\"}", &json);
+        client, agent_id, "{\"input\":\"Summarise this week's sales calls\",\"name\":\"Quickstart\"}", NULL, &json);
     failures += report("a session with a first message", code, json);
 
     gumloop_client_free(client);

@@ -45,6 +45,21 @@
 #define GUMLOOP_VERSION_NUMBER 100
 
 /**
+ * Resumes tried in a row without receiving an event before the stream is given up.
+ */
+#define MAX_RESUME_ATTEMPTS 5
+
+/**
+ * A cancellation token.
+ *
+ * Opaque. Create it with `gumloop_cancel_new`, pass it to any number of calls, trigger it from
+ * any thread with `gumloop_cancel_trigger`, and free it with `gumloop_cancel_free` once no call
+ * uses it. A triggered token stays triggered: every call given it ends with
+ * `GUMLOOP_ERR_CANCELLED` as soon as it can (at once if it was already triggered).
+ */
+typedef struct gumloop_cancel gumloop_cancel;
+
+/**
  * A Gumloop API client: its configuration and its connection pool.
  *
  * Opaque. Create it with `gumloop_client_new`, free it with `gumloop_client_free`. It is
@@ -62,6 +77,17 @@ typedef struct gumloop_client gumloop_client;
  * errors. `gumloop_code_name` and `gumloop_code_message` describe any value.
  */
 typedef uint32_t gumloop_code;
+
+/**
+ * Receives one stream event.
+ *
+ * `event_json` is a JSON object (NUL-terminated, `len` bytes without the NUL), valid only during
+ * the call: copy what you keep. It has the server's fields (`type`, `stream_cursor`, `delta`,
+ * `final`, `finishReason`, …). Return 0 to go on, non-zero to stop: the stream is closed and the
+ * call returns `GUMLOOP_ERR_CANCELLED`. It runs on the thread that made the streaming call; it
+ * must not call a blocking libgumloop function (that returns `GUMLOOP_ERR_WRONG_THREAD`).
+ */
+typedef int (*gumloop_event_callback)(void *user_data, const char *event_json, size_t len);
 
 /**
  * Success.
@@ -195,6 +221,12 @@ typedef uint32_t gumloop_code;
 #define GUMLOOP_ERR_RESPONSE_TOO_LARGE 301
 
 /**
+ * An event stream ended before its final `finish` event and could not be resumed; the error
+ * document's `details` hold the stream summary (with the last cursor, for a manual resume).
+ */
+#define GUMLOOP_ERR_STREAM_INCOMPLETE 302
+
+/**
  * A bug in libgumloop, including a caught panic.
  */
 #define GUMLOOP_ERR_INTERNAL 900
@@ -202,6 +234,37 @@ typedef uint32_t gumloop_code;
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Creates a cancellation token that is not triggered.
+ */
+gumloop_cancel *gumloop_cancel_new(void);
+
+/**
+ * Triggers `cancel`, ending every call that uses it. Safe to call from any thread, any number of
+ * times. NULL is ignored.
+ *
+ * # Safety
+ * `cancel` must be NULL or a live token from `gumloop_cancel_new`.
+ */
+void gumloop_cancel_trigger(const gumloop_cancel *cancel);
+
+/**
+ * Whether `cancel` was triggered (0 or 1). NULL gives 0.
+ *
+ * # Safety
+ * `cancel` must be NULL or a live token from `gumloop_cancel_new`.
+ */
+int32_t gumloop_cancel_is_triggered(const gumloop_cancel *cancel);
+
+/**
+ * Frees a token. NULL is ignored.
+ *
+ * # Safety
+ * `cancel` must be NULL or a token from `gumloop_cancel_new` that no call is using and that was
+ * not freed yet.
+ */
+void gumloop_cancel_free(gumloop_cancel *cancel);
 
 /**
  * Creates a client from `options_json`, a JSON object (NULL means `{}`).
@@ -255,14 +318,16 @@ void gumloop_client_free(gumloop_client *client);
  * error document. Either way free it with `gumloop_string_free`. `out_json` is required.
  *
  * Blocks the calling thread until the call completes; safe to call from many threads at once.
+ * `cancel` (may be NULL) lets another thread end the call with `GUMLOOP_ERR_CANCELLED`.
  *
  * # Safety
- * `client` must be NULL or a live client; `agent_id` and `body_json` must be NULL or
+ * `client` and `cancel` must be NULL or live handles; `agent_id` and `body_json` must be NULL or
  * NUL-terminated strings; `out_json` must be NULL or valid for writing one pointer.
  */
 gumloop_code gumloop_client_create_session(const gumloop_client *client,
                                            const char *agent_id,
                                            const char *body_json,
+                                           const gumloop_cancel *cancel,
                                            char **out_json);
 
 /**
@@ -305,6 +370,168 @@ gumloop_code gumloop_create_session(const char *agent_id,
                                     const char *access_token,
                                     const char *user_id,
                                     char **out_json);
+
+/**
+ * Retrieves a session with its transcript: `GET /sessions/{session_id}`.
+ *
+ * On `GUMLOOP_OK`, `*out_json` is the session envelope `{"session":…,"queue_position":…}`,
+ * byte for byte as the server sent it; otherwise an error document. Free it with
+ * `gumloop_string_free`. `cancel` may be NULL.
+ *
+ * # Safety
+ * `client` and `cancel` must be NULL or live handles; `session_id` NULL or a NUL-terminated
+ * string; `out_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_client_get_session(const gumloop_client *client,
+                                        const char *session_id,
+                                        const gumloop_cancel *cancel,
+                                        char **out_json);
+
+/**
+ * Lists an agent's sessions, one page: `GET /agents/{agent_id}/sessions`.
+ *
+ * `query_json` is a JSON object of filters (NULL means none): `page_size` (1–100), `cursor`
+ * (the previous page's `next_cursor`), `search`, `sort_order`, `type`, `state`,
+ * `creator_user_id`, `trigger_id`; other keys are sent as query parameters as given.
+ * On `GUMLOOP_OK`, `*out_json` is `{"sessions":[…],"next_cursor":…}`.
+ *
+ * # Safety
+ * As for `gumloop_client_get_session`.
+ */
+gumloop_code gumloop_client_list_sessions(const gumloop_client *client,
+                                          const char *agent_id,
+                                          const char *query_json,
+                                          const gumloop_cancel *cancel,
+                                          char **out_json);
+
+/**
+ * Sends a message to a session: `POST /sessions/{session_id}/messages`.
+ *
+ * `body_json` needs `input` (or `message`). With `"delivery":"queued"` the message waits in the
+ * session's queue and is sent with an `Idempotency-Key` header: the body's `idempotency_key`
+ * (1–256 printable ASCII characters) or a generated UUID; the answer is then a receipt
+ * `{"message_id","status"}`. Otherwise the answer is the session envelope; a busy session
+ * answers 409 (`GUMLOOP_ERR_CONFLICT`, code `interaction_not_in_terminal_state`).
+ *
+ * # Safety
+ * As for `gumloop_client_get_session`; `body_json` NULL or a NUL-terminated string.
+ */
+gumloop_code gumloop_client_send_message(const gumloop_client *client,
+                                         const char *session_id,
+                                         const char *body_json,
+                                         const gumloop_cancel *cancel,
+                                         char **out_json);
+
+/**
+ * Cancels a running or queued session: `POST /sessions/{session_id}/cancel`.
+ *
+ * The session becomes `failed`; a settled session is returned unchanged. On `GUMLOOP_OK`,
+ * `*out_json` is an envelope in which only `id`, `agent_id` and `state` are meaningful.
+ *
+ * # Safety
+ * As for `gumloop_client_get_session`.
+ */
+gumloop_code gumloop_client_cancel_session(const gumloop_client *client,
+                                           const char *session_id,
+                                           const gumloop_cancel *cancel,
+                                           char **out_json);
+
+/**
+ * Renames a session: `PATCH /sessions/{session_id}` with `{"name": name}`.
+ *
+ * `name` must be 1–256 characters after trimming. On `GUMLOOP_OK`, `*out_json` is the envelope.
+ *
+ * # Safety
+ * As for `gumloop_client_get_session`; `name` NULL or a NUL-terminated string.
+ */
+gumloop_code gumloop_client_rename_session(const gumloop_client *client,
+                                           const char *session_id,
+                                           const char *name,
+                                           const gumloop_cancel *cancel,
+                                           char **out_json);
+
+/**
+ * Waits until a session settles (`completed`, `failed`, `approval_required` or `idle`), polling
+ * `GET /sessions/{session_id}` with a growing pause, and returns the final envelope.
+ *
+ * `options_json` (NULL means defaults): `timeout_ms` (overall deadline, default 600000),
+ * `poll_interval_ms` (first pause, default 250; it grows by half each poll),
+ * `max_poll_interval_ms` (default 5000). At the deadline the call fails with
+ * `GUMLOOP_ERR_TIMEOUT`, and the error document's `details.last_state` is the last state seen.
+ *
+ * # Safety
+ * As for `gumloop_client_get_session`; `options_json` NULL or a NUL-terminated string.
+ */
+gumloop_code gumloop_client_wait_session(const gumloop_client *client,
+                                         const char *session_id,
+                                         const char *options_json,
+                                         const gumloop_cancel *cancel,
+                                         char **out_json);
+
+/**
+ * Creates a session and streams its first run's events (`POST /agents/{agent_id}/sessions` on
+ * the streaming host, with `"stream": true` added to `body_json`).
+ *
+ * Blocks, calling `on_event(user_data, event_json, len)` on this thread for each event, until
+ * the final `finish` event (`final: true`). When the connection drops, stalls (no byte for
+ * `stream_idle_timeout_ms`) or closes early, the stream is resumed from the last
+ * `stream_cursor`, up to 5 times in a row without progress, with backoff; each event reaches
+ * the callback once.
+ *
+ * On `GUMLOOP_OK`, `*out_json` is the summary
+ * `{"session_id","last_cursor","finish_reason","final":true,"events","resumes"}`; a
+ * `finish_reason` of `"not_resumable"` means the run ended before the stream could resume
+ * (retrieve the session for its state). Otherwise it is an error document whose `details` hold
+ * that summary: `GUMLOOP_ERR_STREAM_INCOMPLETE` when the stream could not be resumed,
+ * `GUMLOOP_ERR_CANCELLED` when the callback or `cancel` stopped it.
+ *
+ * # Safety
+ * `client` and `cancel` must be NULL or live handles; the strings NULL or NUL-terminated;
+ * `on_event` safe to call with `user_data` during this call; `out_json` NULL or valid for
+ * writing one pointer.
+ */
+gumloop_code gumloop_client_stream_create(const gumloop_client *client,
+                                          const char *agent_id,
+                                          const char *body_json,
+                                          gumloop_event_callback on_event,
+                                          void *user_data,
+                                          const gumloop_cancel *cancel,
+                                          char **out_json);
+
+/**
+ * Sends a message and streams the run it starts (`POST /sessions/{session_id}/messages` on the
+ * streaming host, with `"stream": true` added). `body_json` needs `input` (or `message`), or
+ * `approval_responses` to answer pending approvals. Events, resume and results as for
+ * `gumloop_client_stream_create`.
+ *
+ * # Safety
+ * As for `gumloop_client_stream_create`.
+ */
+gumloop_code gumloop_client_stream_send(const gumloop_client *client,
+                                        const char *session_id,
+                                        const char *body_json,
+                                        gumloop_event_callback on_event,
+                                        void *user_data,
+                                        const gumloop_cancel *cancel,
+                                        char **out_json);
+
+/**
+ * Resumes a session's stream after `cursor`, a `stream_cursor` seen earlier
+ * (`GET /sessions/{session_id}?stream=true&last_cursor=…` on the streaming host). Events after
+ * the cursor are replayed, then followed live. For a run that has ended, the one event is a
+ * final `finish` with `finishReason` `"not_resumable"`. Results as for
+ * `gumloop_client_stream_create`.
+ *
+ * # Safety
+ * As for `gumloop_client_stream_create`.
+ */
+gumloop_code gumloop_client_stream_resume(const gumloop_client *client,
+                                          const char *session_id,
+                                          const char *cursor,
+                                          gumloop_event_callback on_event,
+                                          void *user_data,
+                                          const gumloop_cancel *cancel,
+                                          char **out_json);
 
 /**
  * Frees a string returned by libgumloop. NULL is accepted and ignored.

@@ -1,6 +1,6 @@
 //! The client: a checked configuration and a connection pool, and the requests made with them.
 
-use crate::body;
+use crate::cancel::{with_cancel, CancelToken};
 use crate::config::{env_credential, no_credentials, process_env, Config, CredentialSource};
 use crate::error::{Error, ErrorKind, Result};
 use crate::headers::check_header_value;
@@ -40,11 +40,33 @@ pub struct Client {
 }
 
 /// One request, before it is sent.
-struct Call<'a> {
-    method: Method,
-    url: Url,
-    body: Option<String>,
-    auth: &'a CallAuth,
+pub(crate) struct Call<'a> {
+    /// The HTTP method.
+    pub method: Method,
+    /// The full URL, without `team_id` (added here).
+    pub url: Url,
+    /// A JSON body.
+    pub body: Option<String>,
+    /// Per-call credentials.
+    pub auth: &'a CallAuth,
+    /// Extra headers for this call only (e.g. `Idempotency-Key`).
+    pub headers: Vec<(&'static str, String)>,
+    /// Whether the answer is an event stream: no whole-request timeout, `Accept: text/event-stream`.
+    pub stream: bool,
+}
+
+impl<'a> Call<'a> {
+    /// A call that expects a JSON answer.
+    pub fn json(method: Method, url: Url, body: Option<String>, auth: &'a CallAuth) -> Call<'a> {
+        Call {
+            method,
+            url,
+            body,
+            auth,
+            headers: Vec::new(),
+            stream: false,
+        }
+    }
 }
 
 impl Client {
@@ -72,38 +94,14 @@ impl Client {
         &self.config
     }
 
-    /// `POST /agents/{agent_id}/sessions`: creates a session (an idle stub without `input`, a
-    /// running one with it) and returns the server's JSON exactly as sent.
-    pub async fn create_session(
-        &self,
-        agent_id: &str,
-        body_json: Option<&str>,
-        auth: &CallAuth,
-    ) -> Result<String> {
-        let url = build_url(
-            &self.config.base_url,
-            &[
-                Segment::Fixed("agents"),
-                Segment::Id {
-                    param: "agent_id",
-                    value: agent_id,
-                },
-                Segment::Fixed("sessions"),
-            ],
-        )?;
-        let fields = body::parse_object(body_json)?;
-        body::check_create(&fields)?;
-        let body = match body_json.map(str::trim) {
-            None | Some("") => "{}".to_string(),
-            Some(text) => text.to_string(),
-        };
-        self.execute(Call {
-            method: Method::POST,
-            url,
-            body: Some(body),
-            auth,
-        })
-        .await
+    /// A URL under the REST base, with IDs encoded as single segments.
+    pub(crate) fn rest_url(&self, segments: &[Segment<'_>]) -> Result<Url> {
+        build_url(&self.config.base_url, segments)
+    }
+
+    /// A URL under the streaming base, with IDs encoded as single segments.
+    pub(crate) fn stream_url(&self, segments: &[Segment<'_>]) -> Result<Url> {
+        build_url(&self.config.stream_base_url, segments)
     }
 
     fn bearer(&self, auth: &CallAuth) -> Result<Secret> {
@@ -124,7 +122,7 @@ impl Client {
         }
     }
 
-    fn request(&self, call: &Call<'_>) -> Result<reqwest::RequestBuilder> {
+    pub(crate) fn request(&self, call: &Call<'_>) -> Result<reqwest::RequestBuilder> {
         call.auth.check()?;
         let token = self.bearer(call.auth)?;
         let mut bearer =
@@ -144,9 +142,17 @@ impl Client {
         let pool = self.transport.pool(&self.config)?;
         let mut request = pool
             .request(call.method.clone(), url)
-            .timeout(self.config.timeout)
-            .header(AUTHORIZATION, bearer)
-            .header(ACCEPT, "application/json");
+            .header(AUTHORIZATION, bearer);
+        request = if call.stream {
+            request.header(ACCEPT, "text/event-stream")
+        } else {
+            request
+                .timeout(self.config.timeout)
+                .header(ACCEPT, "application/json")
+        };
+        for (name, value) in &call.headers {
+            request = request.header(*name, value.as_str());
+        }
         if let Some(user) = call.auth.user_id.as_ref().or(self.config.user_id.as_ref()) {
             let mut value = HeaderValue::try_from(user.as_str()).map_err(|_| {
                 Error::about(
@@ -192,16 +198,33 @@ impl Client {
         request
     }
 
-    async fn execute(&self, call: Call<'_>) -> Result<String> {
+    /// Sends `call` and returns the JSON answer of a 2xx status as text, unchanged.
+    pub(crate) async fn execute(
+        &self,
+        call: Call<'_>,
+        cancel: Option<&CancelToken>,
+    ) -> Result<String> {
         let request = self.request(&call)?;
-        let response = request.send().await.map_err(classify)?;
+        with_cancel(cancel, async {
+            let response = request.send().await.map_err(classify)?;
+            let status = response.status().as_u16();
+            if !(200..300).contains(&status) {
+                return Err(self.error_of(response).await);
+            }
+            let bytes = read_body(response, self.config.max_response_bytes).await?;
+            json_text(bytes, status)
+        })
+        .await?
+    }
+
+    /// The error for a response with an error status, reading (a bounded amount of) its body.
+    pub(crate) async fn error_of(&self, response: reqwest::Response) -> Error {
         let status = response.status().as_u16();
         let retry_after = retry_after_ms(&response);
-        let bytes = read_body(response, self.config.max_response_bytes).await?;
-        if !(200..300).contains(&status) {
-            return Err(server_error::from_response(status, &bytes, retry_after));
+        match read_body(response, self.config.max_response_bytes).await {
+            Ok(bytes) => server_error::from_response(status, &bytes, retry_after),
+            Err(e) => e,
         }
-        json_text(bytes, status)
     }
 }
 

@@ -120,6 +120,8 @@ error_kinds! {
     InvalidResponse = 300, "GUMLOOP_ERR_INVALID_RESPONSE", "the server's answer is not valid JSON";
     /// The server's answer was larger than `max_response_bytes`.
     ResponseTooLarge = 301, "GUMLOOP_ERR_RESPONSE_TOO_LARGE", "the server's answer exceeds the response size limit";
+    /// An event stream ended without its final `finish` event and could not be resumed.
+    StreamIncomplete = 302, "GUMLOOP_ERR_STREAM_INCOMPLETE", "the event stream ended before its final event and could not be resumed";
     /// A bug in the library (including a caught panic).
     Internal = 900, "GUMLOOP_ERR_INTERNAL", "internal error in libgumloop";
 }
@@ -173,6 +175,9 @@ pub struct Error {
     pub param: Option<String>,
     /// What the server said, for errors that come from a server response.
     pub server: Option<Box<ServerError>>,
+    /// Structured details from the library (e.g. a stream's summary), when there is no server
+    /// error.
+    pub details: Option<Value>,
 }
 
 impl Error {
@@ -183,7 +188,14 @@ impl Error {
             message: message.into(),
             param: None,
             server: None,
+            details: None,
         }
+    }
+
+    /// The same error with structured `details`.
+    pub fn with_details(mut self, details: Value) -> Error {
+        self.details = Some(details);
+        self
     }
 
     /// An error about the argument or option named `param`.

@@ -6,6 +6,7 @@
 //! [`ffi`] module is the C boundary, from which cbindgen generates `include/gumloop.h`.
 
 pub mod body;
+pub mod cancel;
 pub mod client;
 pub mod config;
 pub mod error;
@@ -14,9 +15,14 @@ pub mod headers;
 pub mod paths;
 pub mod runtime;
 pub mod secret;
+pub mod send_body;
 pub mod server_error;
+pub mod sessions;
 pub mod shared;
+pub mod sse;
+pub mod stream;
 pub mod transport;
+pub mod wait;
 
 pub use client::{CallAuth, Client};
 pub use config::Config;

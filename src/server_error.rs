@@ -52,6 +52,7 @@ pub fn from_response(status: u16, bytes: &[u8], retry_after_ms: Option<u64>) -> 
         message,
         param: None,
         server: Some(Box::new(server)),
+        details: None,
     }
 }
 

@@ -175,5 +175,5 @@ pub async fn read_body(mut response: reqwest::Response, max: u64) -> Result<Vec<
 pub fn retry_after_ms(response: &reqwest::Response) -> Option<u64> {
     let value = response.headers().get(reqwest::header::RETRY_AFTER)?;
     let seconds: f64 = value.to_str().ok()?.trim().parse().ok()?;
-    (seconds.is_finite() && seconds >= 0.0).then(|| (seconds * 1000.0) as u64)
+    (seconds.is_finite() && seconds >= 0.0).then_some((seconds * 1000.0) as u64)
 }

@@ -1,5 +1,6 @@
 //! The client handle: create, use from any number of threads, free.
 
+use super::cancel::{gumloop_cancel, token_ref};
 use super::codes::{gumloop_code, GUMLOOP_OK};
 use super::guard::run_json;
 use super::strings::gumloop_string_free;
@@ -126,15 +127,17 @@ pub(crate) unsafe fn client_ref<'a>(client: *const gumloop_client) -> crate::Res
 /// error document. Either way free it with `gumloop_string_free`. `out_json` is required.
 ///
 /// Blocks the calling thread until the call completes; safe to call from many threads at once.
+/// `cancel` (may be NULL) lets another thread end the call with `GUMLOOP_ERR_CANCELLED`.
 ///
 /// # Safety
-/// `client` must be NULL or a live client; `agent_id` and `body_json` must be NULL or
+/// `client` and `cancel` must be NULL or live handles; `agent_id` and `body_json` must be NULL or
 /// NUL-terminated strings; `out_json` must be NULL or valid for writing one pointer.
 #[no_mangle]
 pub unsafe extern "C" fn gumloop_client_create_session(
     client: *const gumloop_client,
     agent_id: *const c_char,
     body_json: *const c_char,
+    cancel: *const gumloop_cancel,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
@@ -143,7 +146,8 @@ pub unsafe extern "C" fn gumloop_client_create_session(
             let client = client_ref(client)?;
             let agent_id = required(agent_id, "agent_id")?;
             let body = optional(body_json, "body_json")?;
-            block_on(client.create_session(agent_id, body, &CallAuth::default()))?
+            let token = token_ref(cancel);
+            block_on(client.create_session(agent_id, body, &CallAuth::default(), token))?
         })
     }
 }

@@ -55,7 +55,7 @@ pub unsafe extern "C" fn gumloop_create_session(
             };
             auth.check()?;
             let client = shared::client()?;
-            block_on(client.create_session(agent_id, body, &auth))?
+            block_on(client.create_session(agent_id, body, &auth, None))?
         })
     }
 }

@@ -122,7 +122,7 @@ void admin_reset(void) {
 
 size_t admin_api_requests(void) {
     char *log = admin_request("GET", "/requests", NULL);
-    size_t n = count_of(log, "/api/v1/");
+    size_t n = count_of(log, "\"path\":\"/api/v1/");
     free(log);
     return n;
 }

@@ -13,7 +13,7 @@
 #define FAULT_CREATE(kind) "{\"method\":\"POST\",\"path\":\"/api/v1/agents/*/sessions\",\"times\":1," kind "}"
 
 static gumloop_code create(gumloop_client *client, const char *agent, const char *body, char **out) {
-    return gumloop_client_create_session(client, agent, body, out);
+    return gumloop_client_create_session(client, agent, body, NULL, out);
 }
 
 static void test_success(gumloop_client *client) {
@@ -238,7 +238,9 @@ static void test_transport_errors(gumloop_client *client) {
 }
 
 /* Bad input: the documented code, an error document naming the problem, and no request sent. */
-static void expect_refused(gumloop_code code, gumloop_code expected, char *out, const char *param) {
+static void expect_refused(gumloop_code code, gumloop_code expected, char **out_json, const char *param) {
+    char *out = *out_json;
+    *out_json = NULL;
     CHECK_CODE(code, expected, out);
     CHECK(out != NULL);
     if (param != NULL) {
@@ -255,29 +257,29 @@ static void test_bad_input(gumloop_client *client) {
     admin_reset();
     const char bad_utf8[] = {'a', (char)0xff, 'b', 0};
 
-    expect_refused(create(NULL, "agent_pro", NULL, &out), GUMLOOP_ERR_NULL_ARGUMENT, out, "client");
-    expect_refused(create(client, NULL, NULL, &out), GUMLOOP_ERR_NULL_ARGUMENT, out, "agent_id");
+    expect_refused(create(NULL, "agent_pro", NULL, &out), GUMLOOP_ERR_NULL_ARGUMENT, &out, "client");
+    expect_refused(create(client, NULL, NULL, &out), GUMLOOP_ERR_NULL_ARGUMENT, &out, "agent_id");
     CHECK_CODE(create(client, "agent_pro", NULL, NULL), GUMLOOP_ERR_NULL_ARGUMENT, NULL);
-    expect_refused(create(client, bad_utf8, NULL, &out), GUMLOOP_ERR_INVALID_UTF8, out, "agent_id");
-    expect_refused(create(client, "agent_pro", bad_utf8, &out), GUMLOOP_ERR_INVALID_UTF8, out, "body_json");
-    expect_refused(create(client, "agent_pro", "{\"input\":", &out), GUMLOOP_ERR_INVALID_JSON, out, "body_json");
-    expect_refused(create(client, "agent_pro", "[1,2]", &out), GUMLOOP_ERR_INVALID_ARGUMENT, out, "body_json");
-    expect_refused(create(client, "", NULL, &out), GUMLOOP_ERR_INVALID_ARGUMENT, out, "agent_id");
-    expect_refused(create(client, "..", NULL, &out), GUMLOOP_ERR_INVALID_ARGUMENT, out, "agent_id");
-    expect_refused(create(client, "agent_pro", "{\"name\":\"   \"}", &out), GUMLOOP_ERR_INVALID_ARGUMENT, out, "name");
-    expect_refused(create(client, "agent_pro", "{\"input\":42}", &out), GUMLOOP_ERR_INVALID_ARGUMENT, out, "input");
-    expect_refused(create(client, "agent_pro", "{\"metadata\":\"x\"}", &out), GUMLOOP_ERR_INVALID_ARGUMENT, out,
+    expect_refused(create(client, bad_utf8, NULL, &out), GUMLOOP_ERR_INVALID_UTF8, &out, "agent_id");
+    expect_refused(create(client, "agent_pro", bad_utf8, &out), GUMLOOP_ERR_INVALID_UTF8, &out, "body_json");
+    expect_refused(create(client, "agent_pro", "{\"input\":", &out), GUMLOOP_ERR_INVALID_JSON, &out, "body_json");
+    expect_refused(create(client, "agent_pro", "[1,2]", &out), GUMLOOP_ERR_INVALID_ARGUMENT, &out, "body_json");
+    expect_refused(create(client, "", NULL, &out), GUMLOOP_ERR_INVALID_ARGUMENT, &out, "agent_id");
+    expect_refused(create(client, "..", NULL, &out), GUMLOOP_ERR_INVALID_ARGUMENT, &out, "agent_id");
+    expect_refused(create(client, "agent_pro", "{\"name\":\"   \"}", &out), GUMLOOP_ERR_INVALID_ARGUMENT, &out, "name");
+    expect_refused(create(client, "agent_pro", "{\"input\":42}", &out), GUMLOOP_ERR_INVALID_ARGUMENT, &out, "input");
+    expect_refused(create(client, "agent_pro", "{\"metadata\":\"x\"}", &out), GUMLOOP_ERR_INVALID_ARGUMENT, &out,
                    "metadata");
-    expect_refused(create(client, "agent_pro", "{\"stream\":true}", &out), GUMLOOP_ERR_USE_STREAMING_CALL, out,
+    expect_refused(create(client, "agent_pro", "{\"stream\":true}", &out), GUMLOOP_ERR_USE_STREAMING_CALL, &out,
                    "stream");
 
     expect_refused(gumloop_create_session(NULL, NULL, "gk_personal_ada", "user_ada", &out), GUMLOOP_ERR_NULL_ARGUMENT,
-                   out, "agent_id");
+                   &out, "agent_id");
     expect_refused(gumloop_create_session("agent_pro", NULL, "tok\r\nX-Injected: 1", "user_ada", &out),
-                   GUMLOOP_ERR_INVALID_ARGUMENT, out, "access_token");
+                   GUMLOOP_ERR_INVALID_ARGUMENT, &out, "access_token");
     expect_refused(gumloop_create_session("agent_pro", NULL, "gk_personal_ada", "user\nada", &out),
-                   GUMLOOP_ERR_INVALID_ARGUMENT, out, "user_id");
-    expect_refused(gumloop_create_session("agent_pro", NULL, "", "user_ada", &out), GUMLOOP_ERR_INVALID_ARGUMENT, out,
+                   GUMLOOP_ERR_INVALID_ARGUMENT, &out, "user_id");
+    expect_refused(gumloop_create_session("agent_pro", NULL, "", "user_ada", &out), GUMLOOP_ERR_INVALID_ARGUMENT, &out,
                    "access_token");
 
     /* The agent ID is one path segment, whatever it contains. */

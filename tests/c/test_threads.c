@@ -23,7 +23,7 @@ static void *work(void *arg) {
         char body[128];
         snprintf(body, sizeof body, "{\"session_id\":\"sess_t%d_%d\"}", w->index, i);
         char *out = NULL;
-        gumloop_code code = gumloop_client_create_session(w->client, "agent_pro", body, &out);
+        gumloop_code code = gumloop_client_create_session(w->client, "agent_pro", body, NULL, &out);
         char want[64];
         snprintf(want, sizeof want, "\"id\":\"sess_t%d_%d\"", w->index, i);
         if (code == GUMLOOP_OK && contains(out, want)) {

@@ -1,0 +1,174 @@
+//! The session operations on a client handle: retrieve, list, send, cancel, rename, wait.
+//!
+//! Each blocks the calling thread until it completes, takes an optional cancellation token, and
+//! writes the server's JSON (or an error document) to `*out_json`.
+
+use super::cancel::{gumloop_cancel, token_ref};
+use super::client::{client_ref, gumloop_client};
+use super::codes::gumloop_code;
+use super::guard::run_json;
+use super::strings::{optional, required};
+use crate::runtime::block_on;
+use crate::wait::WaitOptions;
+use std::ffi::c_char;
+
+/// Retrieves a session with its transcript: `GET /sessions/{session_id}`.
+///
+/// On `GUMLOOP_OK`, `*out_json` is the session envelope `{"session":…,"queue_position":…}`,
+/// byte for byte as the server sent it; otherwise an error document. Free it with
+/// `gumloop_string_free`. `cancel` may be NULL.
+///
+/// # Safety
+/// `client` and `cancel` must be NULL or live handles; `session_id` NULL or a NUL-terminated
+/// string; `out_json` NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_get_session(
+    client: *const gumloop_client,
+    session_id: *const c_char,
+    cancel: *const gumloop_cancel,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: every pointer is forwarded under the caller's contract.
+    unsafe {
+        run_json(out_json, || {
+            let client = client_ref(client)?;
+            let session_id = required(session_id, "session_id")?;
+            block_on(client.get_session(session_id, token_ref(cancel)))?
+        })
+    }
+}
+
+/// Lists an agent's sessions, one page: `GET /agents/{agent_id}/sessions`.
+///
+/// `query_json` is a JSON object of filters (NULL means none): `page_size` (1–100), `cursor`
+/// (the previous page's `next_cursor`), `search`, `sort_order`, `type`, `state`,
+/// `creator_user_id`, `trigger_id`; other keys are sent as query parameters as given.
+/// On `GUMLOOP_OK`, `*out_json` is `{"sessions":[…],"next_cursor":…}`.
+///
+/// # Safety
+/// As for `gumloop_client_get_session`.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_list_sessions(
+    client: *const gumloop_client,
+    agent_id: *const c_char,
+    query_json: *const c_char,
+    cancel: *const gumloop_cancel,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: every pointer is forwarded under the caller's contract.
+    unsafe {
+        run_json(out_json, || {
+            let client = client_ref(client)?;
+            let agent_id = required(agent_id, "agent_id")?;
+            let query = optional(query_json, "query_json")?;
+            block_on(client.list_sessions(agent_id, query, token_ref(cancel)))?
+        })
+    }
+}
+
+/// Sends a message to a session: `POST /sessions/{session_id}/messages`.
+///
+/// `body_json` needs `input` (or `message`). With `"delivery":"queued"` the message waits in the
+/// session's queue and is sent with an `Idempotency-Key` header: the body's `idempotency_key`
+/// (1–256 printable ASCII characters) or a generated UUID; the answer is then a receipt
+/// `{"message_id","status"}`. Otherwise the answer is the session envelope; a busy session
+/// answers 409 (`GUMLOOP_ERR_CONFLICT`, code `interaction_not_in_terminal_state`).
+///
+/// # Safety
+/// As for `gumloop_client_get_session`; `body_json` NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_send_message(
+    client: *const gumloop_client,
+    session_id: *const c_char,
+    body_json: *const c_char,
+    cancel: *const gumloop_cancel,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: every pointer is forwarded under the caller's contract.
+    unsafe {
+        run_json(out_json, || {
+            let client = client_ref(client)?;
+            let session_id = required(session_id, "session_id")?;
+            let body = optional(body_json, "body_json")?;
+            block_on(client.send_message(session_id, body, token_ref(cancel)))?
+        })
+    }
+}
+
+/// Cancels a running or queued session: `POST /sessions/{session_id}/cancel`.
+///
+/// The session becomes `failed`; a settled session is returned unchanged. On `GUMLOOP_OK`,
+/// `*out_json` is an envelope in which only `id`, `agent_id` and `state` are meaningful.
+///
+/// # Safety
+/// As for `gumloop_client_get_session`.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_cancel_session(
+    client: *const gumloop_client,
+    session_id: *const c_char,
+    cancel: *const gumloop_cancel,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: every pointer is forwarded under the caller's contract.
+    unsafe {
+        run_json(out_json, || {
+            let client = client_ref(client)?;
+            let session_id = required(session_id, "session_id")?;
+            block_on(client.cancel_session(session_id, token_ref(cancel)))?
+        })
+    }
+}
+
+/// Renames a session: `PATCH /sessions/{session_id}` with `{"name": name}`.
+///
+/// `name` must be 1–256 characters after trimming. On `GUMLOOP_OK`, `*out_json` is the envelope.
+///
+/// # Safety
+/// As for `gumloop_client_get_session`; `name` NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_rename_session(
+    client: *const gumloop_client,
+    session_id: *const c_char,
+    name: *const c_char,
+    cancel: *const gumloop_cancel,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: every pointer is forwarded under the caller's contract.
+    unsafe {
+        run_json(out_json, || {
+            let client = client_ref(client)?;
+            let session_id = required(session_id, "session_id")?;
+            let name = required(name, "name")?;
+            block_on(client.rename_session(session_id, name, token_ref(cancel)))?
+        })
+    }
+}
+
+/// Waits until a session settles (`completed`, `failed`, `approval_required` or `idle`), polling
+/// `GET /sessions/{session_id}` with a growing pause, and returns the final envelope.
+///
+/// `options_json` (NULL means defaults): `timeout_ms` (overall deadline, default 600000),
+/// `poll_interval_ms` (first pause, default 250; it grows by half each poll),
+/// `max_poll_interval_ms` (default 5000). At the deadline the call fails with
+/// `GUMLOOP_ERR_TIMEOUT`, and the error document's `details.last_state` is the last state seen.
+///
+/// # Safety
+/// As for `gumloop_client_get_session`; `options_json` NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_wait_session(
+    client: *const gumloop_client,
+    session_id: *const c_char,
+    options_json: *const c_char,
+    cancel: *const gumloop_cancel,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: every pointer is forwarded under the caller's contract.
+    unsafe {
+        run_json(out_json, || {
+            let client = client_ref(client)?;
+            let session_id = required(session_id, "session_id")?;
+            let options = WaitOptions::parse(optional(options_json, "options_json")?)?;
+            block_on(client.wait_session(session_id, options, token_ref(cancel)))?
+        })
+    }
+}

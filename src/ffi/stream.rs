@@ -1,0 +1,182 @@
+//! Streaming calls: events are delivered to a callback on the caller's thread, as they arrive.
+
+use super::cancel::{gumloop_cancel, token_ref};
+use super::client::{client_ref, gumloop_client};
+use super::codes::gumloop_code;
+use super::guard::run_json;
+use super::strings::{optional, required};
+use crate::error::{Error, ErrorKind, Result};
+use crate::runtime::block_on;
+use crate::stream::StreamStart;
+use std::ffi::{c_char, c_int, c_void};
+
+/// Receives one stream event.
+///
+/// `event_json` is a JSON object (NUL-terminated, `len` bytes without the NUL), valid only during
+/// the call: copy what you keep. It has the server's fields (`type`, `stream_cursor`, `delta`,
+/// `final`, `finishReason`, …). Return 0 to go on, non-zero to stop: the stream is closed and the
+/// call returns `GUMLOOP_ERR_CANCELLED`. It runs on the thread that made the streaming call; it
+/// must not call a blocking libgumloop function (that returns `GUMLOOP_ERR_WRONG_THREAD`).
+#[allow(non_camel_case_types)]
+pub type gumloop_event_callback = Option<
+    unsafe extern "C" fn(user_data: *mut c_void, event_json: *const c_char, len: usize) -> c_int,
+>;
+
+/// Runs one streaming call, adapting the C callback.
+///
+/// # Safety
+/// `on_event` must be safe to call with `user_data` for the duration of the call.
+unsafe fn run_stream(
+    client: *const gumloop_client,
+    start: impl FnOnce() -> Result<StreamStart<'static>>,
+    on_event: gumloop_event_callback,
+    user_data: *mut c_void,
+    cancel: *const gumloop_cancel,
+) -> Result<String> {
+    // SAFETY: forwarded from the caller's contract.
+    let client = unsafe { client_ref(client) }?;
+    let Some(callback) = on_event else {
+        return Err(Error::about(
+            ErrorKind::NullArgument,
+            "on_event",
+            "`on_event` must not be NULL",
+        ));
+    };
+    let start = start()?;
+    let mut buffer: Vec<u8> = Vec::with_capacity(256);
+    let mut deliver = |event: &str| -> bool {
+        buffer.clear();
+        buffer.extend_from_slice(event.as_bytes());
+        buffer.push(0);
+        // SAFETY: `buffer` is NUL-terminated and outlives the call; the caller promised that
+        // `callback` may be called with `user_data`.
+        unsafe { callback(user_data, buffer.as_ptr().cast(), event.len()) == 0 }
+    };
+    // SAFETY: NULL or live by the caller's contract.
+    let token = unsafe { token_ref(cancel) };
+    let summary = block_on(client.stream(start, &mut deliver, token))??;
+    Ok(summary.to_json().to_string())
+}
+
+/// Creates a session and streams its first run's events (`POST /agents/{agent_id}/sessions` on
+/// the streaming host, with `"stream": true` added to `body_json`).
+///
+/// Blocks, calling `on_event(user_data, event_json, len)` on this thread for each event, until
+/// the final `finish` event (`final: true`). When the connection drops, stalls (no byte for
+/// `stream_idle_timeout_ms`) or closes early, the stream is resumed from the last
+/// `stream_cursor`, up to 5 times in a row without progress, with backoff; each event reaches
+/// the callback once.
+///
+/// On `GUMLOOP_OK`, `*out_json` is the summary
+/// `{"session_id","last_cursor","finish_reason","final":true,"events","resumes"}`; a
+/// `finish_reason` of `"not_resumable"` means the run ended before the stream could resume
+/// (retrieve the session for its state). Otherwise it is an error document whose `details` hold
+/// that summary: `GUMLOOP_ERR_STREAM_INCOMPLETE` when the stream could not be resumed,
+/// `GUMLOOP_ERR_CANCELLED` when the callback or `cancel` stopped it.
+///
+/// # Safety
+/// `client` and `cancel` must be NULL or live handles; the strings NULL or NUL-terminated;
+/// `on_event` safe to call with `user_data` during this call; `out_json` NULL or valid for
+/// writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_stream_create(
+    client: *const gumloop_client,
+    agent_id: *const c_char,
+    body_json: *const c_char,
+    on_event: gumloop_event_callback,
+    user_data: *mut c_void,
+    cancel: *const gumloop_cancel,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: every pointer is forwarded under the caller's contract; the strings outlive the
+    // blocking call, which is all the 'static StreamStart is used for.
+    unsafe {
+        run_json(out_json, || {
+            run_stream(
+                client,
+                || {
+                    Ok(StreamStart::Create {
+                        agent_id: required(agent_id, "agent_id")?,
+                        body_json: optional(body_json, "body_json")?,
+                    })
+                },
+                on_event,
+                user_data,
+                cancel,
+            )
+        })
+    }
+}
+
+/// Sends a message and streams the run it starts (`POST /sessions/{session_id}/messages` on the
+/// streaming host, with `"stream": true` added). `body_json` needs `input` (or `message`), or
+/// `approval_responses` to answer pending approvals. Events, resume and results as for
+/// `gumloop_client_stream_create`.
+///
+/// # Safety
+/// As for `gumloop_client_stream_create`.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_stream_send(
+    client: *const gumloop_client,
+    session_id: *const c_char,
+    body_json: *const c_char,
+    on_event: gumloop_event_callback,
+    user_data: *mut c_void,
+    cancel: *const gumloop_cancel,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: as for gumloop_client_stream_create.
+    unsafe {
+        run_json(out_json, || {
+            run_stream(
+                client,
+                || {
+                    Ok(StreamStart::Send {
+                        session_id: required(session_id, "session_id")?,
+                        body_json: optional(body_json, "body_json")?,
+                    })
+                },
+                on_event,
+                user_data,
+                cancel,
+            )
+        })
+    }
+}
+
+/// Resumes a session's stream after `cursor`, a `stream_cursor` seen earlier
+/// (`GET /sessions/{session_id}?stream=true&last_cursor=…` on the streaming host). Events after
+/// the cursor are replayed, then followed live. For a run that has ended, the one event is a
+/// final `finish` with `finishReason` `"not_resumable"`. Results as for
+/// `gumloop_client_stream_create`.
+///
+/// # Safety
+/// As for `gumloop_client_stream_create`.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_stream_resume(
+    client: *const gumloop_client,
+    session_id: *const c_char,
+    cursor: *const c_char,
+    on_event: gumloop_event_callback,
+    user_data: *mut c_void,
+    cancel: *const gumloop_cancel,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: as for gumloop_client_stream_create.
+    unsafe {
+        run_json(out_json, || {
+            run_stream(
+                client,
+                || {
+                    Ok(StreamStart::Resume {
+                        session_id: required(session_id, "session_id")?,
+                        cursor: required(cursor, "cursor")?,
+                    })
+                },
+                on_event,
+                user_data,
+                cancel,
+            )
+        })
+    }
+}

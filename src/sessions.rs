@@ -1,0 +1,223 @@
+//! The session operations over REST: create, retrieve, list, send, cancel, rename.
+
+use crate::body::{self, parse_object};
+use crate::cancel::CancelToken;
+use crate::client::{Call, CallAuth, Client};
+use crate::error::{Error, ErrorKind, Result};
+use crate::paths::Segment;
+use crate::send_body::plan_send;
+use reqwest::{Method, Url};
+use serde_json::{json, Value};
+
+/// The path segments of `/sessions/{session_id}` followed by `rest`.
+fn session_path<'a>(session_id: &'a str, rest: &[&'static str]) -> Vec<Segment<'a>> {
+    let mut segments = vec![
+        Segment::Fixed("sessions"),
+        Segment::Id {
+            param: "session_id",
+            value: session_id,
+        },
+    ];
+    segments.extend(rest.iter().map(|s| Segment::Fixed(s)));
+    segments
+}
+
+/// The path segments of `/agents/{agent_id}/sessions`.
+pub(crate) fn agent_sessions_path(agent_id: &str) -> [Segment<'_>; 3] {
+    [
+        Segment::Fixed("agents"),
+        Segment::Id {
+            param: "agent_id",
+            value: agent_id,
+        },
+        Segment::Fixed("sessions"),
+    ]
+}
+
+/// The body text to send: the caller's text unchanged, or `{}` when none was given.
+pub(crate) fn body_text(body_json: Option<&str>) -> String {
+    match body_json.map(str::trim) {
+        None | Some("") => "{}".to_string(),
+        Some(text) => text.to_string(),
+    }
+}
+
+/// Query parameters of the list call whose values must be strings.
+const LIST_STRING_PARAMS: &[&str] = &[
+    "cursor",
+    "search",
+    "search_query",
+    "sort_order",
+    "type",
+    "state",
+    "creator_user_id",
+    "trigger_id",
+];
+
+/// Adds the list filters of `query_json` (a JSON object; NULL means none) to `url`.
+fn add_list_query(url: &mut Url, query_json: Option<&str>) -> Result<()> {
+    let query = parse_object(query_json).map_err(|mut e| {
+        e.param = Some("query_json".into());
+        e
+    })?;
+    let mut pairs = url.query_pairs_mut();
+    for (key, value) in &query {
+        let invalid =
+            |message: String| Error::about(ErrorKind::InvalidArgument, key.as_str(), message);
+        let text = match value {
+            Value::Null => continue,
+            _ if key == "page_size" => match value.as_u64() {
+                Some(n @ 1..=100) => n.to_string(),
+                _ => {
+                    return Err(invalid(
+                        "`page_size` must be a whole number from 1 to 100".into(),
+                    ))
+                }
+            },
+            Value::String(s) => s.clone(),
+            _ if LIST_STRING_PARAMS.contains(&key.as_str()) => {
+                return Err(invalid(format!("`{key}` must be a string")))
+            }
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => {
+                return Err(invalid(format!(
+                    "query parameter `{key}` must be a string, number or boolean"
+                )))
+            }
+        };
+        pairs.append_pair(key, &text);
+    }
+    Ok(())
+}
+
+impl Client {
+    /// `POST /agents/{agent_id}/sessions`: creates a session (an idle stub without `input`, a
+    /// running one with it) and returns the server's JSON exactly as sent.
+    pub async fn create_session(
+        &self,
+        agent_id: &str,
+        body_json: Option<&str>,
+        auth: &CallAuth,
+        cancel: Option<&CancelToken>,
+    ) -> Result<String> {
+        let url = self.rest_url(&agent_sessions_path(agent_id))?;
+        body::check_create(&parse_object(body_json)?)?;
+        let call = Call::json(Method::POST, url, Some(body_text(body_json)), auth);
+        self.execute(call, cancel).await
+    }
+
+    /// `GET /sessions/{session_id}`: the session envelope with its transcript.
+    pub async fn get_session(
+        &self,
+        session_id: &str,
+        cancel: Option<&CancelToken>,
+    ) -> Result<String> {
+        let url = self.rest_url(&session_path(session_id, &[]))?;
+        let auth = CallAuth::default();
+        self.execute(Call::json(Method::GET, url, None, &auth), cancel)
+            .await
+    }
+
+    /// `GET /agents/{agent_id}/sessions`: one page of sessions, filtered by `query_json`
+    /// (`page_size`, `cursor`, `search`, `sort_order`, `type`, `state`, `creator_user_id`,
+    /// `trigger_id`, and any other parameter as given).
+    pub async fn list_sessions(
+        &self,
+        agent_id: &str,
+        query_json: Option<&str>,
+        cancel: Option<&CancelToken>,
+    ) -> Result<String> {
+        let mut url = self.rest_url(&agent_sessions_path(agent_id))?;
+        add_list_query(&mut url, query_json)?;
+        let auth = CallAuth::default();
+        self.execute(Call::json(Method::GET, url, None, &auth), cancel)
+            .await
+    }
+
+    /// `POST /sessions/{session_id}/messages`: sends a message, immediately or queued (then with
+    /// an `Idempotency-Key`, generated when the body has no `idempotency_key`).
+    pub async fn send_message(
+        &self,
+        session_id: &str,
+        body_json: Option<&str>,
+        cancel: Option<&CancelToken>,
+    ) -> Result<String> {
+        let url = self.rest_url(&session_path(session_id, &["messages"]))?;
+        let text = body_text(body_json);
+        let plan = plan_send(parse_object(Some(&text))?, &text)?;
+        let auth = CallAuth::default();
+        let mut call = Call::json(Method::POST, url, Some(plan.body), &auth);
+        if let Some(key) = plan.idempotency_key {
+            call.headers.push(("idempotency-key", key));
+        }
+        self.execute(call, cancel).await
+    }
+
+    /// `POST /sessions/{session_id}/cancel`: stops a running or queued session.
+    pub async fn cancel_session(
+        &self,
+        session_id: &str,
+        cancel: Option<&CancelToken>,
+    ) -> Result<String> {
+        let url = self.rest_url(&session_path(session_id, &["cancel"]))?;
+        let auth = CallAuth::default();
+        self.execute(
+            Call::json(Method::POST, url, Some("{}".into()), &auth),
+            cancel,
+        )
+        .await
+    }
+
+    /// `PATCH /sessions/{session_id}`: renames a session (1–256 characters after trimming).
+    pub async fn rename_session(
+        &self,
+        session_id: &str,
+        name: &str,
+        cancel: Option<&CancelToken>,
+    ) -> Result<String> {
+        let url = self.rest_url(&session_path(session_id, &[]))?;
+        let mut fields = serde_json::Map::new();
+        fields.insert("name".into(), json!(name));
+        body::check_create(&fields)?;
+        let auth = CallAuth::default();
+        let body = json!({ "name": name }).to_string();
+        self.execute(Call::json(Method::PATCH, url, Some(body), &auth), cancel)
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(q: &str) -> Result<String> {
+        let mut url = Url::parse("https://x.example/a").unwrap();
+        add_list_query(&mut url, Some(q))?;
+        Ok(url.query().unwrap_or("").to_string())
+    }
+
+    #[test]
+    fn list_filters_become_query_parameters() {
+        assert_eq!(
+            query(r#"{"page_size":5,"state":"completed","search":"a b&c","cursor":null}"#).unwrap(),
+            "page_size=5&search=a+b%26c&state=completed"
+        );
+        assert_eq!(
+            query(r#"{"page_size":0}"#).unwrap_err().param.as_deref(),
+            Some("page_size")
+        );
+        assert_eq!(
+            query(r#"{"state":1}"#).unwrap_err().param.as_deref(),
+            Some("state")
+        );
+        assert_eq!(
+            query(r#"{"x":[1]}"#).unwrap_err().param.as_deref(),
+            Some("x")
+        );
+        assert_eq!(
+            query("[]").unwrap_err().param.as_deref(),
+            Some("query_json")
+        );
+    }
+}
