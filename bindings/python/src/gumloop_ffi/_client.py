@@ -173,7 +173,9 @@ class Sessions:
                 body[key] = value
         payload = _args.json_bytes("body", body)
         with self._handle.use() as pointer:
-            code, text = native.client_create_session(pointer, agent, payload)
+            code, text = native.client_call(
+                "gumloop_client_create_session", pointer, agent, payload, None
+            )
         _raise_for(code, text)
         return _session_response(text)
 

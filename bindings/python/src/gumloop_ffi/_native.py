@@ -25,7 +25,7 @@ import ctypes
 import importlib.resources
 import os
 import sys
-from ctypes import POINTER, c_char_p, c_uint32, c_void_p
+from ctypes import POINTER, c_char_p, c_int, c_int32, c_size_t, c_uint32, c_void_p
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -42,17 +42,32 @@ c_out_string = POINTER(c_void_p)
 
 _CType = Any  # a ctypes type; typeshed has no public name that covers all of them
 
-#: name -> (argtypes, restype), one entry per function of include/gumloop.h.
+#: ``typedef int (*gumloop_event_callback)(void *user_data, const char *event_json, size_t len)``.
+#: ``event_json`` is declared ``c_void_p`` (it is not NUL-safe to copy by ``c_char_p`` semantics
+#: and is valid only during the call); read it with ``ctypes.string_at(event_json, len)``.
+EVENT_CALLBACK = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
+
+#: name -> (argtypes, restype), one entry per function of include/gumloop.h. Opaque handles
+#: (``gumloop_client *``, ``gumloop_cancel *``) are ``c_void_p``.
 SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
+    # gumloop_cancel *gumloop_cancel_new(void);
+    "gumloop_cancel_new": ([], c_void_p),
+    # void gumloop_cancel_trigger(const gumloop_cancel *cancel);
+    "gumloop_cancel_trigger": ([c_void_p], None),
+    # int32_t gumloop_cancel_is_triggered(const gumloop_cancel *cancel);
+    "gumloop_cancel_is_triggered": ([c_void_p], c_int32),
+    # void gumloop_cancel_free(gumloop_cancel *cancel);
+    "gumloop_cancel_free": ([c_void_p], None),
     # gumloop_code gumloop_client_new(const char *options_json, gumloop_client **out_client,
     #                                 char **out_json);
     "gumloop_client_new": ([c_char_p, POINTER(c_void_p), c_out_string], c_gumloop_code),
     # void gumloop_client_free(gumloop_client *client);
     "gumloop_client_free": ([c_void_p], None),
     # gumloop_code gumloop_client_create_session(const gumloop_client *client,
-    #     const char *agent_id, const char *body_json, char **out_json);
+    #     const char *agent_id, const char *body_json, const gumloop_cancel *cancel,
+    #     char **out_json);
     "gumloop_client_create_session": (
-        [c_void_p, c_char_p, c_char_p, c_out_string],
+        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
         c_gumloop_code,
     ),
     # const char *gumloop_version(void);  (static)
@@ -65,6 +80,64 @@ SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
     #     const char *access_token, const char *user_id, char **out_json);
     "gumloop_create_session": (
         [c_char_p, c_char_p, c_char_p, c_char_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_get_session(const gumloop_client *client,
+    #     const char *session_id, const gumloop_cancel *cancel, char **out_json);
+    "gumloop_client_get_session": ([c_void_p, c_char_p, c_void_p, c_out_string], c_gumloop_code),
+    # gumloop_code gumloop_client_list_sessions(const gumloop_client *client,
+    #     const char *agent_id, const char *query_json, const gumloop_cancel *cancel,
+    #     char **out_json);
+    "gumloop_client_list_sessions": (
+        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_send_message(const gumloop_client *client,
+    #     const char *session_id, const char *body_json, const gumloop_cancel *cancel,
+    #     char **out_json);
+    "gumloop_client_send_message": (
+        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_cancel_session(const gumloop_client *client,
+    #     const char *session_id, const gumloop_cancel *cancel, char **out_json);
+    "gumloop_client_cancel_session": (
+        [c_void_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_rename_session(const gumloop_client *client,
+    #     const char *session_id, const char *name, const gumloop_cancel *cancel,
+    #     char **out_json);
+    "gumloop_client_rename_session": (
+        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_wait_session(const gumloop_client *client,
+    #     const char *session_id, const char *options_json, const gumloop_cancel *cancel,
+    #     char **out_json);
+    "gumloop_client_wait_session": (
+        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_stream_create(const gumloop_client *client,
+    #     const char *agent_id, const char *body_json, gumloop_event_callback on_event,
+    #     void *user_data, const gumloop_cancel *cancel, char **out_json);
+    "gumloop_client_stream_create": (
+        [c_void_p, c_char_p, c_char_p, EVENT_CALLBACK, c_void_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_stream_send(const gumloop_client *client,
+    #     const char *session_id, const char *body_json, gumloop_event_callback on_event,
+    #     void *user_data, const gumloop_cancel *cancel, char **out_json);
+    "gumloop_client_stream_send": (
+        [c_void_p, c_char_p, c_char_p, EVENT_CALLBACK, c_void_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_stream_resume(const gumloop_client *client,
+    #     const char *session_id, const char *cursor, gumloop_event_callback on_event,
+    #     void *user_data, const gumloop_cancel *cancel, char **out_json);
+    "gumloop_client_stream_resume": (
+        [c_void_p, c_char_p, c_char_p, EVENT_CALLBACK, c_void_p, c_void_p, c_out_string],
         c_gumloop_code,
     ),
     # void gumloop_string_free(char *s);
@@ -175,10 +248,24 @@ class Native:
     def client_free(self, handle: int) -> None:
         self.functions["gumloop_client_free"](handle)
 
-    def client_create_session(
-        self, handle: int, agent_id: bytes, body_json: bytes
-    ) -> Tuple[int, Optional[str]]:
-        return self.call_json("gumloop_client_create_session", handle, agent_id, body_json)
+    def client_call(self, name: str, handle: int, *args: Any) -> Tuple[int, Optional[str]]:
+        """A ``gumloop_client_*`` call: ``name(handle, *args, &out_json)``."""
+        return self.call_json(name, handle, *args)
+
+    def cancel_new(self) -> int:
+        pointer: Optional[int] = self.functions["gumloop_cancel_new"]()
+        if not pointer:
+            raise MemoryError("gumloop_cancel_new returned NULL")
+        return pointer
+
+    def cancel_trigger(self, pointer: int) -> None:
+        self.functions["gumloop_cancel_trigger"](pointer)
+
+    def cancel_is_triggered(self, pointer: int) -> bool:
+        return bool(self.functions["gumloop_cancel_is_triggered"](pointer))
+
+    def cancel_free(self, pointer: int) -> None:
+        self.functions["gumloop_cancel_free"](pointer)
 
     def create_session(
         self,
