@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from typing import Dict, List, Union
 
 import pytest
 
@@ -75,7 +76,7 @@ def test_extra_fields_pass_through_and_none_extras_are_dropped(
 
 
 def test_input_as_content_parts(ada: Client, emulator: Emulator) -> None:
-    parts = [{"type": "text", "text": "first"}, "second"]
+    parts: List[Union[str, Dict[str, str]]] = [{"type": "text", "text": "first"}, "second"]
     created = ada.sessions.create("agent_pro", parts)
 
     assert created.session.state in ("processing", "queued")
