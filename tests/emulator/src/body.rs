@@ -35,7 +35,7 @@ pub struct ChannelBody {
 
 impl ChannelBody {
     /// A new channel body and the sender that feeds it.
-    pub fn new(capacity: usize) -> (mpsc::Sender<Result<Bytes, BoxError>>, RespBody) {
+    pub fn channel(capacity: usize) -> (mpsc::Sender<Result<Bytes, BoxError>>, RespBody) {
         let (tx, rx) = mpsc::channel(capacity);
         (tx, ChannelBody { rx }.boxed())
     }

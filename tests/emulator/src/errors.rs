@@ -17,34 +17,32 @@ pub fn error_type(status: StatusCode) -> &'static str {
     }
 }
 
-/// An API error, turned into a response by [`ApiError::into_response`].
+/// An API error, turned into a response by [`ApiError::into_response`]. Boxed, so that
+/// `Result<_, ApiError>` stays small.
 #[derive(Debug, Clone)]
-pub struct ApiError {
-    /// HTTP status.
-    pub status: StatusCode,
-    /// Machine-readable code, e.g. `session_already_exists`.
-    pub code: &'static str,
-    /// Human-readable message.
-    pub message: String,
-    /// The offending parameter, if any.
-    pub param: Option<String>,
-    /// Extra details (an object).
-    pub details: Value,
-    /// Extra response headers.
-    pub headers: Vec<(&'static str, String)>,
+pub struct ApiError(Box<Inner>);
+
+#[derive(Debug, Clone)]
+struct Inner {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    param: Option<String>,
+    details: Value,
+    headers: Vec<(&'static str, String)>,
 }
 
 impl ApiError {
     /// A new error with empty details.
     pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError {
+        ApiError(Box::new(Inner {
             status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             code,
             message: message.into(),
             param: None,
             details: json!({}),
             headers: Vec::new(),
-        }
+        }))
     }
 
     /// A 400 `invalid_request` naming the parameter at fault.
@@ -54,39 +52,40 @@ impl ApiError {
 
     /// Sets `param`.
     pub fn param(mut self, param: &str) -> ApiError {
-        self.param = Some(param.to_string());
+        self.0.param = Some(param.to_string());
         self
     }
 
     /// Sets `details`.
     pub fn details(mut self, details: Value) -> ApiError {
-        self.details = details;
+        self.0.details = details;
         self
     }
 
     /// Adds a response header.
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> ApiError {
-        self.headers.push((name, value.into()));
+        self.0.headers.push((name, value.into()));
         self
     }
 
     /// The JSON body of this error.
     pub fn body(&self) -> Value {
+        let e = &self.0;
         json!({
             "error": {
-                "code": self.code,
-                "message": self.message,
-                "type": error_type(self.status),
-                "param": self.param,
-                "details": self.details,
+                "code": e.code,
+                "message": e.message,
+                "type": error_type(e.status),
+                "param": e.param,
+                "details": e.details,
             }
         })
     }
 
     /// The full response.
     pub fn into_response(self) -> Response<RespBody> {
-        let mut resp = json_response(self.status, &self.body());
-        for (name, value) in self.headers {
+        let mut resp = json_response(self.0.status, &self.body());
+        for (name, value) in self.0.headers {
             if let Ok(v) = header::HeaderValue::from_str(&value) {
                 resp.headers_mut().insert(name, v);
             }

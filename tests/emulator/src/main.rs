@@ -72,19 +72,19 @@ fn parse_args(args: Vec<String>) -> Result<Config, String> {
     Ok(config)
 }
 
-async fn wait_for_signal() {
+/// Waits for SIGTERM or SIGINT. The handlers are installed when this is called, so call
+/// it before announcing readiness (a signal sent right after the ready line must not kill
+/// the process with the default action).
+fn signals() -> std::io::Result<impl std::future::Future<Output = ()>> {
     use tokio::signal::unix::{signal, SignalKind};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => {
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = tokio::signal::ctrl_c() => {}
-            }
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = int.recv() => {}
         }
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
+    })
 }
 
 #[tokio::main]
@@ -100,6 +100,13 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let stop = match signals() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("gumloop-emulator: cannot install signal handlers: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let emulator = match start(config).await {
         Ok(e) => e,
         Err(e) => {
@@ -112,7 +119,7 @@ async fn main() -> ExitCode {
         let _ = writeln!(out, "{}", emulator.ready_line());
         let _ = out.flush();
     }
-    wait_for_signal().await;
+    stop.await;
     emulator.shutdown();
     // Open streams would keep the runtime busy; nothing needs to be flushed.
     std::process::exit(0);

@@ -171,7 +171,7 @@ async fn truncate(resp: Response<RespBody>) -> Response<RespBody> {
         header::CONTENT_LENGTH,
         header::HeaderValue::from(bytes.len()),
     );
-    let (tx, body) = ChannelBody::new(2);
+    let (tx, body) = ChannelBody::channel(2);
     let half = bytes.slice(..bytes.len() / 2);
     tokio::spawn(async move {
         if tx.send(Ok(half)).await.is_ok() {

@@ -37,14 +37,14 @@ pub fn follow(
     keepalive: Duration,
     fault: Option<StreamFault>,
 ) -> Response<RespBody> {
-    let (tx, body) = ChannelBody::new(16);
+    let (tx, body) = ChannelBody::channel(16);
     tokio::spawn(pump(run, after, keepalive, fault, tx));
     sse_response(body)
 }
 
 /// The single event sent when resuming a run that has ended.
 pub fn not_resumable(fault: Option<StreamFault>) -> Response<RespBody> {
-    let (tx, body) = ChannelBody::new(4);
+    let (tx, body) = ChannelBody::channel(4);
     let ev = json!({"type": "finish", "finishReason": "not_resumable", "final": true});
     tokio::spawn(async move {
         let frames = vec![(1, frame(&ev))];

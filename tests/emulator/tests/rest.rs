@@ -187,7 +187,8 @@ async fn stream_true_on_the_api_host_names_the_streaming_host() {
 async fn credentials_are_checked() {
     let emu = emu().await;
     let path = "/api/v1/agents/agent_pro/sessions";
-    let cases: Vec<(Vec<(&str, &str)>, &str, u16, &str)> = vec![
+    type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, u16, &'a str);
+    let cases: Vec<Case> = vec![
         (vec![], path, 401, "missing_credentials"),
         (
             vec![("authorization", "Bearer nope")],

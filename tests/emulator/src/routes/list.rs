@@ -22,7 +22,7 @@ fn hex(s: &str) -> String {
 }
 
 fn unhex(s: &str) -> Option<String> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     let bytes: Option<Vec<u8>> = (0..s.len())
@@ -129,7 +129,7 @@ pub fn list(ctx: &Ctx, raw_agent: &str) -> Result<Response<RespBody>, ApiError> 
         .filter(|s| search.as_deref().is_none_or(|n| matches_search(s, n)))
         .collect();
     match order {
-        Order::Newest => hits.sort_unstable_by(|a, b| b.seq.cmp(&a.seq)),
+        Order::Newest => hits.sort_unstable_by_key(|s| std::cmp::Reverse(s.seq)),
         Order::Oldest => hits.sort_unstable_by_key(|s| s.seq),
     }
     let more = hits.len() > page_size;

@@ -102,7 +102,9 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Splits raw bytes into status line + headers and the rest.
-fn parse_head(raw: &[u8]) -> Result<(u16, Vec<(String, String)>, usize), String> {
+type Headers = Vec<(String, String)>;
+
+fn parse_head(raw: &[u8]) -> Result<(u16, Headers, usize), String> {
     let end = find(raw, b"\r\n\r\n").ok_or("no complete response head")?;
     let head = std::str::from_utf8(&raw[..end]).map_err(|e| e.to_string())?;
     let mut lines = head.split("\r\n");
