@@ -6,7 +6,7 @@ CFLAGS_STRICT := -std=c11 -Wall -Wextra -Wpedantic -Werror -O1 -g
 CXXFLAGS_STRICT := -std=c++17 -Wall -Wextra -Wpedantic -Werror
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 C_BUILD := $(ROOT)/build/c
-C_TESTS := test_create test_threads
+C_TESTS := test_create test_threads test_sessions
 WITH_EMULATOR := $(ROOT)/scripts/with-emulator.sh
 
 .PHONY: demo-run test-c c-tests
@@ -16,8 +16,14 @@ $(C_BUILD)/quickstart: examples/quickstart.c include/gumloop.h lib-release
 	@mkdir -p $(C_BUILD)
 	$(CC) $(CFLAGS_STRICT) -Iinclude $< -L$(ROOT)/target/release -Wl,-rpath,$(ROOT)/target/release -lgumloop -o $@
 
-demo-run: $(C_BUILD)/quickstart emulator
-	GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada $(WITH_EMULATOR) $(C_BUILD)/quickstart agent_pro
+$(C_BUILD)/stream: examples/stream.c include/gumloop.h lib-release
+	@mkdir -p $(C_BUILD)
+	$(CC) $(CFLAGS_STRICT) -Iinclude $< -L$(ROOT)/target/release -Wl,-rpath,$(ROOT)/target/release -lgumloop -o $@
+
+demo-run: $(C_BUILD)/quickstart $(C_BUILD)/stream emulator
+	GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada $(WITH_EMULATOR) \
+		sh -c '$(C_BUILD)/quickstart agent_pro && echo "--- streaming a 200-word answer:" && \
+		$(C_BUILD)/stream agent_pro "[words:200] [slow:2000] Tell me a story"'
 
 DEMO_DEPS += demo-run
 
@@ -44,5 +50,12 @@ test-c: c-tests emulator
 			$(WITH_EMULATOR) $(C_BUILD)/$$t.asan || exit 1; \
 	done
 	GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada $(WITH_EMULATOR) $(C_BUILD)/quickstart_static agent_pro > /dev/null
+	# The streaming example prints a 200-word answer, word by word.
+	$(CC) $(CFLAGS_STRICT) -Iinclude examples/stream.c -L$(ROOT)/target/debug -Wl,-rpath,$(ROOT)/target/debug \
+		-lgumloop -o $(C_BUILD)/stream_debug
+	GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada $(WITH_EMULATOR) \
+		$(C_BUILD)/stream_debug agent_pro "[words:200] stream me" > $(C_BUILD)/stream.out
+	@words=$$(head -n 1 $(C_BUILD)/stream.out | wc -w); test "$$words" -eq 200 || \
+		{ echo "the streaming example printed $$words words, expected 200"; exit 1; }
 
 TEST_DEPS += test-c

@@ -245,6 +245,7 @@ impl Error {
             "details".into(),
             server
                 .and_then(|s| s.details.clone())
+                .or_else(|| self.details.clone())
                 .unwrap_or(Value::Null),
         );
         doc.insert("retryable".into(), json!(self.retryable()));
