@@ -1,0 +1,77 @@
+//! The committed header's version macros must equal Cargo.toml's version (the Makefile's
+//! `check-header` target separately checks the whole header against a fresh cbindgen run).
+
+fn macro_value(header: &str, name: &str) -> String {
+    let prefix = format!("#define {name} ");
+    header
+        .lines()
+        .find_map(|line| line.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("{name} is missing from include/gumloop.h"))
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn version_macros_match_cargo_toml() {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/gumloop.h"))
+        .expect("include/gumloop.h is readable");
+    let version = env!("CARGO_PKG_VERSION");
+    assert_eq!(
+        macro_value(&header, "GUMLOOP_VERSION_STRING"),
+        format!("\"{version}\"")
+    );
+    let parts: Vec<u32> = [
+        env!("CARGO_PKG_VERSION_MAJOR"),
+        env!("CARGO_PKG_VERSION_MINOR"),
+        env!("CARGO_PKG_VERSION_PATCH"),
+    ]
+    .iter()
+    .map(|p| p.parse().unwrap())
+    .collect();
+    for (name, value) in [
+        ("GUMLOOP_VERSION_MAJOR", parts[0]),
+        ("GUMLOOP_VERSION_MINOR", parts[1]),
+        ("GUMLOOP_VERSION_PATCH", parts[2]),
+        (
+            "GUMLOOP_VERSION_NUMBER",
+            parts[0] * 10000 + parts[1] * 100 + parts[2],
+        ),
+    ] {
+        assert_eq!(macro_value(&header, name), value.to_string(), "{name}");
+    }
+}
+
+#[test]
+fn every_exported_function_is_declared() {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/gumloop.h"))
+        .expect("include/gumloop.h is readable");
+    for name in [
+        "gumloop_create_session",
+        "gumloop_client_new",
+        "gumloop_client_free",
+        "gumloop_client_create_session",
+        "gumloop_client_get_session",
+        "gumloop_client_list_sessions",
+        "gumloop_client_send_message",
+        "gumloop_client_cancel_session",
+        "gumloop_client_rename_session",
+        "gumloop_client_wait_session",
+        "gumloop_client_stream_create",
+        "gumloop_client_stream_send",
+        "gumloop_client_stream_resume",
+        "gumloop_cancel_new",
+        "gumloop_cancel_trigger",
+        "gumloop_cancel_is_triggered",
+        "gumloop_cancel_free",
+        "gumloop_string_free",
+        "gumloop_version",
+        "gumloop_code_name",
+        "gumloop_code_message",
+    ] {
+        assert!(
+            header.contains(&format!(" {name}(")),
+            "{name} is not declared"
+        );
+    }
+    assert!(header.contains("extern \"C\" {"), "no C++ linkage guard");
+}
