@@ -45,6 +45,11 @@
 #define GUMLOOP_VERSION_NUMBER 100
 
 /**
+ * Default number of repeats after the first attempt.
+ */
+#define DEFAULT_MAX_RETRIES 2
+
+/**
  * Resumes tried in a row without receiving an event before the stream is given up.
  */
 #define MAX_RESUME_ATTEMPTS 5
@@ -276,7 +281,16 @@ void gumloop_cancel_free(gumloop_cancel *cancel);
  * 3600000), `ca_cert_pem` (PEM text) and `ca_cert_path` (a PEM file), trusted in addition to the
  * system's roots, `proxy` (URL), `user_agent_suffix`, `max_response_bytes` (default 16 MiB),
  * `allow_insecure_http` (plain `http://` is otherwise allowed only for loopback hosts),
- * `extra_headers` (an object of header names to string values).
+ * `extra_headers` (an object of header names to string values), `max_retries` (0–10, default
+ * 2; 0 turns retries off), `max_backoff_ms` (default 8000: the longest wait between attempts,
+ * and the longest `Retry-After` honoured), `auto_session_id` (default false; see
+ * `gumloop_client_create_session`).
+ *
+ * Retries are made only where they are safe: a connection that failed before the request was
+ * sent, HTTP 429 and 503 (honouring `Retry-After`), and for reads also other 5xx statuses,
+ * time-outs and lost connections, with exponential backoff and jitter. A POST that may have
+ * reached the server is never repeated blindly. Error documents say how many `attempts` were
+ * made.
  *
  * Omitted options come from the environment: `GUMLOOP_ACCESS_TOKEN` (then `GUMLOOP_API_KEY`,
  * both read again on every request so a rotated token is picked up), `GUMLOOP_USER_ID`,
@@ -313,6 +327,15 @@ void gumloop_client_free(gumloop_client *client);
  * `session_id` non-empty string, `name` 1–256 characters after trimming, `metadata` object,
  * `incognito` bool); unknown fields are sent as they are. `"stream": true` is refused with
  * `GUMLOOP_ERR_USE_STREAMING_CALL`. The agent ID is percent-encoded as one path segment.
+ *
+ * Exactly-once creation: when the body has a `session_id`, a create whose outcome is unknown
+ * (time-out, lost connection, HTTP 500/502/504) is repeated; if the repeat answers 409
+ * `session_already_exists`, the first attempt did arrive, so the session is fetched and returned
+ * as a success with a top-level `"_gumloop":{"attempts":N,"recovered":true}` added (the rest is
+ * the server's `GET /sessions/{id}` answer). With the client option `auto_session_id`, a body
+ * without `session_id` gets a generated one (`sess_` and 24 letters and digits) so every create
+ * is protected. It is off by default because the API does not document which ID formats it
+ * accepts, and because it changes the body the caller wrote.
  *
  * On `GUMLOOP_OK`, `*out_json` is the server's JSON response, byte for byte. Otherwise it is an
  * error document. Either way free it with `gumloop_string_free`. `out_json` is required.

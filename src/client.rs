@@ -5,6 +5,7 @@ use crate::config::{env_credential, no_credentials, process_env, Config, Credent
 use crate::error::{Error, ErrorKind, Result};
 use crate::headers::check_header_value;
 use crate::paths::{build_url, Segment};
+use crate::retry::Repeat;
 use crate::secret::Secret;
 use crate::server_error;
 use crate::transport::{classify, read_body, retry_after_ms, Transport};
@@ -53,12 +54,29 @@ pub(crate) struct Call<'a> {
     pub headers: Vec<(&'static str, String)>,
     /// Whether the answer is an event stream: no whole-request timeout, `Accept: text/event-stream`.
     pub stream: bool,
+    /// How safe the request is to repeat after a failure.
+    pub repeat: Repeat,
+}
+
+/// What the attempts of one call saw.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Attempts {
+    /// Attempts made.
+    pub count: u32,
+    /// Whether an attempt failed with an unknown outcome (it may have been acted on).
+    pub outcome_unknown: bool,
 }
 
 impl<'a> Call<'a> {
     /// A call that expects a JSON answer.
     pub fn json(method: Method, url: Url, body: Option<String>, auth: &'a CallAuth) -> Call<'a> {
+        let repeat = if method == Method::GET {
+            Repeat::Idempotent
+        } else {
+            Repeat::Unsafe
+        };
         Call {
+            repeat,
             method,
             url,
             body,
@@ -198,13 +216,52 @@ impl Client {
         request
     }
 
-    /// Sends `call` and returns the JSON answer of a 2xx status as text, unchanged.
+    /// Sends `call`, repeating it when the retry policy says that is safe, and returns the JSON
+    /// answer of a 2xx status as text, unchanged.
     pub(crate) async fn execute(
         &self,
         call: Call<'_>,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let request = self.request(&call)?;
+        self.execute_counted(&call, cancel).await.0
+    }
+
+    /// As `execute`, also telling what the attempts saw.
+    pub(crate) async fn execute_counted(
+        &self,
+        call: &Call<'_>,
+        cancel: Option<&CancelToken>,
+    ) -> (Result<String>, Attempts) {
+        let mut attempts = Attempts::default();
+        loop {
+            attempts.count += 1;
+            let error = match self.attempt(call, cancel).await {
+                Ok(text) => return (Ok(text), attempts),
+                Err(error) => error,
+            };
+            let wait = match error.kind {
+                ErrorKind::Cancelled => None,
+                _ => self.config.retry.delay(call.repeat, &error, attempts.count),
+            };
+            let Some(wait) = wait else {
+                return (
+                    Err(Error {
+                        attempts: attempts.count,
+                        ..error
+                    }),
+                    attempts,
+                );
+            };
+            attempts.outcome_unknown |= crate::retry::outcome_unknown(&error);
+            if let Err(cancelled) = with_cancel(cancel, tokio::time::sleep(wait)).await {
+                return (Err(cancelled), attempts);
+            }
+        }
+    }
+
+    /// One attempt of `call`.
+    async fn attempt(&self, call: &Call<'_>, cancel: Option<&CancelToken>) -> Result<String> {
+        let request = self.request(call)?;
         with_cancel(cancel, async {
             let response = request.send().await.map_err(classify)?;
             let status = response.status().as_u16();

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::headers::check_header_value;
+use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use reqwest::Url;
 use serde_json::{Map, Value};
@@ -67,6 +68,10 @@ pub struct Config {
     pub allow_insecure_http: bool,
     /// Extra headers sent on every request.
     pub extra_headers: Vec<(String, String)>,
+    /// When failed requests are repeated.
+    pub retry: RetryPolicy,
+    /// Whether a create without `session_id` gets one generated, making it safe to repeat.
+    pub auto_session_id: bool,
 }
 
 const KNOWN_OPTIONS: &[&str] = &[
@@ -86,7 +91,13 @@ const KNOWN_OPTIONS: &[&str] = &[
     "max_response_bytes",
     "allow_insecure_http",
     "extra_headers",
+    "max_retries",
+    "max_backoff_ms",
+    "auto_session_id",
 ];
+
+/// The most repeats a client may be configured for.
+const MAX_RETRIES_LIMIT: u64 = 10;
 
 /// Headers the library sets itself; `extra_headers` may not replace them.
 const RESERVED_HEADERS: &[&str] = &[
@@ -354,7 +365,28 @@ impl Config {
             },
         };
 
+        let max_retries = match map.get("max_retries") {
+            None | Some(Value::Null) => crate::retry::DEFAULT_MAX_RETRIES,
+            Some(v) => match v.as_u64() {
+                Some(n) if n <= MAX_RETRIES_LIMIT => n as u32,
+                _ => return Err(invalid(
+                    "max_retries",
+                    format!(
+                        "option `max_retries` must be a whole number from 0 to {MAX_RETRIES_LIMIT}"
+                    ),
+                )),
+            },
+        };
+        let retry = RetryPolicy {
+            max_retries,
+            max_backoff: options
+                .millis("max_backoff_ms")?
+                .unwrap_or(crate::retry::DEFAULT_MAX_BACKOFF),
+        };
+
         Ok(Config {
+            retry,
+            auto_session_id: options.bool("auto_session_id")?.unwrap_or(false),
             credential,
             user_id,
             team_id,

@@ -178,6 +178,8 @@ pub struct Error {
     /// Structured details from the library (e.g. a stream's summary), when there is no server
     /// error.
     pub details: Option<Value>,
+    /// How many attempts the call made (more than 1 when it was retried).
+    pub attempts: u32,
 }
 
 impl Error {
@@ -189,6 +191,7 @@ impl Error {
             param: None,
             server: None,
             details: None,
+            attempts: 1,
         }
     }
 
@@ -222,7 +225,7 @@ impl Error {
     }
 
     /// The error document handed to callers:
-    /// `{"error":{"kind","gumloop_code","message","status","code","type","param","details","retryable","retry_after_ms","trace_id","body"}}`.
+    /// `{"error":{"kind","gumloop_code","message","status","code","type","param","details","retryable","attempts","retry_after_ms","trace_id","body"}}`.
     pub fn to_document(&self) -> Value {
         let mut doc = Map::new();
         doc.insert("kind".into(), json!(self.kind.name()));
@@ -249,6 +252,7 @@ impl Error {
                 .unwrap_or(Value::Null),
         );
         doc.insert("retryable".into(), json!(self.retryable()));
+        doc.insert("attempts".into(), json!(self.attempts));
         doc.insert(
             "retry_after_ms".into(),
             json!(server.and_then(|s| s.retry_after_ms)),

@@ -13,6 +13,7 @@ pub mod error;
 pub mod ffi;
 pub mod headers;
 pub mod paths;
+pub mod retry;
 pub mod runtime;
 pub mod secret;
 pub mod send_body;

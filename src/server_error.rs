@@ -53,6 +53,7 @@ pub fn from_response(status: u16, bytes: &[u8], retry_after_ms: Option<u64>) -> 
         param: None,
         server: Some(Box::new(server)),
         details: None,
+        attempts: 1,
     }
 }
 

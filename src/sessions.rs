@@ -5,6 +5,7 @@ use crate::cancel::CancelToken;
 use crate::client::{Call, CallAuth, Client};
 use crate::error::{Error, ErrorKind, Result};
 use crate::paths::Segment;
+use crate::retry::Repeat;
 use crate::send_body::plan_send;
 use reqwest::{Method, Url};
 use serde_json::{json, Value};
@@ -32,6 +33,39 @@ pub(crate) fn agent_sessions_path(agent_id: &str) -> [Segment<'_>; 3] {
         },
         Segment::Fixed("sessions"),
     ]
+}
+
+/// Agent IDs that the server resolves per caller, so a session's `agent_id` differs from them.
+const ALIAS_AGENTS: &[&str] = &["gumball", "analytics"];
+
+/// A session ID for `auto_session_id`: `sess_` and 24 random letters and digits.
+fn generated_session_id() -> Result<String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut bytes = [0u8; 24];
+    getrandom::getrandom(&mut bytes).map_err(|e| {
+        Error::new(
+            ErrorKind::Internal,
+            format!("no randomness for a session ID: {e}"),
+        )
+    })?;
+    // 248 is the largest multiple of 62 that fits a byte; the small bias left is harmless here.
+    let id: String = bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    Ok(format!("sess_{id}"))
+}
+
+/// Adds `"key": value` at the front of the JSON object `object_text`, leaving the rest of its
+/// bytes as they were. `object_text` must be a JSON object without `key`.
+fn splice_field(object_text: &str, key: &str, value: &Value) -> String {
+    let inner = object_text.trim().strip_prefix('{').unwrap_or("}");
+    let field = format!("{}:{}", json!(key), value);
+    if inner.trim_start().starts_with('}') {
+        format!("{{{field}}}")
+    } else {
+        format!("{{{field},{inner}")
+    }
 }
 
 /// The body text to send: the caller's text unchanged, or `{}` when none was given.
@@ -94,6 +128,11 @@ fn add_list_query(url: &mut Url, query_json: Option<&str>) -> Result<()> {
 impl Client {
     /// `POST /agents/{agent_id}/sessions`: creates a session (an idle stub without `input`, a
     /// running one with it) and returns the server's JSON exactly as sent.
+    ///
+    /// A body with a `session_id` (given, or generated with the `auto_session_id` option) is
+    /// created exactly once: after an unknown outcome the create is repeated, and when the
+    /// repeat answers 409 `session_already_exists` the session is fetched and returned, marked
+    /// with a top-level `"_gumloop":{"recovered":true,"attempts":N}`.
     pub async fn create_session(
         &self,
         agent_id: &str,
@@ -102,9 +141,45 @@ impl Client {
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
         let url = self.rest_url(&agent_sessions_path(agent_id))?;
-        body::check_create(&parse_object(body_json)?)?;
-        let call = Call::json(Method::POST, url, Some(body_text(body_json)), auth);
-        self.execute(call, cancel).await
+        let fields = parse_object(body_json)?;
+        body::check_create(&fields)?;
+        let mut text = body_text(body_json);
+        let session_id = match fields.get("session_id").and_then(Value::as_str) {
+            Some(id) => Some(id.to_string()),
+            None if self.config().auto_session_id => {
+                let id = generated_session_id()?;
+                text = splice_field(&text, "session_id", &json!(id));
+                Some(id)
+            }
+            None => None,
+        };
+        let mut call = Call::json(Method::POST, url, Some(text), auth);
+        if session_id.is_some() {
+            call.repeat = Repeat::CreateWithSessionId;
+        }
+        let (result, attempts) = self.execute_counted(&call, cancel).await;
+        let (Err(error), Some(session_id)) = (&result, session_id) else {
+            return result;
+        };
+        let already_exists = error.kind == ErrorKind::Conflict
+            && error.server.as_ref().and_then(|s| s.code.as_deref())
+                == Some("session_already_exists");
+        if !(already_exists && attempts.outcome_unknown) {
+            return result;
+        }
+        // An earlier attempt reached the server: that session is the one this call created.
+        let envelope = self.get_session(&session_id, cancel).await?;
+        let owner = serde_json::from_str::<Value>(&envelope)
+            .ok()
+            .and_then(|v| v["session"]["agent_id"].as_str().map(str::to_owned));
+        if owner.as_deref() != Some(agent_id) && !ALIAS_AGENTS.contains(&agent_id) {
+            return result; // an unrelated session of another agent has this ID
+        }
+        Ok(splice_field(
+            &envelope,
+            "_gumloop",
+            &json!({ "recovered": true, "attempts": attempts.count }),
+        ))
     }
 
     /// `GET /sessions/{session_id}`: the session envelope with its transcript.
@@ -195,6 +270,18 @@ mod tests {
         let mut url = Url::parse("https://x.example/a").unwrap();
         add_list_query(&mut url, Some(q))?;
         Ok(url.query().unwrap_or("").to_string())
+    }
+
+    #[test]
+    fn splice_keeps_the_rest_of_the_object() {
+        assert_eq!(
+            splice_field(r#"{"input":"x","n":2.50}"#, "session_id", &json!("s")),
+            r#"{"session_id":"s","input":"x","n":2.50}"#
+        );
+        assert_eq!(splice_field(" { } ", "k", &json!(1)), r#"{"k":1}"#);
+        let id = generated_session_id().unwrap();
+        assert!(id.starts_with("sess_") && id.len() == 29, "{id}");
+        assert_ne!(id, generated_session_id().unwrap());
     }
 
     #[test]

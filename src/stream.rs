@@ -6,6 +6,7 @@ use crate::cancel::{with_cancel, CancelToken};
 use crate::client::{Call, CallAuth, Client};
 use crate::error::{Error, ErrorKind, Result};
 use crate::paths::Segment;
+use crate::retry::Repeat;
 use crate::send_body::check_stream_send;
 use crate::sessions::agent_sessions_path;
 use crate::sse::{to_json, SseDecoder, SseEvent};
@@ -218,9 +219,9 @@ impl Client {
     }
 
     /// Opens one connection and delivers its events until it ends.
-    async fn stream_once(&self, call: Call<'_>, streamer: &mut Streamer<'_>) -> Result<Ended> {
+    async fn stream_once(&self, call: &Call<'_>, streamer: &mut Streamer<'_>) -> Result<Ended> {
         let idle = self.config().stream_idle_timeout;
-        let request = self.request(&call)?;
+        let request = self.request(call)?;
         let mut response = match tokio::time::timeout(idle, request.send()).await {
             Ok(sent) => sent.map_err(classify)?,
             Err(_) => {
@@ -311,9 +312,10 @@ impl Client {
         let mut call = first;
         let mut failures = 0u32;
         let mut backoff = FIRST_BACKOFF;
+        let mut first_attempts = 0u32;
         loop {
             let before = streamer.summary.events;
-            let outcome = self.stream_once(call, streamer).await;
+            let outcome = self.stream_once(&call, streamer).await;
             let reason = match outcome {
                 Ok(Ended::Final) => return Ok(()),
                 Ok(Ended::Stopped) => {
@@ -323,8 +325,23 @@ impl Client {
                     ))
                 }
                 Ok(Ended::Dropped(reason)) => reason,
-                // The first request's own failure is final: nothing may have started.
-                Err(error) if streamer.summary.resumes == 0 && before == 0 => return Err(error),
+                // The first request is repeated only when the server cannot have acted on it.
+                Err(error) if streamer.summary.resumes == 0 && before == 0 => {
+                    first_attempts += 1;
+                    let retry = &self.config().retry;
+                    match retry.delay(Repeat::Unsafe, &error, first_attempts) {
+                        Some(wait) => {
+                            tokio::time::sleep(wait).await;
+                            continue;
+                        }
+                        None => {
+                            return Err(Error {
+                                attempts: first_attempts,
+                                ..error
+                            })
+                        }
+                    }
+                }
                 Err(error)
                     if error
                         .server

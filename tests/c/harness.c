@@ -127,6 +127,15 @@ size_t admin_api_requests(void) {
     return n;
 }
 
+long admin_sessions_total(void) {
+    char *stats = admin_request("GET", "/stats", NULL);
+    const char *sessions = stats ? strstr(stats, "\"sessions\":") : NULL;
+    const char *total = sessions ? strstr(sessions, "\"total\":") : NULL;
+    long n = total ? strtol(total + strlen("\"total\":"), NULL, 10) : -1;
+    free(stats);
+    return n;
+}
+
 void admin_fault(const char *fault_json) {
     char *reply = admin_request("POST", "/faults", fault_json);
     if (reply == NULL) {

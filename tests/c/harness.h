@@ -41,6 +41,9 @@ void admin_reset(void);
 /* Number of API requests (paths under /api/v1/) the emulator has logged since the last reset. */
 size_t admin_api_requests(void);
 
+/* Number of sessions the emulator holds. */
+long admin_sessions_total(void);
+
 /* Arms one fault (a JSON object as in the emulator's admin API). */
 void admin_fault(const char *fault_json);
 

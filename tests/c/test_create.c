@@ -110,7 +110,7 @@ static void test_server_errors(gumloop_client *client) {
     /* 401: a wrong key, and a personal key whose x-auth-key is missing. */
     gumloop_client *bad = NULL;
     char *err = NULL;
-    CHECK_CODE(gumloop_client_new("{\"access_token\":\"gk_nope\",\"user_id\":\"user_ada\"}", &bad, &err), GUMLOOP_OK,
+    CHECK_CODE(gumloop_client_new("{\"access_token\":\"gk_nope\",\"user_id\":\"user_ada\",\"max_retries\":0}", &bad, &err), GUMLOOP_OK,
                err);
     expect_error(bad, "agent_pro", NULL, GUMLOOP_ERR_UNAUTHORIZED, 401, NULL);
     gumloop_client_free(bad);
@@ -214,7 +214,7 @@ static void test_transport_errors(gumloop_client *client) {
     gumloop_string_free(out);
 
     /* Timeouts. */
-    gumloop_client *hasty = ada_client("\"timeout_ms\":300");
+    gumloop_client *hasty = ada_client("\"timeout_ms\":300,\"max_retries\":0");
     admin_fault(FAULT_CREATE("\"delay_ms\":1500"));
     code = create(hasty, "agent_pro", NULL, &out);
     CHECK_CODE(code, GUMLOOP_ERR_TIMEOUT, out);
@@ -223,7 +223,7 @@ static void test_transport_errors(gumloop_client *client) {
     gumloop_client_free(hasty);
 
     /* Nothing listens on port 1. */
-    gumloop_client *nowhere = ada_client("\"base_url\":\"http://127.0.0.1:1/api/v1\"");
+    gumloop_client *nowhere = ada_client("\"base_url\":\"http://127.0.0.1:1/api/v1\",\"max_retries\":0");
     code = create(nowhere, "agent_pro", NULL, &out);
     CHECK_CODE(code, GUMLOOP_ERR_CONNECT, out);
     gumloop_string_free(out);
@@ -338,7 +338,9 @@ static void test_codes_and_version(void) {
 }
 
 int main(void) {
-    gumloop_client *client = ada_client(NULL);
+    /* These tests check how each failure maps to a code, so nothing is retried here;
+     * tests/c/test_reliability.c covers retries. */
+    gumloop_client *client = ada_client("\"max_retries\":0");
     test_codes_and_version();
     test_client_options();
     test_success(client);

@@ -1,0 +1,190 @@
+//! When a failed request may be repeated, and how long to wait first.
+//!
+//! Only repeats that are provably safe are made (API.md §4.5–4.6):
+//! - a connection that failed before the request was sent (`Connect`), for any request;
+//! - HTTP 429 and 503, which say the request was not acted on, honouring `Retry-After` up to
+//!   `max_backoff` (a longer wait is left to the caller: the error carries `retry_after_ms`);
+//! - for reads (GET), also other 5xx statuses, time-outs and lost connections;
+//! - for a create that carries a `session_id`, also an unknown outcome (time-out, lost
+//!   connection, 500/502/504): a repeat answers 409 `session_already_exists` if the first one
+//!   arrived, and the client then fetches that session. Exactly one session, never two.
+//!
+//! A POST that may have reached the server is otherwise never repeated.
+
+use crate::error::{Error, ErrorKind};
+use std::time::Duration;
+
+/// Default number of repeats after the first attempt.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// Default longest wait between two attempts.
+pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(8);
+/// The first backoff step, doubled at each attempt.
+const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+
+/// How safe a request is to repeat.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Repeat {
+    /// A read: repeating it changes nothing.
+    Idempotent,
+    /// A write that may start work: repeated only when the server cannot have acted on it.
+    Unsafe,
+    /// A create with a caller-chosen `session_id`: a repeat cannot make a second session.
+    CreateWithSessionId,
+}
+
+/// The retry settings of a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Repeats after the first attempt; 0 turns retries off.
+    pub max_retries: u32,
+    /// Longest wait between two attempts, and the most of a `Retry-After` that is honoured.
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> RetryPolicy {
+        RetryPolicy {
+            max_retries: DEFAULT_MAX_RETRIES,
+            max_backoff: DEFAULT_MAX_BACKOFF,
+        }
+    }
+}
+
+/// Whether the outcome of the failed request is unknown: it may have been acted on.
+pub(crate) fn outcome_unknown(error: &Error) -> bool {
+    match error.kind {
+        ErrorKind::Timeout | ErrorKind::ConnectionLost => true,
+        ErrorKind::Server => matches!(error.status(), Some(500 | 502 | 504)),
+        _ => false,
+    }
+}
+
+/// A random fraction in [0, 1) for jitter.
+fn jitter() -> f64 {
+    let mut b = [0u8; 4];
+    if getrandom::getrandom(&mut b).is_err() {
+        return 0.5;
+    }
+    f64::from(u32::from_le_bytes(b)) / (f64::from(u32::MAX) + 1.0)
+}
+
+impl RetryPolicy {
+    /// How long to wait before repeating a request of kind `repeat` that failed with `error` on
+    /// attempt number `attempt` (1 for the first), or `None` when it must not be repeated.
+    pub fn delay(&self, repeat: Repeat, error: &Error, attempt: u32) -> Option<Duration> {
+        if attempt > self.max_retries {
+            return None;
+        }
+        let not_acted_on =
+            error.kind == ErrorKind::Connect || matches!(error.status(), Some(429 | 503));
+        let allowed = not_acted_on
+            || match repeat {
+                Repeat::Idempotent | Repeat::CreateWithSessionId => outcome_unknown(error),
+                Repeat::Unsafe => false,
+            };
+        if !allowed {
+            return None;
+        }
+        if let Some(ms) = error.server.as_ref().and_then(|s| s.retry_after_ms) {
+            let wanted = Duration::from_millis(ms);
+            return (wanted <= self.max_backoff).then_some(wanted);
+        }
+        // Exponential backoff with "equal jitter": half fixed, half random.
+        let step = FIRST_BACKOFF
+            .saturating_mul(1 << (attempt - 1).min(16))
+            .min(self.max_backoff);
+        Some(step / 2 + step.mul_f64(jitter() / 2.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ServerError;
+
+    fn status(code: u16, retry_after_ms: Option<u64>) -> Error {
+        Error {
+            server: Some(Box::new(ServerError {
+                status: code,
+                retry_after_ms,
+                ..ServerError::default()
+            })),
+            ..Error::new(ErrorKind::from_status(code), "x")
+        }
+    }
+
+    #[test]
+    fn unsafe_writes_repeat_only_when_nothing_happened() {
+        let p = RetryPolicy::default();
+        assert!(p
+            .delay(Repeat::Unsafe, &Error::new(ErrorKind::Connect, "x"), 1)
+            .is_some());
+        assert!(p.delay(Repeat::Unsafe, &status(503, None), 1).is_some());
+        assert!(p
+            .delay(Repeat::Unsafe, &status(429, Some(1000)), 1)
+            .is_some());
+        assert!(p
+            .delay(Repeat::Unsafe, &Error::new(ErrorKind::Timeout, "x"), 1)
+            .is_none());
+        assert!(p
+            .delay(
+                Repeat::Unsafe,
+                &Error::new(ErrorKind::ConnectionLost, "x"),
+                1
+            )
+            .is_none());
+        assert!(p.delay(Repeat::Unsafe, &status(502, None), 1).is_none());
+        assert!(p.delay(Repeat::Unsafe, &status(409, None), 1).is_none());
+    }
+
+    #[test]
+    fn reads_and_keyed_creates_repeat_after_unknown_outcomes() {
+        let p = RetryPolicy::default();
+        for repeat in [Repeat::Idempotent, Repeat::CreateWithSessionId] {
+            assert!(p
+                .delay(repeat, &Error::new(ErrorKind::Timeout, "x"), 1)
+                .is_some());
+            assert!(p.delay(repeat, &status(502, None), 2).is_some());
+            assert!(p.delay(repeat, &status(400, None), 1).is_none());
+        }
+    }
+
+    #[test]
+    fn attempts_and_retry_after_are_bounded() {
+        let p = RetryPolicy {
+            max_retries: 1,
+            max_backoff: Duration::from_secs(2),
+        };
+        let busy = status(503, None);
+        assert!(p.delay(Repeat::Idempotent, &busy, 1).is_some());
+        assert!(p.delay(Repeat::Idempotent, &busy, 2).is_none());
+        assert_eq!(
+            p.delay(Repeat::Idempotent, &status(429, Some(1500)), 1),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(
+            p.delay(Repeat::Idempotent, &status(429, Some(60_000)), 1),
+            None
+        );
+        let off = RetryPolicy {
+            max_retries: 0,
+            ..p
+        };
+        assert!(off.delay(Repeat::Idempotent, &busy, 1).is_none());
+    }
+
+    #[test]
+    fn backoff_grows_and_stays_under_the_cap() {
+        let p = RetryPolicy {
+            max_retries: 10,
+            max_backoff: Duration::from_millis(1000),
+        };
+        let lost = Error::new(ErrorKind::Connect, "x");
+        for attempt in 1..=10 {
+            let d = p.delay(Repeat::Unsafe, &lost, attempt).unwrap();
+            assert!(d <= Duration::from_millis(1000), "{d:?}");
+            let floor = (FIRST_BACKOFF * (1 << (attempt - 1))).min(p.max_backoff) / 2;
+            assert!(d >= floor, "{d:?} < {floor:?}");
+        }
+    }
+}
