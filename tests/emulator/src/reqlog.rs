@@ -2,11 +2,56 @@
 
 use std::collections::VecDeque;
 
+use hyper::header::HeaderName;
 use hyper::http::request::Parts;
+use hyper::Method;
 use serde_json::{json, Map, Value};
 
 use crate::app::Listener;
 use crate::clock::{iso_millis, now_millis};
+
+/// One received request, kept compact; turned into JSON only when the log is read.
+#[derive(Debug)]
+struct Entry {
+    seq: u64,
+    listener: Listener,
+    method: Method,
+    path: String,
+    query: Option<String>,
+    headers: Vec<(HeaderName, Box<[u8]>)>,
+    body: Box<[u8]>,
+    millis: u64,
+    fault: Option<String>,
+}
+
+impl Entry {
+    fn to_json(&self) -> Value {
+        let mut headers = Map::new();
+        for (name, value) in &self.headers {
+            let value = String::from_utf8_lossy(value).into_owned();
+            match headers.get_mut(name.as_str()) {
+                Some(Value::String(prev)) => {
+                    prev.push_str(", ");
+                    prev.push_str(&value);
+                }
+                _ => {
+                    headers.insert(name.as_str().to_string(), Value::String(value));
+                }
+            }
+        }
+        json!({
+            "seq": self.seq,
+            "listener": self.listener.as_str(),
+            "method": self.method.as_str(),
+            "path": self.path,
+            "query": self.query,
+            "headers": headers,
+            "body": String::from_utf8_lossy(&self.body),
+            "time": iso_millis(self.millis),
+            "fault": self.fault,
+        })
+    }
+}
 
 /// Bounded log of requests, oldest dropped first.
 #[derive(Debug)]
@@ -14,7 +59,7 @@ pub struct RequestLog {
     limit: usize,
     next_seq: u64,
     dropped: u64,
-    entries: VecDeque<Value>,
+    entries: VecDeque<Entry>,
 }
 
 impl RequestLog {
@@ -34,30 +79,22 @@ impl RequestLog {
             self.dropped += 1;
             return;
         }
-        let mut headers = Map::new();
-        for (name, value) in &parts.headers {
-            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-            match headers.get_mut(name.as_str()) {
-                Some(Value::String(prev)) => {
-                    prev.push_str(", ");
-                    prev.push_str(&value);
-                }
-                _ => {
-                    headers.insert(name.as_str().to_string(), Value::String(value));
-                }
-            }
-        }
-        let entry = json!({
-            "seq": self.next_seq,
-            "listener": listener.as_str(),
-            "method": parts.method.as_str(),
-            "path": parts.uri.path(),
-            "query": parts.uri.query(),
-            "headers": headers,
-            "body": String::from_utf8_lossy(body),
-            "time": iso_millis(now_millis()),
-            "fault": fault,
-        });
+        // Copies, so that no entry keeps a connection's read buffer alive.
+        let entry = Entry {
+            seq: self.next_seq,
+            listener,
+            method: parts.method.clone(),
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().map(str::to_string),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(n, v)| (n.clone(), Box::from(v.as_bytes())))
+                .collect(),
+            body: Box::from(body),
+            millis: now_millis(),
+            fault: fault.map(str::to_string),
+        };
         self.next_seq += 1;
         if self.entries.len() >= self.limit {
             self.entries.pop_front();
@@ -69,7 +106,7 @@ impl RequestLog {
     /// The log as a JSON document.
     pub fn to_json(&self) -> Value {
         json!({
-            "requests": self.entries,
+            "requests": self.entries.iter().map(Entry::to_json).collect::<Vec<_>>(),
             "dropped": self.dropped,
         })
     }
