@@ -11,7 +11,9 @@ and checks that its version is the one this package was written for.
 """
 
 from ._client import (
+    CancelToken,
     Client,
+    EventHandler,
     Input,
     Sessions,
     code_message,
@@ -26,6 +28,7 @@ from ._errors import (
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    CancelledError,
     ClientClosedError,
     ConflictError,
     GumloopError,
@@ -47,9 +50,12 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "CancelToken",
+    "CancelledError",
     "Client",
     "ClientClosedError",
     "ConflictError",
+    "EventHandler",
     "GumloopError",
     "GumloopObject",
     "Input",

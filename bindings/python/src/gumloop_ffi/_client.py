@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import threading
 import weakref
-from typing import Any, Dict, Iterator, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _args
-from ._errors import client_closed, error_from_call, invalid_argument
-from ._native import OK, Native, native
-from ._types import SessionResponse, parse_session_response
+from ._callbacks import CallbackScope
+from ._errors import ERR_CANCELLED, client_closed, error_from_call, invalid_argument
+from ._native import EVENT_CALLBACK, OK, native
+from ._types import GumloopObject, SessionResponse, parse_object, parse_session_response
 
 #: What ``input`` may be: text, or a list of content parts (objects or strings).
 Input = Union[str, Sequence[Union[str, Mapping[str, Any]]]]
@@ -54,23 +56,24 @@ def _json_text(value: Any) -> str:
 
 
 class _Handle:
-    """A ``gumloop_client *`` with the bookkeeping that makes sharing and closing it safe.
+    """A library handle (``gumloop_client *``, ``gumloop_cancel *``) with the bookkeeping that
+    makes sharing and closing it safe.
 
     Calls register themselves for their duration; :meth:`close` marks the handle closed (new
     calls then fail at once), waits for the calls in flight to return, and frees the C client.
     The C client itself is thread-safe, so calls run concurrently, each with the GIL released.
     """
 
-    def __init__(self, lib: Native, pointer: int) -> None:
-        self._lib = lib
+    def __init__(self, pointer: int, free: Callable[[int], None], what: str = "client") -> None:
         self.pointer = pointer
+        self._what = what
         self._cond = threading.Condition(threading.Lock())
         self._in_flight = 0
         self._closed = False
         self._local = threading.local()
         # Frees the C client when this object is collected without close(). Not at interpreter
         # exit: daemon threads may still be inside a call then, and the OS reclaims the memory.
-        self._finalizer = weakref.finalize(self, lib.client_free, pointer)
+        self._finalizer = weakref.finalize(self, free, pointer)
         self._finalizer.atexit = False
 
     @property
@@ -82,7 +85,7 @@ class _Handle:
         """Holds the handle open for one call."""
         with self._cond:
             if self._closed:
-                raise client_closed()
+                raise client_closed(self._what)
             self._in_flight += 1
         depth: int = getattr(self._local, "depth", 0)
         self._local.depth = depth + 1
@@ -101,8 +104,8 @@ class _Handle:
                 return
             if getattr(self._local, "depth", 0):
                 message = (
-                    "Client.close() was called from inside a call of the same client "
-                    "(a callback); close it after the call returns"
+                    f"the {self._what} was closed from inside a call that uses it (a "
+                    "callback); close it after the call returns"
                 )
                 raise error_from_call(
                     _ERR_WRONG_THREAD,
@@ -121,6 +124,89 @@ class _Handle:
         self._finalizer()
 
 
+class CancelToken:
+    """A cancellation token (``gumloop_cancel``): pass it to calls as ``cancel=``, and call
+    :meth:`cancel` from any thread to end them with :class:`~gumloop_ffi.CancelledError`.
+
+    A blocked foreign call cannot be interrupted by Ctrl-C; a token can end it. One token may
+    serve many calls; once triggered it stays triggered. It is freed by :meth:`close` (which
+    waits for calls using it) or when collected.
+    """
+
+    def __init__(self) -> None:
+        self._handle = _Handle(native.cancel_new(), native.cancel_free, "cancel token")
+
+    def cancel(self) -> None:
+        """Ends every call that uses this token. Safe from any thread, any number of times."""
+        with self._handle.use() as pointer:
+            native.cancel_trigger(pointer)
+
+    @property
+    def cancelled(self) -> bool:
+        with self._handle.use() as pointer:
+            return native.cancel_is_triggered(pointer)
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> "CancelToken":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+@contextlib.contextmanager
+def _maybe_cancel(cancel: Optional[CancelToken]) -> Iterator[Optional[int]]:
+    """Holds ``cancel`` open for one call and gives its pointer (None for no token)."""
+    if cancel is None:
+        yield None
+        return
+    if not isinstance(cancel, CancelToken):
+        raise invalid_argument(
+            "cancel",
+            f"`cancel` must be a CancelToken or None, not {_args.type_name(cancel)}",
+            wrong_type=True,
+        )
+    with cancel._handle.use() as pointer:
+        yield pointer
+
+
+def _create_body(
+    input: Optional[Input],
+    session_id: Optional[str],
+    name: Optional[str],
+    metadata: Optional[Mapping[str, Any]],
+    incognito: Optional[bool],
+    extra: Mapping[str, Any],
+) -> bytes:
+    body: Dict[str, Any] = {}
+    if input is not None:
+        if not isinstance(input, (str, list, tuple)):
+            raise invalid_argument(
+                "input",
+                f"`input` must be a str or a list of content parts, not "
+                f"{_args.type_name(input)}",
+                wrong_type=True,
+            )
+        body["input"] = input if isinstance(input, str) else list(input)
+    for key, value in (("session_id", session_id), ("name", name)):
+        if _args.check_str(key, value) is not None:
+            body[key] = value
+    if _args.check_mapping("metadata", metadata) is not None:
+        body["metadata"] = dict(metadata or {})
+    if _args.check_bool("incognito", incognito) is not None:
+        body["incognito"] = incognito
+    for key, value in extra.items():
+        if value is not None:
+            body[key] = value
+    return _args.json_bytes("body", body)
+
+
+#: ``on_event`` of a streaming call: gets each event; returning True stops the stream.
+EventHandler = Callable[[GumloopObject], Optional[bool]]
+
+
 class Sessions:
     """``client.sessions``: the Sessions API."""
 
@@ -136,6 +222,7 @@ class Sessions:
         name: Optional[str] = None,
         metadata: Optional[Mapping[str, Any]] = None,
         incognito: Optional[bool] = None,
+        cancel: Optional[CancelToken] = None,
         **extra: Any,
     ) -> SessionResponse:
         """Creates a session with ``agent_id``: ``POST /agents/{agent_id}/sessions``.
@@ -144,6 +231,7 @@ class Sessions:
         working (HTTP 202, state ``processing`` or ``queued``). ``agent_id`` may be an alias such
         as ``"gumball"``. Arguments left as None are not sent. ``extra`` fields (e.g.
         ``message=``, the alias of ``input``) are sent as given, except those that are None.
+        ``cancel`` lets another thread end the call.
 
         Blocks until the server answers, with the GIL released. Raises an
         :class:`~gumloop_ffi.InvalidArgumentError` before sending anything when an argument is
@@ -151,33 +239,83 @@ class Sessions:
         refuses.
         """
         agent = _args.text("agent_id", agent_id)
-        body: Dict[str, Any] = {}
-        if input is not None:
-            if not isinstance(input, (str, list, tuple)):
-                raise invalid_argument(
-                    "input",
-                    f"`input` must be a str or a list of content parts, not "
-                    f"{_args.type_name(input)}",
-                    wrong_type=True,
-                )
-            body["input"] = input if isinstance(input, str) else list(input)
-        for key, value in (("session_id", session_id), ("name", name)):
-            if _args.check_str(key, value) is not None:
-                body[key] = value
-        if _args.check_mapping("metadata", metadata) is not None:
-            body["metadata"] = dict(metadata or {})
-        if _args.check_bool("incognito", incognito) is not None:
-            body["incognito"] = incognito
-        for key, value in extra.items():
-            if value is not None:
-                body[key] = value
-        payload = _args.json_bytes("body", body)
-        with self._handle.use() as pointer:
+        payload = _create_body(input, session_id, name, metadata, incognito, extra)
+        with self._handle.use() as pointer, _maybe_cancel(cancel) as cancel_pointer:
             code, text = native.client_call(
-                "gumloop_client_create_session", pointer, agent, payload, None
+                "gumloop_client_create_session", pointer, agent, payload, cancel_pointer
             )
         _raise_for(code, text)
         return _session_response(text)
+
+    def stream(
+        self,
+        agent_id: str,
+        input: Optional[Input] = None,
+        *,
+        on_event: EventHandler,
+        session_id: Optional[str] = None,
+        name: Optional[str] = None,
+        metadata: Optional[Mapping[str, Any]] = None,
+        incognito: Optional[bool] = None,
+        cancel: Optional[CancelToken] = None,
+        **extra: Any,
+    ) -> GumloopObject:
+        """Creates a session and streams its first run (``gumloop_client_stream_create``).
+
+        ``on_event(event)`` runs on this thread for each event (a :class:`GumloopObject` with
+        the server's fields: ``type``, ``stream_cursor``, ``delta``, ...), in order, each once
+        even across the library's automatic resumes. Returning True stops the stream; the
+        summary is then returned with ``stopped`` set to True. An exception raised by
+        ``on_event`` stops the stream and propagates from this call. Returns the summary
+        ``{"session_id", "last_cursor", "finish_reason", "final", "events", "resumes"}``.
+        ``on_event`` must not call this client (the library refuses blocking calls there).
+        """
+        if not callable(on_event):
+            raise invalid_argument(
+                "on_event", "`on_event` must be callable", wrong_type=True
+            )
+        agent = _args.text("agent_id", agent_id)
+        payload = _create_body(input, session_id, name, metadata, incognito, extra)
+        stopped: List[bool] = []
+
+        def deliver(_user_data: Optional[int], event: Optional[int], length: int) -> int:
+            text = ctypes.string_at(event or 0, length).decode("utf-8", "replace")
+            if on_event(parse_object(text)) is True:
+                stopped.append(True)
+                return 1
+            return 0
+
+        with self._handle.use() as pointer, _maybe_cancel(cancel) as cancel_pointer:
+            with CallbackScope() as scope:
+                callback = scope.wrap(EVENT_CALLBACK, deliver, stop=1)
+                code, text = native.client_call(
+                    "gumloop_client_stream_create",
+                    pointer,
+                    agent,
+                    payload,
+                    callback,
+                    None,
+                    cancel_pointer,
+                )
+        if stopped and code == ERR_CANCELLED:
+            summary = _stream_summary_of_error(text)
+            summary["stopped"] = True
+            return summary
+        _raise_for(code, text)
+        try:
+            return parse_object(text or "")
+        except ValueError:
+            return GumloopObject()
+
+
+def _stream_summary_of_error(text: Optional[str]) -> GumloopObject:
+    """The stream summary that an error document carries in ``details``."""
+    try:
+        document = parse_object(text or "")
+    except ValueError:
+        return GumloopObject()
+    details = document.get("error", {}).get("details")
+    return details if isinstance(details, GumloopObject) else GumloopObject()
 
 
 class Client:
@@ -270,7 +408,7 @@ class Client:
             if pointer:  # never happens by the C contract; do not leak it if it did
                 native.client_free(pointer)
             raise error_from_call(code, text, _describe)
-        self._handle = _Handle(native, pointer)
+        self._handle = _Handle(pointer, native.client_free)
         self.sessions = Sessions(self._handle)
 
     @property

@@ -20,7 +20,8 @@ Hierarchy::
     │   ├── RateLimitError             429 (see retry_after)
     │   └── InternalServerError        5xx
     ├── APIConnectionError             transport failures (codes 100-199)
-    │   └── APITimeoutError            a time limit ran out (the request may have arrived)
+    │   ├── APITimeoutError            a time limit ran out (the request may have arrived)
+    │   └── CancelledError             a CancelToken ended the call
     ├── InvalidResponseError           the server's answer could not be used (codes 300-399)
     ├── InvalidArgumentError           caller errors (codes 1-99): nothing was sent; a ValueError
     │   └── InvalidArgumentTypeError   an argument of the wrong type; also a TypeError
@@ -36,6 +37,7 @@ from typing import Any, Dict, Mapping, Optional, Type
 ERR_INVALID_ARGUMENT = 4
 ERR_NO_CREDENTIALS = 6
 ERR_TIMEOUT = 101
+ERR_CANCELLED = 104
 
 _KIND_NAMES = {
     ERR_INVALID_ARGUMENT: "GUMLOOP_ERR_INVALID_ARGUMENT",
@@ -192,6 +194,11 @@ class APITimeoutError(APIConnectionError):
     """A time limit ran out; the request may have reached the server."""
 
 
+class CancelledError(APIConnectionError):
+    """A :class:`~gumloop_ffi.CancelToken` ended the call (``GUMLOOP_ERR_CANCELLED``); the
+    request may have reached the server."""
+
+
 class InvalidResponseError(GumloopError):
     """The server's answer could not be used: not JSON, or larger than ``max_response_bytes``."""
 
@@ -244,6 +251,8 @@ def _class_for(code: int, status: Optional[int]) -> Type[GumloopError]:
         return InvalidArgumentError
     if code == ERR_TIMEOUT:
         return APITimeoutError
+    if code == ERR_CANCELLED:
+        return CancelledError
     if 100 <= code <= 199:
         return APIConnectionError
     if 300 <= code <= 399:
@@ -302,8 +311,8 @@ def invalid_argument(param: str, message: str, *, wrong_type: bool = False) -> I
     return cls(message, document)
 
 
-def client_closed() -> ClientClosedError:
-    message = "the client is closed; create a new Client"
+def client_closed(what: str = "client") -> ClientClosedError:
+    message = f"the {what} is closed" + ("; create a new Client" if what == "client" else "")
     return ClientClosedError(
         message,
         {"error": {"kind": "GUMLOOP_CLIENT_CLOSED", "gumloop_code": None, "message": message}},
