@@ -1,0 +1,24 @@
+"""The Python example runs against the emulator."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from conftest import REPO_ROOT
+
+
+def test_quickstart_runs() -> None:
+    env = dict(os.environ, GUMLOOP_ACCESS_TOKEN="gk_personal_ada", GUMLOOP_USER_ID="user_ada")
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "examples" / "quickstart.py"), "agent_pro"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "an idle session: sess_" in result.stdout
+    assert "(idle)" in result.stdout
+    assert "a streamed session: sess_" in result.stdout
