@@ -407,3 +407,35 @@ async fn queued_stream_waits_for_its_slot() {
         )
         .await;
 }
+
+#[tokio::test]
+async fn approval_responses_resume_over_the_stream_host() {
+    let emu = emu().await;
+    let (_, env) = create(&emu.api, "agent_pro", ADA, r#"{"input":"buy [approval]"}"#).await;
+    let sid = env["session"]["id"].as_str().unwrap().to_string();
+    let env = wait_state(&emu.api, &sid, ADA, &["approval_required"]).await;
+    let areq = env["session"]["pending_approvals"][0]["action_request_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let body = serde_json::json!({
+        "stream": true,
+        "approval_responses": [{"action_request_id": areq, "action": "accept"}],
+    })
+    .to_string();
+    let path = format!("/api/v1/sessions/{sid}/messages");
+    let mut sse = emu.stream.sse("POST", &path, ADA, Some(&body)).await;
+    assert_eq!(sse.status, 200);
+    let events = sse.rest().await;
+    assert_eq!(events.last().unwrap()["finishReason"], "stop");
+    let env = wait_state(&emu.api, &sid, ADA, &["completed"]).await;
+    assert_eq!(env["session"]["pending_approvals"], serde_json::json!([]));
+    // Nothing is pending any more: 409.
+    let resp = emu.stream.post(&path, ADA, &body).await;
+    assert_error(
+        &resp,
+        409,
+        "session_not_awaiting_approval",
+        "invalid_request_error",
+    );
+}
