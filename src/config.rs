@@ -369,12 +369,14 @@ impl Config {
             None | Some(Value::Null) => crate::retry::DEFAULT_MAX_RETRIES,
             Some(v) => match v.as_u64() {
                 Some(n) if n <= MAX_RETRIES_LIMIT => n as u32,
-                _ => return Err(invalid(
-                    "max_retries",
-                    format!(
+                _ => {
+                    return Err(invalid(
+                        "max_retries",
+                        format!(
                         "option `max_retries` must be a whole number from 0 to {MAX_RETRIES_LIMIT}"
                     ),
-                )),
+                    ))
+                }
             },
         };
         let retry = RetryPolicy {
