@@ -6,7 +6,7 @@ CBINDGEN := $(TOOLS)/bin/cbindgen
 LIB_DEBUG := $(ROOT)/target/debug/libgumloop.so
 LIB_RELEASE := $(ROOT)/target/release/libgumloop.so
 
-.PHONY: lib lib-release cbindgen header check-header test-rust lint
+.PHONY: lib lib-release cbindgen header check-header check-no-openssl test-rust lint
 
 lib:
 	$(CARGO) build -p gumloop-ffi
@@ -31,6 +31,14 @@ check-header: cbindgen
 	else diff -u include/gumloop.h "$$tmp" | head -40; rm -f "$$tmp"; \
 		echo "include/gumloop.h differs from what cbindgen generates: run 'make header' and commit"; exit 1; fi
 
+# TLS is rustls: neither the dependency tree nor the built library may bring in OpenSSL.
+check-no-openssl: lib-release
+	@if $(CARGO) tree -p gumloop-ffi -e normal --prefix none | grep -E '^openssl(-sys)? v'; then \
+		echo "OpenSSL is in the library's dependency tree"; exit 1; fi
+	@if ldd $(LIB_RELEASE) | grep -Ei 'libssl|libcrypto'; then \
+		echo "libgumloop.so links OpenSSL"; exit 1; fi
+	@echo "no OpenSSL in the dependency tree or the linked libraries"
+
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
@@ -38,4 +46,4 @@ lint:
 test-rust: emulator
 	$(CARGO) test -p gumloop-ffi
 
-TEST_DEPS += check-header lint test-rust
+TEST_DEPS += check-header check-no-openssl lint test-rust
