@@ -40,6 +40,15 @@ pub struct Client {
     transport: Transport,
 }
 
+impl std::fmt::Debug for Client {
+    /// Shows the configuration; the credential prints as `[redacted]`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
 /// One request, before it is sent.
 pub(crate) struct Call<'a> {
     /// The HTTP method.
@@ -140,17 +149,20 @@ impl Client {
         }
     }
 
+    /// Builds the HTTP request for `call`: credentials, team, headers and body.
     pub(crate) fn request(&self, call: &Call<'_>) -> Result<reqwest::RequestBuilder> {
         call.auth.check()?;
         let token = self.bearer(call.auth)?;
-        let mut bearer =
-            HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
-                Error::about(
-                    ErrorKind::InvalidArgument,
-                    "access_token",
-                    "the access token is not a valid header value",
-                )
-            })?;
+        // The header text is built in a buffer that is wiped when dropped; the copy the HTTP
+        // stack keeps in the header value is marked sensitive (never printed).
+        let text = zeroize::Zeroizing::new(format!("Bearer {}", token.expose()));
+        let mut bearer = HeaderValue::from_str(&text).map_err(|_| {
+            Error::about(
+                ErrorKind::InvalidArgument,
+                "access_token",
+                "the access token is not a valid header value",
+            )
+        })?;
         bearer.set_sensitive(true);
 
         let mut url = call.url.clone();

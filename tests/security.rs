@@ -131,7 +131,7 @@ fn credentials_never_appear_in_any_output() {
             outputs.push(error.to_document().to_string());
             outputs.push(format!("{error:?} {error}"));
         }
-        outputs.push(format!("{:?}", client.config()));
+        outputs.push(format!("{client:?}"));
         // Transport failures and bad options.
         let nowhere = emu.client(json!({
             "access_token": MARKER, "base_url": "http://127.0.0.1:1/api/v1", "max_retries": 0,
