@@ -5,6 +5,7 @@ use super::codes::{gumloop_code, GUMLOOP_OK};
 use super::guard::run_json;
 use super::strings::gumloop_string_free;
 use super::strings::{optional, required};
+use crate::cancel::CancelToken;
 use crate::client::{CallAuth, Client};
 use crate::error::{Error, ErrorKind};
 use crate::runtime::block_on;
@@ -123,6 +124,30 @@ pub(crate) unsafe fn client_ref<'a>(client: *const gumloop_client) -> crate::Res
     Ok(unsafe { &(*client).inner })
 }
 
+/// Runs `op` with the client behind `client`, the ID argument `id` (named `param` in errors)
+/// and the token behind `cancel`, under the panic guard, writing its outcome to `*out_json`.
+///
+/// # Safety
+/// `client` and `cancel` must be NULL or live handles; `id` NULL or a NUL-terminated string;
+/// `out_json` NULL or valid for writing one pointer.
+pub(crate) unsafe fn run_on_client(
+    client: *const gumloop_client,
+    id: *const c_char,
+    param: &str,
+    cancel: *const gumloop_cancel,
+    out_json: *mut *mut c_char,
+    op: impl FnOnce(&Client, &str, Option<&CancelToken>) -> crate::Result<String>,
+) -> gumloop_code {
+    // SAFETY: every pointer is forwarded under the caller's contract.
+    unsafe {
+        run_json(out_json, || {
+            let client = client_ref(client)?;
+            let id = required(id, param)?;
+            op(client, id, token_ref(cancel))
+        })
+    }
+}
+
 /// Creates a session with the agent `agent_id`: `POST /agents/{agent_id}/sessions`.
 ///
 /// `body_json` is the request body, a JSON object (NULL means `{}`): without `input` the server
@@ -160,12 +185,16 @@ pub unsafe extern "C" fn gumloop_client_create_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_json(out_json, || {
-            let client = client_ref(client)?;
-            let agent_id = required(agent_id, "agent_id")?;
-            let body = optional(body_json, "body_json")?;
-            let token = token_ref(cancel);
-            block_on(client.create_session(agent_id, body, &CallAuth::default(), token))?
-        })
+        run_on_client(
+            client,
+            agent_id,
+            "agent_id",
+            cancel,
+            out_json,
+            |c, id, token| {
+                let body = optional(body_json, "body_json")?;
+                block_on(c.create_session(id, body, &CallAuth::default(), token))?
+            },
+        )
     }
 }

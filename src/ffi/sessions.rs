@@ -3,10 +3,9 @@
 //! Each blocks the calling thread until it completes, takes an optional cancellation token, and
 //! writes the server's JSON (or an error document) to `*out_json`.
 
-use super::cancel::{gumloop_cancel, token_ref};
-use super::client::{client_ref, gumloop_client};
+use super::cancel::gumloop_cancel;
+use super::client::{gumloop_client, run_on_client};
 use super::codes::gumloop_code;
-use super::guard::run_json;
 use super::strings::{optional, required};
 use crate::runtime::block_on;
 use crate::wait::WaitOptions;
@@ -30,11 +29,14 @@ pub unsafe extern "C" fn gumloop_client_get_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_json(out_json, || {
-            let client = client_ref(client)?;
-            let session_id = required(session_id, "session_id")?;
-            block_on(client.get_session(session_id, token_ref(cancel)))?
-        })
+        run_on_client(
+            client,
+            session_id,
+            "session_id",
+            cancel,
+            out_json,
+            |c, id, token| block_on(c.get_session(id, token))?,
+        )
     }
 }
 
@@ -57,12 +59,17 @@ pub unsafe extern "C" fn gumloop_client_list_sessions(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_json(out_json, || {
-            let client = client_ref(client)?;
-            let agent_id = required(agent_id, "agent_id")?;
-            let query = optional(query_json, "query_json")?;
-            block_on(client.list_sessions(agent_id, query, token_ref(cancel)))?
-        })
+        run_on_client(
+            client,
+            agent_id,
+            "agent_id",
+            cancel,
+            out_json,
+            |c, id, token| {
+                let query = optional(query_json, "query_json")?;
+                block_on(c.list_sessions(id, query, token))?
+            },
+        )
     }
 }
 
@@ -86,12 +93,17 @@ pub unsafe extern "C" fn gumloop_client_send_message(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_json(out_json, || {
-            let client = client_ref(client)?;
-            let session_id = required(session_id, "session_id")?;
-            let body = optional(body_json, "body_json")?;
-            block_on(client.send_message(session_id, body, token_ref(cancel)))?
-        })
+        run_on_client(
+            client,
+            session_id,
+            "session_id",
+            cancel,
+            out_json,
+            |c, id, token| {
+                let body = optional(body_json, "body_json")?;
+                block_on(c.send_message(id, body, token))?
+            },
+        )
     }
 }
 
@@ -111,11 +123,14 @@ pub unsafe extern "C" fn gumloop_client_cancel_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_json(out_json, || {
-            let client = client_ref(client)?;
-            let session_id = required(session_id, "session_id")?;
-            block_on(client.cancel_session(session_id, token_ref(cancel)))?
-        })
+        run_on_client(
+            client,
+            session_id,
+            "session_id",
+            cancel,
+            out_json,
+            |c, id, token| block_on(c.cancel_session(id, token))?,
+        )
     }
 }
 
@@ -135,12 +150,17 @@ pub unsafe extern "C" fn gumloop_client_rename_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_json(out_json, || {
-            let client = client_ref(client)?;
-            let session_id = required(session_id, "session_id")?;
-            let name = required(name, "name")?;
-            block_on(client.rename_session(session_id, name, token_ref(cancel)))?
-        })
+        run_on_client(
+            client,
+            session_id,
+            "session_id",
+            cancel,
+            out_json,
+            |c, id, token| {
+                let name = required(name, "name")?;
+                block_on(c.rename_session(id, name, token))?
+            },
+        )
     }
 }
 
@@ -164,11 +184,16 @@ pub unsafe extern "C" fn gumloop_client_wait_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_json(out_json, || {
-            let client = client_ref(client)?;
-            let session_id = required(session_id, "session_id")?;
-            let options = WaitOptions::parse(optional(options_json, "options_json")?)?;
-            block_on(client.wait_session(session_id, options, token_ref(cancel)))?
-        })
+        run_on_client(
+            client,
+            session_id,
+            "session_id",
+            cancel,
+            out_json,
+            |c, id, token| {
+                let options = WaitOptions::parse(optional(options_json, "options_json")?)?;
+                block_on(c.wait_session(id, options, token))?
+            },
+        )
     }
 }

@@ -22,16 +22,37 @@ pub type gumloop_event_callback = Option<
     unsafe extern "C" fn(user_data: *mut c_void, event_json: *const c_char, len: usize) -> c_int,
 >;
 
-/// Runs one streaming call, adapting the C callback.
+/// Runs one streaming call under the panic guard, adapting the C callback, and writes the
+/// summary or the error document to `*out_json`.
 ///
 /// # Safety
-/// `on_event` must be safe to call with `user_data` for the duration of the call.
+/// As for the public streaming functions; `start` reads their string arguments.
 unsafe fn run_stream(
     client: *const gumloop_client,
-    start: impl FnOnce() -> Result<StreamStart<'static>>,
     on_event: gumloop_event_callback,
     user_data: *mut c_void,
     cancel: *const gumloop_cancel,
+    out_json: *mut *mut c_char,
+    start: impl FnOnce() -> Result<StreamStart<'static>>,
+) -> gumloop_code {
+    // SAFETY: forwarded from the caller's contract.
+    unsafe {
+        run_json(out_json, || {
+            stream_events(client, on_event, user_data, cancel, start)
+        })
+    }
+}
+
+/// The body of `run_stream`.
+///
+/// # Safety
+/// As for `run_stream`.
+unsafe fn stream_events(
+    client: *const gumloop_client,
+    on_event: gumloop_event_callback,
+    user_data: *mut c_void,
+    cancel: *const gumloop_cancel,
+    start: impl FnOnce() -> Result<StreamStart<'static>>,
 ) -> Result<String> {
     // SAFETY: forwarded from the caller's contract.
     let client = unsafe { client_ref(client) }?;
@@ -91,19 +112,11 @@ pub unsafe extern "C" fn gumloop_client_stream_create(
     // SAFETY: every pointer is forwarded under the caller's contract; the strings outlive the
     // blocking call, which is all the 'static StreamStart is used for.
     unsafe {
-        run_json(out_json, || {
-            run_stream(
-                client,
-                || {
-                    Ok(StreamStart::Create {
-                        agent_id: required(agent_id, "agent_id")?,
-                        body_json: optional(body_json, "body_json")?,
-                    })
-                },
-                on_event,
-                user_data,
-                cancel,
-            )
+        run_stream(client, on_event, user_data, cancel, out_json, || {
+            Ok(StreamStart::Create {
+                agent_id: required(agent_id, "agent_id")?,
+                body_json: optional(body_json, "body_json")?,
+            })
         })
     }
 }
@@ -127,19 +140,11 @@ pub unsafe extern "C" fn gumloop_client_stream_send(
 ) -> gumloop_code {
     // SAFETY: as for gumloop_client_stream_create.
     unsafe {
-        run_json(out_json, || {
-            run_stream(
-                client,
-                || {
-                    Ok(StreamStart::Send {
-                        session_id: required(session_id, "session_id")?,
-                        body_json: optional(body_json, "body_json")?,
-                    })
-                },
-                on_event,
-                user_data,
-                cancel,
-            )
+        run_stream(client, on_event, user_data, cancel, out_json, || {
+            Ok(StreamStart::Send {
+                session_id: required(session_id, "session_id")?,
+                body_json: optional(body_json, "body_json")?,
+            })
         })
     }
 }
@@ -164,19 +169,11 @@ pub unsafe extern "C" fn gumloop_client_stream_resume(
 ) -> gumloop_code {
     // SAFETY: as for gumloop_client_stream_create.
     unsafe {
-        run_json(out_json, || {
-            run_stream(
-                client,
-                || {
-                    Ok(StreamStart::Resume {
-                        session_id: required(session_id, "session_id")?,
-                        cursor: required(cursor, "cursor")?,
-                    })
-                },
-                on_event,
-                user_data,
-                cancel,
-            )
+        run_stream(client, on_event, user_data, cancel, out_json, || {
+            Ok(StreamStart::Resume {
+                session_id: required(session_id, "session_id")?,
+                cursor: required(cursor, "cursor")?,
+            })
         })
     }
 }
