@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 
 import gumloop_ffi
-from gumloop_ffi import Client, GumloopError, GumloopObject
+from gumloop_ffi import Client, GumloopError
 
 
 def main(agent_id: str) -> int:
@@ -28,13 +28,13 @@ def main(agent_id: str) -> int:
             )
             print(f"a working session: {working.session.id} ({working.session.state})")
 
-            def show(event: GumloopObject) -> None:
-                if event.get("type") == "text-delta":
-                    print(event.get("delta", ""), end="", flush=True)
-
-            summary = client.sessions.stream(agent_id, "Stream a short greeting", on_event=show)
-            print(f"\na streamed session: {summary.get('session_id')} "
-                  f"({summary.get('finish_reason')})")
+            with client.sessions.stream(agent_id, "Stream a short greeting") as events:
+                for event in events:
+                    if event.type == "text-delta":
+                        print(event.delta, end="", flush=True)
+            summary = events.summary
+            assert summary is not None
+            print(f"\na streamed session: {summary.session_id} ({summary.finish_reason})")
     except GumloopError as error:
         print(f"failed: {type(error).__name__} [{error.kind}]: {error}", file=sys.stderr)
         return 1

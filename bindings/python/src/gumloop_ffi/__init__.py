@@ -6,14 +6,17 @@
         created = client.sessions.create("agent_id", "Summarise today's tickets")
         print(created.session.id, created.session.state)
 
+        with client.sessions.stream("agent_id", "Write a haiku") as events:
+            for event in events:
+                print(event.delta or "", end="")
+        print(events.summary.finish_reason)
+
 Importing the package loads libgumloop (see ``gumloop_ffi._native`` for where it is looked for)
 and checks that its version is the one this package was written for.
 """
 
 from ._client import (
-    CancelToken,
     Client,
-    EventHandler,
     Input,
     Sessions,
     code_message,
@@ -22,6 +25,8 @@ from ._client import (
     library_path,
     library_version,
 )
+from ._handles import CancelToken
+from ._stream import EventStream
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -39,9 +44,18 @@ from ._errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    StreamIncompleteError,
     UnauthorizedError,
 )
-from ._types import GumloopObject, Session, SessionResponse
+from ._types import (
+    GumloopObject,
+    MessageReceipt,
+    Session,
+    SessionList,
+    SessionResponse,
+    StreamEvent,
+    StreamSummary,
+)
 from ._version import LIBRARY_VERSION, __version__
 
 __all__ = [
@@ -55,7 +69,7 @@ __all__ = [
     "Client",
     "ClientClosedError",
     "ConflictError",
-    "EventHandler",
+    "EventStream",
     "GumloopError",
     "GumloopObject",
     "Input",
@@ -64,12 +78,17 @@ __all__ = [
     "InvalidArgumentTypeError",
     "InvalidResponseError",
     "LIBRARY_VERSION",
+    "MessageReceipt",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
     "Session",
+    "SessionList",
     "SessionResponse",
     "Sessions",
+    "StreamEvent",
+    "StreamIncompleteError",
+    "StreamSummary",
     "UnauthorizedError",
     "__version__",
     "code_message",

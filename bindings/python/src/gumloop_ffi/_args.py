@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from typing import Any, Mapping, Optional
+from typing import Any, List, Mapping, Optional
 
 from ._errors import invalid_argument
 
@@ -98,6 +98,30 @@ def check_positive_int(param: str, value: object) -> Optional[int]:
     if value <= 0:
         raise invalid_argument(param, f"`{param}` must be positive, not {value}")
     return value
+
+
+def check_int(param: str, value: object, *, minimum: int = 0) -> Optional[int]:
+    """An optional whole number of at least ``minimum`` (a bool is refused)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise invalid_argument(
+            param, f"`{param}` must be an int or None, not {type_name(value)}", wrong_type=True
+        )
+    if value < minimum:
+        raise invalid_argument(param, f"`{param}` must be at least {minimum}, not {value}")
+    return value
+
+
+def check_list(param: str, value: object) -> Optional[List[Any]]:
+    """An optional list (or tuple), as a list."""
+    if value is None:
+        return None
+    if not isinstance(value, (list, tuple)):
+        raise invalid_argument(
+            param, f"`{param}` must be a list or None, not {type_name(value)}", wrong_type=True
+        )
+    return list(value)
 
 
 def seconds_to_ms(param: str, value: object) -> Optional[int]:

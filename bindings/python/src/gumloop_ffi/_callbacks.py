@@ -1,8 +1,8 @@
 """Keeping Python callbacks alive while C may call them.
 
-libgumloop has no callback yet; its streaming calls will take one (DESIGN.md: a streaming call
-blocks and invokes the callback on the caller's thread for each event; the callback returns 0 to
-go on and non-zero to stop). Two rules make that safe from Python, and this module keeps both:
+libgumloop's streaming calls block and invoke a callback on the calling thread for each event
+(the callback returns 0 to go on and non-zero to stop); ``_stream`` makes those calls on a
+worker thread. Two rules make a callback safe from Python, and this module keeps both:
 
 1. **Lifetime.** A ctypes function pointer (``CFUNCTYPE(...)(fn)``) is freed when its Python
    object is collected; C calling it afterwards crashes the process. A :class:`CallbackScope`
@@ -15,7 +15,7 @@ go on and non-zero to stop). Two rules make that safe from Python, and this modu
    "stop" value to C, refuses to run the callback again in that scope, and the scope re-raises
    the exception once the C call has returned.
 
-Typical use, for a future ``gumloop_client_stream_session(client, ..., callback, user_data)``::
+Typical use, for ``gumloop_client_stream_create(client, ..., callback, user_data, ...)``::
 
     with CallbackScope() as scope:
         c_callback = scope.wrap(EVENT_CALLBACK, on_event, stop=1)
@@ -25,6 +25,7 @@ Typical use, for a future ``gumloop_client_stream_session(client, ..., callback,
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any, Callable, Dict, List, Optional, Set, Type
 
@@ -72,6 +73,17 @@ class CallbackScope:
         if exc is None and self.error is not None:
             error, self.error = self.error, None
             raise error
+
+
+def _after_fork_in_child() -> None:
+    # Another thread of the parent may have held the lock at the fork; it does not exist here.
+    global _lock
+    _lock = threading.Lock()
+    _active_scopes.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def active_scopes() -> int:

@@ -2,25 +2,47 @@
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import json
 import os
-import threading
-import weakref
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Literal,
+    Mapping,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+    TypeVar,
+    Union,
+    overload,
+)
 
 from . import _args
-from ._callbacks import CallbackScope
-from ._errors import ERR_CANCELLED, client_closed, error_from_call, invalid_argument
-from ._native import EVENT_CALLBACK, OK, native
-from ._types import GumloopObject, SessionResponse, parse_object, parse_session_response
+from ._errors import GumloopError, client_closed, error_from_call, invalid_argument
+from ._handles import CancelToken, _Handle, check_token, maybe_cancel
+from ._native import OK, native
+from ._stream import EventStream
+from ._types import (
+    GumloopObject,
+    MessageReceipt,
+    Session,
+    SessionList,
+    SessionResponse,
+    parse_object,
+    parse_session_list,
+    parse_session_response,
+)
 
 #: What ``input`` may be: text, or a list of content parts (objects or strings).
 Input = Union[str, Sequence[Union[str, Mapping[str, Any]]]]
 
 _ERR_INVALID_RESPONSE = 300
-_ERR_WRONG_THREAD = 8
+
+_T = TypeVar("_T")
 
 
 def _describe(code: int) -> Tuple[str, str]:
@@ -32,144 +54,60 @@ def _raise_for(code: int, text: Optional[str]) -> None:
         raise error_from_call(code, text, _describe)
 
 
-def _session_response(text: Optional[str]) -> SessionResponse:
+def _invalid_response(message: str, body: Optional[str]) -> GumloopError:
+    """An InvalidResponseError found by the Python layer, in the library's document shape."""
+    document = {
+        "error": {
+            "kind": "GUMLOOP_ERR_INVALID_RESPONSE",
+            "gumloop_code": _ERR_INVALID_RESPONSE,
+            "message": message,
+            "body": body,
+        }
+    }
+    return error_from_call(_ERR_INVALID_RESPONSE, json.dumps(document), _describe)
+
+
+def _parsed(text: Optional[str], parse: Callable[[str], _T], what: str) -> _T:
     """Parses a successful answer; an unusable one raises InvalidResponseError."""
     try:
         if text is None:
             raise ValueError("the library returned no text")
-        return parse_session_response(text)
+        return parse(text)
     except ValueError as error:
-        message = f"the server's answer cannot be read as a session: {error}"
-        document = {
-            "error": {
-                "kind": "GUMLOOP_ERR_INVALID_RESPONSE",
-                "gumloop_code": _ERR_INVALID_RESPONSE,
-                "message": message,
-                "body": text,
-            }
-        }
-        raise error_from_call(_ERR_INVALID_RESPONSE, _json_text(document), _describe) from None
+        raise _invalid_response(
+            f"the server's answer cannot be read as {what}: {error}", text
+        ) from None
 
 
-def _json_text(value: Any) -> str:
-    return json.dumps(value)
+def _session_response(text: Optional[str]) -> SessionResponse:
+    return _parsed(text, parse_session_response, "a session")
 
 
-class _Handle:
-    """A library handle (``gumloop_client *``, ``gumloop_cancel *``) with the bookkeeping that
-    makes sharing and closing it safe.
-
-    Calls register themselves for their duration; :meth:`close` marks the handle closed (new
-    calls then fail at once), waits for the calls in flight to return, and frees the C client.
-    The C client itself is thread-safe, so calls run concurrently, each with the GIL released.
-    """
-
-    def __init__(self, pointer: int, free: Callable[[int], None], what: str = "client") -> None:
-        self.pointer = pointer
-        self._what = what
-        self._cond = threading.Condition(threading.Lock())
-        self._in_flight = 0
-        self._closed = False
-        self._local = threading.local()
-        # Frees the C client when this object is collected without close(). Not at interpreter
-        # exit: daemon threads may still be inside a call then, and the OS reclaims the memory.
-        self._finalizer = weakref.finalize(self, free, pointer)
-        self._finalizer.atexit = False
-
-    @property
-    def closed(self) -> bool:
-        return self._closed
-
-    @contextlib.contextmanager
-    def use(self) -> Iterator[int]:
-        """Holds the handle open for one call."""
-        with self._cond:
-            if self._closed:
-                raise client_closed(self._what)
-            self._in_flight += 1
-        depth: int = getattr(self._local, "depth", 0)
-        self._local.depth = depth + 1
-        try:
-            yield self.pointer
-        finally:
-            self._local.depth = depth
-            with self._cond:
-                self._in_flight -= 1
-                if self._in_flight == 0:
-                    self._cond.notify_all()
-
-    def close(self) -> None:
-        with self._cond:
-            if self._closed:
-                return
-            if getattr(self._local, "depth", 0):
-                message = (
-                    f"the {self._what} was closed from inside a call that uses it (a "
-                    "callback); close it after the call returns"
-                )
-                raise error_from_call(
-                    _ERR_WRONG_THREAD,
-                    _json_text(
-                        {
-                            "error": {
-                                "kind": "GUMLOOP_ERR_WRONG_THREAD",
-                                "gumloop_code": _ERR_WRONG_THREAD,
-                                "message": message,
-                            }
-                        }
-                    ),
-                )
-            self._closed = True
-            self._cond.wait_for(lambda: self._in_flight == 0)
-        self._finalizer()
+def _receipt(text: str) -> MessageReceipt:
+    return MessageReceipt(parse_object(text))
 
 
-class CancelToken:
-    """A cancellation token (``gumloop_cancel``): pass it to calls as ``cancel=``, and call
-    :meth:`cancel` from any thread to end them with :class:`~gumloop_ffi.CancelledError`.
-
-    A blocked foreign call cannot be interrupted by Ctrl-C; a token can end it. One token may
-    serve many calls; once triggered it stays triggered. It is freed by :meth:`close` (which
-    waits for calls using it) or when collected.
-    """
-
-    def __init__(self) -> None:
-        self._handle = _Handle(native.cancel_new(), native.cancel_free, "cancel token")
-
-    def cancel(self) -> None:
-        """Ends every call that uses this token. Safe from any thread, any number of times."""
-        with self._handle.use() as pointer:
-            native.cancel_trigger(pointer)
-
-    @property
-    def cancelled(self) -> bool:
-        with self._handle.use() as pointer:
-            return native.cancel_is_triggered(pointer)
-
-    def close(self) -> None:
-        self._handle.close()
-
-    def __enter__(self) -> "CancelToken":
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-
-@contextlib.contextmanager
-def _maybe_cancel(cancel: Optional[CancelToken]) -> Iterator[Optional[int]]:
-    """Holds ``cancel`` open for one call and gives its pointer (None for no token)."""
-    if cancel is None:
-        yield None
-        return
-    if not isinstance(cancel, CancelToken):
+def _check_input(input: object) -> Optional[Any]:
+    """``input`` as it goes into the body: text, a list of parts, or None (not sent)."""
+    if input is None:
+        return None
+    if not isinstance(input, (str, list, tuple)):
         raise invalid_argument(
-            "cancel",
-            f"`cancel` must be a CancelToken or None, not {_args.type_name(cancel)}",
+            "input",
+            f"`input` must be a str or a list of content parts, not {_args.type_name(input)}",
             wrong_type=True,
         )
-    with cancel._handle.use() as pointer:
-        yield pointer
+    return input if isinstance(input, str) else list(input)
+
+
+def _body(fields: Mapping[str, Any], extra: Mapping[str, Any]) -> bytes:
+    """A request body of ``fields`` then ``extra``, leaving out every None."""
+    body: Dict[str, Any] = {}
+    for source in (fields, extra):
+        for key, value in source.items():
+            if value is not None:
+                body[key] = value
+    return _args.json_bytes("body", body)
 
 
 def _create_body(
@@ -180,38 +118,55 @@ def _create_body(
     incognito: Optional[bool],
     extra: Mapping[str, Any],
 ) -> bytes:
-    body: Dict[str, Any] = {}
-    if input is not None:
-        if not isinstance(input, (str, list, tuple)):
-            raise invalid_argument(
-                "input",
-                f"`input` must be a str or a list of content parts, not "
-                f"{_args.type_name(input)}",
-                wrong_type=True,
-            )
-        body["input"] = input if isinstance(input, str) else list(input)
-    for key, value in (("session_id", session_id), ("name", name)):
-        if _args.check_str(key, value) is not None:
-            body[key] = value
-    if _args.check_mapping("metadata", metadata) is not None:
-        body["metadata"] = dict(metadata or {})
-    if _args.check_bool("incognito", incognito) is not None:
-        body["incognito"] = incognito
-    for key, value in extra.items():
-        if value is not None:
-            body[key] = value
-    return _args.json_bytes("body", body)
+    _refuse_on_event(extra)
+    mapping = _args.check_mapping("metadata", metadata)
+    return _body(
+        {
+            "input": _check_input(input),
+            "session_id": _args.check_str("session_id", session_id),
+            "name": _args.check_str("name", name),
+            "metadata": None if mapping is None else dict(mapping),
+            "incognito": _args.check_bool("incognito", incognito),
+        },
+        extra,
+    )
 
 
-#: ``on_event`` of a streaming call: gets each event; returning True stops the stream.
-EventHandler = Callable[[GumloopObject], Optional[bool]]
+def _refuse_on_event(extra: Mapping[str, Any]) -> None:
+    if "on_event" in extra:
+        raise invalid_argument(
+            "on_event",
+            "streaming calls take no `on_event` callback: they return an EventStream; "
+            "iterate it (`for event in client.sessions.stream(...)`)",
+            wrong_type=True,
+        )
 
 
 class Sessions:
-    """``client.sessions``: the Sessions API."""
+    """``client.sessions``: the Sessions API.
+
+    Every method blocks until the server answers, with the GIL released, and takes ``cancel=``,
+    a :class:`~gumloop_ffi.CancelToken` that another thread can trigger to end the call with
+    :class:`~gumloop_ffi.CancelledError`. Arguments left as None are not sent. An argument that
+    is not acceptable raises :class:`~gumloop_ffi.InvalidArgumentError` before anything is sent;
+    a refusal by the server raises an :class:`~gumloop_ffi.APIStatusError` subclass.
+
+    The streaming methods (:meth:`stream`, :meth:`stream_message`, :meth:`resume_stream`) return
+    an :class:`~gumloop_ffi.EventStream`, a generator of events that sends nothing until it is
+    first iterated.
+    """
 
     def __init__(self, handle: _Handle) -> None:
         self._handle = handle
+
+    def _call(self, function: str, *args: Any, cancel: Optional[CancelToken]) -> Optional[str]:
+        """``function(client, *args, cancel, &out_json)``: the answer's text, or the error."""
+        with self._handle.use() as pointer, maybe_cancel(cancel) as cancel_pointer:
+            code, text = native.client_call(function, pointer, *args, cancel_pointer)
+        _raise_for(code, text)
+        return text
+
+    # --- one request each -----------------------------------------------------------------
 
     def create(
         self,
@@ -229,93 +184,354 @@ class Sessions:
 
         Without ``input`` the server creates an idle stub (HTTP 201); with it the agent starts
         working (HTTP 202, state ``processing`` or ``queued``). ``agent_id`` may be an alias such
-        as ``"gumball"``. Arguments left as None are not sent. ``extra`` fields (e.g.
-        ``message=``, the alias of ``input``) are sent as given, except those that are None.
-        ``cancel`` lets another thread end the call.
+        as ``"gumball"``. ``extra`` fields (e.g. ``message=``, the alias of ``input``) are sent as
+        given, except those that are None.
 
-        Blocks until the server answers, with the GIL released. Raises an
-        :class:`~gumloop_ffi.InvalidArgumentError` before sending anything when an argument is
-        not acceptable, and an :class:`~gumloop_ffi.APIStatusError` subclass when the server
-        refuses.
+        With a ``session_id`` (or the client option ``auto_session_id``) the create happens
+        exactly once even when its answer is lost: the library repeats it and, if the server
+        says the session exists, returns that session with :attr:`SessionResponse.recovered`
+        set.
         """
         agent = _args.text("agent_id", agent_id)
         payload = _create_body(input, session_id, name, metadata, incognito, extra)
-        with self._handle.use() as pointer, _maybe_cancel(cancel) as cancel_pointer:
-            code, text = native.client_call(
-                "gumloop_client_create_session", pointer, agent, payload, cancel_pointer
-            )
-        _raise_for(code, text)
+        text = self._call("gumloop_client_create_session", agent, payload, cancel=cancel)
         return _session_response(text)
+
+    def retrieve(
+        self, session_id: str, *, cancel: Optional[CancelToken] = None
+    ) -> SessionResponse:
+        """The session with its transcript, usage and pending approvals:
+        ``GET /sessions/{session_id}``."""
+        sid = _args.text("session_id", session_id)
+        return _session_response(self._call("gumloop_client_get_session", sid, cancel=cancel))
+
+    def list(
+        self,
+        agent_id: str,
+        *,
+        page_size: Optional[int] = None,
+        cursor: Optional[str] = None,
+        search: Optional[str] = None,
+        sort_order: Optional[str] = None,
+        type: Optional[str] = None,
+        state: Optional[str] = None,
+        creator_user_id: Optional[str] = None,
+        trigger_id: Optional[str] = None,
+        cancel: Optional[CancelToken] = None,
+        **extra: Any,
+    ) -> SessionList:
+        """One page of ``agent_id``'s sessions: ``GET /agents/{agent_id}/sessions``.
+
+        Returns a :class:`~gumloop_ffi.SessionList`: ``.sessions`` (their ``messages`` are
+        always empty in a list) and ``.next_cursor``, to pass as ``cursor=`` for the next page
+        (None on the last one). ``page_size`` is 1 to 100 (server default 20). ``extra``
+        parameters are sent as given. :meth:`list_all` follows the cursors for you.
+        """
+        agent = _args.text("agent_id", agent_id)
+        query = _list_query(
+            page_size, cursor, search, sort_order, type, state, creator_user_id, trigger_id, extra
+        )
+        return self._list_page(agent, query, cancel)
+
+    def list_all(
+        self,
+        agent_id: str,
+        *,
+        page_size: Optional[int] = None,
+        cursor: Optional[str] = None,
+        search: Optional[str] = None,
+        sort_order: Optional[str] = None,
+        type: Optional[str] = None,
+        state: Optional[str] = None,
+        creator_user_id: Optional[str] = None,
+        trigger_id: Optional[str] = None,
+        cancel: Optional[CancelToken] = None,
+        **extra: Any,
+    ) -> Iterator[Session]:
+        """Every session of ``agent_id`` that matches, across all pages: an iterator of
+        :class:`~gumloop_ffi.Session` that fetches each page (with :meth:`list`'s filters) when
+        the previous one has been read, following ``next_cursor`` until it is None.
+
+        ``page_size`` sets the page size of each request; ``cursor`` starts from a page other
+        than the first. Arguments are checked at once; requests are made as you iterate, so
+        their errors are raised by ``next()``.
+        """
+        agent = _args.text("agent_id", agent_id)
+        query = _list_query(
+            page_size, cursor, search, sort_order, type, state, creator_user_id, trigger_id, extra
+        )
+        check_token(cancel)
+        return self._all_pages(agent, query, cancel)
+
+    def _list_page(
+        self, agent: bytes, query: Dict[str, Any], cancel: Optional[CancelToken]
+    ) -> SessionList:
+        payload = _args.json_bytes("query", query) if query else None
+        text = self._call("gumloop_client_list_sessions", agent, payload, cancel=cancel)
+        return _parsed(text, parse_session_list, "a page of sessions")
+
+    def _all_pages(
+        self, agent: bytes, query: Dict[str, Any], cancel: Optional[CancelToken]
+    ) -> Iterator[Session]:
+        seen: Set[str] = set()
+        while True:
+            page = self._list_page(agent, query, cancel)
+            for session in page.sessions:
+                yield session
+            cursor = page.next_cursor
+            if not cursor:
+                return
+            if cursor in seen:  # a server bug would otherwise make this loop forever
+                raise _invalid_response(
+                    f"the server sent next_cursor {cursor!r} a second time", None
+                )
+            seen.add(cursor)
+            query = dict(query, cursor=cursor)
+
+    @overload
+    def send(
+        self,
+        session_id: str,
+        input: Optional[Input] = None,
+        *,
+        delivery: Literal["queued"],
+        idempotency_key: Optional[str] = None,
+        attachments: Optional[Sequence[Mapping[str, Any]]] = None,
+        cancel: Optional[CancelToken] = None,
+        **extra: Any,
+    ) -> MessageReceipt: ...
+
+    @overload
+    def send(
+        self,
+        session_id: str,
+        input: Optional[Input] = None,
+        *,
+        delivery: Optional[Literal["immediate"]] = None,
+        idempotency_key: Optional[str] = None,
+        attachments: Optional[Sequence[Mapping[str, Any]]] = None,
+        cancel: Optional[CancelToken] = None,
+        **extra: Any,
+    ) -> SessionResponse: ...
+
+    @overload
+    def send(
+        self,
+        session_id: str,
+        input: Optional[Input] = None,
+        *,
+        delivery: Optional[str] = None,
+        idempotency_key: Optional[str] = None,
+        attachments: Optional[Sequence[Mapping[str, Any]]] = None,
+        cancel: Optional[CancelToken] = None,
+        **extra: Any,
+    ) -> Union[SessionResponse, MessageReceipt]: ...
+
+    def send(
+        self,
+        session_id: str,
+        input: Optional[Input] = None,
+        *,
+        delivery: Optional[str] = None,
+        idempotency_key: Optional[str] = None,
+        attachments: Optional[Sequence[Mapping[str, Any]]] = None,
+        cancel: Optional[CancelToken] = None,
+        **extra: Any,
+    ) -> Union[SessionResponse, MessageReceipt]:
+        """Sends a message to a session: ``POST /sessions/{session_id}/messages``.
+
+        ``input`` (or ``message=``) is required. With the default immediate delivery the
+        session must be settled (``idle``, ``completed``, ``failed`` or ``approval_required``;
+        a busy one raises :class:`~gumloop_ffi.ConflictError`
+        ``interaction_not_in_terminal_state``) and the answer is the session envelope. With
+        ``delivery="queued"`` the message waits in the session's queue, the library sends an
+        ``Idempotency-Key`` header (``idempotency_key``, or a generated UUID) and the answer is
+        a :class:`~gumloop_ffi.MessageReceipt` (``message_id``, ``status``). ``attachments`` is
+        a list of ``{"file_name", "media_type"}``.
+        """
+        sid = _args.text("session_id", session_id)
+        payload = _body(
+            {
+                "input": _check_input(input),
+                "delivery": _args.check_str("delivery", delivery),
+                "idempotency_key": _args.check_str("idempotency_key", idempotency_key),
+                "attachments": _args.check_list("attachments", attachments),
+            },
+            extra,
+        )
+        text = self._call("gumloop_client_send_message", sid, payload, cancel=cancel)
+        if delivery == "queued":
+            return _parsed(text, _receipt, "a message receipt")
+        return _session_response(text)
+
+    def cancel(self, session_id: str, *, cancel: Optional[CancelToken] = None) -> SessionResponse:
+        """Cancels a running or queued session: ``POST /sessions/{session_id}/cancel``.
+
+        The session becomes ``failed``; a settled one is returned unchanged. In the answer only
+        ``session.id``, ``agent_id`` and ``state`` are meaningful. (``cancel=`` is, as
+        everywhere, a token that ends this call itself.)
+        """
+        sid = _args.text("session_id", session_id)
+        return _session_response(self._call("gumloop_client_cancel_session", sid, cancel=cancel))
+
+    def rename(
+        self, session_id: str, name: str, *, cancel: Optional[CancelToken] = None
+    ) -> SessionResponse:
+        """Renames a session: ``PATCH /sessions/{session_id}``. ``name`` must be 1 to 256
+        characters after trimming."""
+        sid = _args.text("session_id", session_id)
+        new_name = _args.text("name", name)
+        text = self._call("gumloop_client_rename_session", sid, new_name, cancel=cancel)
+        return _session_response(text)
+
+    def wait(
+        self,
+        session_id: str,
+        *,
+        timeout: Optional[float] = None,
+        poll_interval: Optional[float] = None,
+        max_poll_interval: Optional[float] = None,
+        cancel: Optional[CancelToken] = None,
+    ) -> SessionResponse:
+        """Waits until the session settles (``completed``, ``failed``, ``approval_required`` or
+        ``idle``) and returns that envelope, polling ``GET /sessions/{session_id}``.
+
+        In seconds: ``timeout`` is the overall deadline (library default 600), ``poll_interval``
+        the first pause (0.25; it grows by half each poll), ``max_poll_interval`` the longest
+        (5). At the deadline it raises :class:`~gumloop_ffi.APITimeoutError` whose
+        ``details["last_state"]`` is the last state seen.
+        """
+        sid = _args.text("session_id", session_id)
+        options: Dict[str, int] = {}
+        for key, param, seconds in (
+            ("timeout_ms", "timeout", timeout),
+            ("poll_interval_ms", "poll_interval", poll_interval),
+            ("max_poll_interval_ms", "max_poll_interval", max_poll_interval),
+        ):
+            ms = _args.seconds_to_ms(param, seconds)
+            if ms is not None:
+                options[key] = ms
+        payload = _args.json_bytes("options", options) if options else None
+        text = self._call("gumloop_client_wait_session", sid, payload, cancel=cancel)
+        return _session_response(text)
+
+    # --- streams --------------------------------------------------------------------------
 
     def stream(
         self,
         agent_id: str,
         input: Optional[Input] = None,
         *,
-        on_event: EventHandler,
         session_id: Optional[str] = None,
         name: Optional[str] = None,
         metadata: Optional[Mapping[str, Any]] = None,
         incognito: Optional[bool] = None,
         cancel: Optional[CancelToken] = None,
         **extra: Any,
-    ) -> GumloopObject:
-        """Creates a session and streams its first run (``gumloop_client_stream_create``).
+    ) -> EventStream:
+        """Creates a session and streams its first run (``POST /agents/{agent_id}/sessions`` on
+        the streaming host): an :class:`~gumloop_ffi.EventStream` of its events.
 
-        ``on_event(event)`` runs on this thread for each event (a :class:`GumloopObject` with
-        the server's fields: ``type``, ``stream_cursor``, ``delta``, ...), in order, each once
-        even across the library's automatic resumes. Returning True stops the stream; the
-        summary is then returned with ``stopped`` set to True. An exception raised by
-        ``on_event`` stops the stream and propagates from this call. Returns the summary
-        ``{"session_id", "last_cursor", "finish_reason", "final", "events", "resumes"}``.
-        ``on_event`` must not call this client (the library refuses blocking calls there).
+        The arguments are :meth:`create`'s. Iterate the stream for the events (``type``,
+        ``stream_cursor``, ``delta``, ...), each once even across the library's automatic
+        resumes; the session's ID is ``stream.session_id`` from the first event on. At the end
+        ``stream.summary`` has ``finish_reason``: ``"stop"``, or ``"error"`` when the run failed
+        (a failed run is an event, not an exception). ``with client.sessions.stream(...) as
+        events:`` closes the stream however the block is left.
         """
-        if not callable(on_event):
-            raise invalid_argument(
-                "on_event", "`on_event` must be callable", wrong_type=True
-            )
         agent = _args.text("agent_id", agent_id)
         payload = _create_body(input, session_id, name, metadata, incognito, extra)
-        stopped: List[bool] = []
+        return EventStream(
+            self._handle,
+            "gumloop_client_stream_create",
+            (agent, payload),
+            check_token(cancel),
+            session_id=session_id,
+        )
 
-        def deliver(_user_data: Optional[int], event: Optional[int], length: int) -> int:
-            text = ctypes.string_at(event or 0, length).decode("utf-8", "replace")
-            if on_event(parse_object(text)) is True:
-                stopped.append(True)
-                return 1
-            return 0
+    def stream_message(
+        self,
+        session_id: str,
+        input: Optional[Input] = None,
+        *,
+        attachments: Optional[Sequence[Mapping[str, Any]]] = None,
+        approval_responses: Optional[Sequence[Mapping[str, Any]]] = None,
+        cancel: Optional[CancelToken] = None,
+        **extra: Any,
+    ) -> EventStream:
+        """Sends a message and streams the run it starts (``POST /sessions/{session_id}/messages``
+        on the streaming host). ``input`` (or ``message=``) is required, unless
+        ``approval_responses`` answers the session's pending approvals. Events and results as
+        for :meth:`stream`."""
+        _refuse_on_event(extra)
+        sid = _args.text("session_id", session_id)
+        payload = _body(
+            {
+                "input": _check_input(input),
+                "attachments": _args.check_list("attachments", attachments),
+                "approval_responses": _args.check_list("approval_responses", approval_responses),
+            },
+            extra,
+        )
+        return EventStream(
+            self._handle,
+            "gumloop_client_stream_send",
+            (sid, payload),
+            check_token(cancel),
+            session_id=session_id,
+        )
 
-        with self._handle.use() as pointer, _maybe_cancel(cancel) as cancel_pointer:
-            with CallbackScope() as scope:
-                callback = scope.wrap(EVENT_CALLBACK, deliver, stop=1)
-                code, text = native.client_call(
-                    "gumloop_client_stream_create",
-                    pointer,
-                    agent,
-                    payload,
-                    callback,
-                    None,
-                    cancel_pointer,
-                )
-        if stopped and code == ERR_CANCELLED:
-            summary = _stream_summary_of_error(text)
-            summary["stopped"] = True
-            return summary
-        _raise_for(code, text)
-        try:
-            return parse_object(text or "")
-        except ValueError:
-            return GumloopObject()
+    def resume_stream(
+        self, session_id: str, last_cursor: str, *, cancel: Optional[CancelToken] = None
+    ) -> EventStream:
+        """Resumes a session's stream after ``last_cursor``, a ``stream_cursor`` seen before
+        (``GET /sessions/{session_id}?stream=true&last_cursor=...`` on the streaming host).
+
+        Events after the cursor are replayed, then followed live. When the run has already
+        ended, the one event is a final ``finish`` and ``stream.summary.finish_reason`` is
+        ``"not_resumable"``: retrieve the session for its state."""
+        sid = _args.text("session_id", session_id)
+        cursor = _args.text("last_cursor", last_cursor)
+        return EventStream(
+            self._handle,
+            "gumloop_client_stream_resume",
+            (sid, cursor),
+            check_token(cancel),
+            session_id=session_id,
+            cursor=last_cursor,
+        )
 
 
-def _stream_summary_of_error(text: Optional[str]) -> GumloopObject:
-    """The stream summary that an error document carries in ``details``."""
-    try:
-        document = parse_object(text or "")
-    except ValueError:
-        return GumloopObject()
-    details = document.get("error", {}).get("details")
-    return details if isinstance(details, GumloopObject) else GumloopObject()
+def _list_query(
+    page_size: Optional[int],
+    cursor: Optional[str],
+    search: Optional[str],
+    sort_order: Optional[str],
+    type_: Optional[str],
+    state: Optional[str],
+    creator_user_id: Optional[str],
+    trigger_id: Optional[str],
+    extra: Mapping[str, Any],
+) -> Dict[str, Any]:
+    query: Dict[str, Any] = {}
+    size = _args.check_int("page_size", page_size, minimum=1)
+    if size is not None:
+        query["page_size"] = size
+    for key, value in (
+        ("cursor", cursor),
+        ("search", search),
+        ("sort_order", sort_order),
+        ("type", type_),
+        ("state", state),
+        ("creator_user_id", creator_user_id),
+        ("trigger_id", trigger_id),
+    ):
+        if _args.check_str(key, value) is not None:
+            query[key] = value
+    for key, value in extra.items():
+        if value is not None:
+            query[key] = value
+    return query
 
 
 class Client:
@@ -328,12 +544,28 @@ class Client:
 
     Timeouts are in seconds (floats allowed): ``timeout`` bounds a whole request (library
     default 90 s), ``connect_timeout`` the connection (30 s), ``stream_timeout`` the longest gap
-    between two bytes of a stream (3600 s).
+    between two bytes of a stream (3600 s; a stream silent for longer is resumed).
+
+    Retries: the library repeats a request only where that is safe (a connection that failed
+    before sending, HTTP 429 and 503 honouring ``Retry-After``, and for reads other 5xx,
+    time-outs and lost connections), with exponential backoff and jitter. ``max_retries`` is the
+    number of repeats after the first attempt (0 to 10, default 2; 0 turns retries off);
+    ``max_backoff`` the longest wait between attempts in seconds (default 8), also the longest
+    ``Retry-After`` honoured. ``auto_session_id=True`` gives every create without a
+    ``session_id`` a generated one (``sess_`` and 24 letters and digits), so that a create whose
+    answer was lost is recovered instead of failing (see :attr:`SessionResponse.recovered`); it
+    is off by default because it changes the body you wrote.
 
     Safe to share between threads: calls run concurrently, each with the GIL released.
-    :meth:`close` (or leaving a ``with`` block) waits for calls in flight, then frees the
-    handle; it is idempotent, and a call after it raises :class:`~gumloop_ffi.ClientClosedError`.
-    A client that is garbage-collected without ``close()`` is freed then.
+    :meth:`close` (or leaving a ``with`` block) closes the client's open event streams, waits
+    for calls in flight, then frees the handle; it is idempotent, and a call after it raises
+    :class:`~gumloop_ffi.ClientClosedError`. A client that is garbage-collected without
+    ``close()`` is freed then.
+
+    Fork-safe: a child process made by ``fork()`` (``multiprocessing``'s fork start method) can
+    keep using a client made before the fork, even one that has made calls; the library builds
+    a new runtime and connection pool in the child. Event streams open at the fork go on only
+    in the parent.
 
     Raises :class:`~gumloop_ffi.AuthenticationError` when no credential is given or found, and
     :class:`~gumloop_ffi.InvalidArgumentError` for an unacceptable option.
@@ -360,6 +592,9 @@ class Client:
         extra_headers: Optional[Mapping[str, str]] = None,
         user_agent_suffix: Optional[str] = None,
         allow_insecure_http: Optional[bool] = None,
+        max_retries: Optional[int] = None,
+        max_backoff: Optional[float] = None,
+        auto_session_id: Optional[bool] = None,
     ) -> None:
         options: Dict[str, Any] = {}
         for key, value in (
@@ -402,6 +637,14 @@ class Client:
             options["extra_headers"] = dict(headers)
         if _args.check_bool("allow_insecure_http", allow_insecure_http) is not None:
             options["allow_insecure_http"] = allow_insecure_http
+        retries = _args.check_int("max_retries", max_retries, minimum=0)
+        if retries is not None:
+            options["max_retries"] = retries
+        backoff = _args.seconds_to_ms("max_backoff", max_backoff)
+        if backoff is not None:
+            options["max_backoff_ms"] = backoff
+        if _args.check_bool("auto_session_id", auto_session_id) is not None:
+            options["auto_session_id"] = auto_session_id
 
         code, pointer, text = native.client_new(_args.json_bytes("options", options))
         if code != OK or not pointer:

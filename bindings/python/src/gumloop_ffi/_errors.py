@@ -23,6 +23,7 @@ Hierarchy::
     │   ├── APITimeoutError            a time limit ran out (the request may have arrived)
     │   └── CancelledError             a CancelToken ended the call
     ├── InvalidResponseError           the server's answer could not be used (codes 300-399)
+    │   └── StreamIncompleteError      a stream ended before its final event and could not resume
     ├── InvalidArgumentError           caller errors (codes 1-99): nothing was sent; a ValueError
     │   └── InvalidArgumentTypeError   an argument of the wrong type; also a TypeError
     └── ClientClosedError              the client was closed; also a RuntimeError
@@ -38,6 +39,7 @@ ERR_INVALID_ARGUMENT = 4
 ERR_NO_CREDENTIALS = 6
 ERR_TIMEOUT = 101
 ERR_CANCELLED = 104
+ERR_STREAM_INCOMPLETE = 302
 
 _KIND_NAMES = {
     ERR_INVALID_ARGUMENT: "GUMLOOP_ERR_INVALID_ARGUMENT",
@@ -79,6 +81,12 @@ class GumloopError(Exception):
     def param(self) -> Any:
         """The argument, option or request field the error is about, when known."""
         return self._info.get("param")
+
+    @property
+    def details(self) -> Any:
+        """Structured details: the server's for an error status; for a stream that failed or
+        was cancelled, the stream summary; for a ``wait`` that timed out, ``{"last_state"}``."""
+        return self._info.get("details")
 
     @property
     def retryable(self) -> bool:
@@ -124,11 +132,6 @@ class APIStatusError(GumloopError):
         """The server's error code, e.g. ``"session_already_exists"``."""
         value = self._info.get("code")
         return value if isinstance(value, str) else None
-
-    @property
-    def details(self) -> Any:
-        """The server's structured details, if any."""
-        return self._info.get("details")
 
     @property
     def body(self) -> Any:
@@ -208,6 +211,19 @@ class InvalidResponseError(GumloopError):
         return status if isinstance(status, int) else None
 
 
+class StreamIncompleteError(InvalidResponseError):
+    """A stream ended before its final event and the library could not resume it
+    (``GUMLOOP_ERR_STREAM_INCOMPLETE``). :attr:`summary` says how far it got: resume from its
+    ``last_cursor`` with ``sessions.resume_stream``."""
+
+    @property
+    def summary(self) -> Dict[str, Any]:
+        """The stream summary, ``{"session_id", "last_cursor", "finish_reason", "final",
+        "events", "resumes"}`` (empty when the library sent none)."""
+        details = self._info.get("details")
+        return details if isinstance(details, dict) else {}
+
+
 class InvalidArgumentError(GumloopError, ValueError):
     """An argument or option is not acceptable (codes 1-99). Nothing was sent.
 
@@ -255,6 +271,8 @@ def _class_for(code: int, status: Optional[int]) -> Type[GumloopError]:
         return CancelledError
     if 100 <= code <= 199:
         return APIConnectionError
+    if code == ERR_STREAM_INCOMPLETE:
+        return StreamIncompleteError
     if 300 <= code <= 399:
         return InvalidResponseError
     return GumloopError

@@ -111,8 +111,13 @@ class Session(GumloopObject):
         return self._get_str("type")
 
 
+def _int_or_none(value: Any) -> Optional[int]:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 class SessionResponse(GumloopObject):
-    """The session envelope returned by create: ``{"session": {...}, "queue_position": ...}``."""
+    """The session envelope returned by create, retrieve, send, cancel, rename and wait:
+    ``{"session": {...}, "queue_position": ...}``."""
 
     __slots__ = ()
 
@@ -124,8 +129,144 @@ class SessionResponse(GumloopObject):
     @property
     def queue_position(self) -> Optional[int]:
         """Position in the agent's queue while the session is ``queued``, else None."""
-        value = self.get("queue_position")
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
+        return _int_or_none(self.get("queue_position"))
+
+    @property
+    def recovered(self) -> bool:
+        """True when a create's answer was lost and the library recovered the session it had
+        created: the create was repeated with the same ``session_id``, the server answered 409
+        ``session_already_exists``, and this envelope is the server's ``GET /sessions/{id}``
+        answer for it. The library marks that with a top-level
+        ``"_gumloop": {"recovered": true, "attempts": N}``, kept in this dict as is."""
+        marker = self.get("_gumloop")
+        return isinstance(marker, dict) and marker.get("recovered") is True
+
+    @property
+    def attempts(self) -> Optional[int]:
+        """How many create requests a recovered create took (``_gumloop.attempts``), else None."""
+        marker = self.get("_gumloop")
+        return _int_or_none(marker.get("attempts")) if isinstance(marker, dict) else None
+
+
+class SessionList(GumloopObject):
+    """One page of ``list``: ``{"sessions": [...], "next_cursor": ...}``."""
+
+    __slots__ = ()
+
+    @property
+    def sessions(self) -> List[Session]:
+        return [s for s in self._get_list("sessions") if isinstance(s, Session)]
+
+    @property
+    def next_cursor(self) -> Optional[str]:
+        """The cursor of the next page; None on the last page."""
+        return self._get_str("next_cursor")
+
+
+class MessageReceipt(GumloopObject):
+    """The answer to a message sent with ``delivery="queued"``:
+    ``{"message_id": ..., "status": ...}``."""
+
+    __slots__ = ()
+
+    @property
+    def message_id(self) -> Optional[str]:
+        return self._get_str("message_id")
+
+    @property
+    def status(self) -> Optional[str]:
+        """``"accepted"`` when the server queued the message."""
+        return self._get_str("status")
+
+
+class StreamEvent(GumloopObject):
+    """One event of a session stream (API.md §3.3), with every field the server sent.
+
+    The server's camelCase names are kept as keys (``event["finishReason"]``); the properties
+    give them snake_case names as the official SDK does (``event.finish_reason``). A property
+    whose field is absent reads as None (``final`` as False).
+    """
+
+    __slots__ = ()
+
+    @property
+    def stream_cursor(self) -> Optional[str]:
+        """The resume token of this event: pass it to ``resume_stream``."""
+        return self._get_str("stream_cursor")
+
+    @property
+    def delta(self) -> Optional[str]:
+        """The text of a ``text-delta`` event."""
+        return self._get_str("delta")
+
+    @property
+    def final(self) -> bool:
+        """True on the last event of a stream: the ``finish`` event with ``final: true``."""
+        return self.get("final") is True
+
+    @property
+    def finish_reason(self) -> Optional[str]:
+        """``finishReason`` of a ``finish`` event: ``stop``, ``error``, ``not_resumable``, ..."""
+        return self._get_str("finishReason") or self._get_str("finish_reason")
+
+    @property
+    def error_message(self) -> Optional[str]:
+        """``errorMessage`` of a failed run's ``finish`` event."""
+        return self._get_str("errorMessage") or self._get_str("error_message")
+
+    @property
+    def interaction_id(self) -> Optional[str]:
+        """The session ID, on ``interaction-ready`` events."""
+        return self._get_str("interaction_id")
+
+    # Last, so that `type` in the annotations above still means the builtin.
+    @property
+    def type(self) -> Optional[str]:
+        """``interaction-ready``, ``text-start``, ``text-delta``, ``text-end``, ``finish``, ..."""
+        return self._get_str("type")
+
+
+class StreamSummary(GumloopObject):
+    """What a stream delivered: ``{"session_id", "last_cursor", "finish_reason", "final",
+    "events", "resumes"}``, plus ``"stopped": true`` when the stream was closed before its end.
+    """
+
+    __slots__ = ()
+
+    @property
+    def session_id(self) -> Optional[str]:
+        return self._get_str("session_id")
+
+    @property
+    def last_cursor(self) -> Optional[str]:
+        """The ``stream_cursor`` of the last event delivered: resume from it."""
+        return self._get_str("last_cursor")
+
+    @property
+    def finish_reason(self) -> Optional[str]:
+        """``stop``, ``error`` (the run failed), ``not_resumable`` (the run had ended before
+        the stream could resume: retrieve the session), or None when the stream did not end."""
+        return self._get_str("finish_reason")
+
+    @property
+    def final(self) -> bool:
+        """Whether the final ``finish`` event arrived."""
+        return self.get("final") is True
+
+    @property
+    def events(self) -> int:
+        """How many events were delivered."""
+        return _int_or_none(self.get("events")) or 0
+
+    @property
+    def resumes(self) -> int:
+        """How many times the library resumed the stream after a drop or stall."""
+        return _int_or_none(self.get("resumes")) or 0
+
+    @property
+    def stopped(self) -> bool:
+        """True when the stream was closed (or abandoned) before its final event."""
+        return self.get("stopped") is True
 
 
 def parse_object(text: str) -> GumloopObject:
@@ -143,3 +284,13 @@ def parse_session_response(text: str) -> SessionResponse:
     if isinstance(session, GumloopObject):
         response["session"] = Session(session)
     return response
+
+
+def parse_session_list(text: str) -> SessionList:
+    """Parses a page of sessions, typing each item as a :class:`Session`."""
+    page = SessionList(parse_object(text))
+    sessions = page.get("sessions")
+    if not isinstance(sessions, list):
+        raise ValueError("the page has no `sessions` list")
+    page["sessions"] = [Session(s) if isinstance(s, GumloopObject) else s for s in sessions]
+    return page

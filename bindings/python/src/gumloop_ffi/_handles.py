@@ -1,0 +1,231 @@
+"""Library handles (``gumloop_client *``, ``gumloop_cancel *``) shared safely between threads,
+and :class:`CancelToken`.
+
+Fork safety: a child process made by ``fork()`` inherits every handle, but none of the parent's
+other threads. Locks those threads held would stay locked forever in the child, and calls they
+had in flight would never end there, so after a fork every live handle gets a fresh lock and
+forgets the parent's calls in flight (``os.register_at_fork``). The C library itself rebuilds its
+runtime and connection pool in a child, so the same :class:`~gumloop_ffi.Client` keeps working.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+import weakref
+from typing import Callable, Iterator, Optional, Set
+
+from . import _args
+from ._errors import ClientClosedError, client_closed, error_from_call, invalid_argument
+from ._native import native
+
+_ERR_WRONG_THREAD = 8
+
+
+class Abortable:
+    """Something that runs while holding a handle (an open event stream) and that the handle's
+    :meth:`_Handle.close` must stop before it can wait for the calls in flight."""
+
+    def abort(self, error: BaseException) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def join(self) -> None:  # pragma: no cover - interface
+        """Waits until it no longer runs."""
+        raise NotImplementedError
+
+
+#: Every live handle, so that a forked child can reset their locks.
+_live_handles: "weakref.WeakSet[_Handle]" = weakref.WeakSet()
+
+
+class _Handle:
+    """A library handle with the bookkeeping that makes sharing and closing it safe.
+
+    Calls register themselves for their duration; :meth:`close` marks the handle closed (new
+    calls then fail at once), stops the event streams open on it, waits for the calls in flight
+    to return, and frees the C object. The C client itself is thread-safe, so calls run
+    concurrently, each with the GIL released.
+    """
+
+    def __init__(self, pointer: int, free: Callable[[int], None], what: str = "client") -> None:
+        self.pointer = pointer
+        self._what = what
+        self._cond = threading.Condition(threading.Lock())
+        self._in_flight = 0
+        self._closed = False
+        self._streams: Set[Abortable] = set()
+        self._local = threading.local()
+        # Frees the C object when this one is collected without close(). Not at interpreter
+        # exit: daemon threads may still be inside a call then, and the OS reclaims the memory.
+        self._finalizer = weakref.finalize(self, free, pointer)
+        self._finalizer.atexit = False
+        _live_handles.add(self)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @contextlib.contextmanager
+    def use(self) -> Iterator[int]:
+        """Holds the handle open for one call."""
+        with self._cond:
+            if self._closed:
+                raise client_closed(self._what)
+            self._in_flight += 1
+        depth: int = getattr(self._local, "depth", 0)
+        self._local.depth = depth + 1
+        try:
+            yield self.pointer
+        finally:
+            self._local.depth = depth
+            with self._cond:
+                self._in_flight -= 1
+                if self._in_flight == 0:
+                    self._cond.notify_all()
+
+    def track(self, stream: Abortable) -> None:
+        """Registers an open stream, to be aborted by :meth:`close`; raises when closed."""
+        with self._cond:
+            if self._closed:
+                raise client_closed(self._what)
+            self._streams.add(stream)
+
+    def untrack(self, stream: Abortable) -> None:
+        with self._cond:
+            self._streams.discard(stream)
+
+    def close(self) -> None:
+        with self._cond:
+            if self._closed:
+                return
+            if getattr(self._local, "depth", 0):
+                message = (
+                    f"the {self._what} was closed from inside a call that uses it (a "
+                    "callback); close it after the call returns"
+                )
+                raise error_from_call(
+                    _ERR_WRONG_THREAD,
+                    json.dumps(
+                        {
+                            "error": {
+                                "kind": "GUMLOOP_ERR_WRONG_THREAD",
+                                "gumloop_code": _ERR_WRONG_THREAD,
+                                "message": message,
+                            }
+                        }
+                    ),
+                )
+            self._closed = True
+            streams = list(self._streams)
+            self._streams.clear()
+        # An open stream's worker may be blocked handing an event to a consumer that is not
+        # reading (perhaps this very thread): stop it, or the wait below would never end.
+        for stream in streams:
+            stream.abort(client_closed(self._what))
+        with self._cond:
+            self._cond.wait_for(lambda: self._in_flight == 0)
+        for stream in streams:
+            stream.join()
+        self._finalizer()
+
+    def _after_fork_in_child(self) -> None:
+        # Only the forking thread exists in the child: the calls other threads had in flight
+        # will never return here, and a lock they held would never be released.
+        self._cond = threading.Condition(threading.Lock())
+        self._in_flight = getattr(self._local, "depth", 0)
+        self._streams = set()
+
+
+def _after_fork_in_child() -> None:
+    for handle in list(_live_handles):
+        handle._after_fork_in_child()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+class CancelToken:
+    """A cancellation token (``gumloop_cancel``): pass it to calls as ``cancel=``, and call
+    :meth:`cancel` from any thread to end them with :class:`~gumloop_ffi.CancelledError`.
+
+    A blocked foreign call cannot be interrupted by Ctrl-C; a token can end it. One token may
+    serve many calls and streams; once triggered it stays triggered. It is freed by
+    :meth:`close` (which waits for calls using it) or when collected.
+    """
+
+    def __init__(self) -> None:
+        self._handle = _Handle(native.cancel_new(), native.cancel_free, "cancel token")
+        # Tokens of event streams that use this one: each stream passes its own token to the
+        # library (so that closing the stream stops it without cancelling anything else), and
+        # cancelling this token cancels them too.
+        self._children: Set[CancelToken] = set()
+
+    def cancel(self) -> None:
+        """Ends every call and stream that uses this token. Safe from any thread, any number of
+        times."""
+        with self._handle.use() as pointer:
+            native.cancel_trigger(pointer)
+        with self._handle._cond:
+            children = list(self._children)
+        for child in children:
+            child._cancel_quietly()
+
+    @property
+    def cancelled(self) -> bool:
+        with self._handle.use() as pointer:
+            return native.cancel_is_triggered(pointer)
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def _cancel_quietly(self) -> None:
+        """Triggers this token unless it is closed already."""
+        try:
+            self.cancel()
+        except ClientClosedError:
+            pass
+
+    def _link(self, child: "CancelToken") -> None:
+        """Makes :meth:`cancel` trigger ``child`` too (at once if this one is triggered)."""
+        with self._handle.use() as pointer:
+            with self._handle._cond:
+                self._children.add(child)
+            triggered = native.cancel_is_triggered(pointer)
+        if triggered:
+            child._cancel_quietly()
+
+    def _unlink(self, child: "CancelToken") -> None:
+        with self._handle._cond:
+            self._children.discard(child)
+
+    def __enter__(self) -> "CancelToken":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def check_token(cancel: object) -> Optional[CancelToken]:
+    """``cancel`` as a token, or an InvalidArgumentTypeError unless it is one or None."""
+    if cancel is None or isinstance(cancel, CancelToken):
+        return cancel
+    raise invalid_argument(
+        "cancel",
+        f"`cancel` must be a CancelToken or None, not {_args.type_name(cancel)}",
+        wrong_type=True,
+    )
+
+
+@contextlib.contextmanager
+def maybe_cancel(cancel: Optional[CancelToken]) -> Iterator[Optional[int]]:
+    """Holds ``cancel`` open for one call and gives its pointer (None for no token)."""
+    token = check_token(cancel)
+    if token is None:
+        yield None
+        return
+    with token._handle.use() as pointer:
+        yield pointer
+
