@@ -39,7 +39,7 @@ python-wheel: python-venv lib-release
 # emulator; pytest's own exit status (5 when no test ran) fails the target.
 test-python: python-install emulator
 	cd $(ROOT) && $(PY) -m mypy --strict --cache-dir $(PY_VENV)/.mypy_cache \
-		bindings/python/src/gumloop_ffi tests/python examples/quickstart.py
+		bindings/python/src/gumloop_ffi tests/python examples/*.py
 	cd $(ROOT) && env -u GUMLOOP_FFI_LIBRARY scripts/with-emulator.sh \
 		$(PY) -m pytest tests/python -q -p no:cacheprovider
 

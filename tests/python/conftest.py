@@ -67,6 +67,10 @@ class Emulator:
         spec.setdefault("times", 1)
         self._call("POST", "/faults", spec)
 
+    def clear_log(self) -> None:
+        """Forgets the requests received so far (sessions and faults stay)."""
+        self._call("DELETE", "/requests")
+
     def requests(self) -> List[Dict[str, Any]]:
         """Every request the API listeners received since the last reset."""
         log: List[Dict[str, Any]] = self._call("GET", "/requests")["requests"]
