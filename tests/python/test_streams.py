@@ -176,6 +176,46 @@ def test_stream_message_streams_the_next_run(ada: Client, emulator: Emulator) ->
     assert request["path"] == f"/api/v1/sessions/{first.session_id}/messages"
 
 
+@pytest.mark.parametrize(
+    "marker, reason, state",
+    [("[words:6]", "stop", "completed"), ("[fail]", "error", "failed"),
+     ("[approval]", "stop", "approval_required")],
+)
+def test_stream_message_outcomes(ada: Client, marker: str, reason: str, state: str) -> None:
+    session_id = ada.sessions.create("agent_pro").session.id
+
+    events, summary = read_all(ada.sessions.stream_message(session_id, f"{marker} next"))
+
+    assert summary.final and summary.finish_reason == reason == events[-1].finish_reason
+    assert summary.session_id == session_id
+    assert_each_event_once(events)
+    assert ada.sessions.retrieve(session_id).session.state == state
+
+
+def test_a_dropped_message_stream_resumes(ada: Client, emulator: Emulator) -> None:
+    session_id = ada.sessions.create("agent_pro").session.id
+    emulator.arm(method="POST", path="/api/v1/sessions/*/messages", drop_stream_after=4)
+
+    events, summary = read_all(ada.sessions.stream_message(session_id, "[words:30] [slow:800] x"))
+
+    assert summary.resumes >= 1 and summary.finish_reason == "stop"
+    assert_each_event_once(events)
+    assert len(answer(events).split()) == 30
+
+
+def test_a_dropped_resume_resumes_again(ada: Client, emulator: Emulator) -> None:
+    with ada.sessions.stream("agent_pro", "[words:30] [slow:1500] twice") as first:
+        head = [next(first) for _ in range(3)]
+    assert first.session_id is not None and first.last_cursor is not None
+    emulator.arm(method="GET", path=RESUME_PATH, drop_stream_after=3)
+
+    rest, summary = read_all(ada.sessions.resume_stream(first.session_id, first.last_cursor))
+
+    assert summary.resumes >= 1 and summary.finish_reason == "stop"
+    assert_each_event_once(head + rest)
+    assert len((answer(head) + answer(rest)).split()) == 30
+
+
 def test_a_dropped_stream_resumes_and_delivers_each_event_once(
     ada: Client, emulator: Emulator
 ) -> None:
@@ -358,6 +398,18 @@ def test_a_stream_never_iterated_sends_nothing(ada: Client, emulator: Emulator) 
     del stream
     gc.collect()
     assert emulator.requests() == []
+
+
+def test_close_from_another_thread_ends_a_waiting_consumer(ada: Client) -> None:
+    stream = ada.sessions.stream("agent_pro", "[words:5] [slow:60000] waiting")
+    next(stream)
+    closer = threading.Thread(target=stream.close)
+    closer.start()
+    list(stream)  # waits for an event that comes only much later, unless closed
+    closer.join()
+    assert stream.closed and stream.summary is not None and stream.summary.stopped
+    assert stream.session_id is not None
+    ada.sessions.cancel(stream.session_id)
 
 
 def test_the_consumer_may_call_the_client_between_events(ada: Client) -> None:

@@ -9,7 +9,6 @@ from typing import (
     Callable,
     Dict,
     Iterator,
-    List,
     Literal,
     Mapping,
     Optional,
@@ -27,7 +26,6 @@ from ._handles import CancelToken, _Handle, check_token, maybe_cancel
 from ._native import OK, native
 from ._stream import EventStream
 from ._types import (
-    GumloopObject,
     MessageReceipt,
     Session,
     SessionList,

@@ -163,12 +163,21 @@ class _StreamState(Abortable):
             except BaseException:
                 token.close()
                 raise
-            self.token = token
             thread = threading.Thread(
                 target=_work, args=(self,), name="gumloop-stream", daemon=True
             )
+            self.token = token
             self.thread = thread
-            thread.start()
+            try:
+                thread.start()
+            except BaseException:  # no thread to be had: undo, as _work would have
+                self.thread = None
+                self.token = None
+                self.handle.untrack(self)
+                if self.user_token is not None:
+                    self.user_token._unlink(token)
+                token.close()
+                raise
 
     def abort(self, error: Optional[BaseException] = None) -> None:
         """Stops the stream: the callback returns non-zero from now on, and the stream's token
@@ -325,12 +334,19 @@ class EventStream(Generator[StreamEvent, None, StreamSummary]):
                 "this stream was open when the process forked; it goes on only in the parent",
                 {"error": {"kind": "GUMLOOP_STREAM_FORKED", "gumloop_code": None}},
             )
-        if state.thread is None and not state.stopped:
-            try:
-                state.start()
-            except BaseException:
+        if state.thread is None:
+            if not state.stopped:
+                try:
+                    state.start()
+                except BaseException:
+                    self._end()
+                    raise
+            if state.thread is None:  # closed from another thread before it started
                 self._end()
-                raise
+                self.summary = self._closed_summary()
+                if state.abort_error is not None:
+                    raise state.abort_error
+                raise StopIteration(self.summary)
         item = state.channel.get()
         if item is not None:
             return self._event(item)
