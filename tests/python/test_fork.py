@@ -109,6 +109,31 @@ def test_children_may_close_the_inherited_client(ada: Client) -> None:
     assert ada.sessions.create("agent_pro").session.state == "idle"
 
 
+def close_only(client: Client, results: "multiprocessing.queues.SimpleQueue[str]") -> None:
+    try:
+        client.close()
+        results.put("ok" if client.closed else "not closed")
+    except BaseException as error:
+        results.put(f"{type(error).__name__}: {error}")
+
+
+def test_children_may_free_the_client_without_using_it(ada: Client) -> None:
+    """The child frees a client whose connection pool belongs to the parent."""
+    ada.sessions.create("agent_pro")
+    list(ada.sessions.stream("agent_pro", "[words:3] pooled"))
+    context = multiprocessing.get_context("fork")
+    results: "multiprocessing.queues.SimpleQueue[str]" = context.SimpleQueue()
+    children = [context.Process(target=close_only, args=(ada, results)) for _ in range(CHILDREN)]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(LIVENESS_SECONDS)
+    assert [child.exitcode for child in children] == [0] * CHILDREN
+    assert [results.get() for _ in children] == ["ok"] * CHILDREN
+    assert ada.sessions.create("agent_pro").session.state == "idle"
+    assert len(list(ada.sessions.stream("agent_pro", "[words:3] still pooled"))) > 0
+
+
 def test_a_fork_during_a_call_in_flight(ada: Client, emulator: Emulator) -> None:
     """Another thread of the parent is inside a call when the process forks: the child can still
     use the client, and close it (which waits for calls in flight: the parent's is not one)."""
