@@ -18,7 +18,6 @@ Reads GUMLOOP_BASE_URL; the credentials are the emulator's fixtures.
 import argparse
 import json
 import os
-import resource
 import sys
 import threading
 import time
@@ -28,12 +27,18 @@ TOKEN = "gk_personal_ada"
 USER = "user_ada"
 
 
-def rss_kb() -> int:
+def status_kb(field: str = "VmRSS") -> int:
+    """A memory field of /proc/self/status in KiB: VmRSS (now) or VmHWM (peak). getrusage's
+    ru_maxrss is not used: after fork and exec it keeps the parent's high-water mark."""
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1])
     return -1
+
+
+def rss_kb() -> int:
+    return status_kb("VmRSS")
 
 
 def make_ffi(base_url: str):
@@ -220,7 +225,7 @@ def run(args) -> dict:
         "mean_us": round(sum(latencies) / n * 1e6, 1) if n else 0.0,
         "cpu_s": round(cpu, 4),
         "cpu_us_per_req": round(cpu * 1e6 / n, 2) if n else 0.0,
-        "max_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "max_rss_kb": status_kb("VmHWM"),
     }
 
 

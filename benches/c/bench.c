@@ -175,6 +175,25 @@ static double percentile_us(const uint64_t *sorted, size_t n, double p) {
     return (double)sorted[rank - 1] / 1000.0;
 }
 
+/* Peak resident memory of this process in KiB: VmHWM from /proc/self/status. (getrusage's
+ * ru_maxrss is not used: after fork and exec it keeps the parent's high-water mark.) */
+static long peak_rss_kb(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    if (f == NULL) {
+        return -1;
+    }
+    while (fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "VmHWM:", 6) == 0) {
+            kb = atol(line + 6);
+            break;
+        }
+    }
+    fclose(f);
+    return kb;
+}
+
 static double cpu_seconds(const struct rusage *r) {
     return (double)r->ru_utime.tv_sec + (double)r->ru_utime.tv_usec / 1e6 +
            (double)r->ru_stime.tv_sec + (double)r->ru_stime.tv_usec / 1e6;
@@ -245,7 +264,7 @@ int bench_run(const bench_options *o, const bench_client *client) {
            o->label, o->workload_name, n, total, errors, seconds,
            seconds > 0 ? (double)total / seconds : 0.0, percentile_us(all, total, 50.0),
            percentile_us(all, total, 99.0), total ? sum_us / (double)total : 0.0, cpu,
-           total ? cpu * 1e6 / (double)total : 0.0, after.ru_maxrss);
+           total ? cpu * 1e6 / (double)total : 0.0, peak_rss_kb());
     fflush(stdout);
     free(all);
     free(workers);

@@ -1,4 +1,5 @@
-"""Per-request instruction profile with callgrind (valgrind), used by run.py.
+"""Per-request instruction profile with callgrind (valgrind), used by run.py (named so as not to
+shadow the standard library's `profile` module).
 
 callgrind counts the instructions each function executes, not seconds, so its numbers repeat
 from run to run whatever else the machine is doing. A program is profiled twice, with N1 and N2

@@ -1,0 +1,78 @@
+# Benchmarks: libgumloop against its peers (benches/, results in docs/BENCHMARKS.md and
+# docs/benchmarks.png). Not part of `make test`. Included by the root Makefile (ROOT, CARGO).
+#
+#   make bench          every client on every workload against a release emulator, streaming,
+#                       time to first call, library size and a callgrind profile; rewrites
+#                       docs/BENCHMARKS.md and docs/benchmarks.png (about five minutes)
+#   make bench-c        only the C bench programs (build/bench/)
+#   BENCH_SECONDS=N     the measured window of each run (default 3)
+#
+# Installs what is missing: wrk, curl, Debian's libcurl development package, valgrind and
+# linux-perf (apt-get), and a venv .venv-bench with the pinned versions of
+# benches/requirements.txt plus gumloop_ffi from bindings/python.
+
+BENCH_DIR := $(ROOT)/build/bench
+BENCH_VENV := $(ROOT)/.venv-bench
+BENCH_PY := $(BENCH_VENV)/bin/python
+BENCH_PIP := $(BENCH_PY) -m pip --disable-pip-version-check
+BENCH_PYTHON3 ?= python3
+BENCH_REQUIREMENTS := $(ROOT)/benches/requirements.txt
+BENCH_VENV_STAMP := $(BENCH_VENV)/.gumloop-bench
+BENCH_CC ?= cc
+BENCH_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -O2
+BENCH_LIB := $(ROOT)/target/release/libgumloop.so
+BENCH_EMULATOR := $(ROOT)/target/release/gumloop-emulator
+BENCH_SECONDS ?= 3
+
+.PHONY: bench bench-tools bench-release bench-c bench-python
+
+## bench-tools: the system tools the benchmarks use, installed with apt-get when missing
+bench-tools:
+	@missing=""; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
+	command -v curl >/dev/null 2>&1 || missing="$$missing curl"; \
+	command -v valgrind >/dev/null 2>&1 || missing="$$missing valgrind"; \
+	command -v perf >/dev/null 2>&1 || missing="$$missing linux-perf"; \
+	echo '#include <curl/curl.h>' | $(BENCH_CC) -E -x c - >/dev/null 2>&1 || \
+		missing="$$missing libcurl4-openssl-dev"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+## bench-release: the release library and the release emulator
+bench-release:
+	cd $(ROOT) && $(CARGO) build --release -p gumloop-ffi -p gumloop-emulator
+
+## bench-c: the C bench programs, against target/release/libgumloop.so
+bench-c: bench-tools bench-release
+	@mkdir -p $(BENCH_DIR)
+	$(BENCH_CC) $(BENCH_CFLAGS) -I$(ROOT)/include $(ROOT)/benches/c/bench_gumloop.c \
+		$(ROOT)/benches/c/bench.c -L$(ROOT)/target/release -Wl,-rpath,$(ROOT)/target/release \
+		-lgumloop -lpthread -o $(BENCH_DIR)/bench_gumloop
+	$(BENCH_CC) $(BENCH_CFLAGS) $(ROOT)/benches/c/bench_curl.c $(ROOT)/benches/c/bench.c \
+		-lcurl -lpthread -o $(BENCH_DIR)/bench_curl
+	$(BENCH_CC) $(BENCH_CFLAGS) -I$(ROOT)/include $(ROOT)/benches/c/first_call.c \
+		$(ROOT)/benches/c/bench.c -ldl -lpthread -o $(BENCH_DIR)/first_call
+
+$(BENCH_VENV_STAMP): $(BENCH_REQUIREMENTS)
+	@test -x $(BENCH_PY) || $(BENCH_PYTHON3) -m venv $(BENCH_VENV)
+	@echo '*' > $(BENCH_VENV)/.gitignore
+	$(BENCH_PIP) install --quiet -r $(BENCH_REQUIREMENTS)
+	@cp $(BENCH_REQUIREMENTS) $@
+
+## bench-python: the bench venv, with gumloop_ffi freshly installed from bindings/python
+bench-python: $(BENCH_VENV_STAMP) bench-release
+	rm -rf $(ROOT)/bindings/python/build
+	cd $(ROOT) && GUMLOOP_FFI_PREBUILT_LIBRARY=$(BENCH_LIB) $(BENCH_PIP) install --quiet \
+		--no-build-isolation --no-deps --force-reinstall ./bindings/python
+
+## bench: all benchmarks; rewrites docs/BENCHMARKS.md and docs/benchmarks.png
+bench: bench-tools bench-release bench-c bench-python
+	@echo "load average before the run: $$(cut -d' ' -f1-3 /proc/loadavg) ($$(nproc) cores)"
+	cd $(ROOT) && GUMLOOP_EMULATOR_BIN=$(BENCH_EMULATOR) \
+		GUMLOOP_EMULATOR_ARGS="--fixtures benches/emulator-fixtures.json" \
+		scripts/with-emulator.sh $(BENCH_PY) benches/run.py \
+		--bin-dir $(BENCH_DIR) --lib $(BENCH_LIB) --work-dir $(BENCH_DIR)/work \
+		--seconds $(BENCH_SECONDS) --results $(BENCH_DIR)/results.json \
+		--markdown docs/BENCHMARKS.md --chart docs/benchmarks.png
