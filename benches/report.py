@@ -14,8 +14,9 @@ PEER_OF = {  # each peer, and the libgumloop client it is compared with
 }
 MIB = 1024 * 1024
 # Frames that wrap the whole request loop and say nothing about where its time goes.
-WRAPPERS = ("start_thread", "worker_main", "request", "clone", "clone3", "thread_start",
-            "__rust_begin_short_backtrace", "call_once{{vtable.shim}}", "bench_", "0x")
+WRAPPERS = ("start_thread", "worker_main", "request", "clone", "clone3", "bench_", "0x")
+WRAPPER_PARTS = ("thread_start", "__rust_begin_short_backtrace", "call_once{{vtable.shim}}",
+                 "task::raw::poll")
 
 
 def find(results, workload, label, threads):
@@ -302,6 +303,19 @@ def write_markdown(results, path, chart_name):
                 "per request"
                 + (f"; libcurl {pc['context_switches_per_request']:.2f} and "
                    f"{pc['task_clock_us_per_request']:.1f} µs." if pc else "."))
+        pc = perf.get("libcurl")
+        if c and perf.get("libgumloop") and pc:
+            pg = perf["libgumloop"]
+            add("")
+            add(f"Reading it: libgumloop executes "
+                f"{fmt_ratio(ratio(g['instructions_per_request'], c['instructions_per_request']))} "
+                f"libcurl's user-space instructions per request but uses "
+                f"{fmt_ratio(ratio(pg['task_clock_us_per_request'], pc['task_clock_us_per_request']))} "
+                f"its CPU time and makes "
+                f"{fmt_ratio(ratio(pg['context_switches_per_request'], pc['context_switches_per_request']), 1)} "
+                "its context switches: the difference not explained by instructions is time in "
+                "the kernel and the scheduler, handing each request from the calling thread to the "
+                "runtime's worker threads (which own the connections) and the answer back.")
         add("")
         add("Instructions per request by crate (exclusive cost of each function, grouped by the "
             "crate its name starts with, the implementing type's for `<T as Trait>::f`):")
@@ -326,7 +340,8 @@ def write_markdown(results, path, chart_name):
         add("|---|---:|---:|")
         shown = 0
         for function, obj, value in g["inclusive"]:
-            if any(function.startswith(w) or function == w for w in WRAPPERS):
+            if function in WRAPPERS or function.startswith(WRAPPERS[-2:]) or any(
+                    part in function for part in WRAPPER_PARTS):
                 continue
             add(f"| `{short(function)}` | {value:,.0f} | {value / total:.1%} |")
             shown += 1
@@ -380,6 +395,12 @@ def write_chart(results, path):
                 ax.text(v * (1.05 if log else 1) + (0 if log else top * 0.01), yy, text,
                         va="center", fontsize=8)
             ax.set_xlim(right=top * (4 if log else 1.22))
+            best = ceiling(results, w)
+            if key == "rps" and best:
+                mark = 0.8 * best["rps"]
+                ax.axvline(mark, color="#555555", linestyle="--", linewidth=1)
+                ax.text(mark, len(runs) - 0.4, " 0.8× wrk ceiling", fontsize=8, color="#333333",
+                        va="bottom")
             ax.grid(axis="x", alpha=0.3)
             if row == 0:
                 ax.set_title(f"{WORKLOAD_TITLES.get(w, w)}\n{title}", fontsize=11)
