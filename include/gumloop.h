@@ -89,7 +89,8 @@ typedef uint32_t gumloop_code;
  * `event_json` is a JSON object (NUL-terminated, `len` bytes without the NUL), valid only during
  * the call: copy what you keep. It has the server's fields (`type`, `stream_cursor`, `delta`,
  * `final`, `finishReason`, …). Return 0 to go on, non-zero to stop: the stream is closed and the
- * call returns `GUMLOOP_ERR_CANCELLED`. It runs on the thread that made the streaming call; it
+ * call returns `GUMLOOP_ERR_CANCELLED` (the event that stopped it counts as delivered: it is in
+ * the summary's `events` and `last_cursor`). It runs on the thread that made the streaming call; it
  * must not call a blocking libgumloop function (that returns `GUMLOOP_ERR_WRONG_THREAD`).
  */
 typedef int (*gumloop_event_callback)(void *user_data, const char *event_json, size_t len);
@@ -227,7 +228,7 @@ typedef int (*gumloop_event_callback)(void *user_data, const char *event_json, s
 
 /**
  * An event stream ended before its final `finish` event and could not be resumed; the error
- * document's `details` hold the stream summary (with the last cursor, for a manual resume).
+ * document's `stream` holds the stream summary (with the last cursor, for a manual resume).
  */
 #define GUMLOOP_ERR_STREAM_INCOMPLETE 302
 
@@ -504,8 +505,8 @@ gumloop_code gumloop_client_wait_session(const gumloop_client *client,
  * On `GUMLOOP_OK`, `*out_json` is the summary
  * `{"session_id","last_cursor","finish_reason","final":true,"events","resumes"}`; a
  * `finish_reason` of `"not_resumable"` means the run ended before the stream could resume
- * (retrieve the session for its state). Otherwise it is an error document whose `details` hold
- * that summary: `GUMLOOP_ERR_STREAM_INCOMPLETE` when the stream could not be resumed,
+ * (retrieve the session for its state). Otherwise it is an error document whose `stream` key holds
+ * that summary (its `details` stay the server's, when the server answered with an error): `GUMLOOP_ERR_STREAM_INCOMPLETE` when the stream could not be resumed,
  * `GUMLOOP_ERR_CANCELLED` when the callback or `cancel` stopped it.
  *
  * # Safety

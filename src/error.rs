@@ -175,11 +175,13 @@ pub struct Error {
     pub param: Option<String>,
     /// What the server said, for errors that come from a server response.
     pub server: Option<Box<ServerError>>,
-    /// Structured details from the library (e.g. a stream's summary), when there is no server
+    /// Structured details from the library (e.g. the last state a wait saw), when there is no server
     /// error.
-    pub details: Option<Value>,
+    pub details: Option<Box<Value>>,
     /// How many attempts the call made (more than 1 when it was retried).
     pub attempts: u32,
+    /// For a streaming call, what the stream delivered before it failed (its summary).
+    pub stream: Option<Box<Value>>,
 }
 
 impl Error {
@@ -192,12 +194,13 @@ impl Error {
             server: None,
             details: None,
             attempts: 1,
+            stream: None,
         }
     }
 
     /// The same error with structured `details`.
     pub fn with_details(mut self, details: Value) -> Error {
-        self.details = Some(details);
+        self.details = Some(Box::new(details));
         self
     }
 
@@ -225,7 +228,8 @@ impl Error {
     }
 
     /// The error document handed to callers:
-    /// `{"error":{"kind","gumloop_code","message","status","code","type","param","details","retryable","attempts","retry_after_ms","trace_id","body"}}`.
+    /// `{"error":{"kind","gumloop_code","message","status","code","type","param","details","retryable","attempts","retry_after_ms","trace_id","body"}}`,
+    /// plus `"stream"` (the stream's summary) for errors of streaming calls.
     pub fn to_document(&self) -> Value {
         let mut doc = Map::new();
         doc.insert("kind".into(), json!(self.kind.name()));
@@ -248,7 +252,7 @@ impl Error {
             "details".into(),
             server
                 .and_then(|s| s.details.clone())
-                .or_else(|| self.details.clone())
+                .or_else(|| self.details.as_deref().cloned())
                 .unwrap_or(Value::Null),
         );
         doc.insert("retryable".into(), json!(self.retryable()));
@@ -261,6 +265,9 @@ impl Error {
             "trace_id".into(),
             json!(server.and_then(|s| s.trace_id.clone())),
         );
+        if let Some(summary) = self.stream.as_deref() {
+            doc.insert("stream".into(), summary.clone());
+        }
         doc.insert(
             "body".into(),
             server.map(|s| s.body.clone()).unwrap_or(Value::Null),

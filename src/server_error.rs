@@ -54,6 +54,7 @@ pub fn from_response(status: u16, bytes: &[u8], retry_after_ms: Option<u64>) -> 
         server: Some(Box::new(server)),
         details: None,
         attempts: 1,
+        stream: None,
     }
 }
 

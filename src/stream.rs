@@ -303,7 +303,10 @@ impl Client {
         let summary = streamer.summary;
         match outcome {
             Ok(Ok(())) => Ok(summary),
-            Ok(Err(error)) | Err(error) => Err(error.with_details(summary.to_json())),
+            Ok(Err(error)) | Err(error) => Err(Error {
+                stream: Some(Box::new(summary.to_json())),
+                ..error
+            }),
         }
     }
 

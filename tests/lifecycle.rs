@@ -277,7 +277,7 @@ fn streams_stop_on_request() {
     let error = stopped.unwrap_err();
     assert_eq!(error.kind, ErrorKind::Cancelled);
     assert_eq!(seen.events.len(), 2);
-    assert_eq!(error.to_document()["error"]["details"]["events"], 2);
+    assert_eq!(error.to_document()["error"]["stream"]["events"], 2);
 
     let token = std::sync::Arc::new(CancelToken::new());
     let trigger = std::sync::Arc::clone(&token);

@@ -67,7 +67,7 @@ pub const GUMLOOP_ERR_INVALID_RESPONSE: gumloop_code = 300;
 /// The server's answer exceeds `max_response_bytes`.
 pub const GUMLOOP_ERR_RESPONSE_TOO_LARGE: gumloop_code = 301;
 /// An event stream ended before its final `finish` event and could not be resumed; the error
-/// document's `details` hold the stream summary (with the last cursor, for a manual resume).
+/// document's `stream` holds the stream summary (with the last cursor, for a manual resume).
 pub const GUMLOOP_ERR_STREAM_INCOMPLETE: gumloop_code = 302;
 /// A bug in libgumloop, including a caught panic.
 pub const GUMLOOP_ERR_INTERNAL: gumloop_code = 900;

@@ -457,8 +457,9 @@ def test_a_token_cancelled_from_another_thread_ends_the_stream(ada: Client) -> N
     assert caught.value.kind == "GUMLOOP_ERR_CANCELLED"
     assert token.cancelled
     assert stream.closed and stream.summary is not None and not stream.summary.final
-    assert isinstance(caught.value.details, dict)
-    assert caught.value.details["events"] == 1 + len(received)
+    summary = caught.value.document["error"]["stream"]
+    assert isinstance(summary, dict)
+    assert summary["events"] == 1 + len(received)
     token.close()
 
 

@@ -220,8 +220,8 @@ class StreamIncompleteError(InvalidResponseError):
     def summary(self) -> Dict[str, Any]:
         """The stream summary, ``{"session_id", "last_cursor", "finish_reason", "final",
         "events", "resumes"}`` (empty when the library sent none)."""
-        details = self._info.get("details")
-        return details if isinstance(details, dict) else {}
+        summary = self._info.get("stream")
+        return summary if isinstance(summary, dict) else {}
 
 
 class InvalidArgumentError(GumloopError, ValueError):

@@ -260,8 +260,8 @@ class EventStream(Generator[StreamEvent, None, StreamSummary]):
     :attr:`summary` and also the ``StopIteration`` value (``summary = yield from stream``).
     An error of the call (:class:`~gumloop_ffi.StreamIncompleteError`, an
     :class:`~gumloop_ffi.APIStatusError`, :class:`~gumloop_ffi.CancelledError`, ...) is raised
-    by ``next()`` once the events before it have been read; its :attr:`details` hold the
-    summary when there is one, and :attr:`summary` is set too.
+    by ``next()`` once the events before it have been read; its error document's ``stream``
+    key holds the library's summary when there is one, and :attr:`summary` is set too.
 
     Close it to stop early: ``close()``, leaving a ``with`` block, ``break`` out of a ``for``
     over an unnamed stream, an exception out of such a loop, or dropping the last reference all
@@ -435,11 +435,10 @@ class EventStream(Generator[StreamEvent, None, StreamSummary]):
         code, text = channel.result or (OK, None)
         if code != OK:
             error = error_from_call(code, text, _describe)
-            details = _details(text)
-            # The library puts the stream's summary in `details`, except (as of 0.1.0) when the
-            # error is the server's and carries its own details: then say what was yielded.
-            if details is not None and "events" in details:
-                self.summary = self._with_consumer_view(details)
+            summary = _error_summary(text)
+            # The library puts the stream's summary under the error document's `stream` key.
+            if summary is not None and "events" in summary:
+                self.summary = self._with_consumer_view(summary)
             else:
                 self.summary = self._consumer_summary()
             raise error
@@ -458,7 +457,7 @@ class EventStream(Generator[StreamEvent, None, StreamSummary]):
         summary = StreamSummary()
         if channel.result is not None:
             code, text = channel.result
-            found = _summary(text) if code == OK else _details(text)
+            found = _summary(text) if code == OK else _error_summary(text)
             summary = found if found is not None else summary
         summary = self._with_consumer_view(summary)
         if not self._saw_final:
@@ -489,15 +488,15 @@ def _summary(text: Optional[str]) -> StreamSummary:
         return StreamSummary()
 
 
-def _details(text: Optional[str]) -> Optional[StreamSummary]:
-    """The stream summary that an error document carries in ``details``, if any."""
+def _error_summary(text: Optional[str]) -> Optional[StreamSummary]:
+    """The stream summary that an error document carries under ``stream``, if any."""
     try:
         document = parse_object(text or "")
     except ValueError:
         return None
     error = document.get("error")
-    details = error.get("details") if isinstance(error, GumloopObject) else None
-    return StreamSummary(details) if isinstance(details, GumloopObject) else None
+    summary = error.get("stream") if isinstance(error, GumloopObject) else None
+    return StreamSummary(summary) if isinstance(summary, GumloopObject) else None
 
 
 def _invalid_event(item: bytes, reason: ValueError) -> GumloopError:
