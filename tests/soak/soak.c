@@ -13,8 +13,9 @@
  *   SOAK_FAULT_MS         time between two armed faults (default 500)
  *   SOAK_RESET_SECONDS    time between two emulator resets, which bound its state (default 60)
  *
- * Memory passes when the last sample is at most max(1.1 x W, W + 8 MiB), W being the first
- * sample taken at or after 20% of the run (the end of warm-up). Connections pass when the
+ * Memory passes when the last sample taken while the threads run is at most
+ * max(1.1 x W, W + 8 MiB), W being the first sample taken at or after 20% of the run (the end of
+ * warm-up). Connections pass when the
  * emulator reports at most one open connection (the admin request asking) within 10 s of
  * gumloop_client_free.
  */
@@ -81,6 +82,7 @@ struct sample {
     long rss_kb;
     long open_connections;
     double load; /* the machine's 1-minute load average */
+    int running;  /* taken while the calling threads ran */
 };
 
 static double deadline;
@@ -392,6 +394,7 @@ static void take_sample(void) {
         samples[sample_count].rss_kb = rss_kb();
         samples[sample_count].open_connections = emulator_open_connections();
         samples[sample_count].load = load_average();
+        samples[sample_count].running = now() < deadline;
         sample_count++;
     }
 }
@@ -475,7 +478,7 @@ int main(void) {
     atomic_store(&stop_helpers, 1);
     pthread_join(faulter, NULL);
     pthread_join(sampler, NULL);
-    take_sample(); /* the last sample: every call has returned, the client is still alive */
+    take_sample(); /* every call has returned (thread stacks are gone), the client is still alive */
     admin_reset();  /* disarm what is left */
 
     gumloop_client_free(client);
@@ -552,18 +555,34 @@ int main(void) {
         failed = 1;
     }
 
-    /* Memory. */
+    /* Memory: like is compared with like, so the last sample is the last one taken while the
+     * calling threads ran (their stacks and allocator caches count in every sample before). */
     const struct sample *first = &samples[0];
-    const struct sample *last = &samples[sample_count - 1];
-    const struct sample *warm = last;
+    const struct sample *after = &samples[sample_count - 1];
+    const struct sample *last = first;
+    const struct sample *warm = NULL;
+    const struct sample *half = NULL;
     const struct sample *max = first;
     for (size_t i = 0; i < sample_count; i++) {
-        if (samples[i].t >= 0.2 * (double)seconds && warm == last) {
+        if (!samples[i].running) {
+            continue;
+        }
+        last = &samples[i];
+        if (warm == NULL && samples[i].t >= 0.2 * (double)seconds) {
             warm = &samples[i];
+        }
+        if (half == NULL && samples[i].t >= 0.5 * (double)seconds) {
+            half = &samples[i];
         }
         if (samples[i].rss_kb > max->rss_kb) {
             max = &samples[i];
         }
+    }
+    if (warm == NULL) {
+        warm = last;
+    }
+    if (half == NULL) {
+        half = last;
     }
     long limit = warm->rss_kb + RSS_SLACK_KB;
     if ((long)(1.1 * (double)warm->rss_kb) > limit) {
@@ -580,8 +599,14 @@ int main(void) {
             load_max = samples[i].load;
         }
     }
-    printf("\nRSS (%zu samples): first %ld kB, at 20%% (%.0f s) %ld kB, max %ld kB (%.0f s), last %ld kB\n",
-           sample_count, first->rss_kb, warm->t, warm->rss_kb, max->rss_kb, max->t, last->rss_kb);
+    printf("\nRSS (%zu samples): first %ld kB, at 20%% (%.0f s) %ld kB, max %ld kB (%.0f s), "
+           "last while running (%.0f s) %ld kB, after the threads ended %ld kB\n",
+           sample_count, first->rss_kb, warm->t, warm->rss_kb, max->rss_kb, max->t, last->t,
+           last->rss_kb, after->rss_kb);
+    if (last->t > half->t) {
+        printf("RSS trend over the second half: %+.0f kB/min\n",
+               (double)(last->rss_kb - half->rss_kb) * 60.0 / (last->t - half->t));
+    }
     printf("RSS limit: max(1.1 x %ld, %ld + %d) = %ld kB: %s\n", warm->rss_kb, warm->rss_kb,
            RSS_SLACK_KB, limit, last->rss_kb <= limit ? "ok" : "GREW");
     printf("RSS every minute (kB):");
