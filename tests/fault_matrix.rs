@@ -809,7 +809,12 @@ fn call(client: &Client, row: &Row) -> Observed {
                     };
                     (Outcome::Streamed(reason, summary.resumes), None, None)
                 }
-                Err(error) => failure(&error),
+                Err(error) => {
+                    if error.stream.is_none() {
+                        problems.push("a failed stream's error has no stream summary".into());
+                    }
+                    failure(&error)
+                }
             }
         }
     };
