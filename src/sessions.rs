@@ -168,7 +168,14 @@ impl Client {
             return result;
         }
         // An earlier attempt reached the server: that session is the one this call created.
-        let envelope = self.get_session(&session_id, cancel).await?;
+        // It is fetched with this call's own credentials.
+        let envelope = self
+            .get_session_as(&session_id, auth, cancel)
+            .await
+            .map_err(|e| Error {
+                attempts: attempts.count + e.attempts,
+                ..e
+            })?;
         let owner = serde_json::from_str::<Value>(&envelope)
             .ok()
             .and_then(|v| v["session"]["agent_id"].as_str().map(str::to_owned));
@@ -188,9 +195,19 @@ impl Client {
         session_id: &str,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
+        self.get_session_as(session_id, &CallAuth::default(), cancel)
+            .await
+    }
+
+    /// `get_session` with per-call credentials.
+    async fn get_session_as(
+        &self,
+        session_id: &str,
+        auth: &CallAuth,
+        cancel: Option<&CancelToken>,
+    ) -> Result<String> {
         let url = self.rest_url(&session_path(session_id, &[]))?;
-        let auth = CallAuth::default();
-        self.execute(Call::json(Method::GET, url, None, &auth), cancel)
+        self.execute(Call::json(Method::GET, url, None, auth), cancel)
             .await
     }
 
