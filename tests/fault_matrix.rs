@@ -334,6 +334,9 @@ fn failed(kind: ErrorKind, requests: &'static str, sessions: u64) -> Cell {
 }
 
 impl Cell {
+    /// Marks a row the library gets wrong today: the row states the correct behaviour and is
+    /// expected to fail until the library is fixed. No row needs it at present.
+    #[allow(dead_code)]
     fn bug(mut self, what: &'static str) -> Cell {
         self.bug = Some(what);
         self
