@@ -93,8 +93,14 @@ impl SseDecoder {
     }
 
     fn end_line(&mut self, out: &mut Vec<SseEvent>) {
-        let line = String::from_utf8_lossy(&self.line).into_owned();
+        // The line buffer is taken out and put back, so its capacity is reused.
+        let bytes = std::mem::take(&mut self.line);
+        self.field(&String::from_utf8_lossy(&bytes), out);
+        self.line = bytes;
         self.line.clear();
+    }
+
+    fn field(&mut self, line: &str, out: &mut Vec<SseEvent>) {
         if line.is_empty() {
             self.dispatch(out);
             return;
@@ -104,7 +110,7 @@ impl SseDecoder {
         }
         let (field, value) = match line.split_once(':') {
             Some((f, v)) => (f, v.strip_prefix(' ').unwrap_or(v)),
-            None => (line.as_str(), ""),
+            None => (line, ""),
         };
         match field {
             "data" => {
@@ -150,19 +156,29 @@ impl SseDecoder {
 /// is `{}`, data that is not JSON becomes `{"data": "<raw>"}`, JSON that is not an object becomes
 /// `{"data": value}`); an event name other than `message` fills `type` when the object has none.
 pub fn to_json(event: &SseEvent) -> Map<String, Value> {
-    let mut object = if event.data.is_empty() {
-        Map::new()
+    decode(event).0
+}
+
+/// As [`to_json`], also telling whether the event's data text *is* that object (so it can be
+/// handed on as it came, without serializing it again).
+pub fn decode(event: &SseEvent) -> (Map<String, Value>, bool) {
+    let (mut object, verbatim) = if event.data.is_empty() {
+        (Map::new(), false)
     } else {
         match serde_json::from_str::<Value>(&event.data) {
-            Ok(Value::Object(map)) => map,
-            Ok(other) => Map::from_iter([("data".to_string(), other)]),
-            Err(_) => Map::from_iter([("data".to_string(), Value::String(event.data.clone()))]),
+            Ok(Value::Object(map)) => (map, true),
+            Ok(other) => (Map::from_iter([("data".to_string(), other)]), false),
+            Err(_) => (
+                Map::from_iter([("data".to_string(), Value::String(event.data.clone()))]),
+                false,
+            ),
         }
     };
     if !event.event.is_empty() && event.event != "message" && !object.contains_key("type") {
         object.insert("type".into(), Value::String(event.event.clone()));
+        return (object, false);
     }
-    object
+    (object, verbatim)
 }
 
 #[cfg(test)]

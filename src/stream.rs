@@ -9,7 +9,7 @@ use crate::paths::Segment;
 use crate::retry::Repeat;
 use crate::send_body::check_stream_send;
 use crate::sessions::agent_sessions_path;
-use crate::sse::{to_json, SseDecoder, SseEvent};
+use crate::sse::{decode, SseDecoder, SseEvent};
 use crate::transport::classify;
 use reqwest::Method;
 use serde_json::{json, Map, Value};
@@ -118,7 +118,7 @@ struct Streamer<'a> {
 impl Streamer<'_> {
     /// Delivers one decoded event; returns how the stream ends, if it does.
     fn deliver(&mut self, event: &SseEvent) -> Option<Ended> {
-        let object = to_json(event);
+        let (object, verbatim) = decode(event);
         let cursor = object
             .get("stream_cursor")
             .and_then(Value::as_str)
@@ -137,19 +137,18 @@ impl Streamer<'_> {
                 .and_then(Value::as_str)
                 .map(str::to_owned);
         }
-        let text = if event.event.is_empty() || event.event == "message" {
-            match serde_json::from_str::<Value>(&event.data) {
-                Ok(Value::Object(_)) => event.data.clone(),
-                _ => Value::Object(object).to_string(),
-            }
+        let rebuilt;
+        let text = if verbatim {
+            event.data.as_str()
         } else {
-            Value::Object(object).to_string()
+            rebuilt = Value::Object(object).to_string();
+            rebuilt.as_str()
         };
         if cursor.is_some() {
             self.summary.last_cursor = cursor;
         }
         self.summary.events += 1;
-        if !(self.on_event)(&text) {
+        if !(self.on_event)(text) {
             return Some(Ended::Stopped);
         }
         if is_final {
