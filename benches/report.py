@@ -121,7 +121,7 @@ def write_markdown(results, path, chart_name):
         f"Linux {meta['kernel']}; shared with other work: load average "
         f"{meta['load_before'][0]:.2f} / {meta['load_before'][1]:.2f} / {meta['load_before'][2]:.2f} "
         f"(1/5/15 min) before the run, {meta['load_after'][0]:.2f} / {meta['load_after'][1]:.2f} / "
-        f"{meta['load_after'][2]:.2f} after.")
+        f"{meta['load_after'][2]:.2f} after (which counts the run's own client and server).")
     p = meta["packages"]
     add(f"- **Versions:** {meta['rustc']}; Python {meta['python']}; gumloop (official SDK) "
         f"{p['gumloop']}; gumloop-ffi {p['gumloop-ffi']}; requests {p['requests']}; httpx "
