@@ -53,26 +53,32 @@ fuzz-check: cargo-fuzz
 	cd $(ROOT) && $(FUZZ_ENV) "$(CARGO_FUZZ)" fuzz build $(FUZZ_BUILD_FLAGS)
 
 # Each target runs in turn (never two at once). New inputs go to fuzz/target/corpus/<target>, so
-# the committed seeds in fuzz/corpus/<target> stay as they are. A finding is an input written to
-# fuzz/artifacts/<target>/ during the run (or libFuzzer failing); every target runs even when an
-# earlier one has findings, and the goal fails if any had.
+# the committed seeds in fuzz/corpus/<target> stay as they are. libFuzzer's whole output goes to
+# fuzz/target/logs/<target>.log; its progress lines are shown. A finding is an input written to
+# fuzz/artifacts/<target>/ during the run (or libFuzzer failing): the findings are grouped by the
+# assertion that failed. Every target runs even when an earlier one has findings; the goal fails
+# if any had.
+FUZZ_HOST := $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
 fuzz: fuzz-check
-	@failed=""; \
+	@set -o pipefail; failed=""; \
 	for t in $(FUZZ_TARGETS); do \
-		mkdir -p "$(FUZZ_TARGET_DIR)/corpus/$$t" "$(FUZZ_DIR)/artifacts/$$t"; \
+		mkdir -p "$(FUZZ_TARGET_DIR)/corpus/$$t" "$(FUZZ_TARGET_DIR)/logs" "$(FUZZ_DIR)/artifacts/$$t"; \
 		stamp="$(FUZZ_TARGET_DIR)/corpus/.$$t.start"; touch "$$stamp"; \
-		echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+		log="$(FUZZ_TARGET_DIR)/logs/$$t.log"; \
+		echo "== fuzz $$t for $(FUZZ_SECONDS) s (log: $$log)"; \
 		( cd $(ROOT) && $(FUZZ_ENV) "$(CARGO_FUZZ)" fuzz run $(FUZZ_BUILD_FLAGS) $$t \
 			"$(FUZZ_TARGET_DIR)/corpus/$$t" "$(FUZZ_DIR)/corpus/$$t" -- \
-			-max_total_time=$(FUZZ_SECONDS) -timeout=10 $(FUZZ_MODE_ARGS) $(FUZZ_ARGS) ) \
+			-max_total_time=$(FUZZ_SECONDS) -timeout=10 $(FUZZ_MODE_ARGS) $(FUZZ_ARGS) ) 2>&1 \
+			| tee "$$log" | grep --line-buffered -E '^(#[0-9]+|INFO: fuzzed|INFO: exiting|stat::)' \
 			|| failed="$$failed $$t"; \
-		new=$$(find "$(FUZZ_DIR)/artifacts/$$t" -type f -newer "$$stamp"); \
+		new=$$(find "$(FUZZ_DIR)/artifacts/$$t" -type f -newer "$$stamp" | sort); \
 		if [ -n "$$new" ]; then \
-			echo "== $$t: new findings:"; echo "$$new" | sed 's/^/   /'; \
+			echo "== $$t: findings ($$(echo "$$new" | wc -l) inputs in fuzz/artifacts/$$t/):"; \
+			"$(FUZZ_DIR)/scripts/triage.sh" "$(FUZZ_TARGET_DIR)/$(FUZZ_HOST)/release/$$t" $$new; \
 			case " $$failed " in *" $$t "*) ;; *) failed="$$failed $$t";; esac; \
 		fi; \
 	done; \
 	if [ -n "$$failed" ]; then \
-		echo "make fuzz: findings in:$$failed (reproduce: see fuzz/README.md)"; exit 1; \
+		echo "make fuzz: findings in:$$failed (reproduce and minimize: see fuzz/README.md)"; exit 1; \
 	fi; \
 	echo "make fuzz: no findings in $(FUZZ_TARGETS)"
