@@ -9,14 +9,15 @@
 //! Invariants: decoding the same bytes in one chunk, one byte at a time and in the chosen chunks
 //! gives the same events and the same outcome; no event's data, name or id exceeds the limit;
 //! `to_json` gives an object that serializes, reads back the same, and carries the event name
-//! as `type` when the SDK's rule says so.
+//! as `type` when the SDK's rule says so; `sse::decode` agrees with `to_json` and calls the data
+//! verbatim only when the data text is that very object.
 
 #![no_main]
 
 mod common;
 
 use common::check_error;
-use gumloop::sse::{to_json, SseDecoder, SseEvent};
+use gumloop::sse::{decode as decode_event, to_json, SseDecoder, SseEvent};
 use gumloop::ErrorKind;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
@@ -69,6 +70,18 @@ fn check_event(ev: &SseEvent, max: usize) {
     }
     if ev.data.is_empty() {
         assert!(object.len() <= 1);
+    }
+
+    // `decode` gives the same object, and says "verbatim" only when the data text is exactly
+    // that object (the stream then hands the text on as it came).
+    let (decoded, verbatim) = decode_event(ev);
+    assert_eq!(decoded, object, "decode and to_json differ");
+    if verbatim {
+        assert_eq!(
+            serde_json::from_str::<Value>(&ev.data).ok(),
+            Some(Value::Object(decoded)),
+            "verbatim data is not the event's object: {ev:?}"
+        );
     }
 }
 
