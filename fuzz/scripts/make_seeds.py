@@ -166,7 +166,7 @@ write("sse", "no-final-blank-line", sse(0, 255, 'data: {"type":"finish","final":
 
 # Regression inputs: each made an invariant fail when it was found (see README.md, "Findings").
 write("body", "regress-float-roundtrip", '{"input":"x","n":1111111111111111111176}')
-write("body", "send-queued-float", '{"input":"x","delivery":"queued","n":1.1111111111111111e21}')
+write("body", "regress-float-queued", '{"input":"x","delivery":"queued","n":100e60}')
 write("body", "regress-queued-alias-not-text", '{"input":"x","message":[{"type":"image","url":"u"}],"delivery":"queued"}')
 write("options", "regress-proxy-password-debug", '{"proxy":"h://r"}')
 write("server_error", "regress-empty-top-message", err(400, 0, '{"message":""}'))
@@ -174,4 +174,5 @@ write("server_error", "regress-empty-description", err(401, 0, '{"error":"invali
 write("sse", "regress-bom-split", sse(1, 255, b"\xef\xbb\xbfdata: x\n\n"))
 write("sse", "regress-lossy-data", sse(0, 7, b"data:\xff\xff\xff\n\n"))
 write("sse", "regress-lossy-event", sse(0, 9, b"event:\xff\xff\xff\xff\n\n"))
+write("sse", "regress-float-named-event", sse(0, 255, 'event: finish\ndata: {"n":5.0000000000000004e32}\n\n'))
 write("sse", "regress-lossy-id", sse(0, 4, b"id:\xff\xff\n\n"))
