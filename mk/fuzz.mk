@@ -58,7 +58,7 @@ fuzz-check: cargo-fuzz
 # fuzz/artifacts/<target>/ during the run (or libFuzzer failing): the findings are grouped by the
 # assertion that failed. Every target runs even when an earlier one has findings; the goal fails
 # if any had.
-FUZZ_HOST := $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
+FUZZ_HOST = $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
 fuzz: fuzz-check
 	@set -o pipefail; failed=""; \
 	for t in $(FUZZ_TARGETS); do \
