@@ -59,7 +59,7 @@ pub struct Config {
     /// PEM certificates trusted in addition to the system's roots.
     pub ca_certs_pem: Vec<Vec<u8>>,
     /// Proxy URL for every request.
-    pub proxy: Option<Url>,
+    pub proxy: Option<Secret>,
     /// Appended to the `User-Agent`.
     pub user_agent_suffix: Option<String>,
     /// Cap on one response body.
@@ -341,11 +341,13 @@ impl Config {
             None => derive_stream_url(&base_url),
         };
 
+        // The proxy URL may carry a password: it is checked, then kept as a secret.
         let proxy = match options.string("proxy")? {
-            Some(text) => Some(
+            Some(text) => {
                 Url::parse(&text)
-                    .map_err(|e| invalid("proxy", format!("`proxy` is not a valid URL: {e}")))?,
-            ),
+                    .map_err(|e| invalid("proxy", format!("`proxy` is not a valid URL: {e}")))?;
+                Some(Secret::new(text))
+            }
             None => None,
         };
         let user_agent_suffix = options.string("user_agent_suffix")?;

@@ -182,16 +182,12 @@ pub fn check_stream_send(body: &Map<String, Value>) -> Result<()> {
 
 /// Checks a send-message body (already parsed from `text`) for a call that does not stream.
 pub fn plan_send(mut body: Map<String, Value>, text: &str) -> Result<SendPlan> {
-    let key = match (body.get("input"), body.get("message")) {
-        (Some(_), _) => "input",
-        (None, Some(_)) => "message",
-        (None, None) => {
-            return Err(invalid(
-                "input",
-                "a message needs `input` (or its alias `message`)",
-            ))
-        }
-    };
+    if !body.contains_key("input") && !body.contains_key("message") {
+        return Err(invalid(
+            "input",
+            "a message needs `input` (or its alias `message`)",
+        ));
+    }
     check_input_types(&body)?;
     match body.get("stream") {
         None | Some(Value::Bool(false)) => {}
@@ -240,12 +236,20 @@ pub fn plan_send(mut body: Map<String, Value>, text: &str) -> Result<SendPlan> {
             "queued delivery takes text only, no attachments",
         ));
     }
-    let joined = queued_text(&body[key])?;
+    // Both the field and its alias are flattened to text: neither may carry other content.
+    for field in ["input", "message"] {
+        if let Some(value) = body.get(field) {
+            let joined = queued_text(value).map_err(|mut e| {
+                e.param = Some(field.to_string());
+                e
+            })?;
+            body.insert(field.to_string(), Value::String(joined));
+        }
+    }
     let idempotency_key = match body.remove("idempotency_key") {
         Some(value) => check_idempotency_key(&value)?,
         None => uuid_v4()?,
     };
-    body.insert(key.to_string(), Value::String(joined));
     Ok(SendPlan {
         body: Value::Object(body).to_string(),
         idempotency_key: Some(idempotency_key),
@@ -299,6 +303,10 @@ mod tests {
                 "idempotency_key",
             ),
             (r#"{"input":"  ","delivery":"queued"}"#, "input"),
+            (
+                r#"{"input":"x","message":[{"type":"image","url":"u"}],"delivery":"queued"}"#,
+                "message",
+            ),
             (
                 r#"{"input":"x","attachments":[{"name":"a"}]}"#,
                 "attachments",

@@ -13,8 +13,12 @@ const FLAT_KNOWN_KEYS: &[&str] = &[
     "metadata",
 ];
 
+/// A non-blank string field (an empty message counts as missing, as in the official SDK).
 fn string_of(value: Option<&Value>) -> Option<String> {
-    value.and_then(Value::as_str).map(str::to_owned)
+    value
+        .and_then(Value::as_str)
+        .filter(|s| !s.trim().is_empty())
+        .map(str::to_owned)
 }
 
 fn non_null(value: Option<&Value>) -> Option<Value> {

@@ -71,9 +71,9 @@ impl SseDecoder {
             match byte {
                 b'\r' => {
                     self.after_cr = true;
-                    self.end_line(out);
+                    self.end_line(out)?;
                 }
-                b'\n' => self.end_line(out),
+                b'\n' => self.end_line(out)?,
                 _ => {
                     self.line.push(byte);
                     self.event_bytes += 1;
@@ -92,12 +92,33 @@ impl SseDecoder {
         Ok(())
     }
 
-    fn end_line(&mut self, out: &mut Vec<SseEvent>) {
+    fn end_line(&mut self, out: &mut Vec<SseEvent>) -> Result<()> {
         // The line buffer is taken out and put back, so its capacity is reused.
         let bytes = std::mem::take(&mut self.line);
-        self.field(&String::from_utf8_lossy(&bytes), out);
+        let text = String::from_utf8_lossy(&bytes);
+        // Each invalid byte becomes a 3-byte U+FFFD: the decoded size counts against the limit.
+        self.event_bytes += text.len() - bytes.len();
+        let over = self.event_bytes > self.max_event_bytes;
+        if !over {
+            self.field(&text, out);
+        }
+        drop(text);
         self.line = bytes;
         self.line.clear();
+        if over {
+            return Err(self.too_large());
+        }
+        Ok(())
+    }
+
+    fn too_large(&self) -> Error {
+        Error::new(
+            ErrorKind::ResponseTooLarge,
+            format!(
+                "a stream event is larger than max_response_bytes ({} bytes)",
+                self.max_event_bytes
+            ),
+        )
     }
 
     fn field(&mut self, line: &str, out: &mut Vec<SseEvent>) {

@@ -52,8 +52,12 @@ fn build_pool(config: &Config) -> Result<reqwest::Client> {
         }
     }
     if let Some(proxy) = &config.proxy {
-        let proxy = reqwest::Proxy::all(proxy.as_str()).map_err(|e| {
-            Error::about(ErrorKind::InvalidOption, "proxy", format!("bad proxy: {e}"))
+        let proxy = reqwest::Proxy::all(proxy.expose()).map_err(|_| {
+            Error::about(
+                ErrorKind::InvalidOption,
+                "proxy",
+                "the proxy URL is not usable by the HTTP client",
+            )
         })?;
         builder = builder.proxy(proxy);
     }
