@@ -15,7 +15,7 @@ import json
 import os
 import threading
 import weakref
-from typing import Callable, Iterator, Optional, Set
+from typing import Callable, Iterator, Optional, Protocol, Set
 
 from . import _args
 from ._errors import ClientClosedError, client_closed, error_from_call, invalid_argument
@@ -24,16 +24,17 @@ from ._native import native
 _ERR_WRONG_THREAD = 8
 
 
-class Abortable:
+class Abortable(Protocol):
     """Something that runs while holding a handle (an open event stream) and that the handle's
     :meth:`_Handle.close` must stop before it can wait for the calls in flight."""
 
-    def abort(self, error: BaseException) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    def abort(self, error: BaseException) -> None:
+        """Stops it, making it end with `error`."""
+        ...
 
-    def join(self) -> None:  # pragma: no cover - interface
+    def join(self) -> None:
         """Waits until it no longer runs."""
-        raise NotImplementedError
+        ...
 
 
 #: Every live handle, so that a forked child can reset their locks.

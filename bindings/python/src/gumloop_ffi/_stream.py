@@ -34,7 +34,7 @@ from typing import Any, Deque, Generator, Optional, Tuple
 
 from ._callbacks import CallbackScope
 from ._errors import ClientClosedError, GumloopError, error_from_call
-from ._handles import Abortable, CancelToken, _Handle
+from ._handles import CancelToken, _Handle
 from ._native import EVENT_CALLBACK, OK, native
 from ._types import GumloopObject, StreamEvent, StreamSummary, parse_object
 
@@ -117,7 +117,7 @@ class _Channel:
 _live_states: "weakref.WeakSet[_StreamState]" = weakref.WeakSet()
 
 
-class _StreamState(Abortable):
+class _StreamState:
     """What the worker thread needs. It must never refer to the :class:`EventStream`."""
 
     def __init__(
