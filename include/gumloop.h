@@ -298,6 +298,12 @@ void gumloop_cancel_free(gumloop_cancel *cancel);
  * `GUMLOOP_TEAM_ID`, `GUMLOOP_BASE_URL` (default `https://api.gumloop.com/api/v1`),
  * `GUMLOOP_STREAM_BASE_URL`.
  *
+ * Threads: the library runs one runtime per process, with `GUMLOOP_WORKER_THREADS` worker
+ * threads (read when the first call starts it; 1 to 64, default one per four cores, 1 to 4). A
+ * call without callbacks runs on a worker while the calling thread sleeps; a streaming call runs
+ * on the calling thread, where its callback is invoked. An invalid `GUMLOOP_WORKER_THREADS` makes
+ * calls fail with `GUMLOOP_ERR_INVALID_OPTION`.
+ *
  * On `GUMLOOP_OK`, `*out_client` is the new client and `*out_json` is NULL. Otherwise
  * `*out_client` is NULL and `*out_json` is an error document; free it with
  * `gumloop_string_free`. Both out-parameters are required.

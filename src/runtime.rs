@@ -2,6 +2,12 @@
 //!
 //! It is created on first use, and again in a child process after `fork()`: a child never touches
 //! its parent's runtime, whose worker threads do not exist in the child.
+//!
+//! Two ways to run a call, both blocking the caller's thread until it ends:
+//! - [`run`] for calls without callbacks: the call runs on a worker, the thread that also drives
+//!   its connection, so a request costs the caller one sleep and one wake-up;
+//! - [`block_on`] for calls with callbacks (streams): the call runs on the caller's thread, which
+//!   is where its callbacks must run.
 
 use crate::error::{Error, ErrorKind, Result};
 use std::future::Future;
@@ -9,8 +15,32 @@ use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use tokio::runtime::{Builder, Runtime};
 
-/// Worker threads of the shared runtime: they drive connections and timers while callers block.
-const WORKER_THREADS: usize = 2;
+/// The environment variable that sets the number of worker threads (1 to [`MAX_WORKERS`]).
+pub const WORKER_THREADS_VAR: &str = "GUMLOOP_WORKER_THREADS";
+/// The most worker threads the runtime accepts.
+const MAX_WORKERS: usize = 64;
+/// Cores per default worker: one worker for every four cores, at least one and at most four. A
+/// worker serves many callers (it only parses and moves bytes); fewer workers mean fewer threads
+/// to wake, and more of the cores left to the application.
+const CORES_PER_WORKER: usize = 4;
+const MAX_DEFAULT_WORKERS: usize = 4;
+
+/// Worker threads of the shared runtime: they drive connections, timers and calls while callers
+/// block. `GUMLOOP_WORKER_THREADS` overrides the default.
+fn worker_threads() -> Result<usize> {
+    if let Some(text) = crate::config::process_env(WORKER_THREADS_VAR) {
+        return match text.trim().parse::<usize>() {
+            Ok(n) if (1..=MAX_WORKERS).contains(&n) => Ok(n),
+            _ => Err(Error::about(
+                ErrorKind::InvalidOption,
+                WORKER_THREADS_VAR,
+                format!("{WORKER_THREADS_VAR} must be a whole number from 1 to {MAX_WORKERS}"),
+            )),
+        };
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Ok((cores / CORES_PER_WORKER).clamp(1, MAX_DEFAULT_WORKERS))
+}
 
 struct Slot {
     pid: u32,
@@ -24,7 +54,7 @@ static SLOT: AtomicPtr<Slot> = AtomicPtr::new(ptr::null_mut());
 
 fn build(pid: u32) -> Result<Box<Slot>> {
     let runtime = Builder::new_multi_thread()
-        .worker_threads(WORKER_THREADS)
+        .worker_threads(worker_threads()?)
         .thread_name("gumloop-worker")
         .enable_all()
         .build()
@@ -64,11 +94,9 @@ pub fn runtime() -> Result<&'static Runtime> {
     }
 }
 
-/// Runs `future` to completion on the caller's thread.
-///
-/// Refuses with `WrongThread` when called from inside a runtime (a library callback or a runtime
-/// thread), where blocking would deadlock.
-pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
+/// Refuses with `WrongThread` inside a runtime (a library callback or a runtime thread), where
+/// blocking would deadlock.
+fn refuse_inside_runtime() -> Result<()> {
     if tokio::runtime::Handle::try_current().is_ok() {
         return Err(Error::new(
             ErrorKind::WrongThread,
@@ -76,7 +104,41 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
              callback; call it from an ordinary thread",
         ));
     }
+    Ok(())
+}
+
+/// Runs `future` to completion on the caller's thread (for calls whose callbacks must run there).
+///
+/// Refuses with `WrongThread` when called from inside a runtime.
+pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
+    refuse_inside_runtime()?;
     Ok(runtime()?.block_on(future))
+}
+
+/// Runs `future` on a worker of the runtime while the caller's thread sleeps until it is done.
+///
+/// The worker is also the thread that drives the call's connection: handing the whole call over
+/// costs one wake-up each way, where polling it from the caller's thread costs a hand-over for
+/// every step of the exchange. A panic in `future` resumes on the caller's thread. Refuses with
+/// `WrongThread` when called from inside a runtime.
+pub fn run<F>(future: F) -> Result<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    refuse_inside_runtime()?;
+    let runtime = runtime()?;
+    let task = runtime.spawn(future);
+    match runtime.block_on(task) {
+        Ok(output) => Ok(output),
+        Err(error) => match error.try_into_panic() {
+            Ok(payload) => std::panic::resume_unwind(payload),
+            Err(error) => Err(Error::new(
+                ErrorKind::Internal,
+                format!("the call's task ended early: {error}"),
+            )),
+        },
+    }
 }
 
 #[cfg(test)]
@@ -88,6 +150,24 @@ mod tests {
         assert_eq!(block_on(async { 41 + 1 }).unwrap(), 42);
         let nested = block_on(async { block_on(async {}).map_err(|e| e.kind) }).unwrap();
         assert_eq!(nested, Err(ErrorKind::WrongThread));
+    }
+
+    #[test]
+    fn runs_on_a_worker_and_refuses_nested_calls() {
+        let caller = std::thread::current().id();
+        let worker = run(async { std::thread::current().id() }).unwrap();
+        assert_ne!(worker, caller);
+        let nested = run(async { run(async {}).map_err(|e| e.kind) }).unwrap();
+        assert_eq!(nested, Err(ErrorKind::WrongThread));
+        let inside_block_on = block_on(async { run(async {}).map_err(|e| e.kind) }).unwrap();
+        assert_eq!(inside_block_on, Err(ErrorKind::WrongThread));
+    }
+
+    #[test]
+    fn a_panic_on_the_worker_reaches_the_caller() {
+        let caught = std::panic::catch_unwind(|| run(async { panic!("boom") }));
+        let payload = caught.unwrap_err();
+        assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
     }
 
     #[test]

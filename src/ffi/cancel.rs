@@ -1,6 +1,7 @@
 //! Cancellation tokens: one thread triggers, another thread's blocking call ends.
 
 use crate::cancel::CancelToken;
+use std::sync::Arc;
 
 /// A cancellation token.
 ///
@@ -10,7 +11,7 @@ use crate::cancel::CancelToken;
 /// `GUMLOOP_ERR_CANCELLED` as soon as it can (at once if it was already triggered).
 #[allow(non_camel_case_types)]
 pub struct gumloop_cancel {
-    pub(crate) token: CancelToken,
+    pub(crate) token: Arc<CancelToken>,
 }
 
 /// Creates a cancellation token that is not triggered.
@@ -18,7 +19,7 @@ pub struct gumloop_cancel {
 pub extern "C" fn gumloop_cancel_new() -> *mut gumloop_cancel {
     std::panic::catch_unwind(|| {
         Box::into_raw(Box::new(gumloop_cancel {
-            token: CancelToken::new(),
+            token: Arc::new(CancelToken::new()),
         }))
     })
     .unwrap_or(std::ptr::null_mut())
@@ -75,5 +76,14 @@ pub unsafe extern "C" fn gumloop_cancel_free(cancel: *mut gumloop_cancel) {
 /// `cancel` must be NULL or a live token.
 pub(crate) unsafe fn token_ref<'a>(cancel: *const gumloop_cancel) -> Option<&'a CancelToken> {
     // SAFETY: NULL or live by the caller's contract.
-    unsafe { cancel.as_ref() }.map(|c| &c.token)
+    unsafe { cancel.as_ref() }.map(|c| &*c.token)
+}
+
+/// A shared reference to the token behind a nullable handle, for a call that runs on a worker.
+///
+/// # Safety
+/// `cancel` must be NULL or a live token.
+pub(crate) unsafe fn token_arc(cancel: *const gumloop_cancel) -> Option<Arc<CancelToken>> {
+    // SAFETY: NULL or live by the caller's contract.
+    unsafe { cancel.as_ref() }.map(|c| Arc::clone(&c.token))
 }

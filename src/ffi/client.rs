@@ -1,6 +1,6 @@
 //! The client handle: create, use from any number of threads, free.
 
-use super::cancel::{gumloop_cancel, token_ref};
+use super::cancel::{gumloop_cancel, token_arc};
 use super::codes::{gumloop_code, GUMLOOP_OK};
 use super::guard::run_json;
 use super::strings::gumloop_string_free;
@@ -8,9 +8,11 @@ use super::strings::{optional, required};
 use crate::cancel::CancelToken;
 use crate::client::{CallAuth, Client};
 use crate::error::{Error, ErrorKind};
-use crate::runtime::block_on;
+use crate::runtime::run;
 use std::ffi::c_char;
+use std::future::Future;
 use std::ptr;
+use std::sync::Arc;
 
 /// A Gumloop API client: its configuration and its connection pool.
 ///
@@ -19,7 +21,7 @@ use std::ptr;
 /// `const gumloop_client *`. Free it only after every call using it has returned.
 #[allow(non_camel_case_types)]
 pub struct gumloop_client {
-    inner: Client,
+    inner: Arc<Client>,
 }
 
 /// Creates a client from `options_json`, a JSON object (NULL means `{}`).
@@ -46,6 +48,12 @@ pub struct gumloop_client {
 /// both read again on every request so a rotated token is picked up), `GUMLOOP_USER_ID`,
 /// `GUMLOOP_TEAM_ID`, `GUMLOOP_BASE_URL` (default `https://api.gumloop.com/api/v1`),
 /// `GUMLOOP_STREAM_BASE_URL`.
+///
+/// Threads: the library runs one runtime per process, with `GUMLOOP_WORKER_THREADS` worker
+/// threads (read when the first call starts it; 1 to 64, default one per four cores, 1 to 4). A
+/// call without callbacks runs on a worker while the calling thread sleeps; a streaming call runs
+/// on the calling thread, where its callback is invoked. An invalid `GUMLOOP_WORKER_THREADS` makes
+/// calls fail with `GUMLOOP_ERR_INVALID_OPTION`.
 ///
 /// On `GUMLOOP_OK`, `*out_client` is the new client and `*out_json` is NULL. Otherwise
 /// `*out_client` is NULL and `*out_json` is an error document; free it with
@@ -77,7 +85,7 @@ pub unsafe extern "C" fn gumloop_client_new(
             }
             let options = optional(options_json, "options_json")?;
             made = Some(Box::new(gumloop_client {
-                inner: Client::new(options)?,
+                inner: Arc::new(Client::new(options)?),
             }));
             Ok(String::new())
         });
@@ -112,7 +120,9 @@ pub unsafe extern "C" fn gumloop_client_free(client: *mut gumloop_client) {
 ///
 /// # Safety
 /// `client` must be NULL or a live client from `gumloop_client_new`.
-pub(crate) unsafe fn client_ref<'a>(client: *const gumloop_client) -> crate::Result<&'a Client> {
+pub(crate) unsafe fn client_ref<'a>(
+    client: *const gumloop_client,
+) -> crate::Result<&'a Arc<Client>> {
     if client.is_null() {
         return Err(Error::about(
             ErrorKind::NullArgument,
@@ -124,26 +134,32 @@ pub(crate) unsafe fn client_ref<'a>(client: *const gumloop_client) -> crate::Res
     Ok(unsafe { &(*client).inner })
 }
 
-/// Runs `op` with the client behind `client`, the ID argument `id` (named `param` in errors)
-/// and the token behind `cancel`, under the panic guard, writing its outcome to `*out_json`.
+/// Runs one call of the client behind `client` under the panic guard, writing its outcome to
+/// `*out_json`: `op` checks the call's other arguments and returns the call, given the client,
+/// the ID argument `id` (named `param` in errors) and the token behind `cancel`, all owned; the
+/// call then runs on a runtime worker while this thread waits (`runtime::run`).
 ///
 /// # Safety
 /// `client` and `cancel` must be NULL or live handles; `id` NULL or a NUL-terminated string;
 /// `out_json` NULL or valid for writing one pointer.
-pub(crate) unsafe fn run_on_client(
+pub(crate) unsafe fn run_on_client<F>(
     client: *const gumloop_client,
     id: *const c_char,
     param: &str,
     cancel: *const gumloop_cancel,
     out_json: *mut *mut c_char,
-    op: impl FnOnce(&Client, &str, Option<&CancelToken>) -> crate::Result<String>,
-) -> gumloop_code {
+    op: impl FnOnce(Arc<Client>, String, Option<Arc<CancelToken>>) -> crate::Result<F>,
+) -> gumloop_code
+where
+    F: Future<Output = crate::Result<String>> + Send + 'static,
+{
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
         run_json(out_json, || {
-            let client = client_ref(client)?;
-            let id = required(id, param)?;
-            op(client, id, token_ref(cancel))
+            let client = Arc::clone(client_ref(client)?);
+            let id = required(id, param)?.to_owned();
+            let call = op(client, id, token_arc(cancel))?;
+            run(call)?
         })
     }
 }
@@ -192,8 +208,12 @@ pub unsafe extern "C" fn gumloop_client_create_session(
             cancel,
             out_json,
             |c, id, token| {
-                let body = optional(body_json, "body_json")?;
-                block_on(c.create_session(id, body, &CallAuth::default(), token))?
+                let body = optional(body_json, "body_json")?.map(str::to_owned);
+                Ok(async move {
+                    let auth = CallAuth::default();
+                    c.create_session(&id, body.as_deref(), &auth, token.as_deref())
+                        .await
+                })
             },
         )
     }

@@ -5,7 +5,7 @@ use super::guard::run_json;
 use super::strings::{optional, required};
 use crate::client::CallAuth;
 use crate::error::{Error, ErrorKind};
-use crate::runtime::block_on;
+use crate::runtime::run;
 use crate::secret::Secret;
 use crate::shared;
 use std::ffi::c_char;
@@ -55,7 +55,13 @@ pub unsafe extern "C" fn gumloop_create_session(
             };
             auth.check()?;
             let client = shared::client()?;
-            block_on(client.create_session(agent_id, body, &auth, None))?
+            let agent_id = agent_id.to_owned();
+            let body = body.map(str::to_owned);
+            run(async move {
+                client
+                    .create_session(&agent_id, body.as_deref(), &auth, None)
+                    .await
+            })?
         })
     }
 }

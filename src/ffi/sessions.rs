@@ -7,7 +7,6 @@ use super::cancel::gumloop_cancel;
 use super::client::{gumloop_client, run_on_client};
 use super::codes::gumloop_code;
 use super::strings::{optional, required};
-use crate::runtime::block_on;
 use crate::wait::WaitOptions;
 use std::ffi::c_char;
 
@@ -35,7 +34,7 @@ pub unsafe extern "C" fn gumloop_client_get_session(
             "session_id",
             cancel,
             out_json,
-            |c, id, token| block_on(c.get_session(id, token))?,
+            |c, id, token| Ok(async move { c.get_session(&id, token.as_deref()).await }),
         )
     }
 }
@@ -66,8 +65,11 @@ pub unsafe extern "C" fn gumloop_client_list_sessions(
             cancel,
             out_json,
             |c, id, token| {
-                let query = optional(query_json, "query_json")?;
-                block_on(c.list_sessions(id, query, token))?
+                let query = optional(query_json, "query_json")?.map(str::to_owned);
+                Ok(async move {
+                    c.list_sessions(&id, query.as_deref(), token.as_deref())
+                        .await
+                })
             },
         )
     }
@@ -100,8 +102,8 @@ pub unsafe extern "C" fn gumloop_client_send_message(
             cancel,
             out_json,
             |c, id, token| {
-                let body = optional(body_json, "body_json")?;
-                block_on(c.send_message(id, body, token))?
+                let body = optional(body_json, "body_json")?.map(str::to_owned);
+                Ok(async move { c.send_message(&id, body.as_deref(), token.as_deref()).await })
             },
         )
     }
@@ -129,7 +131,7 @@ pub unsafe extern "C" fn gumloop_client_cancel_session(
             "session_id",
             cancel,
             out_json,
-            |c, id, token| block_on(c.cancel_session(id, token))?,
+            |c, id, token| Ok(async move { c.cancel_session(&id, token.as_deref()).await }),
         )
     }
 }
@@ -157,8 +159,8 @@ pub unsafe extern "C" fn gumloop_client_rename_session(
             cancel,
             out_json,
             |c, id, token| {
-                let name = required(name, "name")?;
-                block_on(c.rename_session(id, name, token))?
+                let name = required(name, "name")?.to_owned();
+                Ok(async move { c.rename_session(&id, &name, token.as_deref()).await })
             },
         )
     }
@@ -192,7 +194,7 @@ pub unsafe extern "C" fn gumloop_client_wait_session(
             out_json,
             |c, id, token| {
                 let options = WaitOptions::parse(optional(options_json, "options_json")?)?;
-                block_on(c.wait_session(id, options, token))?
+                Ok(async move { c.wait_session(&id, options, token.as_deref()).await })
             },
         )
     }
