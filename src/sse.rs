@@ -9,6 +9,9 @@
 use crate::error::{Error, ErrorKind, Result};
 use serde_json::{Map, Value};
 
+/// The UTF-8 byte order mark, which the specification lets a stream start with.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// One dispatched event.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SseEvent {
@@ -27,7 +30,11 @@ pub struct SseEvent {
 pub struct SseDecoder {
     line: Vec<u8>,
     after_cr: bool,
+    /// Whether the start of the stream (where a byte order mark may be) is behind us.
     started: bool,
+    /// How many bytes of a byte order mark the stream has begun with so far (a mark may be split
+    /// across chunks).
+    bom_matched: usize,
     data: String,
     event: String,
     last_id: Option<String>,
@@ -44,6 +51,7 @@ impl SseDecoder {
             line: Vec::new(),
             after_cr: false,
             started: false,
+            bom_matched: 0,
             data: String::new(),
             event: String::new(),
             last_id: None,
@@ -57,11 +65,26 @@ impl SseDecoder {
     /// Feeds a chunk of the stream, appending completed events to `out`.
     pub fn feed(&mut self, chunk: &[u8], out: &mut Vec<SseEvent>) -> Result<()> {
         let mut rest = chunk;
-        if !self.started && !rest.is_empty() {
-            self.started = true;
-            rest = rest.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(rest);
+        while !self.started {
+            let Some((&byte, tail)) = rest.split_first() else {
+                return Ok(()); // still inside what may be a byte order mark
+            };
+            if byte == BOM[self.bom_matched] {
+                self.bom_matched += 1;
+                rest = tail;
+                self.started = self.bom_matched == BOM.len();
+            } else {
+                // Not a mark after all: the bytes held back are ordinary stream bytes.
+                self.started = true;
+                self.push_bytes(&BOM[..self.bom_matched], out)?;
+            }
         }
-        for &byte in rest {
+        self.push_bytes(rest, out)
+    }
+
+    /// Decodes stream bytes after the optional byte order mark.
+    fn push_bytes(&mut self, bytes: &[u8], out: &mut Vec<SseEvent>) -> Result<()> {
+        for &byte in bytes {
             if self.after_cr {
                 self.after_cr = false;
                 if byte == b'\n' {
@@ -221,6 +244,36 @@ mod tests {
         let events = decode_chunks(&[b"data: a\r", b"\n\r\ndata: b\r\rdata: c\n\n"]);
         let data: Vec<_> = events.iter().map(|e| e.data.as_str()).collect();
         assert_eq!(data, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped_wherever_the_chunks_split_it() {
+        let stream: &[u8] = b"\xEF\xBB\xBFdata: a\n\n";
+        for split in 0..=stream.len() {
+            for second in split..=stream.len() {
+                let parts = [&stream[..split], &stream[split..second], &stream[second..]];
+                let events = decode_chunks(&parts);
+                assert_eq!(events.len(), 1, "split at {split}, {second}");
+                assert_eq!(events[0].data, "a");
+            }
+        }
+    }
+
+    #[test]
+    fn the_start_of_a_mark_that_does_not_finish_is_kept_as_data() {
+        // A stream that starts like a mark but is not one: the bytes are the field name's.
+        let events = decode_chunks(&[b"\xEF", b"\xBBx: 1\ndata: b\n\n"]);
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].data, "b");
+        let mut decoder = SseDecoder::new(1 << 20);
+        let mut out = Vec::new();
+        decoder.feed(b"\xEF\xBB", &mut out).unwrap();
+        decoder.feed(b"data: c\n\n", &mut out).unwrap();
+        // The two held-back bytes start the line, so it is no `data` field.
+        assert!(out.is_empty());
+        // Only the stream's first bytes may be a mark: a later one is data.
+        decoder.feed(b"data: \xEF\xBB\xBFd\n\n", &mut out).unwrap();
+        assert_eq!(out[0].data, "\u{FEFF}d");
     }
 
     #[test]
