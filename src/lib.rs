@@ -22,6 +22,7 @@ pub mod sessions;
 pub mod shared;
 pub mod sse;
 pub mod stream;
+pub mod stream_relay;
 pub mod transport;
 pub mod wait;
 

@@ -14,6 +14,7 @@ use std::future::Future;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use tokio::runtime::{Builder, Runtime};
+use tokio::task::JoinError;
 
 /// The environment variable that sets the number of worker threads (1 to [`MAX_WORKERS`]).
 pub const WORKER_THREADS_VAR: &str = "GUMLOOP_WORKER_THREADS";
@@ -96,7 +97,7 @@ pub fn runtime() -> Result<&'static Runtime> {
 
 /// Refuses with `WrongThread` inside a runtime (a library callback or a runtime thread), where
 /// blocking would deadlock.
-fn refuse_inside_runtime() -> Result<()> {
+pub(crate) fn refuse_inside_runtime() -> Result<()> {
     if tokio::runtime::Handle::try_current().is_ok() {
         return Err(Error::new(
             ErrorKind::WrongThread,
@@ -129,16 +130,18 @@ where
     refuse_inside_runtime()?;
     let runtime = runtime()?;
     let task = runtime.spawn(future);
-    match runtime.block_on(task) {
-        Ok(output) => Ok(output),
-        Err(error) => match error.try_into_panic() {
-            Ok(payload) => std::panic::resume_unwind(payload),
-            Err(error) => Err(Error::new(
-                ErrorKind::Internal,
-                format!("the call's task ended early: {error}"),
-            )),
-        },
-    }
+    task_output(runtime.block_on(task))
+}
+
+/// The output of a joined task; a panic in it resumes on this thread.
+pub(crate) fn task_output<T>(joined: std::result::Result<T, JoinError>) -> Result<T> {
+    joined.or_else(|error| match error.try_into_panic() {
+        Ok(payload) => std::panic::resume_unwind(payload),
+        Err(error) => Err(Error::new(
+            ErrorKind::Internal,
+            format!("a call's task ended early: {error}"),
+        )),
+    })
 }
 
 #[cfg(test)]

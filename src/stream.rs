@@ -13,6 +13,7 @@ use crate::sse::{decode, SseDecoder, SseEvent};
 use crate::transport::classify;
 use reqwest::Method;
 use serde_json::{json, Map, Value};
+use std::future::Future;
 use std::time::Duration;
 
 /// Resumes tried in a row without receiving an event before the stream is given up.
@@ -78,6 +79,72 @@ impl StreamSummary {
     }
 }
 
+impl StreamSummary {
+    /// The summary before any event: a send or resume knows its session, a resume its cursor.
+    pub fn for_start(start: &StreamStart<'_>) -> StreamSummary {
+        let mut summary = StreamSummary::default();
+        if let StreamStart::Send { session_id, .. } | StreamStart::Resume { session_id, .. } = start
+        {
+            summary.session_id = Some(session_id.to_string());
+        }
+        if let StreamStart::Resume { cursor, .. } = start {
+            summary.last_cursor = Some(cursor.to_string());
+        }
+        summary
+    }
+
+    /// Counts one event handed to the callback, taking what it tells of the stream.
+    pub fn record(&mut self, info: &EventInfo) {
+        if let Some(id) = &info.session_id {
+            self.session_id = Some(id.clone());
+        }
+        if info.is_final {
+            self.finish_reason.clone_from(&info.finish_reason);
+        }
+        if info.cursor.is_some() {
+            self.last_cursor.clone_from(&info.cursor);
+        }
+        self.events += 1;
+    }
+}
+
+/// The error of a stream its callback stopped.
+pub(crate) fn stopped_by_callback() -> Error {
+    Error::new(
+        ErrorKind::Cancelled,
+        "the event callback stopped the stream",
+    )
+}
+
+/// What the library reads from an event, beside its text.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EventInfo {
+    /// Its `stream_cursor`.
+    pub cursor: Option<String>,
+    /// Its `interaction_id`: the session streamed.
+    pub session_id: Option<String>,
+    /// Whether it is the final event (`type: finish`, `final: true`).
+    pub is_final: bool,
+    /// The final event's `finishReason`.
+    pub finish_reason: Option<String>,
+}
+
+/// Where a stream's events go, in order.
+pub trait EventSink {
+    /// Takes one event (its JSON text, and what the library read from it); returns `false` to
+    /// stop the stream. It may wait, which holds the stream back.
+    fn take(&mut self, text: String, info: &EventInfo, resumes: u32) -> impl Future<Output = bool>;
+}
+
+/// A sink that calls a function for each event, wherever the stream is polled.
+pub struct CallbackSink<'a>(pub &'a mut dyn FnMut(&str) -> bool);
+
+impl EventSink for CallbackSink<'_> {
+    fn take(&mut self, text: String, _: &EventInfo, _: u32) -> impl Future<Output = bool> {
+        std::future::ready((self.0)(&text))
+    }
+}
+
 /// `body` with `"stream": true` added, leaving every other byte as the caller wrote it.
 fn with_stream_true(body_json: Option<&str>, fields: &Map<String, Value>) -> Result<String> {
     let text = body_json.map(str::trim).unwrap_or("");
@@ -110,48 +177,53 @@ enum Ended {
 }
 
 /// The state of one streaming call across its connections.
-struct Streamer<'a> {
+struct Streamer<S> {
+    /// What was received and handed to the sink.
     summary: StreamSummary,
-    on_event: &'a mut dyn FnMut(&str) -> bool,
+    sink: S,
 }
 
-impl Streamer<'_> {
-    /// Delivers one decoded event; returns how the stream ends, if it does.
-    fn deliver(&mut self, event: &SseEvent) -> Option<Ended> {
-        let (object, verbatim) = decode(event);
-        let cursor = object
-            .get("stream_cursor")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
-        if cursor.is_some() && cursor == self.summary.last_cursor {
-            return None; // replayed by a resume that included its starting point
-        }
-        if let Some(id) = object.get("interaction_id").and_then(Value::as_str) {
-            self.summary.session_id = Some(id.to_string());
-        }
-        let is_final = object.get("type").and_then(Value::as_str) == Some("finish")
-            && object.get("final").and_then(Value::as_bool) == Some(true);
-        if is_final {
-            self.summary.finish_reason = object
-                .get("finishReason")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-        }
-        let rebuilt;
-        let text = if verbatim {
-            event.data.as_str()
+/// What the library reads from `event`, and its text for the callback; `None` for an event a
+/// resume replayed (its cursor is the one the stream resumed from).
+fn inspect(event: SseEvent, last_cursor: Option<&str>) -> Option<(String, EventInfo)> {
+    let (mut object, verbatim) = decode(&event);
+    let text_of = |key: &str, object: &mut Map<String, Value>| match object.get(key) {
+        Some(Value::String(text)) => Some(text.clone()),
+        _ => None,
+    };
+    let cursor = text_of("stream_cursor", &mut object);
+    if cursor.is_some() && cursor.as_deref() == last_cursor {
+        return None;
+    }
+    let is_final = object.get("type").and_then(Value::as_str) == Some("finish")
+        && object.get("final").and_then(Value::as_bool) == Some(true);
+    let info = EventInfo {
+        session_id: text_of("interaction_id", &mut object),
+        finish_reason: if is_final {
+            text_of("finishReason", &mut object)
         } else {
-            rebuilt = Value::Object(object).to_string();
-            rebuilt.as_str()
-        };
-        if cursor.is_some() {
-            self.summary.last_cursor = cursor;
-        }
-        self.summary.events += 1;
-        if !(self.on_event)(text) {
+            None
+        },
+        cursor,
+        is_final,
+    };
+    let text = if verbatim {
+        event.data
+    } else {
+        Value::Object(object).to_string()
+    };
+    Some((text, info))
+}
+
+impl<S: EventSink> Streamer<S> {
+    /// Delivers one decoded event; returns how the stream ends, if it does.
+    async fn deliver(&mut self, event: SseEvent) -> Option<Ended> {
+        let (text, info) = inspect(event, self.summary.last_cursor.as_deref())?;
+        self.summary.record(&info);
+        if !self.sink.take(text, &info, self.summary.resumes).await {
             return Some(Ended::Stopped);
         }
-        if is_final {
+        if info.is_final {
             self.summary.finished = true;
             return Some(Ended::Final);
         }
@@ -218,7 +290,11 @@ impl Client {
     }
 
     /// Opens one connection and delivers its events until it ends.
-    async fn stream_once(&self, call: &Call<'_>, streamer: &mut Streamer<'_>) -> Result<Ended> {
+    async fn stream_once<S: EventSink>(
+        &self,
+        call: &Call<'_>,
+        streamer: &mut Streamer<S>,
+    ) -> Result<Ended> {
         let idle = self.config().stream_idle_timeout;
         let request = self.request(call)?;
         let mut response = match tokio::time::timeout(idle, request.send()).await {
@@ -267,7 +343,7 @@ impl Client {
             };
             decoder.feed(&chunk, &mut events)?;
             for event in events.drain(..) {
-                if let Some(end) = streamer.deliver(&event) {
+                if let Some(end) = streamer.deliver(event).await {
                     return Ok(end);
                 }
             }
@@ -279,37 +355,50 @@ impl Client {
     ///
     /// Succeeds only when the final `finish` event (`final: true`) arrived; its
     /// `finish_reason` may be `not_resumable` (the run ended before it could be resumed).
+    /// `on_event` runs wherever this future is polled.
     pub async fn stream(
         &self,
         start: StreamStart<'_>,
         on_event: &mut dyn FnMut(&str) -> bool,
         cancel: Option<&CancelToken>,
     ) -> Result<StreamSummary> {
-        let auth = CallAuth::default();
-        let first = self.stream_call(start, &auth)?;
-        let mut streamer = Streamer {
-            summary: StreamSummary::default(),
-            on_event,
-        };
-        if let StreamStart::Send { session_id, .. } | StreamStart::Resume { session_id, .. } = start
-        {
-            streamer.summary.session_id = Some(session_id.to_string());
-        }
-        if let StreamStart::Resume { cursor, .. } = start {
-            streamer.summary.last_cursor = Some(cursor.to_string());
-        }
-        let outcome = with_cancel(cancel, self.stream_all(first, &mut streamer)).await;
-        let summary = streamer.summary;
+        let (outcome, summary) = self.stream_to(start, CallbackSink(on_event), cancel).await;
         match outcome {
-            Ok(Ok(())) => Ok(summary),
-            Ok(Err(error)) | Err(error) => Err(Error {
+            Ok(()) => Ok(summary),
+            Err(error) => Err(Error {
                 stream: Some(Box::new(summary.to_json())),
                 ..error
             }),
         }
     }
 
-    async fn stream_all(&self, first: Call<'_>, streamer: &mut Streamer<'_>) -> Result<()> {
+    /// As [`Client::stream`], handing the events to `sink`; returns the outcome and the summary
+    /// of what was handed over.
+    pub async fn stream_to<S: EventSink>(
+        &self,
+        start: StreamStart<'_>,
+        sink: S,
+        cancel: Option<&CancelToken>,
+    ) -> (Result<()>, StreamSummary) {
+        let mut streamer = Streamer {
+            summary: StreamSummary::for_start(&start),
+            sink,
+        };
+        let auth = CallAuth::default();
+        let outcome = match self.stream_call(start, &auth) {
+            Ok(first) => with_cancel(cancel, self.stream_all(first, &mut streamer))
+                .await
+                .and_then(|inner| inner),
+            Err(error) => Err(error),
+        };
+        (outcome, streamer.summary)
+    }
+
+    async fn stream_all<S: EventSink>(
+        &self,
+        first: Call<'_>,
+        streamer: &mut Streamer<S>,
+    ) -> Result<()> {
         let auth = CallAuth::default();
         let mut call = first;
         let mut failures = 0u32;
@@ -320,12 +409,7 @@ impl Client {
             let outcome = self.stream_once(&call, streamer).await;
             let reason = match outcome {
                 Ok(Ended::Final) => return Ok(()),
-                Ok(Ended::Stopped) => {
-                    return Err(Error::new(
-                        ErrorKind::Cancelled,
-                        "the event callback stopped the stream",
-                    ))
-                }
+                Ok(Ended::Stopped) => return Err(stopped_by_callback()),
                 Ok(Ended::Dropped(reason)) => reason,
                 // The first request is repeated only when the server cannot have acted on it.
                 Err(error) if streamer.summary.resumes == 0 && before == 0 => {

@@ -70,15 +70,6 @@ pub unsafe extern "C" fn gumloop_cancel_free(cancel: *mut gumloop_cancel) {
     });
 }
 
-/// Borrows the token behind a nullable handle.
-///
-/// # Safety
-/// `cancel` must be NULL or a live token.
-pub(crate) unsafe fn token_ref<'a>(cancel: *const gumloop_cancel) -> Option<&'a CancelToken> {
-    // SAFETY: NULL or live by the caller's contract.
-    unsafe { cancel.as_ref() }.map(|c| &*c.token)
-}
-
 /// A shared reference to the token behind a nullable handle, for a call that runs on a worker.
 ///
 /// # Safety

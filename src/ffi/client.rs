@@ -51,9 +51,10 @@ pub struct gumloop_client {
 ///
 /// Threads: the library runs one runtime per process, with `GUMLOOP_WORKER_THREADS` worker
 /// threads (read when the first call starts it; 1 to 64, default one per four cores, 1 to 4). A
-/// call without callbacks runs on a worker while the calling thread sleeps; a streaming call runs
-/// on the calling thread, where its callback is invoked. An invalid `GUMLOOP_WORKER_THREADS` makes
-/// calls fail with `GUMLOOP_ERR_INVALID_OPTION`.
+/// call runs on a worker while the calling thread sleeps; a streaming call's events come back to
+/// the calling thread, where its callback is invoked (at most 1 MiB of events waits for a slow
+/// callback). An invalid `GUMLOOP_WORKER_THREADS` makes calls fail with
+/// `GUMLOOP_ERR_INVALID_OPTION`.
 ///
 /// On `GUMLOOP_OK`, `*out_client` is the new client and `*out_json` is NULL. Otherwise
 /// `*out_client` is NULL and `*out_json` is an error document; free it with

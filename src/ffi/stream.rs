@@ -1,14 +1,14 @@
 //! Streaming calls: events are delivered to a callback on the caller's thread, as they arrive.
 
-use super::cancel::{gumloop_cancel, token_ref};
+use super::cancel::{gumloop_cancel, token_arc};
 use super::client::{client_ref, gumloop_client};
 use super::codes::gumloop_code;
 use super::guard::run_json;
 use super::strings::{optional, required};
 use crate::error::{Error, ErrorKind, Result};
-use crate::runtime::block_on;
-use crate::stream::StreamStart;
+use crate::stream_relay::{stream_relayed, OwnedStart};
 use std::ffi::{c_char, c_int, c_void};
+use std::sync::Arc;
 
 /// Receives one stream event.
 ///
@@ -34,7 +34,7 @@ unsafe fn run_stream(
     user_data: *mut c_void,
     cancel: *const gumloop_cancel,
     out_json: *mut *mut c_char,
-    start: impl FnOnce() -> Result<StreamStart<'static>>,
+    start: impl FnOnce() -> Result<OwnedStart>,
 ) -> gumloop_code {
     // SAFETY: forwarded from the caller's contract.
     unsafe {
@@ -53,10 +53,10 @@ unsafe fn stream_events(
     on_event: gumloop_event_callback,
     user_data: *mut c_void,
     cancel: *const gumloop_cancel,
-    start: impl FnOnce() -> Result<StreamStart<'static>>,
+    start: impl FnOnce() -> Result<OwnedStart>,
 ) -> Result<String> {
     // SAFETY: forwarded from the caller's contract.
-    let client = unsafe { client_ref(client) }?;
+    let client = Arc::clone(unsafe { client_ref(client) }?);
     let Some(callback) = on_event else {
         return Err(Error::about(
             ErrorKind::NullArgument,
@@ -75,8 +75,8 @@ unsafe fn stream_events(
         unsafe { callback(user_data, buffer.as_ptr().cast(), event.len()) == 0 }
     };
     // SAFETY: NULL or live by the caller's contract.
-    let token = unsafe { token_ref(cancel) };
-    let summary = block_on(client.stream(start, &mut deliver, token))??;
+    let token = unsafe { token_arc(cancel) };
+    let summary = stream_relayed(client, start, &mut deliver, token)?;
     Ok(summary.to_json().to_string())
 }
 
@@ -110,13 +110,12 @@ pub unsafe extern "C" fn gumloop_client_stream_create(
     cancel: *const gumloop_cancel,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract; the strings outlive the
-    // blocking call, which is all the 'static StreamStart is used for.
+    // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
         run_stream(client, on_event, user_data, cancel, out_json, || {
-            Ok(StreamStart::Create {
-                agent_id: required(agent_id, "agent_id")?,
-                body_json: optional(body_json, "body_json")?,
+            Ok(OwnedStart::Create {
+                agent_id: required(agent_id, "agent_id")?.to_owned(),
+                body_json: optional(body_json, "body_json")?.map(str::to_owned),
             })
         })
     }
@@ -142,9 +141,9 @@ pub unsafe extern "C" fn gumloop_client_stream_send(
     // SAFETY: as for gumloop_client_stream_create.
     unsafe {
         run_stream(client, on_event, user_data, cancel, out_json, || {
-            Ok(StreamStart::Send {
-                session_id: required(session_id, "session_id")?,
-                body_json: optional(body_json, "body_json")?,
+            Ok(OwnedStart::Send {
+                session_id: required(session_id, "session_id")?.to_owned(),
+                body_json: optional(body_json, "body_json")?.map(str::to_owned),
             })
         })
     }
@@ -171,9 +170,9 @@ pub unsafe extern "C" fn gumloop_client_stream_resume(
     // SAFETY: as for gumloop_client_stream_create.
     unsafe {
         run_stream(client, on_event, user_data, cancel, out_json, || {
-            Ok(StreamStart::Resume {
-                session_id: required(session_id, "session_id")?,
-                cursor: required(cursor, "cursor")?,
+            Ok(OwnedStart::Resume {
+                session_id: required(session_id, "session_id")?.to_owned(),
+                cursor: required(cursor, "cursor")?.to_owned(),
             })
         })
     }

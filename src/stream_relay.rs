@@ -1,0 +1,229 @@
+//! A streaming call split across two threads: its network side runs on a runtime worker, beside
+//! the connection it reads; its events cross to the caller's thread, where the callback runs.
+//!
+//! Read on the caller's thread, a fast stream costs two thread hand-overs per event (the worker
+//! wakes the caller for each chunk). Relayed, the worker reads, decodes and inspects events
+//! without waking anyone but the caller, which takes every event queued by the time it runs: one
+//! wake-up serves many events. The queue holds at most [`IN_FLIGHT_BYTES`] of event text, so a
+//! slow callback holds the stream back instead of growing memory.
+
+use crate::cancel::{cancelled_error, CancelToken};
+use crate::client::Client;
+use crate::error::{Error, Result};
+use crate::runtime::{refuse_inside_runtime, runtime, task_output};
+use crate::stream::{stopped_by_callback, EventInfo, EventSink, StreamStart, StreamSummary};
+use std::future::Future;
+use std::sync::Arc;
+use tokio::sync::{mpsc, Semaphore};
+
+/// Event text queued for the callback at most (an event larger than this travels alone).
+pub const IN_FLIGHT_BYTES: usize = 1 << 20;
+
+/// How a stream starts, owning its arguments (the worker's task outlives no borrow).
+#[derive(Clone, Debug)]
+pub enum OwnedStart {
+    /// As [`StreamStart::Create`].
+    Create {
+        /// The agent.
+        agent_id: String,
+        /// The create body.
+        body_json: Option<String>,
+    },
+    /// As [`StreamStart::Send`].
+    Send {
+        /// The session.
+        session_id: String,
+        /// The message body.
+        body_json: Option<String>,
+    },
+    /// As [`StreamStart::Resume`].
+    Resume {
+        /// The session.
+        session_id: String,
+        /// The last `stream_cursor` seen.
+        cursor: String,
+    },
+}
+
+impl OwnedStart {
+    /// The borrowed form the stream takes.
+    pub fn as_start(&self) -> StreamStart<'_> {
+        match self {
+            OwnedStart::Create {
+                agent_id,
+                body_json,
+            } => StreamStart::Create {
+                agent_id,
+                body_json: body_json.as_deref(),
+            },
+            OwnedStart::Send {
+                session_id,
+                body_json,
+            } => StreamStart::Send {
+                session_id,
+                body_json: body_json.as_deref(),
+            },
+            OwnedStart::Resume { session_id, cursor } => StreamStart::Resume { session_id, cursor },
+        }
+    }
+}
+
+/// One event on its way to the caller's thread.
+struct Relayed {
+    text: String,
+    info: EventInfo,
+    resumes: u32,
+    /// Bytes of the in-flight budget it holds.
+    cost: u32,
+}
+
+/// The worker's end: queues events while the budget allows, waiting when it does not.
+struct RelaySink {
+    queue: mpsc::UnboundedSender<Relayed>,
+    budget: Arc<Semaphore>,
+}
+
+impl EventSink for RelaySink {
+    fn take(&mut self, text: String, info: &EventInfo, resumes: u32) -> impl Future<Output = bool> {
+        let cost = text.len().clamp(1, IN_FLIGHT_BYTES) as u32;
+        let info = info.clone();
+        async move {
+            // The budget is closed only when the caller has stopped reading.
+            let Ok(permit) = self.budget.acquire_many(cost).await else {
+                return false;
+            };
+            permit.forget();
+            let event = Relayed {
+                text,
+                info,
+                resumes,
+                cost,
+            };
+            self.queue.send(event).is_ok()
+        }
+    }
+}
+
+/// Why the caller's side stopped reading.
+enum Stop {
+    /// The worker's side ended (every event it queued was delivered).
+    Drained,
+    /// The callback asked to stop.
+    ByCallback,
+    /// The cancellation token was triggered.
+    Cancelled,
+}
+
+/// Streams `start` on a worker, calling `on_event` on this thread for each event; otherwise as
+/// [`Client::stream`]. Refuses with `WrongThread` inside a runtime (a callback included).
+pub fn stream_relayed(
+    client: Arc<Client>,
+    start: OwnedStart,
+    on_event: &mut dyn FnMut(&str) -> bool,
+    cancel: Option<Arc<CancelToken>>,
+) -> Result<StreamSummary> {
+    refuse_inside_runtime()?;
+    let runtime = runtime()?;
+    let mut summary = StreamSummary::for_start(&start.as_start());
+    let (queue, mut events) = mpsc::unbounded_channel();
+    let budget = Arc::new(Semaphore::new(IN_FLIGHT_BYTES));
+    let sink = RelaySink {
+        queue,
+        budget: Arc::clone(&budget),
+    };
+    let token = cancel.clone();
+    let worker = runtime.spawn(async move {
+        let (outcome, sent) = client
+            .stream_to(start.as_start(), sink, token.as_deref())
+            .await;
+        (outcome, sent.resumes)
+    });
+    // Callbacks run inside the runtime's context, so a blocking call made from one is refused.
+    let stop = runtime.block_on(async {
+        while let Some(event) = events.recv().await {
+            budget.add_permits(event.cost as usize);
+            if cancel.as_ref().is_some_and(|t| t.is_cancelled()) {
+                return Stop::Cancelled;
+            }
+            summary.record(&event.info);
+            summary.resumes = event.resumes;
+            if !on_event(&event.text) {
+                return Stop::ByCallback;
+            }
+            summary.finished |= event.info.is_final;
+        }
+        Stop::Drained
+    });
+    let outcome = match stop {
+        Stop::Drained => task_output(runtime.block_on(worker)).and_then(|(outcome, resumes)| {
+            summary.resumes = resumes;
+            outcome
+        }),
+        Stop::ByCallback | Stop::Cancelled => {
+            // The worker may be waiting for the network: end it rather than wait for it.
+            budget.close();
+            worker.abort();
+            Err(match stop {
+                Stop::ByCallback => stopped_by_callback(),
+                _ => cancelled_error(),
+            })
+        }
+    };
+    match outcome {
+        Ok(()) => Ok(summary),
+        Err(error) => Err(Error {
+            stream: Some(Box::new(summary.to_json())),
+            ..error
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::FutureExt;
+
+    fn event(text: &str) -> (String, EventInfo) {
+        (text.to_string(), EventInfo::default())
+    }
+
+    #[test]
+    fn the_sink_waits_once_the_budget_is_spent_and_stops_when_the_reader_goes() {
+        let (queue, mut events) = mpsc::unbounded_channel();
+        let budget = Arc::new(Semaphore::new(10));
+        let mut sink = RelaySink {
+            queue,
+            budget: Arc::clone(&budget),
+        };
+        let (text, info) = event("123456");
+        assert_eq!(sink.take(text, &info, 0).now_or_never(), Some(true));
+        // 6 of 10 bytes are in flight: 5 more must wait for the reader.
+        let (text, info) = event("12345");
+        let mut blocked = Box::pin(sink.take(text, &info, 0));
+        assert_eq!(blocked.as_mut().now_or_never(), None);
+        let first = events.try_recv().unwrap();
+        assert_eq!((first.text.as_str(), first.cost), ("123456", 6));
+        budget.add_permits(first.cost as usize);
+        assert_eq!(blocked.now_or_never(), Some(true));
+        assert_eq!(events.try_recv().unwrap().text, "12345");
+        // The reader stopped: the budget is closed and every later event is refused.
+        budget.close();
+        let (text, info) = event("x");
+        assert_eq!(sink.take(text, &info, 0).now_or_never(), Some(false));
+    }
+
+    #[test]
+    fn an_event_larger_than_the_budget_travels_alone() {
+        let (queue, mut events) = mpsc::unbounded_channel();
+        let mut sink = RelaySink {
+            queue,
+            budget: Arc::new(Semaphore::new(IN_FLIGHT_BYTES)),
+        };
+        let big = "x".repeat(IN_FLIGHT_BYTES + 1);
+        assert_eq!(
+            sink.take(big, &EventInfo::default(), 0).now_or_never(),
+            Some(true)
+        );
+        assert_eq!(events.try_recv().unwrap().cost as usize, IN_FLIGHT_BYTES);
+    }
+}
