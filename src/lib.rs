@@ -11,6 +11,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod ffi;
+pub mod fork;
 pub mod headers;
 pub mod paths;
 pub mod retry;

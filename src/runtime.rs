@@ -44,7 +44,7 @@ fn worker_threads() -> Result<usize> {
 }
 
 struct Slot {
-    pid: u32,
+    generation: u64,
     runtime: Runtime,
 }
 
@@ -53,7 +53,7 @@ struct Slot {
 /// whole process.
 static SLOT: AtomicPtr<Slot> = AtomicPtr::new(ptr::null_mut());
 
-fn build(pid: u32) -> Result<Box<Slot>> {
+fn build(generation: u64) -> Result<Box<Slot>> {
     let runtime = Builder::new_multi_thread()
         .worker_threads(worker_threads()?)
         .thread_name("gumloop-worker")
@@ -65,23 +65,26 @@ fn build(pid: u32) -> Result<Box<Slot>> {
                 format!("cannot start the runtime: {e}"),
             )
         })?;
-    Ok(Box::new(Slot { pid, runtime }))
+    Ok(Box::new(Slot {
+        generation,
+        runtime,
+    }))
 }
 
 /// The runtime of the current process, created on first use (and after a fork).
 pub fn runtime() -> Result<&'static Runtime> {
-    let pid = std::process::id();
+    let generation = crate::fork::generation();
     loop {
         let current = SLOT.load(Ordering::Acquire);
         if !current.is_null() {
             // SAFETY: every non-null pointer in SLOT comes from Box::into_raw below and is never
             // freed, so it is valid for the rest of the process.
             let slot = unsafe { &*current };
-            if slot.pid == pid {
+            if slot.generation == generation {
                 return Ok(&slot.runtime);
             }
         }
-        let fresh = Box::into_raw(build(pid)?);
+        let fresh = Box::into_raw(build(generation)?);
         match SLOT.compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire) {
             // SAFETY: `fresh` was just stored and is never freed (see SLOT).
             Ok(_) => return Ok(unsafe { &(*fresh).runtime }),

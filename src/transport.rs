@@ -71,32 +71,32 @@ fn build_pool(config: &Config) -> Result<reqwest::Client> {
 
 /// A connection pool that belongs to the process that built it.
 pub struct Transport {
-    pool: RwLock<(u32, reqwest::Client)>,
+    pool: RwLock<(u64, reqwest::Client)>,
 }
 
 impl Transport {
     /// Builds the pool for `config`.
     pub fn new(config: &Config) -> Result<Transport> {
         Ok(Transport {
-            pool: RwLock::new((std::process::id(), build_pool(config)?)),
+            pool: RwLock::new((crate::fork::generation(), build_pool(config)?)),
         })
     }
 
     /// The pool of the current process; a forked child builds its own on first use, because the
     /// parent's connections are driven by tasks that do not exist in the child.
     pub fn pool(&self, config: &Config) -> Result<reqwest::Client> {
-        let pid = std::process::id();
+        let generation = crate::fork::generation();
         {
             let guard = self.pool.read().unwrap_or_else(|p| p.into_inner());
-            if guard.0 == pid {
+            if guard.0 == generation {
                 return Ok(guard.1.clone());
             }
         }
         let mut guard = self.pool.write().unwrap_or_else(|p| p.into_inner());
-        if guard.0 != pid {
+        if guard.0 != generation {
             // The parent's pool is forgotten, not dropped: dropping it would touch state owned by
             // the parent's runtime.
-            let parent = std::mem::replace(&mut *guard, (pid, build_pool(config)?));
+            let parent = std::mem::replace(&mut *guard, (generation, build_pool(config)?));
             std::mem::forget(parent);
         }
         Ok(guard.1.clone())
