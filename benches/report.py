@@ -303,6 +303,15 @@ def write_markdown(results, path, chart_name):
                 "per request"
                 + (f"; libcurl {pc['context_switches_per_request']:.2f} and "
                    f"{pc['task_clock_us_per_request']:.1f} µs." if pc else "."))
+        hand = prof.get("handover")
+        if hand:
+            add(f"- The hand-over alone (`cargo bench --bench handover`: an empty call run on a "
+                f"runtime worker while the calling thread sleeps, {hand['calls']:,} times): "
+                f"**{hand['run_p50_us']:.1f} µs p50** ({hand['run_mean_us']:.1f} µs mean), "
+                f"against {hand['block_on_p50_us']:.2f} µs for the same empty call polled on the "
+                "calling thread. It is two thread wake-ups (the worker's, then the caller's); on "
+                "this virtual machine a wake-up of an idle core is slow, and libcurl, whose "
+                "calling thread does its own I/O, pays none.")
         pc = perf.get("libcurl")
         if c and perf.get("libgumloop") and pc:
             pg = perf["libgumloop"]
@@ -314,8 +323,8 @@ def write_markdown(results, path, chart_name):
                 f"its CPU time and makes "
                 f"{fmt_ratio(ratio(pg['context_switches_per_request'], pc['context_switches_per_request']), 1)} "
                 "its context switches: the difference not explained by instructions is time in "
-                "the kernel and the scheduler, handing each request from the calling thread to the "
-                "runtime's worker threads (which own the connections) and the answer back.")
+                "the kernel and the scheduler, handing each call from the calling thread to a "
+                "runtime worker (which drives the connection) and the answer back.")
         add("")
         add("Instructions per request by crate (exclusive cost of each function, grouped by the "
             "crate its name starts with, the implementing type's for `<T as Trait>::f`):")

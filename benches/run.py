@@ -131,6 +131,19 @@ def child_env(**extra):
     return env
 
 
+def handover():
+    """The hand-over cost of a call without network (benches/rust/handover.rs), or None."""
+    proc = subprocess.run([os.environ.get("CARGO", "cargo"), "bench", "--quiet", "--bench", "handover"],
+                          capture_output=True, text=True, cwd=ROOT)
+    lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        log(f"handover bench failed: {proc.stderr.strip()[-500:]}")
+        return None
+    result = json.loads(lines[-1])
+    log(f"handover: run {result['run_p50_us']:.1f} us p50, block_on {result['block_on_p50_us']:.2f} us")
+    return result
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -309,6 +322,7 @@ class Bench:
                     log(f"perf {name}: {switches[name]['context_switches_per_request']:.2f} "
                         f"context switches per request")
         out["perf"] = switches
+        out["handover"] = handover()
         self.results["profile"] = out
 
     # -- metadata ---------------------------------------------------------------------------

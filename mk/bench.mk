@@ -43,6 +43,7 @@ bench-tools:
 ## bench-release: the release library and the release emulator
 bench-release:
 	cd $(ROOT) && $(CARGO) build --release -p gumloop-ffi -p gumloop-emulator
+	cd $(ROOT) && $(CARGO) bench --no-run --quiet --bench handover
 
 ## bench-c: the C bench programs, against target/release/libgumloop.so
 bench-c: bench-tools bench-release
@@ -70,7 +71,7 @@ bench-python: $(BENCH_VENV_STAMP) bench-release
 ## bench: all benchmarks; rewrites docs/BENCHMARKS.md and docs/benchmarks.png
 bench: bench-tools bench-release bench-c bench-python
 	@echo "load average before the run: $$(cut -d' ' -f1-3 /proc/loadavg) ($$(nproc) cores)"
-	cd $(ROOT) && GUMLOOP_EMULATOR_BIN=$(BENCH_EMULATOR) \
+	cd $(ROOT) && CARGO=$(CARGO) GUMLOOP_EMULATOR_BIN=$(BENCH_EMULATOR) \
 		GUMLOOP_EMULATOR_ARGS="--fixtures benches/emulator-fixtures.json" \
 		scripts/with-emulator.sh $(BENCH_PY) benches/run.py \
 		--bin-dir $(BENCH_DIR) --lib $(BENCH_LIB) --work-dir $(BENCH_DIR)/work \

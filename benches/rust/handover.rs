@@ -1,0 +1,38 @@
+//! The cost of the thread hand-over behind every blocking call, without any network: a call
+//! runs on a runtime worker while the calling thread sleeps (`runtime::run`), so each one pays a
+//! wake-up of the worker and a wake-up of the caller. Measured on an empty future, against the
+//! same future polled on the calling thread (`runtime::block_on`).
+//!
+//! `cargo bench --bench handover` prints one JSON line: the p50 and mean of each, in µs.
+
+use gumloop::runtime::{block_on, run};
+use std::time::{Duration, Instant};
+
+const WARMUP: usize = 2_000;
+const CALLS: usize = 20_000;
+
+/// The p50 and the mean of `CALLS` timings of `call`, in µs.
+fn measure(mut call: impl FnMut()) -> (f64, f64) {
+    for _ in 0..WARMUP {
+        call();
+    }
+    let mut samples: Vec<Duration> = Vec::with_capacity(CALLS);
+    for _ in 0..CALLS {
+        let start = Instant::now();
+        call();
+        samples.push(start.elapsed());
+    }
+    let total: Duration = samples.iter().sum();
+    samples.sort_unstable();
+    let micros = |d: Duration| d.as_secs_f64() * 1e6;
+    (micros(samples[CALLS / 2]), micros(total) / CALLS as f64)
+}
+
+fn main() {
+    let (run_p50, run_mean) = measure(|| run(async {}).expect("run"));
+    let (local_p50, local_mean) = measure(|| block_on(async {}).expect("block_on"));
+    println!(
+        "{{\"calls\":{CALLS},\"run_p50_us\":{run_p50:.2},\"run_mean_us\":{run_mean:.2},\
+         \"block_on_p50_us\":{local_p50:.2},\"block_on_mean_us\":{local_mean:.2}}}"
+    );
+}
