@@ -6,8 +6,9 @@ event. :class:`EventStream` turns that into an iterator that the caller pulls fr
 * **One worker thread per stream** (a daemon thread named ``gumloop-stream``), started by the
   first ``next()``, makes the C call. Its callback copies the event's bytes and hands them to a
   :class:`_Channel`, a buffer of at most :attr:`EventStream.buffer_size` events.
-* **Backpressure.** While the buffer is full the callback waits, so the library stops reading
-  the connection and memory stays bounded however slowly the consumer reads.
+* **Backpressure.** While the buffer is full the callback waits; the library queues at most
+  1 MiB of further events for it and then stops reading the connection, so memory stays bounded
+  however slowly the consumer reads.
 * **Closing.** :meth:`EventStream.close` (also called by ``with``, by ``throw()``, and when an
   abandoned stream is garbage-collected) marks the channel abandoned, which makes a waiting or
   future callback return non-zero, and triggers the stream's own cancel token, which ends a
