@@ -159,8 +159,18 @@ class Sessions:
 
     def _call(self, function: str, *args: Any, cancel: Optional[CancelToken]) -> Optional[str]:
         """``function(client, *args, cancel, &out_json)``: the answer's text, or the error."""
-        with self._handle.use() as pointer, maybe_cancel(cancel) as cancel_pointer:
-            code, text = native.client_call(function, pointer, *args, cancel_pointer)
+        # The common case (no token) skips the context managers: they cost more than the call's
+        # own Python work.
+        handle = self._handle
+        pointer = handle.acquire()
+        try:
+            if cancel is None:
+                code, text = native.client_call(function, pointer, *args, None)
+            else:
+                with maybe_cancel(cancel) as cancel_pointer:
+                    code, text = native.client_call(function, pointer, *args, cancel_pointer)
+        finally:
+            handle.release()
         _raise_for(code, text)
         return text
 

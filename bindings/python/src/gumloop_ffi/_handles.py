@@ -68,23 +68,33 @@ class _Handle:
     def closed(self) -> bool:
         return self._closed
 
-    @contextlib.contextmanager
-    def use(self) -> Iterator[int]:
-        """Holds the handle open for one call."""
+    def acquire(self) -> int:
+        """Holds the handle open for one call and returns its pointer; pair it with
+        :meth:`release` (in a ``finally``). :meth:`use` is the same as a context manager."""
         with self._cond:
             if self._closed:
                 raise client_closed(self._what)
             self._in_flight += 1
-        depth: int = getattr(self._local, "depth", 0)
-        self._local.depth = depth + 1
+        local = self._local
+        local.depth = getattr(local, "depth", 0) + 1
+        return self.pointer
+
+    def release(self) -> None:
+        """Ends what :meth:`acquire` began."""
+        self._local.depth -= 1
+        with self._cond:
+            self._in_flight -= 1
+            if self._in_flight == 0:
+                self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def use(self) -> Iterator[int]:
+        """Holds the handle open for one call."""
+        pointer = self.acquire()
         try:
-            yield self.pointer
+            yield pointer
         finally:
-            self._local.depth = depth
-            with self._cond:
-                self._in_flight -= 1
-                if self._in_flight == 0:
-                    self._cond.notify_all()
+            self.release()
 
     def track(self, stream: Abortable) -> None:
         """Registers an open stream, to be aborted by :meth:`close`; raises when closed."""
