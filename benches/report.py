@@ -55,6 +55,14 @@ def ours_for(results, run):
     return find(results, run["workload"], mine, run["threads"]) if mine else None
 
 
+def per_round(a, b, key):
+    """` (rounds: x, y, z)`: the ratio of `a` to `b` in each interleaved round, when recorded."""
+    left, right = a and a.get(f"{key}_rounds"), b and b.get(f"{key}_rounds")
+    if not left or not right or len(left) != len(right) or len(left) < 2:
+        return ""
+    return " (rounds: " + ", ".join(f"{x / y:.2f}" for x, y in zip(left, right) if y) + ")"
+
+
 def targets(results):
     rows = []
     for w in WORKLOADS_OF(results):
@@ -64,13 +72,15 @@ def targets(results):
         rows.append((f"libgumloop-C ×16 threads ≥ 0.8× the load generator's ceiling", w,
                      value, ">= 0.8", value is not None and value >= 0.8,
                      f"{fmt_int(c16['rps']) if c16 else '?'} vs {fmt_int(top['rps']) if top else '?'} req/s"
-                     + (f" (wrk, {top['threads']} connections)" if top else "")))
+                     + (f" (wrk, {top['threads']} connections)" if top else "")
+                     + per_round(c16, top, "rps")))
     for w in WORKLOADS_OF(results):
         g, c = find(results, w, "libgumloop (C)", 1), find(results, w, "libcurl (C)", 1)
         value = ratio(g and g["p50_us"], c and c["p50_us"])
         rows.append(("single-thread C latency (p50) ≤ 1.1× libcurl's", w, value, "<= 1.1",
                      value is not None and value <= 1.1,
-                     f"{fmt_us(g['p50_us']) if g else '?'} vs {fmt_us(c['p50_us']) if c else '?'} µs"))
+                     f"{fmt_us(g['p50_us']) if g else '?'} vs {fmt_us(c['p50_us']) if c else '?'} µs"
+                     + per_round(g, c, "p50_us")))
     for threads, goal in ((1, 3.0), (8, 8.0)):
         for w in WORKLOADS_OF(results):
             f = find(results, w, "gumloop_ffi (Python)", threads)
@@ -79,7 +89,8 @@ def targets(results):
             rows.append((f"Python ×{threads} thread{'s' if threads > 1 else ''}: gumloop_ffi ≥ "
                          f"{goal:g}× the official SDK's throughput", w, value, f">= {goal:g}",
                          value is not None and value >= goal,
-                         f"{fmt_int(f['rps']) if f else '?'} vs {fmt_int(s['rps']) if s else '?'} req/s"))
+                         f"{fmt_int(f['rps']) if f else '?'} vs {fmt_int(s['rps']) if s else '?'} req/s"
+                         + per_round(f, s, "rps")))
     first = next((r for r in results["first_call"] if r["label"] == "libgumloop (C)"), None)
     if first:
         added = first["added_kb"] / 1024
@@ -140,7 +151,11 @@ def write_markdown(results, path, chart_name):
         "(`GET /sessions/{id}` of a completed session with two messages). A personal key with "
         "`x-auth-key`. The emulator gets benches/emulator-fixtures.json, which lifts the "
         "concurrency limit of agent_pro's team so that creating with input is never refused "
-        "with 429, and is reset before every run. Each run is a fresh process: "
+        "with 429, and is reset before every run. "
+        f"Every configuration ran {meta.get('rounds', 1)} times, the rounds interleaved (all "
+        "clients once, then all again), so that each client meets the shared machine's slow "
+        "and fast spells alike; the tables show the run of median throughput. "
+        "Each run is a fresh process: "
         f"{meta['warmup']} s of unmeasured warm-up per thread (connections opened), then a "
         f"{meta['seconds']:g} s window that all threads start together. Requests/s counts the "
         "requests completed in the window; latencies are per request (nearest-rank p50/p99); "

@@ -175,36 +175,54 @@ class Bench:
         return runs
 
     def throughput(self):
+        """Every configuration `--rounds` times, the rounds interleaved so that each client sees
+        the machine's slow and fast spells alike; the run of median throughput is kept."""
         for workload in WORKLOADS:
-            for label, threads, _ in self.plan(workload, "x"):
-                reset_emulator()
-                session_id = completed_session() if workload == "retrieve" else None
-                command = [a for a in self.plan(workload, session_id)
-                           if a[0] == label and a[1] == threads][0][2]
-                env = child_env(BENCH_WORKLOAD=workload, BENCH_SESSION_ID=session_id or "",
-                                BENCH_LABEL=label,
-                                GUMLOOP_FFI_LIBRARY=self.args.lib)
-                lines, _, usage, peak = run_process(command, env=env,
-                                              timeout=self.args.seconds + 90)
-                if not lines:
-                    log(f"{workload} {label} x{threads}: no result")
-                    continue
-                result = json.loads(lines[-1])
-                result["label"] = label
-                result["workload"] = workload
-                result["threads"] = threads
-                if label == "wrk":
-                    # wrk reports no CPU time or memory: its CPU is the kernel's accounting of
-                    # that child (its whole life, start-up included), its peak RSS the last
-                    # VmHWM sampled while it ran.
-                    cpu = usage.ru_utime + usage.ru_stime
-                    result.update(cpu_s=round(cpu, 4), max_rss_kb=peak or 0,
-                                  cpu_us_per_req=round(cpu * 1e6 / max(1, result["requests"]), 2),
-                                  connections=threads)
-                self.results["runs"].append(result)
-                log(f"{workload:12} {label:22} x{threads:<3} {result['rps']:9.0f} req/s  "
-                    f"p50 {result['p50_us']:8.1f} us  p99 {result['p99_us']:9.1f} us  "
-                    f"cpu {result.get('cpu_us_per_req', 0):7.1f} us/req  errors {result['errors']}")
+            rounds = {}
+            for number in range(self.args.rounds):
+                for result in self.throughput_round(workload):
+                    result["round"] = number + 1
+                    rounds.setdefault((result["label"], result["threads"]), []).append(result)
+            for results in rounds.values():
+                ordered = sorted(results, key=lambda r: r["rps"])
+                median = dict(ordered[(len(ordered) - 1) // 2])
+                median["rps_rounds"] = [r["rps"] for r in results]
+                median["p50_us_rounds"] = [r["p50_us"] for r in results]
+                self.results["runs"].append(median)
+
+    def throughput_round(self, workload):
+        """One run of each configuration of `workload`."""
+        out = []
+        for label, threads, _ in self.plan(workload, "x"):
+            reset_emulator()
+            session_id = completed_session() if workload == "retrieve" else None
+            command = [a for a in self.plan(workload, session_id)
+                       if a[0] == label and a[1] == threads][0][2]
+            env = child_env(BENCH_WORKLOAD=workload, BENCH_SESSION_ID=session_id or "",
+                            BENCH_LABEL=label,
+                            GUMLOOP_FFI_LIBRARY=self.args.lib)
+            lines, _, usage, peak = run_process(command, env=env,
+                                          timeout=self.args.seconds + 90)
+            if not lines:
+                log(f"{workload} {label} x{threads}: no result")
+                continue
+            result = json.loads(lines[-1])
+            result["label"] = label
+            result["workload"] = workload
+            result["threads"] = threads
+            if label == "wrk":
+                # wrk reports no CPU time or memory: its CPU is the kernel's accounting of
+                # that child (its whole life, start-up included), its peak RSS the last
+                # VmHWM sampled while it ran.
+                cpu = usage.ru_utime + usage.ru_stime
+                result.update(cpu_s=round(cpu, 4), max_rss_kb=peak or 0,
+                              cpu_us_per_req=round(cpu * 1e6 / max(1, result["requests"]), 2),
+                              connections=threads)
+            out.append(result)
+            log(f"{workload:12} {label:22} x{threads:<3} {result['rps']:9.0f} req/s  "
+                f"p50 {result['p50_us']:8.1f} us  p99 {result['p99_us']:9.1f} us  "
+                f"cpu {result.get('cpu_us_per_req', 0):7.1f} us/req  errors {result['errors']}")
+        return out
 
     # -- streaming --------------------------------------------------------------------------
     def stream(self):
@@ -368,6 +386,7 @@ class Bench:
                          ("gumloop", "gumloop-ffi", "requests", "httpx", "matplotlib")},
             "seconds": self.args.seconds,
             "warmup": self.args.warmup,
+            "rounds": self.args.rounds,
         }
 
 
@@ -378,6 +397,8 @@ def main():
     parser.add_argument("--work-dir", required=True, help="scratch directory (callgrind files)")
     parser.add_argument("--seconds", type=float, default=3.0, help="measured window per run")
     parser.add_argument("--warmup", type=float, default=0.3)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="runs of each configuration, interleaved; the median is reported")
     parser.add_argument("--stream-words", type=int, default=20000)
     parser.add_argument("--profile-requests", type=lambda s: [int(x) for x in s.split(",")],
                         default=[200, 1200])

@@ -3,9 +3,10 @@
 #
 #   make bench          every client on every workload against a release emulator, streaming,
 #                       time to first call, library size and a callgrind profile; rewrites
-#                       docs/BENCHMARKS.md and docs/benchmarks.png (about five minutes)
+#                       docs/BENCHMARKS.md and docs/benchmarks.png (about ten minutes)
 #   make bench-c        only the C bench programs (build/bench/)
 #   BENCH_SECONDS=N     the measured window of each run (default 3)
+#   BENCH_ROUNDS=N      runs of each configuration, interleaved; the median is reported (default 3)
 #
 # Installs what is missing: wrk, curl, Debian's libcurl development package, valgrind and
 # linux-perf (apt-get), and a venv .venv-bench with the pinned versions of
@@ -23,6 +24,7 @@ BENCH_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -O2
 BENCH_LIB := $(ROOT)/target/release/libgumloop.so
 BENCH_EMULATOR := $(ROOT)/target/release/gumloop-emulator
 BENCH_SECONDS ?= 3
+BENCH_ROUNDS ?= 3
 
 .PHONY: bench bench-tools bench-release bench-c bench-python
 
@@ -75,5 +77,5 @@ bench: bench-tools bench-release bench-c bench-python
 		GUMLOOP_EMULATOR_ARGS="--fixtures benches/emulator-fixtures.json" \
 		scripts/with-emulator.sh $(BENCH_PY) benches/run.py \
 		--bin-dir $(BENCH_DIR) --lib $(BENCH_LIB) --work-dir $(BENCH_DIR)/work \
-		--seconds $(BENCH_SECONDS) --results $(BENCH_DIR)/results.json \
+		--seconds $(BENCH_SECONDS) --rounds $(BENCH_ROUNDS) --results $(BENCH_DIR)/results.json \
 		--markdown docs/BENCHMARKS.md --chart docs/benchmarks.png
