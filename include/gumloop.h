@@ -507,9 +507,16 @@ gumloop_code gumloop_client_wait_session(const gumloop_client *client,
  * On `GUMLOOP_OK`, `*out_json` is the summary
  * `{"session_id","last_cursor","finish_reason","final":true,"events","resumes"}`; a
  * `finish_reason` of `"not_resumable"` means the run ended before the stream could resume
- * (retrieve the session for its state). Otherwise it is an error document whose `stream` key holds
- * that summary (its `details` stay the server's, when the server answered with an error): `GUMLOOP_ERR_STREAM_INCOMPLETE` when the stream could not be resumed,
+ * (retrieve the session for its state). Otherwise it is an error document whose `stream` key
+ * holds that summary (its `details` stay the server's, when the server answered with an error):
+ * `GUMLOOP_ERR_STREAM_INCOMPLETE` when the stream could not be resumed,
  * `GUMLOOP_ERR_CANCELLED` when the callback or `cancel` stopped it.
+ *
+ * With a `session_id` in `body_json` (or the client option `auto_session_id`) the create is
+ * repeated after an unknown outcome, and never makes two sessions; when the repeat finds the
+ * session made by the lost attempt, its events cannot be replayed without a cursor and the call
+ * fails with `GUMLOOP_ERR_STREAM_INCOMPLETE` whose `details` are
+ * `{"session_id":…,"created":true}`.
  *
  * # Safety
  * `client` and `cancel` must be NULL or live handles; the strings NULL or NUL-terminated;

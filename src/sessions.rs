@@ -8,7 +8,7 @@ use crate::paths::Segment;
 use crate::retry::Repeat;
 use crate::send_body::plan_send;
 use reqwest::{Method, Url};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 /// The path segments of `/sessions/{session_id}` followed by `rest`.
 fn session_path<'a>(session_id: &'a str, rest: &[&'static str]) -> Vec<Segment<'a>> {
@@ -65,6 +65,32 @@ fn splice_field(object_text: &str, key: &str, value: &Value) -> String {
         format!("{{{field}}}")
     } else {
         format!("{{{field},{inner}")
+    }
+}
+
+/// Whether `error` is the 409 `session_already_exists` of a create whose `session_id` is taken.
+pub(crate) fn already_exists(error: &Error) -> bool {
+    error.kind == ErrorKind::Conflict
+        && error.server.as_ref().and_then(|s| s.code.as_deref()) == Some("session_already_exists")
+}
+
+impl Client {
+    /// The create body to send (`text`, whose parsed fields are `fields`) and its session ID:
+    /// the caller's `session_id`, or with the `auto_session_id` option one generated here and
+    /// added to the body. A create with a session ID is safe to repeat.
+    pub(crate) fn keyed_body(
+        &self,
+        fields: &Map<String, Value>,
+        text: String,
+    ) -> Result<(String, Option<String>)> {
+        match fields.get("session_id").and_then(Value::as_str) {
+            Some(id) => Ok((text, Some(id.to_string()))),
+            None if self.config().auto_session_id => {
+                let id = generated_session_id()?;
+                Ok((splice_field(&text, "session_id", &json!(id)), Some(id)))
+            }
+            None => Ok((text, None)),
+        }
     }
 }
 
@@ -143,16 +169,7 @@ impl Client {
         let url = self.rest_url(&agent_sessions_path(agent_id))?;
         let fields = parse_object(body_json)?;
         body::check_create(&fields)?;
-        let mut text = body_text(body_json);
-        let session_id = match fields.get("session_id").and_then(Value::as_str) {
-            Some(id) => Some(id.to_string()),
-            None if self.config().auto_session_id => {
-                let id = generated_session_id()?;
-                text = splice_field(&text, "session_id", &json!(id));
-                Some(id)
-            }
-            None => None,
-        };
+        let (text, session_id) = self.keyed_body(&fields, body_text(body_json))?;
         let mut call = Call::json(Method::POST, url, Some(text), auth);
         if session_id.is_some() {
             call.repeat = Repeat::CreateWithSessionId;
@@ -161,10 +178,7 @@ impl Client {
         let (Err(error), Some(session_id)) = (&result, session_id) else {
             return result;
         };
-        let already_exists = error.kind == ErrorKind::Conflict
-            && error.server.as_ref().and_then(|s| s.code.as_deref())
-                == Some("session_already_exists");
-        if !(already_exists && attempts.outcome_unknown) {
+        if !(already_exists(error) && attempts.outcome_unknown) {
             return result;
         }
         // An earlier attempt reached the server: that session is the one this call created.

@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::paths::Segment;
 use crate::retry::Repeat;
 use crate::send_body::check_stream_send;
-use crate::sessions::agent_sessions_path;
+use crate::sessions::{agent_sessions_path, already_exists};
 use crate::sse::{decode, SseDecoder, SseEvent};
 use crate::transport::classify;
 use reqwest::Method;
@@ -114,6 +114,25 @@ pub(crate) fn stopped_by_callback() -> Error {
         ErrorKind::Cancelled,
         "the event callback stopped the stream",
     )
+}
+
+/// The error of a keyed streaming create whose first attempt created the session but lost its
+/// answer: the repeat met 409 `session_already_exists`, and without a cursor the run's events
+/// cannot be replayed. Exactly one session exists; the caller can retrieve or wait for it.
+fn created_by_lost_attempt(session_id: Option<&str>, attempts: u32) -> Error {
+    let id = session_id.unwrap_or("(unknown)");
+    let mut error = Error::new(
+        ErrorKind::StreamIncomplete,
+        format!(
+            "session {id} was created by an earlier attempt whose answer was lost; its events \
+             cannot be replayed without a cursor: retrieve the session or wait for it"
+        ),
+    );
+    error.attempts = attempts;
+    error.details = Some(Box::new(
+        json!({ "session_id": session_id, "created": true }),
+    ));
+    error
 }
 
 /// What the library reads from an event, beside its text.
@@ -232,7 +251,14 @@ impl<S: EventSink> Streamer<S> {
 }
 
 impl Client {
-    fn stream_call<'a>(&self, start: StreamStart<'_>, auth: &'a CallAuth) -> Result<Call<'a>> {
+    /// The request that opens a stream, and for a create with a session ID (given, or made for
+    /// `auto_session_id`) that ID: such a create is safe to repeat after an unknown outcome.
+    fn stream_call<'a>(
+        &self,
+        start: StreamStart<'_>,
+        auth: &'a CallAuth,
+    ) -> Result<(Call<'a>, Option<String>)> {
+        let mut keyed = None;
         let (method, url, body) = match start {
             StreamStart::Create {
                 agent_id,
@@ -243,6 +269,8 @@ impl Client {
                 let body = with_stream_true(body_json, &fields)?;
                 fields.remove("stream");
                 body::check_create(&fields)?;
+                let (body, session_id) = self.keyed_body(&fields, body)?;
+                keyed = session_id;
                 (Method::POST, url, Some(body))
             }
             StreamStart::Send {
@@ -286,7 +314,10 @@ impl Client {
         };
         let mut call = Call::json(method, url, body, auth);
         call.stream = true;
-        Ok(call)
+        if keyed.is_some() {
+            call.repeat = Repeat::CreateWithSessionId;
+        }
+        Ok((call, keyed))
     }
 
     /// Opens one connection and delivers its events until it ends.
@@ -386,9 +417,14 @@ impl Client {
         };
         let auth = CallAuth::default();
         let outcome = match self.stream_call(start, &auth) {
-            Ok(first) => with_cancel(cancel, self.stream_all(first, &mut streamer))
-                .await
-                .and_then(|inner| inner),
+            Ok((first, keyed)) => {
+                if keyed.is_some() {
+                    streamer.summary.session_id = keyed;
+                }
+                with_cancel(cancel, self.stream_all(first, &mut streamer))
+                    .await
+                    .and_then(|inner| inner)
+            }
             Err(error) => Err(error),
         };
         (outcome, streamer.summary)
@@ -404,6 +440,7 @@ impl Client {
         let mut failures = 0u32;
         let mut backoff = FIRST_BACKOFF;
         let mut first_attempts = 0u32;
+        let mut first_unknown = false;
         loop {
             let before = streamer.summary.events;
             let outcome = self.stream_once(&call, streamer).await;
@@ -411,12 +448,20 @@ impl Client {
                 Ok(Ended::Final) => return Ok(()),
                 Ok(Ended::Stopped) => return Err(stopped_by_callback()),
                 Ok(Ended::Dropped(reason)) => reason,
-                // The first request is repeated only when the server cannot have acted on it.
+                // The first request is repeated only when the server cannot have acted on it,
+                // or, for a create with a session ID, when a repeat cannot make a second session.
                 Err(error) if streamer.summary.resumes == 0 && before == 0 => {
                     first_attempts += 1;
+                    if first_unknown && already_exists(&error) {
+                        return Err(created_by_lost_attempt(
+                            streamer.summary.session_id.as_deref(),
+                            first_attempts,
+                        ));
+                    }
                     let retry = &self.config().retry;
-                    match retry.delay(Repeat::Unsafe, &error, first_attempts) {
+                    match retry.delay(call.repeat, &error, first_attempts) {
                         Some(wait) => {
+                            first_unknown |= crate::retry::outcome_unknown(&error);
                             tokio::time::sleep(wait).await;
                             continue;
                         }
@@ -467,13 +512,15 @@ impl Client {
             tokio::time::sleep(backoff).await;
             backoff = (backoff * 2).min(MAX_BACKOFF);
             streamer.summary.resumes += 1;
-            call = self.stream_call(
-                StreamStart::Resume {
-                    session_id: &session_id,
-                    cursor: &cursor,
-                },
-                &auth,
-            )?;
+            call = self
+                .stream_call(
+                    StreamStart::Resume {
+                        session_id: &session_id,
+                        cursor: &cursor,
+                    },
+                    &auth,
+                )?
+                .0;
         }
     }
 }

@@ -136,7 +136,7 @@ pub fn stream_relayed(
         let (outcome, sent) = client
             .stream_to(start.as_start(), sink, token.as_deref())
             .await;
-        (outcome, sent.resumes)
+        (outcome, sent)
     });
     // Callbacks run inside the runtime's context, so a blocking call made from one is refused.
     let stop = runtime.block_on(async {
@@ -155,8 +155,13 @@ pub fn stream_relayed(
         Stop::Drained
     });
     let outcome = match stop {
-        Stop::Drained => task_output(runtime.block_on(worker)).and_then(|(outcome, resumes)| {
-            summary.resumes = resumes;
+        Stop::Drained => task_output(runtime.block_on(worker)).and_then(|(outcome, sent)| {
+            // Every event sent was delivered; what the worker learnt without an event (resumes
+            // tried, a session ID known from the body) completes the summary.
+            summary.resumes = sent.resumes;
+            if summary.session_id.is_none() {
+                summary.session_id = sent.session_id;
+            }
             outcome
         }),
         Stop::ByCallback | Stop::Cancelled => {

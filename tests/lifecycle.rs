@@ -294,3 +294,71 @@ fn streams_stop_on_request() {
     canceller.join().unwrap();
     assert_eq!(error.kind, ErrorKind::Cancelled);
 }
+
+#[test]
+fn keyed_streaming_creates_make_one_session_and_name_it_when_its_answer_is_lost() {
+    let emu = Emulator::start();
+    let client = emu.client(json!({ "max_backoff_ms": 50 }));
+    let posts = |emu: &Emulator| -> Vec<Value> {
+        emu.requests()
+            .into_iter()
+            .filter(|r| r["method"] == "POST")
+            .collect()
+    };
+
+    // The first create is acted on and its answer lost: the repeat meets 409, and without a
+    // cursor the run's events cannot be replayed. One session, named in the error.
+    emu.fault(json!({ "method": "POST", "path": "/api/v1/agents/*/sessions", "times": 1, "reset": "before_response" }));
+    let body = r#"{"input":"[words:5]","session_id":"sess_keyed_stream"}"#;
+    let (result, seen) = stream(
+        &client,
+        StreamStart::Create {
+            agent_id: "agent_pro",
+            body_json: Some(body),
+        },
+        None,
+    );
+    let error = result.unwrap_err();
+    assert_eq!(error.kind, ErrorKind::StreamIncomplete);
+    assert!(
+        error.message.contains("sess_keyed_stream"),
+        "{}",
+        error.message
+    );
+    let doc = error.to_document();
+    assert_eq!(doc["error"]["details"]["session_id"], "sess_keyed_stream");
+    assert_eq!(doc["error"]["details"]["created"], true);
+    assert_eq!(doc["error"]["attempts"], 2);
+    assert_eq!(doc["error"]["stream"]["session_id"], "sess_keyed_stream");
+    assert_eq!(doc["error"]["stream"]["events"], 0);
+    assert!(seen.events.is_empty());
+    assert_eq!(posts(&emu).len(), 2);
+    assert_eq!(emu.sessions_total(), 1);
+
+    // With auto_session_id the library picks the ID; a create the server never saw is repeated
+    // with the same ID and the stream goes on.
+    emu.reset();
+    let auto = emu.client(json!({ "max_backoff_ms": 50, "auto_session_id": true }));
+    emu.fault(json!({ "method": "POST", "path": "/api/v1/agents/*/sessions", "times": 1, "reset": "before_request" }));
+    let (result, seen) = stream(
+        &auto,
+        StreamStart::Create {
+            agent_id: "agent_pro",
+            body_json: Some(r#"{"input":"[words:5]"}"#),
+        },
+        None,
+    );
+    let summary = result.unwrap();
+    assert_eq!(seen.text().split_whitespace().count(), 5);
+    let sent: Vec<Value> = posts(&emu)
+        .iter()
+        .map(|r| parse(r["body"].as_str().unwrap()))
+        .collect();
+    assert_eq!(sent.len(), 2);
+    let id = sent[0]["session_id"].as_str().unwrap();
+    assert!(id.starts_with("sess_") && id.len() == 29, "{id}");
+    assert_eq!(sent[1]["session_id"], sent[0]["session_id"]);
+    assert_eq!(sent[0]["stream"], true);
+    assert_eq!(summary.session_id.as_deref(), Some(id));
+    assert_eq!(emu.sessions_total(), 1);
+}

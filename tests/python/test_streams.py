@@ -32,7 +32,7 @@ from gumloop_ffi import (
 )
 from gumloop_ffi import _callbacks
 
-from conftest import SESSIONS_PATH, Emulator
+from conftest import SESSIONS_PATH, Emulator, sent_body
 
 LIVENESS_SECONDS = 120.0  # only so that a broken build fails instead of hanging
 RESUME_PATH = "/api/v1/sessions/*"
@@ -528,6 +528,23 @@ def test_a_stream_that_cannot_resume_is_incomplete(ada: Client, emulator: Emulat
     assert caught.value.summary["events"] == 2
     assert stream.summary is not None and stream.summary.events == 2
     assert stream.last_cursor == caught.value.summary["last_cursor"]
+
+
+def test_a_keyed_stream_whose_create_answer_was_lost_names_its_one_session(
+    ada: Client, emulator: Emulator
+) -> None:
+    emulator.arm(method="POST", path=SESSIONS_PATH, times=1, reset="before_response")
+    stream = ada.sessions.stream("agent_pro", "[words:5] keyed", session_id="sess_py_keyed")
+    with pytest.raises(StreamIncompleteError) as caught:
+        list(stream)
+
+    # The create was repeated (a repeat cannot make a second session) and met 409.
+    posts = [r for r in emulator.requests() if r["method"] == "POST"]
+    assert [sent_body(r)["session_id"] for r in posts] == ["sess_py_keyed", "sess_py_keyed"]
+    assert caught.value.details == {"session_id": "sess_py_keyed", "created": True}
+    assert caught.value.summary["session_id"] == "sess_py_keyed"
+    assert caught.value.summary["events"] == 0
+    assert ada.sessions.retrieve("sess_py_keyed").session.id == "sess_py_keyed"
 
 
 def test_library_argument_errors_surface_at_the_first_next(ada: Client, emulator: Emulator) -> None:
