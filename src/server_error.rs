@@ -80,8 +80,9 @@ fn read_object(map: &Map<String, Value>, server: &mut ServerError, generic: &str
                 .unwrap_or_else(|| generic.to_owned())
         }
         // 2–4. Flat shapes: PublicError, OAuth, legacy permission errors.
-        Some(Value::String(code)) => {
-            server.code = Some(code.clone());
+        Some(flat @ Value::String(_)) => {
+            // A blank code counts as absent, as blank messages do.
+            server.code = string_of(Some(flat));
             server.details = match map.get("metadata") {
                 Some(meta) if !meta.is_null() => Some(meta.clone()),
                 _ => {
@@ -95,7 +96,10 @@ fn read_object(map: &Map<String, Value>, server: &mut ServerError, generic: &str
             };
             top_message
                 .or(description)
-                .unwrap_or_else(|| format!("{generic}: {code}"))
+                .unwrap_or_else(|| match &server.code {
+                    Some(code) => format!("{generic}: {code}"),
+                    None => generic.to_owned(),
+                })
         }
         _ => top_message
             .or(description)
@@ -107,6 +111,16 @@ fn read_object(map: &Map<String, Value>, server: &mut ServerError, generic: &str
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_blank_flat_code_counts_as_absent() {
+        let e = from_response(403, br#"{"error":" ","trace_id":""}"#, None);
+        let server = e.server.as_deref().unwrap();
+        assert_eq!(server.code, None);
+        assert_eq!(server.trace_id, None);
+        assert!(!e.message.trim_end().ends_with(':'), "{}", e.message);
+        assert_eq!(e.message.trim(), e.message);
+    }
 
     fn doc(status: u16, body: &str) -> Value {
         from_response(status, body.as_bytes(), None).to_document()["error"].clone()
