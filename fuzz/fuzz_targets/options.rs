@@ -27,7 +27,8 @@ const MARKER: &str = "SeCrEt-MaRkEr-0d1f2e3c";
 /// The only path `ca_cert_path` ever gets: its directory does not exist.
 const MISSING_CA_PATH: &str = "/nonexistent-gumloop-fuzz-dir/ca.pem";
 
-/// The options DESIGN.md names (written out here, not taken from the library).
+/// The options DESIGN.md and the README name (written out here, not taken from the library, so
+/// that an option the library accepts without documenting it is a finding).
 const KNOWN_OPTIONS: &[&str] = &[
     "access_token",
     "api_key",
@@ -45,6 +46,9 @@ const KNOWN_OPTIONS: &[&str] = &[
     "max_response_bytes",
     "allow_insecure_http",
     "extra_headers",
+    "max_retries",
+    "max_backoff_ms",
+    "auto_session_id",
 ];
 
 fn fake_env(name: &str) -> Option<String> {

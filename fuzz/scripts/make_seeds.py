@@ -91,6 +91,9 @@ OPTIONS = {
     "bad-json": "{",
     "empty-string-option": '{"user_id":""}',
     "null-options": '{"access_token":null,"base_url":null}',
+    "retry": '{"access_token":"t","max_retries":3,"max_backoff_ms":500,"auto_session_id":true}',
+    "retry-off": '{"max_retries":0,"auto_session_id":false}',
+    "retry-too-many": '{"max_retries":11,"max_backoff_ms":-1}',
 }
 for name, text in OPTIONS.items():
     write("options", name, text)
