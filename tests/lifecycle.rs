@@ -362,3 +362,37 @@ fn keyed_streaming_creates_make_one_session_and_name_it_when_its_answer_is_lost(
     assert_eq!(summary.session_id.as_deref(), Some(id));
     assert_eq!(emu.sessions_total(), 1);
 }
+
+#[test]
+fn a_stopped_relayed_stream_closes_its_connection_at_once() {
+    use gumloop::stream_relay::{stream_relayed, OwnedStart};
+    let emu = Emulator::start();
+    let open = |emu: &Emulator| emu.admin("GET", "/stats", None)["connections"]["open"].clone();
+    // Only the stats request's own connection.
+    assert_eq!(open(&emu), 1);
+    let client = std::sync::Arc::new(emu.client(json!({})));
+    // The emulator sends the first two events at once and the third 200 s later: stopping at
+    // the second leaves the stream's network side waiting, which the stop must end.
+    let mut seen = 0;
+    let mut on_event = |_: &str| {
+        seen += 1;
+        seen < 2
+    };
+    let start = OwnedStart::Create {
+        agent_id: "agent_pro".into(),
+        body_json: Some(r#"{"input":"[words:3] [slow:600000] stop"}"#.into()),
+    };
+    let error = stream_relayed(client, start, &mut on_event, None).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::Cancelled);
+    assert_eq!(seen, 2);
+    // A liveness bound only: the connection closes as soon as the emulator sees it go.
+    let mut now = open(&emu);
+    for _ in 0..300 {
+        if now == 1 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        now = open(&emu);
+    }
+    assert_eq!(now, 1, "the stopped stream's connection is still open");
+}
