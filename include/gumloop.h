@@ -45,11 +45,6 @@
 #define GUMLOOP_VERSION_NUMBER 100
 
 /**
- * Default number of repeats after the first attempt.
- */
-#define DEFAULT_MAX_RETRIES 2
-
-/**
  * A cancellation token.
  *
  * Opaque. Create it with `gumloop_cancel_new`, pass it to any number of calls, trigger it from

@@ -3,11 +3,13 @@
 //! It is created on first use, and again in a child process after `fork()`: a child never touches
 //! its parent's runtime, whose worker threads do not exist in the child.
 //!
-//! Two ways to run a call, both blocking the caller's thread until it ends:
-//! - [`run`] for calls without callbacks: the call runs on a worker, the thread that also drives
-//!   its connection, so a request costs the caller one sleep and one wake-up;
-//! - [`block_on`] for calls with callbacks (streams): the call runs on the caller's thread, which
-//!   is where its callbacks must run.
+//! Two ways to run a future, both blocking the caller's thread until it ends:
+//! - [`run`], for the C API's calls: the call runs on a worker, the thread that also drives its
+//!   connection, so a request costs the caller one sleep and one wake-up (streaming calls use
+//!   `stream_relay`, which runs the network side the same way and the callback on the caller's
+//!   thread);
+//! - [`block_on`], for Rust callers of the async core: the future is polled on the caller's
+//!   thread, as are any callbacks it makes (`Client::stream`).
 
 use crate::error::{Error, ErrorKind, Result};
 use std::future::Future;

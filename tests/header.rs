@@ -74,3 +74,22 @@ fn every_exported_function_is_declared() {
     }
     assert!(header.contains("extern \"C\" {"), "no C++ linkage guard");
 }
+
+/// Every macro the header defines is in the library's namespace: a public constant of the Rust
+/// core that cbindgen picks up (and `cbindgen.toml` does not exclude) would otherwise reach every
+/// C program as an unprefixed macro.
+#[test]
+fn every_macro_is_prefixed() {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/gumloop.h"))
+        .expect("include/gumloop.h is readable");
+    let strays: Vec<&str> = header
+        .lines()
+        .filter_map(|line| line.trim_start().strip_prefix("#define "))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .filter(|name| !name.starts_with("GUMLOOP_"))
+        .collect();
+    assert!(
+        strays.is_empty(),
+        "unprefixed macros in the header: {strays:?}"
+    );
+}
