@@ -205,24 +205,17 @@ struct Streamer<S> {
 /// What the library reads from `event`, and its text for the callback; `None` for an event a
 /// resume replayed (its cursor is the one the stream resumed from).
 fn inspect(event: SseEvent, last_cursor: Option<&str>) -> Option<(String, EventInfo)> {
-    let (mut object, verbatim) = decode(&event);
-    let text_of = |key: &str, object: &mut Map<String, Value>| match object.get(key) {
-        Some(Value::String(text)) => Some(text.clone()),
-        _ => None,
-    };
-    let cursor = text_of("stream_cursor", &mut object);
+    let (object, verbatim) = decode(&event);
+    let text_of = |key: &str| object.get(key).and_then(Value::as_str).map(str::to_owned);
+    let cursor = text_of("stream_cursor");
     if cursor.is_some() && cursor.as_deref() == last_cursor {
         return None;
     }
     let is_final = object.get("type").and_then(Value::as_str) == Some("finish")
         && object.get("final").and_then(Value::as_bool) == Some(true);
     let info = EventInfo {
-        session_id: text_of("interaction_id", &mut object),
-        finish_reason: if is_final {
-            text_of("finishReason", &mut object)
-        } else {
-            None
-        },
+        session_id: text_of("interaction_id"),
+        finish_reason: is_final.then(|| text_of("finishReason")).flatten(),
         cursor,
         is_final,
     };
