@@ -267,7 +267,7 @@ def write_markdown(results, path, chart_name):
         words = results["stream"][0]["words"]
         add(f"One `[words:{words}] [slow:0]` run on the stream host (`[slow:0]`: the emulator "
             "sends the answer as fast as it can instead of pacing it over 200 ms), "
-            f"{words + 5} events. libgumloop: `gumloop_client_stream_create` with a C callback "
+            f"{words + 5} events. libgumloop: `gumloop_client_stream_session` with a C callback "
             "that counts events; curl: `curl -N` POSTing `{\"input\":…,\"stream\":true}`, "
             "writing to a file (events counted afterwards; time from curl's `time_total`). "
             "Both times include connecting.")

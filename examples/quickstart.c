@@ -17,7 +17,7 @@ static int report(const char *what, gumloop_code code, char *json) {
     if (code == GUMLOOP_OK) {
         printf("%s:\n%s\n\n", what, json);
     } else {
-        fprintf(stderr, "%s failed: %s (%s)\n%s\n", what, gumloop_code_name(code), gumloop_code_message(code),
+        fprintf(stderr, "%s failed: %s (%s)\n%s\n", what, gumloop_code_get_name(code), gumloop_code_get_message(code),
                 json ? json : "");
     }
     gumloop_string_free(json);
@@ -26,7 +26,7 @@ static int report(const char *what, gumloop_code code, char *json) {
 
 int main(int argc, char **argv) {
     const char *agent_id = argc > 1 ? argv[1] : "gumball";
-    printf("libgumloop %s\n\n", gumloop_version());
+    printf("libgumloop %s\n\n", gumloop_version_get());
 
     gumloop_client *client = NULL;
     char *json = NULL;

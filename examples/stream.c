@@ -51,8 +51,8 @@ int main(int argc, char **argv) {
 
     char body[4096];
     snprintf(body, sizeof body, "{\"input\":\"%s\"}", message); /* message must not need JSON escaping */
-    code = gumloop_client_stream_create(client, agent_id, body, print_delta, NULL, NULL, &json);
-    printf("\n\n%s: %s\n", gumloop_code_name(code), json);
+    code = gumloop_client_stream_session(client, agent_id, body, print_delta, NULL, NULL, &json);
+    printf("\n\n%s: %s\n", gumloop_code_get_name(code), json);
     gumloop_string_free(json);
     gumloop_client_free(client);
     return code == GUMLOOP_OK ? 0 : 1;

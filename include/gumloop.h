@@ -20,8 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/** The version as text; equals what gumloop_version() returns when header and library match. */
-#define GUMLOOP_VERSION_STRING "0.1.0"
+/** The version as text; equals what gumloop_version_get() returns when header and library match. */
+#define GUMLOOP_VERSION_STRING "0.2.0"
 
 
 /**
@@ -32,7 +32,7 @@
 /**
  * Minor version of the header.
  */
-#define GUMLOOP_VERSION_MINOR 1
+#define GUMLOOP_VERSION_MINOR 2
 
 /**
  * Patch version of the header.
@@ -42,17 +42,17 @@
 /**
  * The version as one number: `MAJOR * 10000 + MINOR * 100 + PATCH`.
  */
-#define GUMLOOP_VERSION_NUMBER 100
+#define GUMLOOP_VERSION_NUMBER 200
 
 /**
  * A cancellation token.
  *
- * Opaque. Create it with `gumloop_cancel_new`, pass it to any number of calls, trigger it from
- * any thread with `gumloop_cancel_trigger`, and free it with `gumloop_cancel_free` once no call
+ * Opaque. Create it with `gumloop_cancel_token_new`, pass it to any number of calls, trigger it from
+ * any thread with `gumloop_cancel_token_trigger`, and free it with `gumloop_cancel_token_free` once no call
  * uses it. A triggered token stays triggered: every call given it ends with
  * `GUMLOOP_ERR_CANCELLED` as soon as it can (at once if it was already triggered).
  */
-typedef struct gumloop_cancel gumloop_cancel;
+typedef struct gumloop_cancel_token gumloop_cancel_token;
 
 /**
  * A Gumloop API client: its configuration and its connection pool.
@@ -69,7 +69,7 @@ typedef struct gumloop_client gumloop_client;
  * `GUMLOOP_OK` (0) is success. Other values are grouped by range:
  * 1–99 the caller's mistake (nothing was sent); 100–199 transport failures; 200–299 the server
  * answered with an error status; 300–399 the server's answer could not be used; 900–999 internal
- * errors. `gumloop_code_name` and `gumloop_code_message` describe any value.
+ * errors. `gumloop_code_get_name` and `gumloop_code_get_message` describe any value.
  */
 typedef uint32_t gumloop_code;
 
@@ -232,35 +232,62 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * The version of the loaded library, e.g. `"0.2.0"`: compare it with `GUMLOOP_VERSION_STRING`
+ * to detect a header/library mismatch. Static: never free it.
+ */
+const char *gumloop_version_get(void);
+
+/**
+ * The constant's name for `code`, e.g. `"GUMLOOP_ERR_CONFLICT"`; `"GUMLOOP_OK"` for 0 and
+ * `"GUMLOOP_ERR_UNKNOWN"` for a value this library does not define. Static: never free it.
+ */
+const char *gumloop_code_get_name(gumloop_code code);
+
+/**
+ * A one-line English description of `code`, for any value (known or not). Static: never free
+ * it. The error document of a failed call has a more specific `message`.
+ */
+const char *gumloop_code_get_message(gumloop_code code);
+
+/**
+ * Frees a string returned by libgumloop. NULL is accepted and ignored.
+ *
+ * # Safety
+ * `s` must be NULL or a string returned by libgumloop that was not freed yet. Never free such a
+ * string with libc `free`, and never pass this function memory from anywhere else.
+ */
+void gumloop_string_free(char *s);
+
+/**
  * Creates a cancellation token that is not triggered.
  */
-gumloop_cancel *gumloop_cancel_new(void);
+gumloop_cancel_token *gumloop_cancel_token_new(void);
 
 /**
  * Triggers `cancel`, ending every call that uses it. Safe to call from any thread, any number of
  * times. NULL is ignored.
  *
  * # Safety
- * `cancel` must be NULL or a live token from `gumloop_cancel_new`.
+ * `cancel` must be NULL or a live token from `gumloop_cancel_token_new`.
  */
-void gumloop_cancel_trigger(const gumloop_cancel *cancel);
+void gumloop_cancel_token_trigger(const gumloop_cancel_token *cancel);
 
 /**
  * Whether `cancel` was triggered (0 or 1). NULL gives 0.
  *
  * # Safety
- * `cancel` must be NULL or a live token from `gumloop_cancel_new`.
+ * `cancel` must be NULL or a live token from `gumloop_cancel_token_new`.
  */
-int32_t gumloop_cancel_is_triggered(const gumloop_cancel *cancel);
+int32_t gumloop_cancel_token_is_triggered(const gumloop_cancel_token *cancel);
 
 /**
  * Frees a token. NULL is ignored.
  *
  * # Safety
- * `cancel` must be NULL or a token from `gumloop_cancel_new` that no call is using and that was
+ * `cancel` must be NULL or a token from `gumloop_cancel_token_new` that no call is using and that was
  * not freed yet.
  */
-void gumloop_cancel_free(gumloop_cancel *cancel);
+void gumloop_cancel_token_free(gumloop_cancel_token *cancel);
 
 /**
  * Creates a client from `options_json`, a JSON object (NULL means `{}`).
@@ -348,49 +375,8 @@ void gumloop_client_free(gumloop_client *client);
 gumloop_code gumloop_client_create_session(const gumloop_client *client,
                                            const char *agent_id,
                                            const char *body_json,
-                                           const gumloop_cancel *cancel,
+                                           const gumloop_cancel_token *cancel,
                                            char **out_json);
-
-/**
- * The version of the loaded library, e.g. `"0.1.0"`: compare it with `GUMLOOP_VERSION_STRING`
- * to detect a header/library mismatch. Static: never free it.
- */
-const char *gumloop_version(void);
-
-/**
- * The constant's name for `code`, e.g. `"GUMLOOP_ERR_CONFLICT"`; `"GUMLOOP_OK"` for 0 and
- * `"GUMLOOP_ERR_UNKNOWN"` for a value this library does not define. Static: never free it.
- */
-const char *gumloop_code_name(gumloop_code code);
-
-/**
- * A one-line English description of `code`, for any value (known or not). Static: never free
- * it. The error document of a failed call has a more specific `message`.
- */
-const char *gumloop_code_message(gumloop_code code);
-
-/**
- * Creates a session with the agent `agent_id` in one call, without a client handle.
- *
- * `body_json` is as for `gumloop_client_create_session` (NULL means `{}`). `access_token` is
- * the bearer credential (an API key or OAuth token); NULL reads `GUMLOOP_ACCESS_TOKEN`, then
- * `GUMLOOP_API_KEY`. `user_id` is sent as `x-auth-key` (personal API keys need it); NULL reads
- * `GUMLOOP_USER_ID` and sends nothing when that is unset too. The base URL and team come from
- * `GUMLOOP_BASE_URL` and `GUMLOOP_TEAM_ID`. All one-shot calls share one process-wide
- * connection pool.
- *
- * On `GUMLOOP_OK`, `*out_json` is the server's JSON response, byte for byte. Otherwise it is an
- * error document. Either way free it with `gumloop_string_free`. `out_json` is required.
- *
- * # Safety
- * The string arguments must be NULL or NUL-terminated strings; `out_json` must be NULL or valid
- * for writing one pointer.
- */
-gumloop_code gumloop_create_session(const char *agent_id,
-                                    const char *body_json,
-                                    const char *access_token,
-                                    const char *user_id,
-                                    char **out_json);
 
 /**
  * Retrieves a session with its transcript: `GET /sessions/{session_id}`.
@@ -405,7 +391,7 @@ gumloop_code gumloop_create_session(const char *agent_id,
  */
 gumloop_code gumloop_client_get_session(const gumloop_client *client,
                                         const char *session_id,
-                                        const gumloop_cancel *cancel,
+                                        const gumloop_cancel_token *cancel,
                                         char **out_json);
 
 /**
@@ -422,7 +408,7 @@ gumloop_code gumloop_client_get_session(const gumloop_client *client,
 gumloop_code gumloop_client_list_sessions(const gumloop_client *client,
                                           const char *agent_id,
                                           const char *query_json,
-                                          const gumloop_cancel *cancel,
+                                          const gumloop_cancel_token *cancel,
                                           char **out_json);
 
 /**
@@ -440,7 +426,7 @@ gumloop_code gumloop_client_list_sessions(const gumloop_client *client,
 gumloop_code gumloop_client_send_message(const gumloop_client *client,
                                          const char *session_id,
                                          const char *body_json,
-                                         const gumloop_cancel *cancel,
+                                         const gumloop_cancel_token *cancel,
                                          char **out_json);
 
 /**
@@ -454,7 +440,7 @@ gumloop_code gumloop_client_send_message(const gumloop_client *client,
  */
 gumloop_code gumloop_client_cancel_session(const gumloop_client *client,
                                            const char *session_id,
-                                           const gumloop_cancel *cancel,
+                                           const gumloop_cancel_token *cancel,
                                            char **out_json);
 
 /**
@@ -468,7 +454,7 @@ gumloop_code gumloop_client_cancel_session(const gumloop_client *client,
 gumloop_code gumloop_client_rename_session(const gumloop_client *client,
                                            const char *session_id,
                                            const char *name,
-                                           const gumloop_cancel *cancel,
+                                           const gumloop_cancel_token *cancel,
                                            char **out_json);
 
 /**
@@ -486,7 +472,7 @@ gumloop_code gumloop_client_rename_session(const gumloop_client *client,
 gumloop_code gumloop_client_wait_session(const gumloop_client *client,
                                          const char *session_id,
                                          const char *options_json,
-                                         const gumloop_cancel *cancel,
+                                         const gumloop_cancel_token *cancel,
                                          char **out_json);
 
 /**
@@ -518,57 +504,71 @@ gumloop_code gumloop_client_wait_session(const gumloop_client *client,
  * `on_event` safe to call with `user_data` during this call; `out_json` NULL or valid for
  * writing one pointer.
  */
-gumloop_code gumloop_client_stream_create(const gumloop_client *client,
-                                          const char *agent_id,
-                                          const char *body_json,
-                                          gumloop_event_callback on_event,
-                                          void *user_data,
-                                          const gumloop_cancel *cancel,
-                                          char **out_json);
+gumloop_code gumloop_client_stream_session(const gumloop_client *client,
+                                           const char *agent_id,
+                                           const char *body_json,
+                                           gumloop_event_callback on_event,
+                                           void *user_data,
+                                           const gumloop_cancel_token *cancel,
+                                           char **out_json);
 
 /**
  * Sends a message and streams the run it starts (`POST /sessions/{session_id}/messages` on the
  * streaming host, with `"stream": true` added). `body_json` needs `input` (or `message`), or
  * `approval_responses` to answer pending approvals. Events, resume and results as for
- * `gumloop_client_stream_create`.
+ * `gumloop_client_stream_session`.
  *
  * # Safety
- * As for `gumloop_client_stream_create`.
+ * As for `gumloop_client_stream_session`.
  */
-gumloop_code gumloop_client_stream_send(const gumloop_client *client,
-                                        const char *session_id,
-                                        const char *body_json,
-                                        gumloop_event_callback on_event,
-                                        void *user_data,
-                                        const gumloop_cancel *cancel,
-                                        char **out_json);
+gumloop_code gumloop_client_stream_message(const gumloop_client *client,
+                                           const char *session_id,
+                                           const char *body_json,
+                                           gumloop_event_callback on_event,
+                                           void *user_data,
+                                           const gumloop_cancel_token *cancel,
+                                           char **out_json);
 
 /**
  * Resumes a session's stream after `cursor`, a `stream_cursor` seen earlier
  * (`GET /sessions/{session_id}?stream=true&last_cursor=…` on the streaming host). Events after
  * the cursor are replayed, then followed live. For a run that has ended, the one event is a
  * final `finish` with `finishReason` `"not_resumable"`. Results as for
- * `gumloop_client_stream_create`.
+ * `gumloop_client_stream_session`.
  *
  * # Safety
- * As for `gumloop_client_stream_create`.
+ * As for `gumloop_client_stream_session`.
  */
-gumloop_code gumloop_client_stream_resume(const gumloop_client *client,
+gumloop_code gumloop_client_resume_stream(const gumloop_client *client,
                                           const char *session_id,
                                           const char *cursor,
                                           gumloop_event_callback on_event,
                                           void *user_data,
-                                          const gumloop_cancel *cancel,
+                                          const gumloop_cancel_token *cancel,
                                           char **out_json);
 
 /**
- * Frees a string returned by libgumloop. NULL is accepted and ignored.
+ * Creates a session with the agent `agent_id` in one call, without a client handle.
+ *
+ * `body_json` is as for `gumloop_client_create_session` (NULL means `{}`). `access_token` is
+ * the bearer credential (an API key or OAuth token); NULL reads `GUMLOOP_ACCESS_TOKEN`, then
+ * `GUMLOOP_API_KEY`. `user_id` is sent as `x-auth-key` (personal API keys need it); NULL reads
+ * `GUMLOOP_USER_ID` and sends nothing when that is unset too. The base URL and team come from
+ * `GUMLOOP_BASE_URL` and `GUMLOOP_TEAM_ID`. All one-shot calls share one process-wide
+ * connection pool.
+ *
+ * On `GUMLOOP_OK`, `*out_json` is the server's JSON response, byte for byte. Otherwise it is an
+ * error document. Either way free it with `gumloop_string_free`. `out_json` is required.
  *
  * # Safety
- * `s` must be NULL or a string returned by libgumloop that was not freed yet. Never free such a
- * string with libc `free`, and never pass this function memory from anywhere else.
+ * The string arguments must be NULL or NUL-terminated strings; `out_json` must be NULL or valid
+ * for writing one pointer.
  */
-void gumloop_string_free(char *s);
+gumloop_code gumloop_oneshot_create_session(const char *agent_id,
+                                            const char *body_json,
+                                            const char *access_token,
+                                            const char *user_id,
+                                            char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

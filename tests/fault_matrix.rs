@@ -616,7 +616,7 @@ fn extra_rows() -> Vec<Row> {
             Fault::Drop,
             streamed("stop", 1, "POST GET"),
         ),
-        // Per-call credentials (the C one-shot gumloop_create_session) must be used for every
+        // Per-call credentials (the C one-shot gumloop_oneshot_create_session) must be used for every
         // request of the call, including the GET that recovers a keyed create.
         row(Op::CreateWithIdCallAuth, Fault::Busy, ok("POST POST", 1)),
         row(

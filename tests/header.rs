@@ -46,7 +46,7 @@ fn every_exported_function_is_declared() {
     let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/gumloop.h"))
         .expect("include/gumloop.h is readable");
     for name in [
-        "gumloop_create_session",
+        "gumloop_oneshot_create_session",
         "gumloop_client_new",
         "gumloop_client_free",
         "gumloop_client_create_session",
@@ -56,17 +56,17 @@ fn every_exported_function_is_declared() {
         "gumloop_client_cancel_session",
         "gumloop_client_rename_session",
         "gumloop_client_wait_session",
-        "gumloop_client_stream_create",
-        "gumloop_client_stream_send",
-        "gumloop_client_stream_resume",
-        "gumloop_cancel_new",
-        "gumloop_cancel_trigger",
-        "gumloop_cancel_is_triggered",
-        "gumloop_cancel_free",
+        "gumloop_client_stream_session",
+        "gumloop_client_stream_message",
+        "gumloop_client_resume_stream",
+        "gumloop_cancel_token_new",
+        "gumloop_cancel_token_trigger",
+        "gumloop_cancel_token_is_triggered",
+        "gumloop_cancel_token_free",
         "gumloop_string_free",
-        "gumloop_version",
-        "gumloop_code_name",
-        "gumloop_code_message",
+        "gumloop_version_get",
+        "gumloop_code_get_name",
+        "gumloop_code_get_message",
     ] {
         let declared =
             header.contains(&format!(" {name}(")) || header.contains(&format!("*{name}("));

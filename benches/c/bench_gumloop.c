@@ -4,7 +4,7 @@
  *   bench_gumloop --workload W [--threads N] [--seconds S | --requests N] ...   (see bench.h)
  *   bench_gumloop stream --words N [--repeat R]
  *
- * The stream mode creates a session whose run answers N words with gumloop_client_stream_create
+ * The stream mode creates a session whose run answers N words with gumloop_client_stream_session
  * and counts the events delivered to a C callback; it prints one JSON line per repeat.
  * Reads GUMLOOP_BASE_URL and GUMLOOP_STREAM_BASE_URL (scripts/with-emulator.sh sets them).
  */
@@ -28,7 +28,7 @@ static gumloop_client *make_client(void) {
     char *error = NULL;
     gumloop_code code = gumloop_client_new(options, &client, &error);
     if (code != GUMLOOP_OK) {
-        fprintf(stderr, "gumloop_client_new: %s: %s\n", gumloop_code_name(code),
+        fprintf(stderr, "gumloop_client_new: %s: %s\n", gumloop_code_get_name(code),
                 error ? error : "");
         gumloop_string_free(error);
         exit(1);
@@ -49,7 +49,7 @@ static int report_failure(gumloop_code code, char *json) {
     static int reported = 0;
     if (!reported) {
         reported = 1;
-        fprintf(stderr, "request failed: %s: %s\n", gumloop_code_name(code), json ? json : "");
+        fprintf(stderr, "request failed: %s: %s\n", gumloop_code_get_name(code), json ? json : "");
     }
     gumloop_string_free(json);
     return 1;
@@ -117,11 +117,11 @@ static int stream_main(int argc, char **argv) {
         stream_count count = {0, 0, 0};
         char *summary = NULL;
         uint64_t start = bench_now_ns();
-        gumloop_code code = gumloop_client_stream_create(client, BENCH_AGENT, body, on_event, &count,
+        gumloop_code code = gumloop_client_stream_session(client, BENCH_AGENT, body, on_event, &count,
                                                          NULL, &summary);
         uint64_t end = bench_now_ns();
         if (code != GUMLOOP_OK) {
-            fprintf(stderr, "stream failed: %s: %s\n", gumloop_code_name(code),
+            fprintf(stderr, "stream failed: %s: %s\n", gumloop_code_get_name(code),
                     summary ? summary : "");
             status = 1;
         }

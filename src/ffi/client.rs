@@ -1,6 +1,6 @@
 //! The client handle: create, use from any number of threads, free.
 
-use super::cancel::{gumloop_cancel, token_arc};
+use super::cancel::{gumloop_cancel_token, token_arc};
 use super::codes::{gumloop_code, GUMLOOP_OK};
 use super::guard::run_json;
 use super::strings::gumloop_string_free;
@@ -147,7 +147,7 @@ pub(crate) unsafe fn run_on_client<F>(
     client: *const gumloop_client,
     id: *const c_char,
     param: &str,
-    cancel: *const gumloop_cancel,
+    cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
     op: impl FnOnce(Arc<Client>, String, Option<Arc<CancelToken>>) -> crate::Result<F>,
 ) -> gumloop_code
@@ -197,7 +197,7 @@ pub unsafe extern "C" fn gumloop_client_create_session(
     client: *const gumloop_client,
     agent_id: *const c_char,
     body_json: *const c_char,
-    cancel: *const gumloop_cancel,
+    cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.

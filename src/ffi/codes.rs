@@ -10,7 +10,7 @@
 /// `GUMLOOP_OK` (0) is success. Other values are grouped by range:
 /// 1–99 the caller's mistake (nothing was sent); 100–199 transport failures; 200–299 the server
 /// answered with an error status; 300–399 the server's answer could not be used; 900–999 internal
-/// errors. `gumloop_code_name` and `gumloop_code_message` describe any value.
+/// errors. `gumloop_code_get_name` and `gumloop_code_get_message` describe any value.
 pub type gumloop_code = u32;
 
 /// Success.

@@ -6,17 +6,31 @@
 //! - every body runs inside a panic guard: a panic becomes `GUMLOOP_ERR_INTERNAL`, never an abort;
 //! - `*out_json` is set on every return when `out_json` is not NULL: the result on `GUMLOOP_OK`,
 //!   an error document otherwise. Free it with `gumloop_string_free`.
+//!
+//! Every exported name is `gumloop_<object>_<verb>[_<noun>]`. The modules are declared in the
+//! order the header presents them (cbindgen follows it): version and codes, strings,
+//! cancellation, the client, sessions, streams, the one-shot call.
+
+// One module a group, each in its own paragraph so that rustfmt keeps this order.
+mod version;
+
+mod info;
+
+mod codes;
+
+mod strings;
+
+mod guard;
 
 mod cancel;
+
 mod client;
-mod codes;
-mod guard;
-mod info;
-mod oneshot;
+
 mod sessions;
+
 mod stream;
-mod strings;
-mod version;
+
+mod oneshot;
 
 pub use cancel::*;
 pub use client::*;

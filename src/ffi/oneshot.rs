@@ -26,7 +26,7 @@ use std::ffi::c_char;
 /// The string arguments must be NULL or NUL-terminated strings; `out_json` must be NULL or valid
 /// for writing one pointer.
 #[no_mangle]
-pub unsafe extern "C" fn gumloop_create_session(
+pub unsafe extern "C" fn gumloop_oneshot_create_session(
     agent_id: *const c_char,
     body_json: *const c_char,
     access_token: *const c_char,

@@ -3,7 +3,7 @@
 //! Each blocks the calling thread until it completes, takes an optional cancellation token, and
 //! writes the server's JSON (or an error document) to `*out_json`.
 
-use super::cancel::gumloop_cancel;
+use super::cancel::gumloop_cancel_token;
 use super::client::{gumloop_client, run_on_client};
 use super::codes::gumloop_code;
 use super::strings::{optional, required};
@@ -23,7 +23,7 @@ use std::ffi::c_char;
 pub unsafe extern "C" fn gumloop_client_get_session(
     client: *const gumloop_client,
     session_id: *const c_char,
-    cancel: *const gumloop_cancel,
+    cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
@@ -53,7 +53,7 @@ pub unsafe extern "C" fn gumloop_client_list_sessions(
     client: *const gumloop_client,
     agent_id: *const c_char,
     query_json: *const c_char,
-    cancel: *const gumloop_cancel,
+    cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
@@ -90,7 +90,7 @@ pub unsafe extern "C" fn gumloop_client_send_message(
     client: *const gumloop_client,
     session_id: *const c_char,
     body_json: *const c_char,
-    cancel: *const gumloop_cancel,
+    cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
@@ -120,7 +120,7 @@ pub unsafe extern "C" fn gumloop_client_send_message(
 pub unsafe extern "C" fn gumloop_client_cancel_session(
     client: *const gumloop_client,
     session_id: *const c_char,
-    cancel: *const gumloop_cancel,
+    cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
@@ -147,7 +147,7 @@ pub unsafe extern "C" fn gumloop_client_rename_session(
     client: *const gumloop_client,
     session_id: *const c_char,
     name: *const c_char,
-    cancel: *const gumloop_cancel,
+    cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
@@ -181,7 +181,7 @@ pub unsafe extern "C" fn gumloop_client_wait_session(
     client: *const gumloop_client,
     session_id: *const c_char,
     options_json: *const c_char,
-    cancel: *const gumloop_cancel,
+    cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.

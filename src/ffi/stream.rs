@@ -1,6 +1,6 @@
 //! Streaming calls: events are delivered to a callback on the caller's thread, as they arrive.
 
-use super::cancel::{gumloop_cancel, token_arc};
+use super::cancel::{gumloop_cancel_token, token_arc};
 use super::client::{client_ref, gumloop_client};
 use super::codes::gumloop_code;
 use super::guard::run_json;
@@ -32,7 +32,7 @@ unsafe fn run_stream(
     client: *const gumloop_client,
     on_event: gumloop_event_callback,
     user_data: *mut c_void,
-    cancel: *const gumloop_cancel,
+    cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
     start: impl FnOnce() -> Result<OwnedStart>,
 ) -> gumloop_code {
@@ -52,7 +52,7 @@ unsafe fn stream_events(
     client: *const gumloop_client,
     on_event: gumloop_event_callback,
     user_data: *mut c_void,
-    cancel: *const gumloop_cancel,
+    cancel: *const gumloop_cancel_token,
     start: impl FnOnce() -> Result<OwnedStart>,
 ) -> Result<String> {
     // SAFETY: forwarded from the caller's contract.
@@ -108,13 +108,13 @@ unsafe fn stream_events(
 /// `on_event` safe to call with `user_data` during this call; `out_json` NULL or valid for
 /// writing one pointer.
 #[no_mangle]
-pub unsafe extern "C" fn gumloop_client_stream_create(
+pub unsafe extern "C" fn gumloop_client_stream_session(
     client: *const gumloop_client,
     agent_id: *const c_char,
     body_json: *const c_char,
     on_event: gumloop_event_callback,
     user_data: *mut c_void,
-    cancel: *const gumloop_cancel,
+    cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
@@ -131,21 +131,21 @@ pub unsafe extern "C" fn gumloop_client_stream_create(
 /// Sends a message and streams the run it starts (`POST /sessions/{session_id}/messages` on the
 /// streaming host, with `"stream": true` added). `body_json` needs `input` (or `message`), or
 /// `approval_responses` to answer pending approvals. Events, resume and results as for
-/// `gumloop_client_stream_create`.
+/// `gumloop_client_stream_session`.
 ///
 /// # Safety
-/// As for `gumloop_client_stream_create`.
+/// As for `gumloop_client_stream_session`.
 #[no_mangle]
-pub unsafe extern "C" fn gumloop_client_stream_send(
+pub unsafe extern "C" fn gumloop_client_stream_message(
     client: *const gumloop_client,
     session_id: *const c_char,
     body_json: *const c_char,
     on_event: gumloop_event_callback,
     user_data: *mut c_void,
-    cancel: *const gumloop_cancel,
+    cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: as for gumloop_client_stream_create.
+    // SAFETY: as for gumloop_client_stream_session.
     unsafe {
         run_stream(client, on_event, user_data, cancel, out_json, || {
             Ok(OwnedStart::Send {
@@ -160,21 +160,21 @@ pub unsafe extern "C" fn gumloop_client_stream_send(
 /// (`GET /sessions/{session_id}?stream=true&last_cursor=…` on the streaming host). Events after
 /// the cursor are replayed, then followed live. For a run that has ended, the one event is a
 /// final `finish` with `finishReason` `"not_resumable"`. Results as for
-/// `gumloop_client_stream_create`.
+/// `gumloop_client_stream_session`.
 ///
 /// # Safety
-/// As for `gumloop_client_stream_create`.
+/// As for `gumloop_client_stream_session`.
 #[no_mangle]
-pub unsafe extern "C" fn gumloop_client_stream_resume(
+pub unsafe extern "C" fn gumloop_client_resume_stream(
     client: *const gumloop_client,
     session_id: *const c_char,
     cursor: *const c_char,
     on_event: gumloop_event_callback,
     user_data: *mut c_void,
-    cancel: *const gumloop_cancel,
+    cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: as for gumloop_client_stream_create.
+    // SAFETY: as for gumloop_client_stream_session.
     unsafe {
         run_stream(client, on_event, user_data, cancel, out_json, || {
             Ok(OwnedStart::Resume {

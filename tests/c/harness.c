@@ -27,7 +27,7 @@ void harness_check_code(gumloop_code code, gumloop_code expected, const char *js
     if (code != expected) {
         harness_failures++;
         fprintf(stderr, "FAIL %s:%d: got %s (%u), expected %s (%u); document: %s\n", file, line,
-                gumloop_code_name(code), code, gumloop_code_name(expected), expected,
+                gumloop_code_get_name(code), code, gumloop_code_get_name(expected), expected,
                 json ? json : "(null)");
     }
 }
@@ -159,7 +159,7 @@ gumloop_client *ada_client(const char *extra_options) {
     char *err = NULL;
     gumloop_code code = gumloop_client_new(options, &client, &err);
     if (code != GUMLOOP_OK) {
-        fprintf(stderr, "gumloop_client_new failed: %s %s\n", gumloop_code_name(code), err ? err : "");
+        fprintf(stderr, "gumloop_client_new failed: %s %s\n", gumloop_code_get_name(code), err ? err : "");
         gumloop_string_free(err);
         exit(2);
     }

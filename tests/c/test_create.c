@@ -1,5 +1,5 @@
 /*
- * gumloop_create_session and gumloop_client_create_session against the emulator: success paths,
+ * gumloop_oneshot_create_session and gumloop_client_create_session against the emulator: success paths,
  * every error the emulator can produce, and bad input that must be refused before sending.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -61,17 +61,17 @@ static void test_success(gumloop_client *client) {
 static void test_one_shot(void) {
     char *out = NULL;
     admin_reset();
-    gumloop_code code = gumloop_create_session("agent_pro", "{\"input\":\"one shot\"}", "gk_personal_ada",
+    gumloop_code code = gumloop_oneshot_create_session("agent_pro", "{\"input\":\"one shot\"}", "gk_personal_ada",
                                                "user_ada", &out);
     CHECK_CODE(code, GUMLOOP_OK, out);
     CHECK(contains(out, "\"state\":\"processing\""));
     gumloop_string_free(out);
 
-    code = gumloop_create_session("agent_pro", NULL, "gt_oauth_ada", NULL, &out);
+    code = gumloop_oneshot_create_session("agent_pro", NULL, "gt_oauth_ada", NULL, &out);
     CHECK_CODE(code, GUMLOOP_OK, out);
     gumloop_string_free(out);
 
-    code = gumloop_create_session("agent_pro", NULL, "gk_wrong_key", "user_ada", &out);
+    code = gumloop_oneshot_create_session("agent_pro", NULL, "gk_wrong_key", "user_ada", &out);
     CHECK_CODE(code, GUMLOOP_ERR_UNAUTHORIZED, out);
     CHECK(!contains(out, "gk_wrong_key"));
     gumloop_string_free(out);
@@ -89,7 +89,7 @@ static void expect_error(gumloop_client *client, const char *agent, const char *
         snprintf(want, sizeof want, "\"code\":\"%s\"", server_code);
         CHECK(contains(out, want));
     }
-    snprintf(want, sizeof want, "\"kind\":\"%s\"", gumloop_code_name(expected));
+    snprintf(want, sizeof want, "\"kind\":\"%s\"", gumloop_code_get_name(expected));
     CHECK(contains(out, want));
     CHECK(contains(out, "\"message\":\""));
     CHECK(contains(out, "\"body\":{"));
@@ -273,13 +273,13 @@ static void test_bad_input(gumloop_client *client) {
     expect_refused(create(client, "agent_pro", "{\"stream\":true}", &out), GUMLOOP_ERR_USE_STREAMING_CALL, &out,
                    "stream");
 
-    expect_refused(gumloop_create_session(NULL, NULL, "gk_personal_ada", "user_ada", &out), GUMLOOP_ERR_NULL_ARGUMENT,
+    expect_refused(gumloop_oneshot_create_session(NULL, NULL, "gk_personal_ada", "user_ada", &out), GUMLOOP_ERR_NULL_ARGUMENT,
                    &out, "agent_id");
-    expect_refused(gumloop_create_session("agent_pro", NULL, "tok\r\nX-Injected: 1", "user_ada", &out),
+    expect_refused(gumloop_oneshot_create_session("agent_pro", NULL, "tok\r\nX-Injected: 1", "user_ada", &out),
                    GUMLOOP_ERR_INVALID_ARGUMENT, &out, "access_token");
-    expect_refused(gumloop_create_session("agent_pro", NULL, "gk_personal_ada", "user\nada", &out),
+    expect_refused(gumloop_oneshot_create_session("agent_pro", NULL, "gk_personal_ada", "user\nada", &out),
                    GUMLOOP_ERR_INVALID_ARGUMENT, &out, "user_id");
-    expect_refused(gumloop_create_session("agent_pro", NULL, "", "user_ada", &out), GUMLOOP_ERR_INVALID_ARGUMENT, &out,
+    expect_refused(gumloop_oneshot_create_session("agent_pro", NULL, "", "user_ada", &out), GUMLOOP_ERR_INVALID_ARGUMENT, &out,
                    "access_token");
 
     /* The agent ID is one path segment, whatever it contains. */
@@ -328,13 +328,13 @@ static void test_client_options(void) {
 }
 
 static void test_codes_and_version(void) {
-    CHECK(strcmp(gumloop_version(), GUMLOOP_VERSION_STRING) == 0);
+    CHECK(strcmp(gumloop_version_get(), GUMLOOP_VERSION_STRING) == 0);
     CHECK(GUMLOOP_VERSION_NUMBER == GUMLOOP_VERSION_MAJOR * 10000 + GUMLOOP_VERSION_MINOR * 100 + GUMLOOP_VERSION_PATCH);
-    CHECK(strcmp(gumloop_code_name(GUMLOOP_OK), "GUMLOOP_OK") == 0);
-    CHECK(strcmp(gumloop_code_name(GUMLOOP_ERR_CONFLICT), "GUMLOOP_ERR_CONFLICT") == 0);
-    CHECK(strcmp(gumloop_code_name(123456u), "GUMLOOP_ERR_UNKNOWN") == 0);
-    CHECK(strlen(gumloop_code_message(GUMLOOP_ERR_TIMEOUT)) > 0);
-    CHECK(strlen(gumloop_code_message(0xffffffffu)) > 0);
+    CHECK(strcmp(gumloop_code_get_name(GUMLOOP_OK), "GUMLOOP_OK") == 0);
+    CHECK(strcmp(gumloop_code_get_name(GUMLOOP_ERR_CONFLICT), "GUMLOOP_ERR_CONFLICT") == 0);
+    CHECK(strcmp(gumloop_code_get_name(123456u), "GUMLOOP_ERR_UNKNOWN") == 0);
+    CHECK(strlen(gumloop_code_get_message(GUMLOOP_ERR_TIMEOUT)) > 0);
+    CHECK(strlen(gumloop_code_get_message(0xffffffffu)) > 0);
 }
 
 int main(void) {

@@ -27,7 +27,7 @@ static int child_calls(gumloop_client *client, int index) {
     code = gumloop_client_get_session(client, body, NULL, &out);
     failures += code != GUMLOOP_OK || !contains(out, "\"state\":\"idle\"");
     gumloop_string_free(out);
-    code = gumloop_create_session("agent_pro", NULL, "gk_personal_ada", "user_ada", &out);
+    code = gumloop_oneshot_create_session("agent_pro", NULL, "gk_personal_ada", "user_ada", &out);
     failures += code != GUMLOOP_OK;
     gumloop_string_free(out);
     return failures;
@@ -40,7 +40,7 @@ int main(void) {
     gumloop_code code = gumloop_client_create_session(client, "agent_pro", NULL, NULL, &out);
     CHECK_CODE(code, GUMLOOP_OK, out);
     gumloop_string_free(out);
-    code = gumloop_create_session("agent_pro", NULL, "gk_personal_ada", "user_ada", &out);
+    code = gumloop_oneshot_create_session("agent_pro", NULL, "gk_personal_ada", "user_ada", &out);
     CHECK_CODE(code, GUMLOOP_OK, out);
     gumloop_string_free(out);
 

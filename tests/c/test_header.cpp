@@ -11,5 +11,5 @@ int main() {
     gumloop_code code = gumloop_client_new("{}", &client, &out);
     gumloop_string_free(out);
     gumloop_client_free(client);
-    return (code == GUMLOOP_OK || std::strlen(gumloop_code_name(code)) > 0) ? 0 : 1;
+    return (code == GUMLOOP_OK || std::strlen(gumloop_code_get_name(code)) > 0) ? 0 : 1;
 }

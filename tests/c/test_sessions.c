@@ -115,7 +115,7 @@ static size_t words_in(const char *text) {
 }
 
 static gumloop_code stream_create(gumloop_client *client, const char *body, struct collected *c, char **out) {
-    return gumloop_client_stream_create(client, "agent_pro", body, on_event, c, NULL, out);
+    return gumloop_client_stream_session(client, "agent_pro", body, on_event, c, NULL, out);
 }
 
 static void test_stream_normal(gumloop_client *client) {
@@ -147,7 +147,7 @@ static void test_stream_normal(gumloop_client *client) {
 
     /* Resuming a finished run: one final event, not resumable. */
     struct collected *again = collected_new();
-    code = gumloop_client_stream_resume(client, session_id, c->cursors[0], on_event, again, NULL, &out);
+    code = gumloop_client_resume_stream(client, session_id, c->cursors[0], on_event, again, NULL, &out);
     CHECK_CODE(code, GUMLOOP_OK, out);
     CHECK(contains(out, "\"finish_reason\":\"not_resumable\""));
     CHECK(again->events == 1);
@@ -156,7 +156,7 @@ static void test_stream_normal(gumloop_client *client) {
 
     /* Send a message on the same session and stream its run. */
     struct collected *next = collected_new();
-    code = gumloop_client_stream_send(client, session_id, "{\"input\":\"[words:5] more\"}", on_event, next, NULL,
+    code = gumloop_client_stream_message(client, session_id, "{\"input\":\"[words:5] more\"}", on_event, next, NULL,
                                       &out);
     CHECK_CODE(code, GUMLOOP_OK, out);
     CHECK(next->deltas == 5);
@@ -219,7 +219,7 @@ static void test_stream_resume(gumloop_client *client) {
     admin_reset();
     admin_fault(FAULT_STREAM("\"stall_stream_after\":4"));
     c = collected_new();
-    code = gumloop_client_stream_create(impatient, "agent_pro", "{\"input\":\"[words:20] [slow:1000] stalled\"}",
+    code = gumloop_client_stream_session(impatient, "agent_pro", "{\"input\":\"[words:20] [slow:1000] stalled\"}",
                                         on_event, c, NULL, &out);
     CHECK_CODE(code, GUMLOOP_OK, out);
     CHECK(!contains(out, "\"resumes\":0"));
@@ -231,14 +231,14 @@ static void test_stream_resume(gumloop_client *client) {
 }
 
 struct canceller {
-    gumloop_cancel *cancel;
+    gumloop_cancel_token *cancel;
 };
 
 static void *cancel_soon(void *arg) {
     struct canceller *k = arg;
     struct timespec pause = {0, 200 * 1000 * 1000};
     nanosleep(&pause, NULL);
-    gumloop_cancel_trigger(k->cancel);
+    gumloop_cancel_token_trigger(k->cancel);
     return NULL;
 }
 
@@ -260,22 +260,22 @@ static void test_stream_stop_and_cancel(gumloop_client *client) {
     collected_free(c);
 
     /* Another thread cancels a slow stream. */
-    struct canceller k = {gumloop_cancel_new()};
-    CHECK(gumloop_cancel_is_triggered(k.cancel) == 0);
+    struct canceller k = {gumloop_cancel_token_new()};
+    CHECK(gumloop_cancel_token_is_triggered(k.cancel) == 0);
     pthread_t thread;
     pthread_create(&thread, NULL, cancel_soon, &k);
     c = collected_new();
-    code = gumloop_client_stream_create(client, "agent_pro", "{\"input\":\"[words:5] [slow:5000] slow\"}", on_event,
+    code = gumloop_client_stream_session(client, "agent_pro", "{\"input\":\"[words:5] [slow:5000] slow\"}", on_event,
                                         c, k.cancel, &out);
     pthread_join(thread, NULL);
     CHECK_CODE(code, GUMLOOP_ERR_CANCELLED, out);
-    CHECK(gumloop_cancel_is_triggered(k.cancel) == 1);
+    CHECK(gumloop_cancel_token_is_triggered(k.cancel) == 1);
     gumloop_string_free(out);
     /* A triggered token refuses at once. */
     code = gumloop_client_get_session(client, "sess_x", k.cancel, &out);
     CHECK_CODE(code, GUMLOOP_ERR_CANCELLED, out);
     gumloop_string_free(out);
-    gumloop_cancel_free(k.cancel);
+    gumloop_cancel_token_free(k.cancel);
     collected_free(c);
 
     /* A blocking call from inside the callback is refused, not deadlocked. */
@@ -288,13 +288,13 @@ static void test_stream_stop_and_cancel(gumloop_client *client) {
     collected_free(c);
 
     /* Bad input to a streaming call. */
-    code = gumloop_client_stream_create(client, "agent_pro", "{}", NULL, NULL, NULL, &out);
+    code = gumloop_client_stream_session(client, "agent_pro", "{}", NULL, NULL, NULL, &out);
     CHECK_CODE(code, GUMLOOP_ERR_NULL_ARGUMENT, out);
     gumloop_string_free(out);
-    code = gumloop_client_stream_create(client, "agent_pro", "{\"stream\":false}", on_event, c, NULL, &out);
+    code = gumloop_client_stream_session(client, "agent_pro", "{\"stream\":false}", on_event, c, NULL, &out);
     CHECK_CODE(code, GUMLOOP_ERR_INVALID_ARGUMENT, out);
     gumloop_string_free(out);
-    code = gumloop_client_stream_resume(client, "sess_x", "", on_event, c, NULL, &out);
+    code = gumloop_client_resume_stream(client, "sess_x", "", on_event, c, NULL, &out);
     CHECK_CODE(code, GUMLOOP_ERR_INVALID_ARGUMENT, out);
     gumloop_string_free(out);
     CHECK(admin_api_requests() == 3);

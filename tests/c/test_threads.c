@@ -29,7 +29,7 @@ static void *work(void *arg) {
         if (code == GUMLOOP_OK && contains(out, want)) {
             w->ok++;
         } else {
-            fprintf(stderr, "thread %d call %d: %s %s\n", w->index, i, gumloop_code_name(code), out ? out : "");
+            fprintf(stderr, "thread %d call %d: %s %s\n", w->index, i, gumloop_code_get_name(code), out ? out : "");
         }
         gumloop_string_free(out);
     }

@@ -36,8 +36,8 @@ C_TYPES: Dict[str, Any] = {
     "gumloop_client *": ctypes.c_void_p,
     "const gumloop_client *": ctypes.c_void_p,
     "gumloop_client **": ctypes.POINTER(ctypes.c_void_p),
-    "gumloop_cancel *": ctypes.c_void_p,
-    "const gumloop_cancel *": ctypes.c_void_p,
+    "gumloop_cancel_token *": ctypes.c_void_p,
+    "const gumloop_cancel_token *": ctypes.c_void_p,
     "gumloop_event_callback": EVENT_CALLBACK,
 }
 
@@ -208,13 +208,13 @@ def build_fake_library(tmp_path: Path, names: List[str], version: str) -> Path:
     compiler = shutil.which("cc") or shutil.which("gcc")
     if compiler is None:
         pytest.skip("no C compiler to build a stand-in library")
-    stubs = "\n".join(f"void {name}(void) {{}}" for name in names if name != "gumloop_version")
+    stubs = "\n".join(f"void {name}(void) {{}}" for name in names if name != "gumloop_version_get")
     source = tmp_path / "fake.c"
     source.write_text(
         textwrap.dedent(
             f"""
             {stubs}
-            const char *gumloop_version(void) {{ return "{version}"; }}
+            const char *gumloop_version_get(void) {{ return "{version}"; }}
             """
         )
     )
@@ -234,7 +234,7 @@ def test_a_library_of_another_version_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_library_missing_functions_is_refused(tmp_path: Path) -> None:
-    library = build_fake_library(tmp_path, ["gumloop_version"], gumloop_ffi.LIBRARY_VERSION)
+    library = build_fake_library(tmp_path, ["gumloop_version_get"], gumloop_ffi.LIBRARY_VERSION)
     result = import_in_subprocess(str(library))
     assert result.returncode != 0
     assert "lacks" in result.stderr and "gumloop_client_new" in result.stderr

@@ -226,7 +226,7 @@ static int document_is_sound(gumloop_code code, const char *out) {
         return strncmp(out, "{\"error\":", 9) != 0;
     }
     char kind[96];
-    snprintf(kind, sizeof kind, "\"kind\":\"%s\"", gumloop_code_name(code));
+    snprintf(kind, sizeof kind, "\"kind\":\"%s\"", gumloop_code_get_name(code));
     return strncmp(out, "{\"error\":{", 10) == 0 && strstr(out, kind) != NULL;
 }
 
@@ -264,7 +264,7 @@ static gumloop_code call(struct worker *w, enum op op, char **out) {
         return gumloop_client_rename_session(w->client, session, body, NULL, out);
     case OP_STREAM: {
         struct stream_seen seen = {0, 0, 0};
-        gumloop_code code = gumloop_client_stream_create(
+        gumloop_code code = gumloop_client_stream_session(
             w->client, AGENT, "{\"input\":\"soak stream [words:20]\"}", on_event, &seen, NULL, out);
         w->stream_events += seen.events;
         w->stream_out_of_order += seen.out_of_order;
@@ -297,7 +297,7 @@ static void *worker_main(void *arg) {
         if (!document_is_sound(code, out)) {
             if (w->bad_documents++ == 0) {
                 snprintf(w->first_bad, sizeof w->first_bad, "%s -> %s: %.400s", OP_NAMES[op],
-                         gumloop_code_name(code), out ? out : "(null)");
+                         gumloop_code_get_name(code), out ? out : "(null)");
             }
         }
         gumloop_string_free(out);
@@ -439,7 +439,7 @@ int main(void) {
         "\"connect_timeout_ms\":1000,\"stream_idle_timeout_ms\":1500,\"max_backoff_ms\":1000}",
         &client, &err);
     if (code != GUMLOOP_OK) {
-        fprintf(stderr, "soak: gumloop_client_new: %s %s\n", gumloop_code_name(code), err ? err : "");
+        fprintf(stderr, "soak: gumloop_client_new: %s %s\n", gumloop_code_get_name(code), err ? err : "");
         gumloop_string_free(err);
         return 2;
     }
@@ -529,7 +529,7 @@ int main(void) {
         if (by_code[c] == 0) {
             continue;
         }
-        const char *name = c == MAX_CODE ? "(unknown code >= 1000)" : gumloop_code_name((gumloop_code)c);
+        const char *name = c == MAX_CODE ? "(unknown code >= 1000)" : gumloop_code_get_name((gumloop_code)c);
         printf("  %4d %-32s %10ld\n", c, name, by_code[c]);
         /* Caller errors (1-99) cannot come from this program's well-formed calls; internal
          * errors are caught panics; an unknown code is outside the header. */

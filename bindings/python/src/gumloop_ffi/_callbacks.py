@@ -15,7 +15,7 @@ worker thread. Two rules make a callback safe from Python, and this module keeps
    "stop" value to C, refuses to run the callback again in that scope, and the scope re-raises
    the exception once the C call has returned.
 
-Typical use, for ``gumloop_client_stream_create(client, ..., callback, user_data, ...)``::
+Typical use, for ``gumloop_client_stream_session(client, ..., callback, user_data, ...)``::
 
     with CallbackScope() as scope:
         c_callback = scope.wrap(EVENT_CALLBACK, on_event, stop=1)

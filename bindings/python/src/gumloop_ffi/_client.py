@@ -451,7 +451,7 @@ class Sessions:
         payload = _create_body(input, session_id, name, metadata, incognito, extra)
         return EventStream(
             self._handle,
-            "gumloop_client_stream_create",
+            "gumloop_client_stream_session",
             (agent, payload),
             check_token(cancel),
             session_id=session_id,
@@ -483,7 +483,7 @@ class Sessions:
         )
         return EventStream(
             self._handle,
-            "gumloop_client_stream_send",
+            "gumloop_client_stream_message",
             (sid, payload),
             check_token(cancel),
             session_id=session_id,
@@ -502,7 +502,7 @@ class Sessions:
         cursor = _args.text("last_cursor", last_cursor)
         return EventStream(
             self._handle,
-            "gumloop_client_stream_resume",
+            "gumloop_client_resume_stream",
             (sid, cursor),
             check_token(cancel),
             session_id=session_id,
@@ -689,7 +689,7 @@ def create_session(
     access_token: Optional[str] = None,
     user_id: Optional[str] = None,
 ) -> SessionResponse:
-    """Creates a session in one call, without a :class:`Client` (``gumloop_create_session``).
+    """Creates a session in one call, without a :class:`Client` (``gumloop_oneshot_create_session``).
 
     ``body`` is the request body as a mapping, sent as given (None sends ``{}``). A None
     ``access_token`` reads ``GUMLOOP_ACCESS_TOKEN``, then ``GUMLOOP_API_KEY``; a None
@@ -708,7 +708,7 @@ def create_session(
 
 
 def library_version() -> str:
-    """The version the loaded libgumloop reports (``gumloop_version()``)."""
+    """The version the loaded libgumloop reports (``gumloop_version_get()``)."""
     return native.version()
 
 

@@ -1,4 +1,4 @@
-"""Library handles (``gumloop_client *``, ``gumloop_cancel *``) shared safely between threads,
+"""Library handles (``gumloop_client *``, ``gumloop_cancel_token *``) shared safely between threads,
 and :class:`CancelToken`.
 
 Fork safety: a child process made by ``fork()`` inherits every handle, but none of the parent's
@@ -159,7 +159,7 @@ if hasattr(os, "register_at_fork"):
 
 
 class CancelToken:
-    """A cancellation token (``gumloop_cancel``): pass it to calls as ``cancel=``, and call
+    """A cancellation token (``gumloop_cancel_token``): pass it to calls as ``cancel=``, and call
     :meth:`cancel` from any thread to end them with :class:`~gumloop_ffi.CancelledError`.
 
     A blocked foreign call cannot be interrupted by Ctrl-C; a token can end it. One token may

@@ -48,95 +48,95 @@ _CType = Any  # a ctypes type; typeshed has no public name that covers all of th
 EVENT_CALLBACK = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
 
 #: name -> (argtypes, restype), one entry per function of include/gumloop.h. Opaque handles
-#: (``gumloop_client *``, ``gumloop_cancel *``) are ``c_void_p``.
+#: (``gumloop_client *``, ``gumloop_cancel_token *``) are ``c_void_p``.
 SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
-    # gumloop_cancel *gumloop_cancel_new(void);
-    "gumloop_cancel_new": ([], c_void_p),
-    # void gumloop_cancel_trigger(const gumloop_cancel *cancel);
-    "gumloop_cancel_trigger": ([c_void_p], None),
-    # int32_t gumloop_cancel_is_triggered(const gumloop_cancel *cancel);
-    "gumloop_cancel_is_triggered": ([c_void_p], c_int32),
-    # void gumloop_cancel_free(gumloop_cancel *cancel);
-    "gumloop_cancel_free": ([c_void_p], None),
+    # gumloop_cancel_token *gumloop_cancel_token_new(void);
+    "gumloop_cancel_token_new": ([], c_void_p),
+    # void gumloop_cancel_token_trigger(const gumloop_cancel_token *cancel);
+    "gumloop_cancel_token_trigger": ([c_void_p], None),
+    # int32_t gumloop_cancel_token_is_triggered(const gumloop_cancel_token *cancel);
+    "gumloop_cancel_token_is_triggered": ([c_void_p], c_int32),
+    # void gumloop_cancel_token_free(gumloop_cancel_token *cancel);
+    "gumloop_cancel_token_free": ([c_void_p], None),
     # gumloop_code gumloop_client_new(const char *options_json, gumloop_client **out_client,
     #                                 char **out_json);
     "gumloop_client_new": ([c_char_p, POINTER(c_void_p), c_out_string], c_gumloop_code),
     # void gumloop_client_free(gumloop_client *client);
     "gumloop_client_free": ([c_void_p], None),
     # gumloop_code gumloop_client_create_session(const gumloop_client *client,
-    #     const char *agent_id, const char *body_json, const gumloop_cancel *cancel,
+    #     const char *agent_id, const char *body_json, const gumloop_cancel_token *cancel,
     #     char **out_json);
     "gumloop_client_create_session": (
         [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
         c_gumloop_code,
     ),
-    # const char *gumloop_version(void);  (static)
-    "gumloop_version": ([], c_char_p),
-    # const char *gumloop_code_name(gumloop_code code);  (static)
-    "gumloop_code_name": ([c_gumloop_code], c_char_p),
-    # const char *gumloop_code_message(gumloop_code code);  (static)
-    "gumloop_code_message": ([c_gumloop_code], c_char_p),
-    # gumloop_code gumloop_create_session(const char *agent_id, const char *body_json,
+    # const char *gumloop_version_get(void);  (static)
+    "gumloop_version_get": ([], c_char_p),
+    # const char *gumloop_code_get_name(gumloop_code code);  (static)
+    "gumloop_code_get_name": ([c_gumloop_code], c_char_p),
+    # const char *gumloop_code_get_message(gumloop_code code);  (static)
+    "gumloop_code_get_message": ([c_gumloop_code], c_char_p),
+    # gumloop_code gumloop_oneshot_create_session(const char *agent_id, const char *body_json,
     #     const char *access_token, const char *user_id, char **out_json);
-    "gumloop_create_session": (
+    "gumloop_oneshot_create_session": (
         [c_char_p, c_char_p, c_char_p, c_char_p, c_out_string],
         c_gumloop_code,
     ),
     # gumloop_code gumloop_client_get_session(const gumloop_client *client,
-    #     const char *session_id, const gumloop_cancel *cancel, char **out_json);
+    #     const char *session_id, const gumloop_cancel_token *cancel, char **out_json);
     "gumloop_client_get_session": ([c_void_p, c_char_p, c_void_p, c_out_string], c_gumloop_code),
     # gumloop_code gumloop_client_list_sessions(const gumloop_client *client,
-    #     const char *agent_id, const char *query_json, const gumloop_cancel *cancel,
+    #     const char *agent_id, const char *query_json, const gumloop_cancel_token *cancel,
     #     char **out_json);
     "gumloop_client_list_sessions": (
         [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
         c_gumloop_code,
     ),
     # gumloop_code gumloop_client_send_message(const gumloop_client *client,
-    #     const char *session_id, const char *body_json, const gumloop_cancel *cancel,
+    #     const char *session_id, const char *body_json, const gumloop_cancel_token *cancel,
     #     char **out_json);
     "gumloop_client_send_message": (
         [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
         c_gumloop_code,
     ),
     # gumloop_code gumloop_client_cancel_session(const gumloop_client *client,
-    #     const char *session_id, const gumloop_cancel *cancel, char **out_json);
+    #     const char *session_id, const gumloop_cancel_token *cancel, char **out_json);
     "gumloop_client_cancel_session": (
         [c_void_p, c_char_p, c_void_p, c_out_string],
         c_gumloop_code,
     ),
     # gumloop_code gumloop_client_rename_session(const gumloop_client *client,
-    #     const char *session_id, const char *name, const gumloop_cancel *cancel,
+    #     const char *session_id, const char *name, const gumloop_cancel_token *cancel,
     #     char **out_json);
     "gumloop_client_rename_session": (
         [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
         c_gumloop_code,
     ),
     # gumloop_code gumloop_client_wait_session(const gumloop_client *client,
-    #     const char *session_id, const char *options_json, const gumloop_cancel *cancel,
+    #     const char *session_id, const char *options_json, const gumloop_cancel_token *cancel,
     #     char **out_json);
     "gumloop_client_wait_session": (
         [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
         c_gumloop_code,
     ),
-    # gumloop_code gumloop_client_stream_create(const gumloop_client *client,
+    # gumloop_code gumloop_client_stream_session(const gumloop_client *client,
     #     const char *agent_id, const char *body_json, gumloop_event_callback on_event,
-    #     void *user_data, const gumloop_cancel *cancel, char **out_json);
-    "gumloop_client_stream_create": (
+    #     void *user_data, const gumloop_cancel_token *cancel, char **out_json);
+    "gumloop_client_stream_session": (
         [c_void_p, c_char_p, c_char_p, EVENT_CALLBACK, c_void_p, c_void_p, c_out_string],
         c_gumloop_code,
     ),
-    # gumloop_code gumloop_client_stream_send(const gumloop_client *client,
+    # gumloop_code gumloop_client_stream_message(const gumloop_client *client,
     #     const char *session_id, const char *body_json, gumloop_event_callback on_event,
-    #     void *user_data, const gumloop_cancel *cancel, char **out_json);
-    "gumloop_client_stream_send": (
+    #     void *user_data, const gumloop_cancel_token *cancel, char **out_json);
+    "gumloop_client_stream_message": (
         [c_void_p, c_char_p, c_char_p, EVENT_CALLBACK, c_void_p, c_void_p, c_out_string],
         c_gumloop_code,
     ),
-    # gumloop_code gumloop_client_stream_resume(const gumloop_client *client,
+    # gumloop_code gumloop_client_resume_stream(const gumloop_client *client,
     #     const char *session_id, const char *cursor, gumloop_event_callback on_event,
-    #     void *user_data, const gumloop_cancel *cancel, char **out_json);
-    "gumloop_client_stream_resume": (
+    #     void *user_data, const gumloop_cancel_token *cancel, char **out_json);
+    "gumloop_client_resume_stream": (
         [c_void_p, c_char_p, c_char_p, EVENT_CALLBACK, c_void_p, c_void_p, c_out_string],
         c_gumloop_code,
     ),
@@ -207,15 +207,15 @@ class Native:
         self.cdll = cdll
 
     def version(self) -> str:
-        raw: Optional[bytes] = self.functions["gumloop_version"]()
+        raw: Optional[bytes] = self.functions["gumloop_version_get"]()
         return (raw or b"").decode("utf-8", "replace")
 
     def code_name(self, code: int) -> str:
-        raw: Optional[bytes] = self.functions["gumloop_code_name"](code)
+        raw: Optional[bytes] = self.functions["gumloop_code_get_name"](code)
         return (raw or b"").decode("utf-8", "replace")
 
     def code_message(self, code: int) -> str:
-        raw: Optional[bytes] = self.functions["gumloop_code_message"](code)
+        raw: Optional[bytes] = self.functions["gumloop_code_get_message"](code)
         return (raw or b"").decode("utf-8", "replace")
 
     def take_string(self, pointer: Optional[int]) -> Optional[str]:
@@ -253,19 +253,19 @@ class Native:
         return self.call_json(name, handle, *args)
 
     def cancel_new(self) -> int:
-        pointer: Optional[int] = self.functions["gumloop_cancel_new"]()
+        pointer: Optional[int] = self.functions["gumloop_cancel_token_new"]()
         if not pointer:
-            raise MemoryError("gumloop_cancel_new returned NULL")
+            raise MemoryError("gumloop_cancel_token_new returned NULL")
         return pointer
 
     def cancel_trigger(self, pointer: int) -> None:
-        self.functions["gumloop_cancel_trigger"](pointer)
+        self.functions["gumloop_cancel_token_trigger"](pointer)
 
     def cancel_is_triggered(self, pointer: int) -> bool:
-        return bool(self.functions["gumloop_cancel_is_triggered"](pointer))
+        return bool(self.functions["gumloop_cancel_token_is_triggered"](pointer))
 
     def cancel_free(self, pointer: int) -> None:
-        self.functions["gumloop_cancel_free"](pointer)
+        self.functions["gumloop_cancel_token_free"](pointer)
 
     def create_session(
         self,
@@ -274,7 +274,7 @@ class Native:
         access_token: Optional[bytes],
         user_id: Optional[bytes],
     ) -> Tuple[int, Optional[str]]:
-        return self.call_json("gumloop_create_session", agent_id, body_json, access_token, user_id)
+        return self.call_json("gumloop_oneshot_create_session", agent_id, body_json, access_token, user_id)
 
 
 def _try_load(path: Path) -> Tuple[Optional[Native], str]:
