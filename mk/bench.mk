@@ -45,6 +45,7 @@ bench-tools:
 ## bench-release: the release library and the release emulator
 bench-release:
 	cd $(ROOT) && $(CARGO) build --release -p gumloop-ffi -p gumloop-emulator
+	@$(ROOT)/scripts/soname-link.sh $(ROOT)/target/release >/dev/null
 	cd $(ROOT) && $(CARGO) bench --no-run --quiet --bench handover
 
 ## bench-c: the C bench programs, against target/release/libgumloop.so
