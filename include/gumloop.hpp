@@ -515,6 +515,14 @@ inline std::string take(gumloop_code code, char *json) {
     return text;
 }
 
+/** Calls a C function whose last parameter is `char **out_json`; its result as for take(). */
+template <class... Params, class... Args>
+std::string call(gumloop_code (*c_function)(Params...), Args... args) {
+    char *json = nullptr;
+    const gumloop_code code = c_function(args..., &json);
+    return take(code, json);
+}
+
 /** `s` as a C string; std::invalid_argument when it holds a NUL byte. */
 inline const char *c_str(const std::string &s, const char *param) {
     if (s.find('\0') != std::string::npos) {
@@ -653,67 +661,48 @@ public:
     /** POST /agents/{agent_id}/sessions: see gumloop_client_create_session. */
     std::string create_session(const std::string &agent_id, const optional_json &body_json = std::nullopt,
                                const cancel_token *cancel = nullptr) const {
-        char *json = nullptr;
-        const gumloop_code code =
-            ::gumloop_client_create_session(client_, detail::c_str(agent_id, "agent_id"),
-                                            detail::c_str(body_json, "body_json"), detail::handle(cancel), &json);
-        return detail::take(code, json);
+        return detail::call(::gumloop_client_create_session, client_, detail::c_str(agent_id, "agent_id"),
+            detail::c_str(body_json, "body_json"), detail::handle(cancel));
     }
 
     /** GET /sessions/{session_id}: see gumloop_client_get_session. */
     std::string get_session(const std::string &session_id, const cancel_token *cancel = nullptr) const {
-        char *json = nullptr;
-        const gumloop_code code = ::gumloop_client_get_session(client_, detail::c_str(session_id, "session_id"),
-                                                               detail::handle(cancel), &json);
-        return detail::take(code, json);
+        return detail::call(::gumloop_client_get_session, client_, detail::c_str(session_id, "session_id"),
+            detail::handle(cancel));
     }
 
     /** GET /agents/{agent_id}/sessions, one page: see gumloop_client_list_sessions. */
     std::string list_sessions(const std::string &agent_id, const optional_json &query_json = std::nullopt,
                               const cancel_token *cancel = nullptr) const {
-        char *json = nullptr;
-        const gumloop_code code =
-            ::gumloop_client_list_sessions(client_, detail::c_str(agent_id, "agent_id"),
-                                           detail::c_str(query_json, "query_json"), detail::handle(cancel), &json);
-        return detail::take(code, json);
+        return detail::call(::gumloop_client_list_sessions, client_, detail::c_str(agent_id, "agent_id"),
+            detail::c_str(query_json, "query_json"), detail::handle(cancel));
     }
 
     /** POST /sessions/{session_id}/messages: see gumloop_client_send_message. */
     std::string send_message(const std::string &session_id, const optional_json &body_json,
                              const cancel_token *cancel = nullptr) const {
-        char *json = nullptr;
-        const gumloop_code code =
-            ::gumloop_client_send_message(client_, detail::c_str(session_id, "session_id"),
-                                          detail::c_str(body_json, "body_json"), detail::handle(cancel), &json);
-        return detail::take(code, json);
+        return detail::call(::gumloop_client_send_message, client_, detail::c_str(session_id, "session_id"),
+            detail::c_str(body_json, "body_json"), detail::handle(cancel));
     }
 
     /** POST /sessions/{session_id}/cancel: see gumloop_client_cancel_session. */
     std::string cancel_session(const std::string &session_id, const cancel_token *cancel = nullptr) const {
-        char *json = nullptr;
-        const gumloop_code code = ::gumloop_client_cancel_session(client_, detail::c_str(session_id, "session_id"),
-                                                                  detail::handle(cancel), &json);
-        return detail::take(code, json);
+        return detail::call(::gumloop_client_cancel_session, client_, detail::c_str(session_id, "session_id"),
+            detail::handle(cancel));
     }
 
     /** PATCH /sessions/{session_id} with a new name: see gumloop_client_rename_session. */
     std::string rename_session(const std::string &session_id, const std::string &name,
                                const cancel_token *cancel = nullptr) const {
-        char *json = nullptr;
-        const gumloop_code code =
-            ::gumloop_client_rename_session(client_, detail::c_str(session_id, "session_id"),
-                                            detail::c_str(name, "name"), detail::handle(cancel), &json);
-        return detail::take(code, json);
+        return detail::call(::gumloop_client_rename_session, client_, detail::c_str(session_id, "session_id"),
+            detail::c_str(name, "name"), detail::handle(cancel));
     }
 
     /** Waits until a session settles: see gumloop_client_wait_session. */
     std::string wait_session(const std::string &session_id, const optional_json &options_json = std::nullopt,
                              const cancel_token *cancel = nullptr) const {
-        char *json = nullptr;
-        const gumloop_code code =
-            ::gumloop_client_wait_session(client_, detail::c_str(session_id, "session_id"),
-                                          detail::c_str(options_json, "options_json"), detail::handle(cancel), &json);
-        return detail::take(code, json);
+        return detail::call(::gumloop_client_wait_session, client_, detail::c_str(session_id, "session_id"),
+            detail::c_str(options_json, "options_json"), detail::handle(cancel));
     }
 
     /**
@@ -763,11 +752,9 @@ private:
 inline std::string oneshot_create_session(const std::string &agent_id, const optional_json &body_json = std::nullopt,
                                           const std::optional<std::string> &access_token = std::nullopt,
                                           const std::optional<std::string> &user_id = std::nullopt) {
-    char *json = nullptr;
-    const gumloop_code code = ::gumloop_oneshot_create_session(
-        detail::c_str(agent_id, "agent_id"), detail::c_str(body_json, "body_json"),
-        detail::c_str(access_token, "access_token"), detail::c_str(user_id, "user_id"), &json);
-    return detail::take(code, json);
+    return detail::call(::gumloop_oneshot_create_session, detail::c_str(agent_id, "agent_id"),
+        detail::c_str(body_json, "body_json"), detail::c_str(access_token, "access_token"), detail::c_str(user_id,
+        "user_id"));
 }
 
 }  // namespace gumloop

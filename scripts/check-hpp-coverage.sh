@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks that the C++ header wraps every function of the C header: each one declared in
-# gumloop.h must be called as ::name( in gumloop.hpp, so a C function added later without its
-# C++ counterpart fails the build's tests.
+# gumloop.h must be named as ::name in gumloop.hpp (called, or passed to a helper that calls it),
+# so a C function added later without its C++ counterpart fails the tests.
 #
 #   scripts/check-hpp-coverage.sh [HEADER] [HPP]
 set -euo pipefail
@@ -17,7 +17,7 @@ if [[ -z "$names" ]]; then
 fi
 missing=()
 while read -r name; do
-    grep -qF "::$name(" "$hpp" || missing+=("$name")
+    grep -qE "::$name([^A-Za-z0-9_]|$)" "$hpp" || missing+=("$name")
 done <<<"$names"
 if ((${#missing[@]} > 0)); then
     echo "check-hpp-coverage.sh: $hpp has no counterpart for: ${missing[*]}" >&2
