@@ -78,20 +78,25 @@ test-install: install-build install-tools emulator
 		GUMLOOP_EMULATOR_BIN=$(TARGET_DIR)/debug/gumloop-emulator \
 		$(ROOT)/tests/install/test-install.sh $(INSTALL_TEST)
 
-# The C++ tests link the debug library; every C function must have its C++ counterpart.
+# The C++ tests (tests/cpp/NAME.cpp) link the debug library; every C function must have its C++
+# counterpart.
+CPP_TESTS := test_gumloop
 test-cpp: lib emulator
 	$(ROOT)/scripts/check-hpp-coverage.sh $(ROOT)/include/gumloop.h $(ROOT)/include/gumloop.hpp
 	@mkdir -p $(CPP_BUILD)
 	$(CC) $(CFLAGS_STRICT) -I$(ROOT)/include -c $(ROOT)/tests/c/harness.c -o $(CPP_BUILD)/harness.o
 	$(CC) $(CFLAGS_STRICT) $(SANITIZE) -I$(ROOT)/include -c $(ROOT)/tests/c/harness.c -o $(CPP_BUILD)/harness.asan.o
-	$(CXX) $(CXXFLAGS_STRICT) -g -I$(ROOT)/include -I$(ROOT)/tests/c $(ROOT)/tests/cpp/test_gumloop.cpp \
-		$(CPP_BUILD)/harness.o -L$(TARGET_DIR)/debug -Wl,-rpath,$(TARGET_DIR)/debug -lgumloop -lpthread \
-		-o $(CPP_BUILD)/test_gumloop
-	$(CXX) $(CXXFLAGS_STRICT) -g $(SANITIZE) -I$(ROOT)/include -I$(ROOT)/tests/c \
-		$(ROOT)/tests/cpp/test_gumloop.cpp $(CPP_BUILD)/harness.asan.o -L$(TARGET_DIR)/debug \
-		-Wl,-rpath,$(TARGET_DIR)/debug -lgumloop -lpthread -o $(CPP_BUILD)/test_gumloop.asan
-	$(WITH_DEBUG_EMULATOR) $(CPP_BUILD)/test_gumloop
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-		$(WITH_DEBUG_EMULATOR) $(CPP_BUILD)/test_gumloop.asan
+	@set -e; for t in $(CPP_TESTS); do \
+		for variant in plain asan; do \
+			flags=""; obj=harness.o; out=$$t; \
+			if [ $$variant = asan ]; then flags="$(SANITIZE)"; obj=harness.asan.o; out=$$t.asan; fi; \
+			$(CXX) $(CXXFLAGS_STRICT) -g $$flags -I$(ROOT)/include -I$(ROOT)/tests/c -I$(ROOT)/tests/cpp \
+				$(ROOT)/tests/cpp/$$t.cpp $(CPP_BUILD)/$$obj -L$(TARGET_DIR)/debug -Wl,-rpath,$(TARGET_DIR)/debug \
+				-lgumloop -lpthread -o $(CPP_BUILD)/$$out; \
+			echo "== $$t ($$variant)"; \
+			ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+				$(WITH_DEBUG_EMULATOR) $(CPP_BUILD)/$$out; \
+		done; \
+	done
 
 TEST_DEPS += check-exports test-cpp test-install

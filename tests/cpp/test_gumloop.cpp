@@ -1,13 +1,8 @@
 // The C++ API (include/gumloop.hpp) against the emulator: results, errors with their whole
 // document, move-only handles, streams with callables (and their exceptions), cancellation.
 // Built with -std=c++17 -Wall -Wextra -Wpedantic -Werror, and run plainly and under ASan/UBSan.
-#include "gumloop.hpp"
+#include "checks.hpp"
 
-extern "C" {
-#include "harness.h"
-}
-
-#include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -25,37 +20,9 @@ static_assert(std::is_nothrow_move_assignable_v<gumloop::cancel_token>, "cancel_
 
 namespace {
 
-const char *const ada = R"({"access_token":"gk_personal_ada","user_id":"user_ada"})";
-
-bool has(const std::string &haystack, const std::string &needle) { return haystack.find(needle) != std::string::npos; }
-
-/** The value of the first string field "key":"value" whose value starts with `prefix`. */
-std::string field(const std::string &json, const std::string &key, const std::string &prefix = "") {
-    const std::string marker = "\"" + key + "\":\"" + prefix;
-    const auto at = json.find(marker);
-    if (at == std::string::npos) {
-        return {};
-    }
-    const auto start = at + marker.size() - prefix.size();
-    return json.substr(start, json.find('"', start) - start);
-}
-
-/** Runs `call`, which must throw gumloop::error; returns it (a default one if it did not). */
-template <class F>
-gumloop::error expect_error(F &&call, gumloop_code expected, int line) {
-    try {
-        call();
-    } catch (const gumloop::error &e) {
-        harness_check(e.code() == expected, __FILE__, line, "the error has the expected code");
-        if (e.code() != expected) {
-            std::fprintf(stderr, "  got %s: %s\n", e.kind().c_str(), e.document().c_str());
-        }
-        return e;
-    }
-    harness_check(0, __FILE__, line, "the call threw gumloop::error");
-    return gumloop::error(GUMLOOP_ERR_INTERNAL, "");
-}
-#define EXPECT_ERROR(call, expected) expect_error([&] { call; }, (expected), __LINE__)
+using checks::ada;
+using checks::field;
+using checks::has;
 
 struct callable_failed : std::runtime_error {
     using std::runtime_error::runtime_error;
