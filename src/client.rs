@@ -3,12 +3,12 @@
 use crate::cancel::{with_cancel, CancelToken};
 use crate::config::{env_credential, no_credentials, process_env, Config, CredentialSource};
 use crate::error::{Error, ErrorKind, Result};
-use crate::headers::check_header_value;
-use crate::paths::{build_url, Segment};
-use crate::retry::Repeat;
+use crate::http::headers::check_header_value;
+use crate::http::paths::{build_url, Segment};
+use crate::http::retry::Repeat;
+use crate::http::server_error;
+use crate::http::transport::{classify, read_body, retry_after_ms, Transport};
 use crate::secret::Secret;
-use crate::server_error;
-use crate::transport::{classify, read_body, retry_after_ms, Transport};
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, Url};
 
@@ -264,7 +264,7 @@ impl Client {
                     attempts,
                 );
             };
-            attempts.outcome_unknown |= crate::retry::outcome_unknown(&error);
+            attempts.outcome_unknown |= crate::http::retry::outcome_unknown(&error);
             if let Err(cancelled) = with_cancel(cancel, tokio::time::sleep(wait)).await {
                 return (Err(cancelled), attempts);
             }

@@ -1,21 +1,21 @@
 //! Client configuration: the options JSON, with the environment as the fallback.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::headers::check_header_value;
-use crate::retry::RetryPolicy;
+use crate::http::headers::check_header_value;
+use crate::http::retry::RetryPolicy;
 use crate::secret::Secret;
 use reqwest::Url;
 use serde_json::{Map, Value};
 use std::time::Duration;
 
 /// The production REST base URL.
-pub const DEFAULT_BASE_URL: &str = "https://api.gumloop.com/api/v1";
+pub(crate) const DEFAULT_BASE_URL: &str = "https://api.gumloop.com/api/v1";
 /// Default whole-request timeout, as the official SDK's.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
 /// Default connect timeout.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default longest gap between two bytes of a stream, as the official SDK's.
-pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
+pub(crate) const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
 /// Default cap on the size of one response body.
 pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -368,7 +368,7 @@ impl Config {
         };
 
         let max_retries = match map.get("max_retries") {
-            None | Some(Value::Null) => crate::retry::DEFAULT_MAX_RETRIES,
+            None | Some(Value::Null) => crate::http::retry::DEFAULT_MAX_RETRIES,
             Some(v) => match v.as_u64() {
                 Some(n) if n <= MAX_RETRIES_LIMIT => n as u32,
                 _ => {
@@ -385,7 +385,7 @@ impl Config {
             max_retries,
             max_backoff: options
                 .millis("max_backoff_ms")?
-                .unwrap_or(crate::retry::DEFAULT_MAX_BACKOFF),
+                .unwrap_or(crate::http::retry::DEFAULT_MAX_BACKOFF),
         };
 
         Ok(Config {

@@ -10,8 +10,8 @@
 mod common;
 
 use common::check_error;
-use gumloop::body::{check_create, parse_object};
-use gumloop::send_body::{check_stream_send, plan_send};
+use gumloop::internal::{check_create, parse_object};
+use gumloop::internal::{check_stream_send, plan_send};
 use gumloop::ErrorKind;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
@@ -151,7 +151,7 @@ fn create(text: &str) {
     }
 }
 
-/// Streaming create and streaming send, as `stream.rs` prepares them: `stream` must be true or
+/// Streaming create and streaming send, as `src/stream/mod.rs` prepares them: `stream` must be true or
 /// absent, is removed, then the rest is checked.
 fn streaming(text: &str) {
     let Ok(mut fields) = parse_object(Some(text)) else {

@@ -17,7 +17,7 @@
 mod common;
 
 use common::check_error;
-use gumloop::config::CredentialSource;
+use gumloop::CredentialSource;
 use gumloop::{Config, ErrorKind};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};

@@ -9,8 +9,8 @@
 mod common;
 
 use common::check_error;
-use gumloop::error::ErrorKind;
-use gumloop::server_error::from_response;
+use gumloop::ErrorKind;
+use gumloop::internal::from_response;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

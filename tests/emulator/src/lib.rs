@@ -12,23 +12,24 @@
 //! ```
 
 mod admin;
-mod app;
+mod app_state;
 mod auth;
 mod body;
 mod clock;
 mod config;
+mod dispatch;
 mod errors;
 mod faults;
 mod fixtures;
 mod ids;
+mod listeners;
 mod plan;
 mod reqlog;
 mod routes;
 mod runlog;
 mod runs;
-mod server;
-mod service;
 mod sse;
+
 mod store;
 mod tls;
 mod view;
@@ -36,4 +37,4 @@ mod view;
 pub use body::BoxError;
 pub use config::{Config, TlsFiles};
 pub use fixtures::{Agent, Fixtures, Plan, Team, User};
-pub use server::{start, RunningEmulator};
+pub use listeners::{start, RunningEmulator};

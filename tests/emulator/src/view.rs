@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::app::App;
+use crate::app_state::App;
 use crate::auth::find_agent;
 use crate::store::{Session, Store, Usage};
 

@@ -15,9 +15,9 @@ use crate::error::{Error, ErrorKind};
 use std::time::Duration;
 
 /// Default number of repeats after the first attempt.
-pub const DEFAULT_MAX_RETRIES: u32 = 2;
+pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Default longest wait between two attempts.
-pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(8);
+pub(crate) const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(8);
 /// The first backoff step, doubled at each attempt.
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 

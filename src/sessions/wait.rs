@@ -1,14 +1,14 @@
 //! Waiting for a session to settle: polling with backoff under an overall deadline.
 
-use crate::body::parse_object;
 use crate::cancel::{with_cancel, CancelToken};
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
+use crate::sessions::create_body::parse_object;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
 /// States in which a session waits for nobody but its caller.
-pub const SETTLED_STATES: &[&str] = &["completed", "failed", "approval_required", "idle"];
+pub(crate) const SETTLED_STATES: &[&str] = &["completed", "failed", "approval_required", "idle"];
 
 /// How to wait.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -1,12 +1,16 @@
 //! The session operations over REST: create, retrieve, list, send, cancel, rename.
 
-use crate::body::{self, parse_object};
+pub(crate) mod create_body;
+pub(crate) mod send_body;
+pub(crate) mod wait;
+
 use crate::cancel::CancelToken;
 use crate::client::{Call, CallAuth, Client};
 use crate::error::{Error, ErrorKind, Result};
-use crate::paths::Segment;
-use crate::retry::Repeat;
-use crate::send_body::plan_send;
+use crate::http::paths::Segment;
+use crate::http::retry::Repeat;
+use crate::sessions::create_body::{check_create, parse_object};
+use crate::sessions::send_body::plan_send;
 use reqwest::{Method, Url};
 use serde_json::{json, Map, Value};
 
@@ -168,7 +172,7 @@ impl Client {
     ) -> Result<String> {
         let url = self.rest_url(&agent_sessions_path(agent_id))?;
         let fields = parse_object(body_json)?;
-        body::check_create(&fields)?;
+        check_create(&fields)?;
         let (text, session_id) = self.keyed_body(&fields, body_text(body_json))?;
         let mut call = Call::json(Method::POST, url, Some(text), auth);
         if session_id.is_some() {
@@ -285,7 +289,7 @@ impl Client {
         let url = self.rest_url(&session_path(session_id, &[]))?;
         let mut fields = serde_json::Map::new();
         fields.insert("name".into(), json!(name));
-        body::check_create(&fields)?;
+        check_create(&fields)?;
         let auth = CallAuth::default();
         let body = json!({ "name": name }).to_string();
         self.execute(Call::json(Method::PATCH, url, Some(body), &auth), cancel)

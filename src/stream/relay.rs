@@ -17,7 +17,7 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, Semaphore};
 
 /// Event text queued for the callback at most (an event larger than this travels alone).
-pub const IN_FLIGHT_BYTES: usize = 1 << 20;
+pub(crate) const IN_FLIGHT_BYTES: usize = 1 << 20;
 
 /// How a stream starts, owning its arguments (the worker's task outlives no borrow).
 #[derive(Clone, Debug)]

@@ -259,7 +259,7 @@ pub fn plan_send(mut body: Map<String, Value>, text: &str) -> Result<SendPlan> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::body::parse_object;
+    use crate::sessions::create_body::parse_object;
 
     fn plan(text: &str) -> Result<SendPlan> {
         plan_send(parse_object(Some(text))?, text)

@@ -1,23 +1,26 @@
 //! Streaming a session's events over SSE, with automatic resume from the last cursor when the
 //! connection drops, stalls or ends before the final `finish` event.
 
-use crate::body::{self, parse_object};
+pub(crate) mod relay;
+pub(crate) mod sse;
+
 use crate::cancel::{with_cancel, CancelToken};
 use crate::client::{Call, CallAuth, Client};
 use crate::error::{Error, ErrorKind, Result};
-use crate::paths::Segment;
-use crate::retry::Repeat;
-use crate::send_body::check_stream_send;
+use crate::http::paths::Segment;
+use crate::http::retry::Repeat;
+use crate::http::transport::classify;
+use crate::sessions::create_body::{check_create, parse_object};
+use crate::sessions::send_body::check_stream_send;
 use crate::sessions::{agent_sessions_path, already_exists};
-use crate::sse::{decode, SseDecoder, SseEvent};
-use crate::transport::classify;
+use crate::stream::sse::{decode, SseDecoder, SseEvent};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 use std::future::Future;
 use std::time::Duration;
 
 /// Resumes tried in a row without receiving an event before the stream is given up.
-pub const MAX_RESUME_ATTEMPTS: u32 = 5;
+pub(crate) const MAX_RESUME_ATTEMPTS: u32 = 5;
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
@@ -261,7 +264,7 @@ impl Client {
                 let mut fields = parse_object(body_json)?;
                 let body = with_stream_true(body_json, &fields)?;
                 fields.remove("stream");
-                body::check_create(&fields)?;
+                check_create(&fields)?;
                 let (body, session_id) = self.keyed_body(&fields, body)?;
                 keyed = session_id;
                 (Method::POST, url, Some(body))
@@ -398,7 +401,7 @@ impl Client {
 
     /// As [`Client::stream`], handing the events to `sink`; returns the outcome and the summary
     /// of what was handed over.
-    pub async fn stream_to<S: EventSink>(
+    pub(crate) async fn stream_to<S: EventSink>(
         &self,
         start: StreamStart<'_>,
         sink: S,
@@ -454,7 +457,7 @@ impl Client {
                     let retry = &self.config().retry;
                     match retry.delay(call.repeat, &error, first_attempts) {
                         Some(wait) => {
-                            first_unknown |= crate::retry::outcome_unknown(&error);
+                            first_unknown |= crate::http::retry::outcome_unknown(&error);
                             tokio::time::sleep(wait).await;
                             continue;
                         }

@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
-use crate::headers::user_agent;
+use crate::http::headers::user_agent;
 use reqwest::redirect::{Attempt, Policy};
 use std::sync::RwLock;
 use std::time::Duration;
@@ -78,14 +78,14 @@ impl Transport {
     /// Builds the pool for `config`.
     pub fn new(config: &Config) -> Result<Transport> {
         Ok(Transport {
-            pool: RwLock::new((crate::fork::generation(), build_pool(config)?)),
+            pool: RwLock::new((crate::runtime::fork::generation(), build_pool(config)?)),
         })
     }
 
     /// The pool of the current process; a forked child builds its own on first use, because the
     /// parent's connections are driven by tasks that do not exist in the child.
     pub fn pool(&self, config: &Config) -> Result<reqwest::Client> {
-        let generation = crate::fork::generation();
+        let generation = crate::runtime::fork::generation();
         {
             let guard = self.pool.read().unwrap_or_else(|p| p.into_inner());
             if guard.0 == generation {
