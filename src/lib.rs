@@ -25,8 +25,9 @@
 //! - `client.rs`: the client and the sending of one request with its retries;
 //! - `config.rs`, `error.rs`, `secret.rs`, `cancel.rs`: options, errors, credentials held in
 //!   wiped memory, cancellation;
-//! - `http/`: the connection pool, header values, URL paths, the retry rules and the reading of
-//!   error answers;
+//! - `json.rs`, `random.rs`: JSON bodies kept as the caller wrote them, and random IDs;
+//! - `http/`: the connection pool, header values, every API path (`paths.rs`), the retry rules
+//!   and retry state (`retry.rs`) and the reading of error answers;
 //! - `sessions/`: the REST calls, the checks of their request bodies, and waiting for a session
 //!   to settle;
 //! - `stream/`: SSE decoding, the streaming core with its automatic resume, and the relay that
@@ -41,7 +42,9 @@ mod config;
 mod error;
 pub mod ffi;
 mod http;
+mod json;
 mod oneshot;
+mod random;
 mod runtime;
 mod secret;
 mod sessions;
@@ -62,8 +65,9 @@ pub use stream::{StreamStart, StreamSummary};
 #[doc(hidden)]
 pub mod internal {
     pub use crate::http::server_error::from_response;
+    pub use crate::json::parse_object;
     pub use crate::runtime::run;
-    pub use crate::sessions::create_body::{check_create, parse_object};
+    pub use crate::sessions::create_body::check_create;
     pub use crate::sessions::send_body::{check_stream_send, plan_send, SendPlan};
     pub use crate::stream::relay::{stream_relayed, OwnedStart};
     pub use crate::stream::sse::{decode, to_json, SseDecoder, SseEvent};

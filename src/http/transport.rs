@@ -41,11 +41,7 @@ fn build_pool(config: &Config) -> Result<reqwest::Client> {
         .redirect(Policy::custom(same_origin_only));
     for pem in &config.ca_certs_pem {
         let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-            Error::about(
-                ErrorKind::InvalidOption,
-                "ca_cert_pem",
-                format!("bad CA certificate: {e}"),
-            )
+            Error::invalid_option("ca_cert_pem", format!("bad CA certificate: {e}"))
         })?;
         for cert in certs {
             builder = builder.add_root_certificate(cert);
@@ -53,11 +49,7 @@ fn build_pool(config: &Config) -> Result<reqwest::Client> {
     }
     if let Some(proxy) = &config.proxy {
         let proxy = reqwest::Proxy::all(proxy.expose()).map_err(|_| {
-            Error::about(
-                ErrorKind::InvalidOption,
-                "proxy",
-                "the proxy URL is not usable by the HTTP client",
-            )
+            Error::invalid_option("proxy", "the proxy URL is not usable by the HTTP client")
         })?;
         builder = builder.proxy(proxy);
     }

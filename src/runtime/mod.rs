@@ -36,8 +36,7 @@ fn worker_threads() -> Result<usize> {
     if let Some(text) = crate::config::process_env(WORKER_THREADS_VAR) {
         return match text.trim().parse::<usize>() {
             Ok(n) if (1..=MAX_WORKERS).contains(&n) => Ok(n),
-            _ => Err(Error::about(
-                ErrorKind::InvalidOption,
+            _ => Err(Error::invalid_option(
                 WORKER_THREADS_VAR,
                 format!("{WORKER_THREADS_VAR} must be a whole number from 1 to {MAX_WORKERS}"),
             )),
