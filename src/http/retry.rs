@@ -1,6 +1,6 @@
 //! When a failed request may be repeated, and how long to wait first.
 //!
-//! Only repeats that are provably safe are made (API.md §4.5–4.6):
+//! Only repeats that are provably safe are made (docs/API.md §6):
 //! - a connection that failed before the request was sent (`Connect`), for any request;
 //! - HTTP 429 and 503, which say the request was not acted on, honouring `Retry-After` up to
 //!   `max_backoff` (a longer wait is left to the caller: the error carries `retry_after_ms`);

@@ -1,4 +1,4 @@
-//! `gumloop-emulator`: a local stand-in for Gumloop's Sessions API (see `API.md` §6).
+//! `gumloop-emulator`: a local stand-in for Gumloop's Sessions API (the API as the library uses it: `docs/API.md`; the emulator's own choices: `README.md` beside this crate).
 //!
 //! One process serves two listeners, the *api* host (REST plus the `/_emulator` admin
 //! API) and the *stream* host (SSE), both under `/api/v1`. State lives in memory. Use
