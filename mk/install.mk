@@ -21,7 +21,6 @@ INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 CMAKEDIR ?= $(LIBDIR)/cmake/gumloop
 LIBRARY_TYPES ?= shared static
-TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),$(ROOT)/target)
 INSTALL_OUT := $(TARGET_DIR)/release
 # What the static library needs, as rustc printed it for the last install-build.
 INSTALL_NATIVE_LIBS := $(INSTALL_OUT)/gumloop-native-static-libs.txt
