@@ -22,36 +22,20 @@ pub extern "C" fn gumloop_version_get() -> *const c_char {
 /// `"GUMLOOP_ERR_UNKNOWN"` for a value this library does not define. Static: never free it.
 #[no_mangle]
 pub extern "C" fn gumloop_code_get_name(code: gumloop_code) -> *const c_char {
-    describe(
-        code,
-        ErrorKind::name_c,
-        c"GUMLOOP_OK",
-        c"GUMLOOP_ERR_UNKNOWN",
-    )
+    guard(|| match ErrorKind::from_code(code) {
+        Some(kind) => kind.name_c().as_ptr(),
+        None if code == GUMLOOP_OK => c"GUMLOOP_OK".as_ptr(),
+        None => c"GUMLOOP_ERR_UNKNOWN".as_ptr(),
+    })
 }
 
 /// A one-line English description of `code`, for any value (known or not). Static: never free
 /// it. The error document of a failed call has a more specific `message`.
 #[no_mangle]
 pub extern "C" fn gumloop_code_get_message(code: gumloop_code) -> *const c_char {
-    describe(
-        code,
-        ErrorKind::message_c,
-        c"success",
-        c"unknown gumloop_code",
-    )
-}
-
-/// `of_kind` of the kind numbered `code`; `ok` for `GUMLOOP_OK`, `unknown` for any other value.
-fn describe(
-    code: gumloop_code,
-    of_kind: fn(ErrorKind) -> &'static CStr,
-    ok: &'static CStr,
-    unknown: &'static CStr,
-) -> *const c_char {
     guard(|| match ErrorKind::from_code(code) {
-        Some(kind) => of_kind(kind).as_ptr(),
-        None if code == GUMLOOP_OK => ok.as_ptr(),
-        None => unknown.as_ptr(),
+        Some(kind) => kind.message_c().as_ptr(),
+        None if code == GUMLOOP_OK => c"success".as_ptr(),
+        None => c"unknown gumloop_code".as_ptr(),
     })
 }

@@ -36,26 +36,27 @@ unsafe fn call_stream(
     out_json: *mut *mut c_char,
     start: impl FnOnce() -> Result<OwnedStart>,
 ) -> gumloop_code {
-    // SAFETY: every pointer is used under the caller's contract.
-    unsafe {
-        call(out_json, || {
-            let client = shared!(client)?;
-            let callback = not_null!(on_event)?;
-            let start = start()?;
-            let mut buffer: Vec<u8> = Vec::with_capacity(256);
-            let mut deliver = |event: &str| -> bool {
-                buffer.clear();
-                buffer.extend_from_slice(event.as_bytes());
-                buffer.push(0);
-                // `buffer` is NUL-terminated and outlives the call; the caller promised that
-                // `callback` may be called with `user_data`.
-                callback(user_data, buffer.as_ptr().cast(), event.len()) == 0
-            };
-            let token = gumloop_cancel_token::share(cancel);
-            let summary = stream_relayed(client, start, &mut deliver, token)?;
-            Ok(summary.to_json().to_string())
-        })
-    }
+    let body = || {
+        // SAFETY: `client` is NULL or live by the caller's contract.
+        let client = unsafe { shared!(client) }?;
+        let callback = not_null!(on_event)?;
+        let start = start()?;
+        let mut buffer: Vec<u8> = Vec::with_capacity(256);
+        let mut deliver = |event: &str| -> bool {
+            buffer.clear();
+            buffer.extend_from_slice(event.as_bytes());
+            buffer.push(0);
+            // SAFETY: `buffer` is NUL-terminated and outlives the call; the caller promised that
+            // `callback` may be called with `user_data`.
+            unsafe { callback(user_data, buffer.as_ptr().cast(), event.len()) == 0 }
+        };
+        // SAFETY: `cancel` is NULL or live by the caller's contract.
+        let token = unsafe { gumloop_cancel_token::share(cancel) };
+        let summary = stream_relayed(client, start, &mut deliver, token)?;
+        Ok(summary.to_json().to_string())
+    };
+    // SAFETY: `out_json` is NULL or writable by the caller's contract.
+    unsafe { call(out_json, body) }
 }
 
 /// Creates a session and streams its first run's events (`POST /agents/{agent_id}/sessions` on
