@@ -215,6 +215,16 @@ impl Error {
         }
     }
 
+    /// An `InvalidArgument` error about the argument (or body field) named `param`.
+    pub(crate) fn invalid_argument(param: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::about(ErrorKind::InvalidArgument, param, message)
+    }
+
+    /// An `InvalidOption` error about the client option named `param`.
+    pub(crate) fn invalid_option(param: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::about(ErrorKind::InvalidOption, param, message)
+    }
+
     /// The HTTP status, for errors that come from a server response.
     pub fn status(&self) -> Option<u16> {
         self.server.as_ref().map(|s| s.status)
@@ -269,7 +279,7 @@ impl Error {
             json!(server.and_then(|s| s.trace_id.clone())),
         );
         if let Some(summary) = self.stream.as_deref() {
-            doc.insert("stream".into(), summary.clone());
+            doc.insert(STREAM_FIELD.into(), summary.clone());
         }
         doc.insert(
             "body".into(),

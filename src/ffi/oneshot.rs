@@ -3,7 +3,7 @@
 use super::args::{optional, required};
 use super::codes::gumloop_code;
 use super::guard::call;
-use crate::shared;
+use crate::oneshot;
 use std::ffi::c_char;
 
 /// Creates a session with the agent `agent_id` in one call, without a client handle.
@@ -32,7 +32,7 @@ pub unsafe extern "C" fn gumloop_oneshot_create_session(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call(out_json, || {
-            shared::create_session(
+            oneshot::create_session(
                 required!(agent_id)?,
                 optional!(body_json)?,
                 optional!(access_token)?,

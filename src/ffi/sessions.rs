@@ -7,7 +7,7 @@ use super::args::{optional, required};
 use super::cancel::gumloop_cancel_token;
 use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
-use crate::wait::WaitOptions;
+use crate::sessions::wait::WaitOptions;
 use std::ffi::c_char;
 
 /// Retrieves a session with its transcript: `GET /sessions/{session_id}`.

@@ -7,7 +7,7 @@ use super::codes::gumloop_code;
 use super::guard::call;
 use super::handle::{shared, ArcHandle};
 use crate::error::Result;
-use crate::stream_relay::{stream_relayed, OwnedStart};
+use crate::stream::relay::{stream_relayed, OwnedStart};
 use std::ffi::{c_char, c_int, c_void};
 
 /// Receives one stream event.

@@ -22,7 +22,7 @@ type Fingerprint = Vec<Option<String>>;
 static SHARED: Mutex<Option<(Fingerprint, Arc<Client>)>> = Mutex::new(None);
 
 /// The shared client for the current environment.
-pub fn client() -> Result<Arc<Client>> {
+fn client() -> Result<Arc<Client>> {
     let fingerprint: Fingerprint = CONFIG_VARS.iter().map(|v| process_env(v)).collect();
     let mut guard = SHARED.lock().unwrap_or_else(|p| p.into_inner());
     if let Some((seen, client)) = guard.as_ref() {
