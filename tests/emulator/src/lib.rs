@@ -19,6 +19,7 @@ mod clock;
 mod config;
 mod errors;
 mod faults;
+mod files;
 mod fixtures;
 mod ids;
 mod plan;

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::files::Attached;
 use crate::ids::new_id;
 
 /// How a run ends.
@@ -126,6 +127,22 @@ impl RunPlan {
             message_id: new_id("msg_"),
             user_id: user_id.to_string(),
         }
+    }
+}
+
+impl RunPlan {
+    /// The same plan, its answer naming each attached file with its size.
+    pub fn with_attachments(mut self, files: &[Attached]) -> RunPlan {
+        if files.is_empty() {
+            return self;
+        }
+        let list: Vec<String> = files
+            .iter()
+            .map(|f| format!("{} ({} bytes)", f.name, f.size))
+            .collect();
+        self.answer = format!("{} Attached files: {}.", self.answer, list.join(", "));
+        self.deltas = split_words(&self.answer);
+        self
     }
 }
 

@@ -1,10 +1,11 @@
 //! In-memory sessions, per-team run load, and agents created on first use.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::files::StoredFile;
 use crate::fixtures::Agent;
 use crate::runlog::RunLog;
 
@@ -109,6 +110,8 @@ pub struct Session {
     pub deliveries: VecDeque<(String, String, String)>,
     /// `Idempotency-Key` → message id of `delivery:"queued"` sends.
     pub idempotency: HashMap<String, String>,
+    /// Uploaded files by stored path.
+    pub files: BTreeMap<String, StoredFile>,
 }
 
 impl Session {

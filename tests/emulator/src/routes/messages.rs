@@ -5,9 +5,10 @@ use hyper::{Response, StatusCode};
 use serde_json::json;
 
 use super::fields::{input_field, opt_array, opt_bool, opt_str, parse_object};
-use super::{session_for, Ctx};
+use super::{files, session_for, Ctx};
 use crate::body::RespBody;
 use crate::errors::{json_response, ApiError};
+use crate::files::Attached;
 use crate::ids::new_id;
 use crate::plan::RunPlan;
 use crate::runs::{admit, delay_for, launch, user_message};
@@ -31,7 +32,7 @@ pub fn send(ctx: &Ctx, session_id: &str) -> Result<Response<RespBody>, ApiError>
     let body = parse_object(ctx.body)?;
     let input = input_field(&body)?;
     let stream = opt_bool(&body, "stream")?.unwrap_or(false);
-    let attachments = opt_array(&body, "attachments")?;
+    let attachments = files::wanted(&body)?;
     let approvals = opt_array(&body, "approval_responses")?;
     let queued = match opt_str(&body, "delivery")? {
         None | Some("immediate") => false,
@@ -43,22 +44,6 @@ pub fn send(ctx: &Ctx, session_id: &str) -> Result<Response<RespBody>, ApiError>
             ))
         }
     };
-    if let Some(list) = attachments {
-        if list.len() > 10 {
-            return Err(ApiError::invalid(
-                "attachments",
-                "at most 10 attachments are allowed",
-            ));
-        }
-        if !list.is_empty() {
-            return Err(ApiError::new(
-                400,
-                "invalid_attachment",
-                "The attachment does not belong to this session",
-            )
-            .param("attachments"));
-        }
-    }
     if stream {
         ctx.require_stream_host()?;
     }
@@ -70,7 +55,9 @@ pub fn send(ctx: &Ctx, session_id: &str) -> Result<Response<RespBody>, ApiError>
         )
         .param("approval_responses"));
     }
-    if queued && (stream || approvals.is_some() || attachments.is_some_and(|a| !a.is_empty())) {
+    if queued
+        && (stream || approvals.is_some() || attachments.as_ref().is_some_and(|a| !a.is_empty()))
+    {
         return Err(ApiError::invalid(
             "delivery",
             "`delivery: queued` cannot be combined with stream, attachments or approval_responses",
@@ -86,6 +73,7 @@ pub fn send(ctx: &Ctx, session_id: &str) -> Result<Response<RespBody>, ApiError>
     let mut store = app.store();
     let session = session_for(app, &store, &caller, session_id)?;
     let state = session.state;
+    let attached = files::resolve(session, attachments.as_deref().unwrap_or_default())?;
 
     let input = match (input, approvals) {
         (Some(i), _) => i,
@@ -145,10 +133,13 @@ pub fn send(ctx: &Ctx, session_id: &str) -> Result<Response<RespBody>, ApiError>
     let delay = delay_for(app, &store, session_id);
     let s = store.sessions.get_mut(session_id).expect("session exists");
     if approvals.is_none() {
-        s.messages
-            .push(user_message(new_id("msg_"), &input, &caller.user_id));
+        let mut message = user_message(new_id("msg_"), &input, &caller.user_id);
+        if let Some(parts) = message["parts"].as_array_mut() {
+            parts.extend(attached.iter().map(Attached::part));
+        }
+        s.messages.push(message);
     }
-    let plan = RunPlan::new(&input, delay, &caller.user_id);
+    let plan = RunPlan::new(&input, delay, &caller.user_id).with_attachments(&attached);
     let run = launch(app, &mut store, session_id, plan, admission);
     if stream {
         drop(store);
