@@ -13,6 +13,7 @@
 
 mod admin;
 mod app;
+mod approvals;
 mod auth;
 mod body;
 mod clock;

@@ -84,7 +84,7 @@ pub fn create(ctx: &Ctx, raw_agent: &str) -> Result<Response<RespBody>, ApiError
         participants: vec![caller.user_id.clone()],
         incognito,
         trigger_id: None,
-        pending_approvals: Vec::new(),
+        asks: Vec::new(),
         usage: None,
         run: None,
         waiting_plan: None,

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::fields::{input_field, opt_array, opt_bool, opt_str, parse_object};
 use super::{files, session_for, Ctx};
+use crate::approvals::{apply, parse_items, Completion};
 use crate::body::RespBody;
 use crate::errors::{json_response, ApiError};
 use crate::files::Attached;
@@ -13,11 +14,7 @@ use crate::ids::new_id;
 use crate::plan::RunPlan;
 use crate::runs::{admit, delay_for, launch, user_message};
 use crate::sse;
-use crate::store::State;
 use crate::view::envelope;
-
-/// The input used when a stream send resolves approvals without new text.
-const APPROVAL_INPUT: &str = "Approval responses received; continuing.";
 
 fn receipt(message_id: &str) -> Response<RespBody> {
     json_response(
@@ -63,6 +60,11 @@ pub fn send(ctx: &Ctx, session_id: &str) -> Result<Response<RespBody>, ApiError>
             "`delivery: queued` cannot be combined with stream, attachments or approval_responses",
         ));
     }
+    // Streamed approval responses (stream host only, checked above).
+    let items = match approvals {
+        Some(_) => Some(parse_items(&body)?),
+        None => None,
+    };
     let idempotency_key = ctx
         .headers
         .get("idempotency-key")
@@ -75,23 +77,32 @@ pub fn send(ctx: &Ctx, session_id: &str) -> Result<Response<RespBody>, ApiError>
     let state = session.state;
     let attached = files::resolve(session, attachments.as_deref().unwrap_or_default())?;
 
-    let input = match (input, approvals) {
-        (Some(i), _) => i,
-        (None, Some(_)) => APPROVAL_INPUT.to_string(),
-        (None, None) => {
-            return Err(ApiError::invalid(
-                "input",
-                "`input` (or `message`) is required",
-            ))
-        }
-    };
-    if approvals.is_some() && state != State::ApprovalRequired {
-        return Err(ApiError::new(
-            409,
-            "session_not_awaiting_approval",
-            "The session has no pending approvals",
-        ));
+    if let Some(items) = items {
+        let applied = apply(
+            app,
+            &mut store,
+            session_id,
+            &caller.user_id,
+            &items,
+            Completion::Required,
+            input.as_deref(),
+        )?;
+        drop(store);
+        return match applied.run {
+            Some(run) => Ok(sse::follow(run, 0, app.keepalive, ctx.stream_fault())),
+            None => Err(ApiError::new(
+                500,
+                "internal_error",
+                "The run did not start",
+            )),
+        };
     }
+    let Some(input) = input else {
+        return Err(ApiError::invalid(
+            "input",
+            "`input` (or `message`) is required",
+        ));
+    };
 
     if queued {
         if let Some(existing) = idempotency_key
@@ -132,13 +143,11 @@ pub fn send(ctx: &Ctx, session_id: &str) -> Result<Response<RespBody>, ApiError>
     let admission = admit(app, &store, &session.team_id)?;
     let delay = delay_for(app, &store, session_id);
     let s = store.sessions.get_mut(session_id).expect("session exists");
-    if approvals.is_none() {
-        let mut message = user_message(new_id("msg_"), &input, &caller.user_id);
-        if let Some(parts) = message["parts"].as_array_mut() {
-            parts.extend(attached.iter().map(Attached::part));
-        }
-        s.messages.push(message);
+    let mut message = user_message(new_id("msg_"), &input, &caller.user_id);
+    if let Some(parts) = message["parts"].as_array_mut() {
+        parts.extend(attached.iter().map(Attached::part));
     }
+    s.messages.push(message);
     let plan = RunPlan::new(&input, delay, &caller.user_id).with_attachments(&attached);
     let run = launch(app, &mut store, session_id, plan, admission);
     if stream {

@@ -1,5 +1,6 @@
 //! The `/api/v1` routes of both hosts.
 
+mod approvals;
 mod create;
 mod fields;
 mod files;
@@ -157,6 +158,10 @@ fn route(ctx: &Ctx) -> Result<Response<RespBody>, ApiError> {
         },
         ["sessions", id, "messages"] if !id.is_empty() => match *m {
             Method::POST => messages::send(ctx, id),
+            _ => Err(method_not_allowed("POST")),
+        },
+        ["sessions", id, "approvals"] if !id.is_empty() => match *m {
+            Method::POST => approvals::resolve(ctx, id),
             _ => Err(method_not_allowed("POST")),
         },
         ["sessions", id, "files"] if !id.is_empty() => match *m {
