@@ -24,6 +24,7 @@ mod files;
 mod fixtures;
 mod ids;
 mod plan;
+mod queue;
 mod reqlog;
 mod routes;
 mod runlog;

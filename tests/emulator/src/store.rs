@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::approvals::Ask;
 use crate::files::StoredFile;
 use crate::fixtures::Agent;
+use crate::queue::Queued;
 use crate::runlog::RunLog;
 
 /// A session's state (API.md §2.11).
@@ -108,10 +109,10 @@ pub struct Session {
     pub run: Option<Arc<RunLog>>,
     /// The plan of a run that waits in `queued`.
     pub waiting_plan: Option<crate::plan::RunPlan>,
-    /// Inputs delivered with `delivery:"queued"` while busy: (message id, input, user).
-    pub deliveries: VecDeque<(String, String, String)>,
-    /// `Idempotency-Key` → message id of `delivery:"queued"` sends.
-    pub idempotency: HashMap<String, String>,
+    /// Queued messages, in order (the queue endpoints and `delivery:"queued"` sends).
+    pub queue: VecDeque<Queued>,
+    /// `Idempotency-Key` → (message id, time in ms) of `delivery:"queued"` sends.
+    pub idempotency: HashMap<String, (String, u64)>,
     /// Uploaded files by stored path.
     pub files: BTreeMap<String, StoredFile>,
 }

@@ -88,7 +88,7 @@ pub fn create(ctx: &Ctx, raw_agent: &str) -> Result<Response<RespBody>, ApiError
         usage: None,
         run: None,
         waiting_plan: None,
-        deliveries: VecDeque::new(),
+        queue: VecDeque::new(),
         idempotency: HashMap::new(),
         files: BTreeMap::new(),
     };

@@ -6,6 +6,7 @@ mod fields;
 mod files;
 mod list;
 mod messages;
+mod queue;
 mod session;
 
 use std::sync::Arc;
@@ -158,6 +159,20 @@ fn route(ctx: &Ctx) -> Result<Response<RespBody>, ApiError> {
         },
         ["sessions", id, "messages"] if !id.is_empty() => match *m {
             Method::POST => messages::send(ctx, id),
+            _ => Err(method_not_allowed("POST")),
+        },
+        ["sessions", id, "queue"] if !id.is_empty() => match *m {
+            Method::GET => queue::list(ctx, id),
+            Method::POST => queue::add(ctx, id),
+            _ => Err(method_not_allowed("GET, POST")),
+        },
+        ["sessions", id, "queue", qid] if !id.is_empty() && !qid.is_empty() => match *m {
+            Method::PATCH => queue::edit(ctx, id, qid),
+            Method::DELETE => queue::delete(ctx, id, qid),
+            _ => Err(method_not_allowed("PATCH, DELETE")),
+        },
+        ["sessions", id, "queue", qid, "send"] if !id.is_empty() && !qid.is_empty() => match *m {
+            Method::POST => queue::send_now(ctx, id, qid),
             _ => Err(method_not_allowed("POST")),
         },
         ["sessions", id, "approvals"] if !id.is_empty() => match *m {
