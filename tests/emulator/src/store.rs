@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::access::Access;
 use crate::approvals::Ask;
 use crate::files::StoredFile;
 use crate::fixtures::Agent;
@@ -113,6 +114,8 @@ pub struct Session {
     pub queue: VecDeque<Queued>,
     /// `Idempotency-Key` → (message id, time in ms) of `delivery:"queued"` sends.
     pub idempotency: HashMap<String, (String, u64)>,
+    /// Who the session is shared with.
+    pub access: Access,
     /// Uploaded files by stored path.
     pub files: BTreeMap<String, StoredFile>,
 }

@@ -1,5 +1,6 @@
 //! The `/api/v1` routes of both hosts.
 
+mod access;
 mod approvals;
 mod create;
 mod fields;
@@ -174,6 +175,11 @@ fn route(ctx: &Ctx) -> Result<Response<RespBody>, ApiError> {
         ["sessions", id, "queue", qid, "send"] if !id.is_empty() && !qid.is_empty() => match *m {
             Method::POST => queue::send_now(ctx, id, qid),
             _ => Err(method_not_allowed("POST")),
+        },
+        ["sessions", id, "access"] if !id.is_empty() => match *m {
+            Method::GET => access::get(ctx, id),
+            Method::PUT => access::update(ctx, id),
+            _ => Err(method_not_allowed("GET, PUT")),
         },
         ["sessions", id, "approvals"] if !id.is_empty() => match *m {
             Method::POST => approvals::resolve(ctx, id),
