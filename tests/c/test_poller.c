@@ -158,7 +158,8 @@ static void many_calls_from_one_loop(gumloop_client *client) {
         calls[i] = (struct call){.index = i, .last_seq = -1, .ok = 1, .is_stream = i % 2};
         if (calls[i].is_stream) {
             snprintf(args, sizeof args,
-                     "{\"agent_id\":\"agent_pro\",\"body\":{\"input\":\"[words:%d] [slow:400] story %d\"}}",
+                     /* The enterprise agent's team runs 100 at once (no 429 to retry). */
+                     "{\"agent_id\":\"agent_ent\",\"body\":{\"input\":\"[words:%d] [slow:400] story %d\"}}",
                      WORDS, i);
         } else {
             snprintf(args, sizeof args, "{\"agent_id\":\"agent_pro\",\"body\":{\"session_id\":\"sess_poll_%d\"}}", i);
