@@ -30,7 +30,7 @@ BENCH_SECONDS ?= 3
 BENCH_ROUNDS ?= 3
 BENCH_ASYNC_STREAMS ?= 1000
 
-.PHONY: bench bench-tools bench-release bench-c bench-python bench-async
+.PHONY: bench bench-tools bench-release bench-release-bins bench-c bench-python bench-async
 
 ## bench-tools: the system tools the benchmarks use, installed with apt-get when missing
 bench-tools:
@@ -46,10 +46,12 @@ bench-tools:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-## bench-release: the release library and the release emulator
-bench-release:
-	cd $(ROOT) && $(CARGO) build --release -p gumloop-ffi -p gumloop-emulator
+## bench-release: the release library and the release emulator, and the hand-over bench
+bench-release: bench-release-bins
 	cd $(ROOT) && $(CARGO) bench --no-run --quiet --bench handover
+
+bench-release-bins:
+	cd $(ROOT) && $(CARGO) build --release -p gumloop-ffi -p gumloop-emulator
 
 ## bench-c: the C bench programs, against target/release/libgumloop.so
 bench-c: bench-tools bench-release
@@ -69,7 +71,7 @@ $(BENCH_VENV_STAMP): $(BENCH_REQUIREMENTS)
 	@cp $(BENCH_REQUIREMENTS) $@
 
 ## bench-python: the bench venv, with gumloop_ffi freshly installed from bindings/python
-bench-python: $(BENCH_VENV_STAMP) bench-release
+bench-python: $(BENCH_VENV_STAMP) bench-release-bins
 	rm -rf $(ROOT)/bindings/python/build
 	cd $(ROOT) && GUMLOOP_FFI_PREBUILT_LIBRARY=$(BENCH_LIB) $(BENCH_PIP) install --quiet \
 		--no-build-isolation --no-deps --force-reinstall ./bindings/python
