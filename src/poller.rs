@@ -389,6 +389,18 @@ impl Poller {
     pub fn calls(&self) -> usize {
         lock(&self.shared.state).calls.len()
     }
+
+    /// Events waiting to be taken, and the bytes of budget they hold.
+    pub fn queued_events(&self) -> (usize, usize) {
+        let state = lock(&self.shared.state);
+        state
+            .ready
+            .iter()
+            .fold((0, 0), |(n, bytes), item| match item {
+                Queued::Event { cost, .. } => (n + 1, bytes + *cost as usize),
+                Queued::Done { .. } => (n, bytes),
+            })
+    }
 }
 
 /// A stream run as one task: events go to `sink`, the outcome is the blocking one.
