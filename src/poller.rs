@@ -15,8 +15,8 @@ use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::operations::Prepared;
 use crate::runtime::runtime;
+use crate::stream::relay::{OwnedStart, IN_FLIGHT_BYTES};
 use crate::stream::{EventInfo, EventSink, StreamSummary};
-use crate::stream_relay::{OwnedStart, IN_FLIGHT_BYTES};
 use futures_util::future::BoxFuture;
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
@@ -237,7 +237,7 @@ impl Poller {
                 state: Mutex::new(state),
                 reader,
                 writer,
-                generation: crate::fork::generation(),
+                generation: crate::runtime::fork::generation(),
             }),
         })
     }
@@ -248,7 +248,7 @@ impl Poller {
     }
 
     fn check_process(&self) -> Result<()> {
-        if self.shared.generation == crate::fork::generation() {
+        if self.shared.generation == crate::runtime::fork::generation() {
             Ok(())
         } else {
             Err(forked())
@@ -271,7 +271,7 @@ impl Poller {
             Prepared::Call(make) => (make(client, None), None),
             Prepared::Stream(start) => {
                 let budget = Arc::new(Semaphore::new(IN_FLIGHT_BYTES));
-                let summary = StreamSummary::for_start(&start.as_start());
+                let summary = StreamSummary::for_start(&start.borrowed());
                 let sink = PollerSink {
                     shared: Arc::clone(shared),
                     call: id,
@@ -410,7 +410,7 @@ fn stream_task(
     sink: PollerSink,
 ) -> BoxFuture<'static, Outcome> {
     Box::pin(async move {
-        let (outcome, summary) = client.stream_to(start.as_start(), sink, None).await;
+        let (outcome, summary) = client.stream_to(start.borrowed(), sink, None).await;
         stream_outcome(outcome, summary)
     })
 }

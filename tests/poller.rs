@@ -5,10 +5,7 @@
 mod common;
 
 use common::Emulator;
-use gumloop::args::Args;
-use gumloop::operations::prepare;
-use gumloop::poller::{Item, Poller};
-use gumloop::stream_relay::IN_FLIGHT_BYTES;
+use gumloop::internal::{prepare, Args, Item, Poller, IN_FLIGHT_BYTES};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -41,14 +38,14 @@ fn an_untaken_stream_is_held_back_then_delivered_whole() {
     let session_id = {
         let sessions = emulator.admin("GET", "/stats", None);
         assert_eq!(sessions["sessions"]["total"], 1);
-        let list = gumloop::runtime::block_on(client.list_sessions("agent_pro", None, None))
+        let list = gumloop::block_on(client.list_sessions("agent_pro", None, None))
             .unwrap()
             .unwrap();
         let list: Value = serde_json::from_str(&list).unwrap();
         list["sessions"][0]["id"].as_str().unwrap().to_string()
     };
     loop {
-        let envelope = gumloop::runtime::block_on(client.get_session(&session_id, None))
+        let envelope = gumloop::block_on(client.get_session(&session_id, None))
             .unwrap()
             .unwrap();
         if envelope.contains("\"state\":\"completed\"") {
