@@ -15,7 +15,7 @@ use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::operations::Prepared;
 use crate::runtime::runtime;
-use crate::stream::relay::{OwnedStart, IN_FLIGHT_BYTES};
+use crate::stream::relay::{reserve, OwnedStart, IN_FLIGHT_BYTES};
 use crate::stream::{EventInfo, EventSink, StreamSummary};
 use futures_util::future::BoxFuture;
 use std::collections::{HashMap, VecDeque};
@@ -147,14 +147,12 @@ struct PollerSink {
 
 impl EventSink for PollerSink {
     fn take(&mut self, text: String, info: &EventInfo, resumes: u32) -> impl Future<Output = bool> {
-        let cost = text.len().clamp(1, IN_FLIGHT_BYTES) as u32;
         let info = info.clone();
         async move {
             // The budget is closed when the call is cancelled or the poller freed.
-            let Ok(permit) = self.budget.acquire_many(cost).await else {
+            let Some(cost) = reserve(&self.budget, text.len()).await else {
                 return false;
             };
-            permit.forget();
             let shared = Arc::clone(&self.shared);
             let mut state = lock(&shared.state);
             if state.closed {
