@@ -290,6 +290,9 @@ class AsyncSessions:
         """As :meth:`gumloop_ffi.Sessions.rename`."""
         return _session_response(await self._call(_requests.rename(session_id, name)))
 
+    #: The official SDK's name for :meth:`rename`.
+    update = rename
+
     async def wait(
         self,
         session_id: str,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from typing import (
     Any,
@@ -14,14 +13,13 @@ from typing import (
     Optional,
     Sequence,
     Set,
-    Tuple,
     TypeVar,
     Union,
     overload,
 )
 
 from . import _args, _requests
-from ._errors import GumloopError, client_closed, error_from_call, invalid_argument
+from ._errors import GumloopError, client_closed, error_from_call, invalid_argument, python_error
 from ._handles import CancelToken, _Handle, check_token, maybe_cancel
 from ._native import OK, native
 from ._requests import Input, Request
@@ -36,31 +34,18 @@ from ._types import (
     parse_session_response,
 )
 
-_ERR_INVALID_RESPONSE = 300
 
 _T = TypeVar("_T")
 
 
-def _describe(code: int) -> Tuple[str, str]:
-    return native.code_name(code), native.code_message(code)
-
-
 def _raise_for(code: int, text: Optional[str]) -> None:
     if code != OK:
-        raise error_from_call(code, text, _describe)
+        raise error_from_call(code, text)
 
 
 def _invalid_response(message: str, body: Optional[str]) -> GumloopError:
     """An InvalidResponseError found by the Python layer, in the library's document shape."""
-    document = {
-        "error": {
-            "kind": "GUMLOOP_ERR_INVALID_RESPONSE",
-            "gumloop_code": _ERR_INVALID_RESPONSE,
-            "message": message,
-            "body": body,
-        }
-    }
-    return error_from_call(_ERR_INVALID_RESPONSE, json.dumps(document), _describe)
+    return python_error("GUMLOOP_ERR_INVALID_RESPONSE", message, body=body)
 
 
 def _parsed(text: Optional[str], parse: Callable[[str], _T], what: str) -> _T:
@@ -339,6 +324,10 @@ class Sessions:
         characters after trimming."""
         return _session_response(self._call(_requests.rename(session_id, name), cancel))
 
+    #: The official SDK's name for :meth:`rename`: ``client.sessions.update(session_id,
+    #: name="...")``. The same method, with the same signature.
+    update = rename
+
     def wait(
         self,
         session_id: str,
@@ -542,7 +531,7 @@ class Client:
         if code != OK or not pointer:
             if pointer:  # never happens by the C contract; do not leak it if it did
                 native.client_free(pointer)
-            raise error_from_call(code, text, _describe)
+            raise error_from_call(code, text)
         self._handle = _Handle(pointer, native.client_free)
         self.sessions = Sessions(self._handle)
 

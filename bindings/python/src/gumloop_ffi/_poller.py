@@ -31,10 +31,6 @@ from ._requests import Request
 Outcome = Tuple[int, Optional[str]]
 
 
-def _describe(code: int) -> Tuple[str, str]:
-    return native.code_name(code), native.code_message(code)
-
-
 class PendingCall:
     """One call in flight on a poller: its events not yet consumed and, once ended, its outcome
     (or the error that ended it from the Python side, such as the client being closed)."""
@@ -99,7 +95,7 @@ class Poller:
         pointer = c_void_p()
         code, text = native.call_json("gumloop_poller_new", None, ctypes.byref(pointer))
         if code != OK or not pointer.value:
-            raise error_from_call(code, text, _describe)
+            raise error_from_call(code, text)
         self.loop = loop
         self.pid = os.getpid()
         self._pointer: Optional[int] = pointer.value
@@ -137,7 +133,7 @@ class Poller:
             ctypes.byref(call_id),
         )
         if code != OK:
-            raise error_from_call(code, text, _describe)
+            raise error_from_call(code, text)
         call = PendingCall(call_id.value, self)
         self._calls[call.call_id] = call
         return call
