@@ -7,7 +7,8 @@
  * gumloop::oneshot_create_session, and so on. The C API's rules hold unchanged; this header only
  * changes how they look:
  *
- * - Handles are move-only owners: gumloop::client and gumloop::cancel_token free what they hold
+ * - Handles are move-only owners: gumloop::client, gumloop::cancel_token and gumloop::poller
+ *   (the non-blocking calls, pulled by the caller's event loop) free what they hold
  *   when destroyed. A moved-from handle holds nothing; a call on it throws gumloop::error
  *   (GUMLOOP_ERR_NULL_ARGUMENT), as the C function does when given NULL.
  * - Results are std::string, the library's JSON exactly as the C call returned it (parse it with
@@ -743,6 +744,108 @@ public:
 
 private:
     gumloop_client *client_ = nullptr;
+};
+
+/**
+ * A set of calls in flight whose completions and stream events the caller's own event loop
+ * collects (owns a gumloop_poller). Watch get_fd() for readability, then call take_item()
+ * until it returns std::nullopt. Nothing is ever called back: items are pulled. Every member may
+ * be called from any thread; none blocks. Destroying it cancels the calls still in flight.
+ */
+class poller {
+public:
+    /** One ready item: a stream event or the end of a call. */
+    struct item {
+        /** The call it belongs to (the ID start_call returned). */
+        std::uint64_t call_id = 0;
+        /** GUMLOOP_ITEM_EVENT or GUMLOOP_ITEM_DONE. */
+        std::uint32_t kind = GUMLOOP_ITEM_NONE;
+        /** For GUMLOOP_ITEM_DONE: the call's outcome. */
+        gumloop_code code = GUMLOOP_OK;
+        /** The event's JSON, or the call's result or error document. */
+        std::string json;
+
+        /** Whether this is a stream event. */
+        bool is_event() const noexcept { return kind == GUMLOOP_ITEM_EVENT; }
+        /** Whether this is the end of a call (its ID is retired). */
+        bool is_done() const noexcept { return kind == GUMLOOP_ITEM_DONE; }
+        /** A finished call's result, as the blocking call would return it; gumloop::error otherwise. */
+        std::string result() const {
+            if (code != GUMLOOP_OK) {
+                throw error(code, json);
+            }
+            return json;
+        }
+    };
+
+    /** A poller (see gumloop_poller_new; std::nullopt means {}). */
+    explicit poller(const optional_json &options_json = std::nullopt) {
+        char *json = nullptr;
+        const gumloop_code code =
+            ::gumloop_poller_new(detail::c_str(options_json, "options_json"), &poller_, &json);
+        detail::take(code, json);
+    }
+    poller(const poller &) = delete;
+    poller &operator=(const poller &) = delete;
+    poller(poller &&other) noexcept : poller_(std::exchange(other.poller_, nullptr)) {}
+    poller &operator=(poller &&other) noexcept {
+        if (this != &other) {
+            ::gumloop_poller_free(poller_);
+            poller_ = std::exchange(other.poller_, nullptr);
+        }
+        return *this;
+    }
+    /** Cancels every call still in flight and frees the poller (without waiting for the network). */
+    ~poller() { ::gumloop_poller_free(poller_); }
+
+    /** The C handle (still owned by this object). */
+    gumloop_poller *get() const noexcept { return poller_; }
+
+    /** The descriptor that is readable while items are ready (-1 for a moved-from poller). Never close it. */
+    int get_fd() const noexcept { return ::gumloop_poller_get_fd(poller_); }
+
+    /**
+     * Starts `operation` with `args_json` (the blocking function's parameter names without
+     * `_json`, e.g. {"agent_id":"a","body":{"input":"hi"}}) and raw `data` for operations that
+     * take bytes; returns the call's ID. Checks everything first: gumloop::error, nothing started.
+     */
+    std::uint64_t start_call(const client &with, const std::string &operation, const std::string &args_json,
+                             std::string_view data = {}) const {
+        std::uint64_t call_id = 0;
+        char *json = nullptr;
+        const gumloop_code code = ::gumloop_poller_start_call(
+            poller_, with.get(), detail::c_str(operation, "operation"), detail::c_str(args_json, "args_json"),
+            data.empty() ? nullptr : reinterpret_cast<const std::uint8_t *>(data.data()), data.size(), &call_id,
+            &json);
+        detail::take(code, json);
+        return call_id;
+    }
+
+    /** Cancels a call: it ends with a DONE item whose code is GUMLOOP_ERR_CANCELLED. */
+    void cancel_call(std::uint64_t call_id) const {
+        char *json = nullptr;
+        const gumloop_code code = ::gumloop_poller_cancel_call(poller_, call_id, &json);
+        detail::take(code, json);
+    }
+
+    /** Takes one ready item without blocking; std::nullopt when none is ready. */
+    std::optional<item> take_item() const {
+        item next;
+        char *json = nullptr;
+        const gumloop_code code = ::gumloop_poller_take_item(poller_, &next.call_id, &next.kind, &next.code, &json);
+        detail::owned_string owned(json);
+        if (code != GUMLOOP_OK) {
+            throw error(code, owned ? std::string(owned.get()) : std::string());
+        }
+        if (next.kind == GUMLOOP_ITEM_NONE) {
+            return std::nullopt;
+        }
+        next.json = owned ? std::string(owned.get()) : std::string();
+        return next;
+    }
+
+private:
+    gumloop_poller *poller_ = nullptr;
 };
 
 /**
