@@ -5,6 +5,7 @@
 //! The pure-Rust core ([`Client`], [`Config`], [`Error`]) runs on one internal tokio runtime; the
 //! [`ffi`] module is the C boundary, from which cbindgen generates `include/gumloop.h`.
 
+pub mod args;
 pub mod body;
 pub mod cancel;
 pub mod client;
@@ -13,7 +14,9 @@ pub mod error;
 pub mod ffi;
 pub mod fork;
 pub mod headers;
+pub mod operations;
 pub mod paths;
+pub mod poller;
 pub mod retry;
 pub mod runtime;
 pub mod secret;

@@ -4,13 +4,13 @@ use super::cancel::{gumloop_cancel_token, token_arc};
 use super::codes::{gumloop_code, GUMLOOP_OK};
 use super::guard::run_json;
 use super::strings::gumloop_string_free;
-use super::strings::{optional, required};
-use crate::cancel::CancelToken;
-use crate::client::{CallAuth, Client};
+use super::strings::optional;
+use crate::args::Args;
+use crate::client::Client;
 use crate::error::{Error, ErrorKind};
+use crate::operations::{prepare, Prepared};
 use crate::runtime::run;
 use std::ffi::c_char;
-use std::future::Future;
 use std::ptr;
 use std::sync::Arc;
 
@@ -135,32 +135,45 @@ pub(crate) unsafe fn client_ref<'a>(
     Ok(unsafe { &(*client).inner })
 }
 
-/// Runs one call of the client behind `client` under the panic guard, writing its outcome to
-/// `*out_json`: `op` checks the call's other arguments and returns the call, given the client,
-/// the ID argument `id` (named `param` in errors) and the token behind `cancel`, all owned; the
-/// call then runs on a runtime worker while this thread waits (`runtime::run`).
+/// Reads a blocking function's C parameters as an operation's arguments: each is
+/// `(argument name, C parameter name, pointer)`, a NULL pointer leaving the argument out.
 ///
 /// # Safety
-/// `client` and `cancel` must be NULL or live handles; `id` NULL or a NUL-terminated string;
-/// `out_json` NULL or valid for writing one pointer.
-pub(crate) unsafe fn run_on_client<F>(
+/// Every pointer must be NULL or a NUL-terminated string.
+pub(crate) unsafe fn c_args(params: &[(&str, &str, *const c_char)]) -> crate::Result<Args> {
+    let mut args = Args::default();
+    for &(name, c_name, pointer) in params {
+        // SAFETY: NULL or NUL-terminated by the caller's contract.
+        args = args.with_text(name, unsafe { optional(pointer, c_name) }?);
+    }
+    Ok(args)
+}
+
+/// Runs the call operation `name` (see `operations`) of the client behind `client` under the
+/// panic guard, writing its outcome to `*out_json`: `params` are its C parameters (see
+/// [`c_args`]); the call runs on a runtime worker while this thread waits (`runtime::run`).
+///
+/// # Safety
+/// `client` and `cancel` must be NULL or live handles; the parameters NULL or NUL-terminated
+/// strings; `out_json` NULL or valid for writing one pointer.
+pub(crate) unsafe fn run_operation(
     client: *const gumloop_client,
-    id: *const c_char,
-    param: &str,
+    name: &str,
+    params: &[(&str, &str, *const c_char)],
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
-    op: impl FnOnce(Arc<Client>, String, Option<Arc<CancelToken>>) -> crate::Result<F>,
-) -> gumloop_code
-where
-    F: Future<Output = crate::Result<String>> + Send + 'static,
-{
+) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
         run_json(out_json, || {
             let client = Arc::clone(client_ref(client)?);
-            let id = required(id, param)?.to_owned();
-            let call = op(client, id, token_arc(cancel))?;
-            run(call)?
+            match prepare(name, c_args(params)?)? {
+                Prepared::Call(make) => run(make(client, token_arc(cancel)))?,
+                Prepared::Stream(_) => Err(Error::new(
+                    ErrorKind::Internal,
+                    format!("the operation `{name}` streams: it needs a streaming function"),
+                )),
+            }
         })
     }
 }
@@ -202,20 +215,15 @@ pub unsafe extern "C" fn gumloop_client_create_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_on_client(
+        run_operation(
             client,
-            agent_id,
-            "agent_id",
+            "create_session",
+            &[
+                ("agent_id", "agent_id", agent_id),
+                ("body", "body_json", body_json),
+            ],
             cancel,
             out_json,
-            |c, id, token| {
-                let body = optional(body_json, "body_json")?.map(str::to_owned);
-                Ok(async move {
-                    let auth = CallAuth::default();
-                    c.create_session(&id, body.as_deref(), &auth, token.as_deref())
-                        .await
-                })
-            },
         )
     }
 }

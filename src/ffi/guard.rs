@@ -39,11 +39,20 @@ pub(crate) unsafe fn run_json(
         Ok(result) => result,
         Err(payload) => Err(panicked(payload.as_ref())),
     };
+    let (code, c_text) = outcome_to_c(outcome);
+    // SAFETY: as above.
+    unsafe { *out_json = c_text };
+    code
+}
+
+/// An outcome as the C API hands it over: its code, and the result or error document as an owned
+/// C string (NULL only if even the error document could not be made one, which cannot happen).
+pub(crate) fn outcome_to_c(outcome: Result<String>) -> (gumloop_code, *mut c_char) {
     let (code, text) = match outcome {
         Ok(json) => (GUMLOOP_OK, json),
         Err(error) => (error.kind.code(), error.to_document().to_string()),
     };
-    let (code, c_text) = match into_c(text) {
+    match into_c(text) {
         Ok(c) => (code, c),
         Err(why) => {
             let error = Error::new(
@@ -54,8 +63,26 @@ pub(crate) unsafe fn run_json(
             // An error document is serde_json output, which never contains a raw NUL.
             (error.kind.code(), into_c(doc).unwrap_or(ptr::null_mut()))
         }
-    };
-    // SAFETY: as above.
-    unsafe { *out_json = c_text };
+    }
+}
+
+/// As [`run_json`] for a function whose success has no document: on `GUMLOOP_OK`, `*out_json`
+/// is NULL.
+///
+/// # Safety
+/// As for [`run_json`].
+pub(crate) unsafe fn run_status(
+    out_json: *mut *mut c_char,
+    body: impl FnOnce() -> Result<()>,
+) -> gumloop_code {
+    // SAFETY: forwarded from the caller's contract.
+    let code = unsafe { run_json(out_json, || body().map(|()| String::new())) };
+    if code == GUMLOOP_OK {
+        // SAFETY: run_json wrote an owned string (or NULL) to the non-null `out_json`.
+        unsafe {
+            super::strings::gumloop_string_free(*out_json);
+            *out_json = ptr::null_mut();
+        }
+    }
     code
 }

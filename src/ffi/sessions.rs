@@ -4,10 +4,8 @@
 //! writes the server's JSON (or an error document) to `*out_json`.
 
 use super::cancel::gumloop_cancel_token;
-use super::client::{gumloop_client, run_on_client};
+use super::client::{gumloop_client, run_operation};
 use super::codes::gumloop_code;
-use super::strings::{optional, required};
-use crate::wait::WaitOptions;
 use std::ffi::c_char;
 
 /// Retrieves a session with its transcript: `GET /sessions/{session_id}`.
@@ -28,13 +26,12 @@ pub unsafe extern "C" fn gumloop_client_get_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_on_client(
+        run_operation(
             client,
-            session_id,
-            "session_id",
+            "get_session",
+            &[("session_id", "session_id", session_id)],
             cancel,
             out_json,
-            |c, id, token| Ok(async move { c.get_session(&id, token.as_deref()).await }),
         )
     }
 }
@@ -58,19 +55,15 @@ pub unsafe extern "C" fn gumloop_client_list_sessions(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_on_client(
+        run_operation(
             client,
-            agent_id,
-            "agent_id",
+            "list_sessions",
+            &[
+                ("agent_id", "agent_id", agent_id),
+                ("query", "query_json", query_json),
+            ],
             cancel,
             out_json,
-            |c, id, token| {
-                let query = optional(query_json, "query_json")?.map(str::to_owned);
-                Ok(async move {
-                    c.list_sessions(&id, query.as_deref(), token.as_deref())
-                        .await
-                })
-            },
         )
     }
 }
@@ -95,16 +88,15 @@ pub unsafe extern "C" fn gumloop_client_send_message(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_on_client(
+        run_operation(
             client,
-            session_id,
-            "session_id",
+            "send_message",
+            &[
+                ("session_id", "session_id", session_id),
+                ("body", "body_json", body_json),
+            ],
             cancel,
             out_json,
-            |c, id, token| {
-                let body = optional(body_json, "body_json")?.map(str::to_owned);
-                Ok(async move { c.send_message(&id, body.as_deref(), token.as_deref()).await })
-            },
         )
     }
 }
@@ -125,13 +117,12 @@ pub unsafe extern "C" fn gumloop_client_cancel_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_on_client(
+        run_operation(
             client,
-            session_id,
-            "session_id",
+            "cancel_session",
+            &[("session_id", "session_id", session_id)],
             cancel,
             out_json,
-            |c, id, token| Ok(async move { c.cancel_session(&id, token.as_deref()).await }),
         )
     }
 }
@@ -152,16 +143,15 @@ pub unsafe extern "C" fn gumloop_client_rename_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_on_client(
+        run_operation(
             client,
-            session_id,
-            "session_id",
+            "rename_session",
+            &[
+                ("session_id", "session_id", session_id),
+                ("name", "name", name),
+            ],
             cancel,
             out_json,
-            |c, id, token| {
-                let name = required(name, "name")?.to_owned();
-                Ok(async move { c.rename_session(&id, &name, token.as_deref()).await })
-            },
         )
     }
 }
@@ -186,16 +176,15 @@ pub unsafe extern "C" fn gumloop_client_wait_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_on_client(
+        run_operation(
             client,
-            session_id,
-            "session_id",
+            "wait_session",
+            &[
+                ("session_id", "session_id", session_id),
+                ("options", "options_json", options_json),
+            ],
             cancel,
             out_json,
-            |c, id, token| {
-                let options = WaitOptions::parse(optional(options_json, "options_json")?)?;
-                Ok(async move { c.wait_session(&id, options, token.as_deref()).await })
-            },
         )
     }
 }

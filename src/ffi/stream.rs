@@ -1,11 +1,11 @@
 //! Streaming calls: events are delivered to a callback on the caller's thread, as they arrive.
 
 use super::cancel::{gumloop_cancel_token, token_arc};
-use super::client::{client_ref, gumloop_client};
+use super::client::{c_args, client_ref, gumloop_client};
 use super::codes::gumloop_code;
 use super::guard::run_json;
-use super::strings::{optional, required};
 use crate::error::{Error, ErrorKind, Result};
+use crate::operations::{prepare, Prepared};
 use crate::stream_relay::{stream_relayed, OwnedStart};
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::Arc;
@@ -23,19 +23,31 @@ pub type gumloop_event_callback = Option<
     unsafe extern "C" fn(user_data: *mut c_void, event_json: *const c_char, len: usize) -> c_int,
 >;
 
-/// Runs one streaming call under the panic guard, adapting the C callback, and writes the
-/// summary or the error document to `*out_json`.
+/// Runs the streaming operation `name` (see `operations`) under the panic guard, adapting the C
+/// callback, and writes the summary or the error document to `*out_json`; `params` are its C
+/// parameters (see `c_args`).
 ///
 /// # Safety
-/// As for the public streaming functions; `start` reads their string arguments.
+/// As for the public streaming functions.
 unsafe fn run_stream(
     client: *const gumloop_client,
+    name: &str,
+    params: &[(&str, &str, *const c_char)],
     on_event: gumloop_event_callback,
     user_data: *mut c_void,
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
-    start: impl FnOnce() -> Result<OwnedStart>,
 ) -> gumloop_code {
+    let start = || -> Result<OwnedStart> {
+        // SAFETY: the parameters are NULL or NUL-terminated by the caller's contract.
+        match prepare(name, unsafe { c_args(params) }?)? {
+            Prepared::Stream(start) => Ok(start),
+            Prepared::Call(_) => Err(Error::new(
+                ErrorKind::Internal,
+                format!("the operation `{name}` does not stream"),
+            )),
+        }
+    };
     // SAFETY: forwarded from the caller's contract.
     unsafe {
         run_json(out_json, || {
@@ -119,12 +131,18 @@ pub unsafe extern "C" fn gumloop_client_stream_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_stream(client, on_event, user_data, cancel, out_json, || {
-            Ok(OwnedStart::Create {
-                agent_id: required(agent_id, "agent_id")?.to_owned(),
-                body_json: optional(body_json, "body_json")?.map(str::to_owned),
-            })
-        })
+        run_stream(
+            client,
+            "stream_session",
+            &[
+                ("agent_id", "agent_id", agent_id),
+                ("body", "body_json", body_json),
+            ],
+            on_event,
+            user_data,
+            cancel,
+            out_json,
+        )
     }
 }
 
@@ -147,12 +165,18 @@ pub unsafe extern "C" fn gumloop_client_stream_message(
 ) -> gumloop_code {
     // SAFETY: as for gumloop_client_stream_session.
     unsafe {
-        run_stream(client, on_event, user_data, cancel, out_json, || {
-            Ok(OwnedStart::Send {
-                session_id: required(session_id, "session_id")?.to_owned(),
-                body_json: optional(body_json, "body_json")?.map(str::to_owned),
-            })
-        })
+        run_stream(
+            client,
+            "stream_message",
+            &[
+                ("session_id", "session_id", session_id),
+                ("body", "body_json", body_json),
+            ],
+            on_event,
+            user_data,
+            cancel,
+            out_json,
+        )
     }
 }
 
@@ -176,11 +200,17 @@ pub unsafe extern "C" fn gumloop_client_resume_stream(
 ) -> gumloop_code {
     // SAFETY: as for gumloop_client_stream_session.
     unsafe {
-        run_stream(client, on_event, user_data, cancel, out_json, || {
-            Ok(OwnedStart::Resume {
-                session_id: required(session_id, "session_id")?.to_owned(),
-                cursor: required(cursor, "cursor")?.to_owned(),
-            })
-        })
+        run_stream(
+            client,
+            "resume_stream",
+            &[
+                ("session_id", "session_id", session_id),
+                ("cursor", "cursor", cursor),
+            ],
+            on_event,
+            user_data,
+            cancel,
+            out_json,
+        )
     }
 }
