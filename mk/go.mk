@@ -4,7 +4,7 @@
 
 GO ?= go
 GO_DIR := $(ROOT)/bindings/go
-GO_LIB_DIR = $(ROOT)/target/debug
+GO_LIB_DIR = $(TARGET_DIR)/debug
 GO_ENV = GOPROXY=off GOFLAGS=-count=1 CGO_ENABLED=1 \
 	CGO_LDFLAGS="-L$(GO_LIB_DIR) -Wl,-rpath,$(GO_LIB_DIR)"
 

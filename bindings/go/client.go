@@ -11,9 +11,9 @@ import (
 	"encoding/json"
 	"errors"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Options configure a Client. Zero fields are left out, so the library's defaults and the
@@ -151,36 +151,113 @@ func (c *Client) Close() error {
 	return nil
 }
 
-// arg is one string argument of a library call, with the name the C function gives it.
-type arg struct{ name, value string }
-
-// call runs one library call that returns JSON: it checks and copies the string arguments,
-// holds the client open meanwhile and binds the call's cancel token to ctx.
-func (c *Client) call(ctx context.Context, args []arg, run func(h *C.gumloop_client, p []*C.char, token *C.gumloop_cancel_token, out **C.char) C.gumloop_code) (string, error) {
-	for _, a := range args {
-		// C would cut such a string short at the NUL: refused before anything is sent.
-		if strings.IndexByte(a.value, 0) >= 0 {
-			return "", callerError(CodeInvalidArgument, a.name, "`"+a.name+"` contains a NUL byte")
-		}
+// run runs one operation of the library's table on the process's poller and waits for it,
+// handing each stream event to onEvent (on this goroutine, in order). Cancelling ctx cancels
+// the call; it returns only once the library has finished with it.
+func (c *Client) run(ctx context.Context, operation string, args map[string]any, data []byte, onEvent func(string) error) (result string, err error) {
+	if err := checkText(args, ""); err != nil {
+		return "", err
+	}
+	if err := ctx.Err(); err != nil {
+		return "", callerError(CodeCancelled, "", "the context ended before the call started; nothing was sent: "+err.Error())
+	}
+	p, err := thePoller()
+	if err != nil {
+		return "", err
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	if c.handle == nil {
 		return "", ErrClosed
 	}
-	p := make([]*C.char, len(args))
-	for i, a := range args {
-		s, free := cString(a.value)
-		defer free()
-		p[i] = s
+	id, call, err := p.start(c.handle, operation, args, data)
+	if err != nil {
+		return "", err
 	}
-	var out *C.char
-	code := withCancel(ctx, func(token *C.gumloop_cancel_token) C.gumloop_code {
-		return run(c.handle, p, token, &out)
-	})
-	text := takeString(out)
-	if code != C.GUMLOOP_OK {
-		return "", errorFrom(code, text)
+	finished := false
+	defer func() {
+		if !finished {
+			// A panicking handler: the call is cancelled, and the client stays held until the
+			// library has let go of it.
+			p.cancel(id)
+			for {
+				<-call.ready
+				if _, done, _, _ := call.take(); done {
+					return
+				}
+			}
+		}
+	}()
+	done := ctx.Done()
+	var stopped error
+	for {
+		select {
+		case <-call.ready:
+		case <-done:
+			p.cancel(id)
+			done = nil
+		}
+		events, ended, code, text := call.take()
+		for _, event := range events {
+			if stopped == nil && onEvent != nil {
+				if stopped = onEvent(event); stopped != nil {
+					p.cancel(id)
+				}
+			}
+		}
+		if ended {
+			finished = true
+			switch {
+			case stopped != nil:
+				return "", stopped
+			case code != C.GUMLOOP_OK:
+				return "", errorFrom(code, text)
+			default:
+				return text, nil
+			}
+		}
 	}
-	return text, nil
+}
+
+// checkText refuses text that JSON would silently change: invalid UTF-8 (which encoding/json
+// replaces with U+FFFD) in any string of the arguments.
+func checkText(value any, name string) error {
+	switch v := value.(type) {
+	case string:
+		if !utf8.ValidString(v) {
+			return callerError(CodeInvalidUTF8, name, "`"+name+"` is not valid UTF-8")
+		}
+	case map[string]any:
+		for k, item := range v {
+			if err := checkText(item, join(name, k)); err != nil {
+				return err
+			}
+		}
+	case map[string]string:
+		for k, item := range v {
+			if err := checkText(item, join(name, k)); err != nil {
+				return err
+			}
+		}
+	case []any:
+		for _, item := range v {
+			if err := checkText(item, name); err != nil {
+				return err
+			}
+		}
+	case []string:
+		for _, item := range v {
+			if err := checkText(item, name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func join(parent, key string) string {
+	if parent == "" {
+		return key
+	}
+	return parent + "." + key
 }

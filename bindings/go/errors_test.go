@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -34,18 +35,31 @@ func TestCallerErrorsAreRefusedBeforeAnythingIsSent(t *testing.T) {
 	if e := expect(t, err, ErrInvalidArgument); e.Param != "name" {
 		t.Fatalf("param %q", e.Param)
 	}
-	_, err = c.Sessions.Create(ctx, "agent\x00/../x", nil)
-	if e := expect(t, err, ErrInvalidArgument); e.Param != "agent_id" {
+	_, err = c.Sessions.Retrieve(ctx, "sess_\xff")
+	if e := expect(t, err, ErrInvalidUTF8); e.Param != "session_id" {
 		t.Fatalf("param %q", e.Param)
 	}
-	_, err = c.Sessions.Retrieve(ctx, "sess_\xff")
-	expect(t, err, ErrInvalidUTF8)
+	_, err = c.Sessions.Create(ctx, "agent_pro", &CreateParams{Metadata: map[string]any{"k": "\xfe"}})
+	if e := expect(t, err, ErrInvalidUTF8); e.Param != "body.metadata.k" {
+		t.Fatalf("param %q", e.Param)
+	}
 	_, err = c.Sessions.Create(ctx, "agent_pro", &CreateParams{Extra: map[string]any{"stream": true}})
 	expect(t, err, ErrUseStreamingCall)
 	_, err = c.Sessions.Stream(ctx, "agent_pro", nil, nil)
 	expect(t, err, ErrNullArgument)
 	if n := len(requests(t)); n != 0 {
 		t.Fatalf("%d requests were sent", n)
+	}
+}
+
+func TestAnIDStaysOnePathSegment(t *testing.T) {
+	c := ada(t, noRetries)
+	adminCall(t, "DELETE", "/requests", nil)
+	_, err := c.Sessions.Create(ctx, "agent\x00/../x", nil)
+	expect(t, err, ErrNotFound)
+	log := requests(t)
+	if len(log) != 1 || log[0]["path"] != "/api/v1/agents/agent%00%2F..%2Fx/sessions" {
+		t.Fatalf("requests: %v", log)
 	}
 }
 
@@ -178,19 +192,22 @@ func TestCancellingTheContextEndsTheCall(t *testing.T) {
 	expect(t, err, ErrCancelled)
 }
 
-func TestABlockingCallFromAHandlerIsRefused(t *testing.T) {
+func TestAHandlerMayCallTheClient(t *testing.T) {
 	c := ada(t, nil)
-	var inner error
-	_, err := c.Sessions.Stream(ctx, "agent_pro", &CreateParams{Input: "[words:3] x"}, func(Event) error {
-		if inner == nil {
-			_, inner = c.Sessions.Retrieve(ctx, "sess_any")
+	calls := 0
+	summary, err := c.Sessions.Stream(ctx, "agent_pro", &CreateParams{Input: "[words:3] x"}, func(e Event) error {
+		if e.Type == "interaction-ready" {
+			calls++
+			r, err := c.Sessions.Create(ctx, "agent_pro", nil)
+			if err != nil || r.Session.State != "idle" {
+				return fmt.Errorf("a call from the handler: %+v, %v", r, err)
+			}
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || calls != 1 || !summary.Final {
+		t.Fatalf("%d calls, %+v, %v", calls, summary, err)
 	}
-	expect(t, inner, ErrWrongThread)
 }
 
 func TestCodesHaveNamesAndMessages(t *testing.T) {
@@ -205,7 +222,7 @@ func TestCodesHaveNamesAndMessages(t *testing.T) {
 func TestABodyThatCannotBeJSONIsRefused(t *testing.T) {
 	c := ada(t, nil)
 	_, err := c.Sessions.Create(ctx, "agent_pro", &CreateParams{Extra: map[string]any{"x": make(chan int)}})
-	if e := expect(t, err, ErrInvalidJSON); e.Param != "body_json" {
+	if e := expect(t, err, ErrInvalidJSON); e.Param != "args_json" {
 		t.Fatalf("param %q", e.Param)
 	}
 }

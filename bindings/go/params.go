@@ -1,7 +1,5 @@
 package gumloop
 
-import "encoding/json"
-
 // CreateParams is the body of a create. Zero fields are left out.
 type CreateParams struct {
 	// Input is the first message; without it the server creates an idle stub.
@@ -23,9 +21,9 @@ type CreateParams struct {
 	Extra map[string]any
 }
 
-func (p *CreateParams) body() ([]byte, error) {
+func (p *CreateParams) fields() map[string]any {
 	if p == nil {
-		return []byte("{}"), nil
+		return map[string]any{}
 	}
 	m := extra(p.Extra)
 	putInput(m, p.Input, p.InputParts)
@@ -40,7 +38,7 @@ func (p *CreateParams) body() ([]byte, error) {
 	if p.Attachments != nil {
 		m["attachments"] = p.Attachments
 	}
-	return json.Marshal(m)
+	return m
 }
 
 // SendParams is the body of a send.
@@ -60,9 +58,9 @@ type SendParams struct {
 	Extra map[string]any
 }
 
-func (p *SendParams) body() ([]byte, error) {
+func (p *SendParams) fields() map[string]any {
 	if p == nil {
-		return []byte("{}"), nil
+		return map[string]any{}
 	}
 	m := extra(p.Extra)
 	putInput(m, p.Input, p.InputParts)
@@ -76,7 +74,7 @@ func (p *SendParams) body() ([]byte, error) {
 	if p.ApprovalResponses != nil {
 		m["approval_responses"] = p.ApprovalResponses
 	}
-	return json.Marshal(m)
+	return m
 }
 
 // ListParams filter and page a list of sessions. Zero fields are left out.
@@ -93,9 +91,9 @@ type ListParams struct {
 	Extra map[string]any
 }
 
-func (p *ListParams) query() ([]byte, error) {
+func (p *ListParams) fields() map[string]any {
 	if p == nil {
-		return []byte("{}"), nil
+		return map[string]any{}
 	}
 	m := extra(p.Extra)
 	if p.PageSize != 0 {
@@ -107,7 +105,7 @@ func (p *ListParams) query() ([]byte, error) {
 	} {
 		putString(m, k, v)
 	}
-	return json.Marshal(m)
+	return m
 }
 
 func extra(from map[string]any) map[string]any {
