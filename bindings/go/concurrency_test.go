@@ -2,6 +2,10 @@ package gumloop
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -68,5 +72,66 @@ func TestCloseWaitsForTheCallsInFlightAndLaterCallsFail(t *testing.T) {
 	}
 	if _, err := c.Sessions.Retrieve(ctx, r.Session.ID); err != ErrClosed {
 		t.Fatalf("a call after Close: %v", err)
+	}
+}
+
+// threads is the process's OS thread count.
+func threads(t *testing.T) int {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skip("no /proc on this system")
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "Threads:") {
+			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimPrefix(line, "Threads:")))
+			return n
+		}
+	}
+	t.Fatal("no Threads line")
+	return 0
+}
+
+func TestTwoHundredStreamsNeedNoThreadEach(t *testing.T) {
+	c := ada(t, nil)
+	const n = 200
+	var open, most atomic.Int64
+	var peakThreads atomic.Int64
+	var wg sync.WaitGroup
+	counts := make([]int, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			first := true
+			_, err := c.Sessions.Stream(ctx, "agent_ent", &CreateParams{Input: fmt.Sprintf("[words:10] [slow:1500] %d", i)}, func(e Event) error {
+				if first {
+					first = false
+					if o := open.Add(1); o > most.Load() {
+						most.Store(o)
+					}
+					if th := int64(threads(t)); th > peakThreads.Load() {
+						peakThreads.Store(th)
+					}
+				}
+				if e.Final {
+					open.Add(-1)
+				}
+				counts[i]++
+				return nil
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	for i, got := range counts {
+		if got != 15 {
+			t.Fatalf("stream %d: %d events", i, got)
+		}
+	}
+	// Many streams were open at once, on far fewer threads than streams.
+	if most.Load() < 50 || peakThreads.Load() >= 100 {
+		t.Fatalf("%d streams open at once on at most %d threads", most.Load(), peakThreads.Load())
 	}
 }
