@@ -6,8 +6,8 @@ use crate::args::Args;
 use crate::cancel::CancelToken;
 use crate::client::{CallAuth, Client};
 use crate::error::{Error, ErrorKind, Result};
-use crate::stream_relay::OwnedStart;
-use crate::wait::WaitOptions;
+use crate::sessions::wait::WaitOptions;
+use crate::stream::relay::OwnedStart;
 use futures_util::future::BoxFuture;
 use std::future::Future;
 use std::sync::Arc;
@@ -165,6 +165,33 @@ pub fn prepare(name: &str, mut args: Args) -> Result<Prepared> {
     let prepared = (operation.prepare)(&mut args)?;
     args.finish(name)?;
     Ok(prepared)
+}
+
+/// The call of the call operation `name` with `args`, for a blocking function.
+pub fn call_future(
+    name: &str,
+    args: Args,
+    client: Arc<Client>,
+    token: Option<Arc<CancelToken>>,
+) -> Result<CallFuture> {
+    match prepare(name, args)? {
+        Prepared::Call(make) => Ok(make(client, token)),
+        Prepared::Stream(_) => Err(Error::new(
+            ErrorKind::Internal,
+            format!("the operation `{name}` streams: it needs a streaming function"),
+        )),
+    }
+}
+
+/// The start of the streaming operation `name` with `args`, for a blocking function.
+pub fn stream_start(name: &str, args: Args) -> Result<OwnedStart> {
+    match prepare(name, args)? {
+        Prepared::Stream(start) => Ok(start),
+        Prepared::Call(_) => Err(Error::new(
+            ErrorKind::Internal,
+            format!("the operation `{name}` does not stream"),
+        )),
+    }
 }
 
 #[cfg(test)]

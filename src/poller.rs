@@ -15,8 +15,8 @@ use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::operations::Prepared;
 use crate::runtime::runtime;
+use crate::stream::relay::{reserve, OwnedStart, IN_FLIGHT_BYTES};
 use crate::stream::{EventInfo, EventSink, StreamSummary};
-use crate::stream_relay::{OwnedStart, IN_FLIGHT_BYTES};
 use futures_util::future::BoxFuture;
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
@@ -147,14 +147,12 @@ struct PollerSink {
 
 impl EventSink for PollerSink {
     fn take(&mut self, text: String, info: &EventInfo, resumes: u32) -> impl Future<Output = bool> {
-        let cost = text.len().clamp(1, IN_FLIGHT_BYTES) as u32;
         let info = info.clone();
         async move {
             // The budget is closed when the call is cancelled or the poller freed.
-            let Ok(permit) = self.budget.acquire_many(cost).await else {
+            let Some(cost) = reserve(&self.budget, text.len()).await else {
                 return false;
             };
-            permit.forget();
             let shared = Arc::clone(&self.shared);
             let mut state = lock(&shared.state);
             if state.closed {
@@ -237,7 +235,7 @@ impl Poller {
                 state: Mutex::new(state),
                 reader,
                 writer,
-                generation: crate::fork::generation(),
+                generation: crate::runtime::fork::generation(),
             }),
         })
     }
@@ -248,7 +246,7 @@ impl Poller {
     }
 
     fn check_process(&self) -> Result<()> {
-        if self.shared.generation == crate::fork::generation() {
+        if self.shared.generation == crate::runtime::fork::generation() {
             Ok(())
         } else {
             Err(forked())
@@ -271,7 +269,7 @@ impl Poller {
             Prepared::Call(make) => (make(client, None), None),
             Prepared::Stream(start) => {
                 let budget = Arc::new(Semaphore::new(IN_FLIGHT_BYTES));
-                let summary = StreamSummary::for_start(&start.as_start());
+                let summary = StreamSummary::for_start(&start.borrowed());
                 let sink = PollerSink {
                     shared: Arc::clone(shared),
                     call: id,
@@ -389,6 +387,18 @@ impl Poller {
     pub fn calls(&self) -> usize {
         lock(&self.shared.state).calls.len()
     }
+
+    /// Events waiting to be taken, and the bytes of budget they hold.
+    pub fn queued_events(&self) -> (usize, usize) {
+        let state = lock(&self.shared.state);
+        state
+            .ready
+            .iter()
+            .fold((0, 0), |(n, bytes), item| match item {
+                Queued::Event { cost, .. } => (n + 1, bytes + *cost as usize),
+                Queued::Done { .. } => (n, bytes),
+            })
+    }
 }
 
 /// A stream run as one task: events go to `sink`, the outcome is the blocking one.
@@ -398,7 +408,7 @@ fn stream_task(
     sink: PollerSink,
 ) -> BoxFuture<'static, Outcome> {
     Box::pin(async move {
-        let (outcome, summary) = client.stream_to(start.as_start(), sink, None).await;
+        let (outcome, summary) = client.stream_to(start.borrowed(), sink, None).await;
         stream_outcome(outcome, summary)
     })
 }

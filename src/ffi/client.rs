@@ -1,16 +1,17 @@
-//! The client handle: create, use from any number of threads, free.
+//! The client handle: create, use from any number of threads, free; and the create call.
 
-use super::cancel::{gumloop_cancel_token, token_arc};
-use super::codes::{gumloop_code, GUMLOOP_OK};
-use super::guard::run_json;
-use super::strings::gumloop_string_free;
-use super::strings::optional;
-use crate::args::Args;
+use super::args::c_args;
+use super::args::{not_null, optional};
+use super::cancel::gumloop_cancel_token;
+use super::codes::gumloop_code;
+use super::guard::{call, guard};
+use super::handle::{shared, ArcHandle};
+use crate::cancel::CancelToken;
 use crate::client::Client;
-use crate::error::{Error, ErrorKind};
-use crate::operations::{prepare, Prepared};
+use crate::operations::call_future;
 use crate::runtime::run;
 use std::ffi::c_char;
+use std::future::Future;
 use std::ptr;
 use std::sync::Arc;
 
@@ -21,7 +22,11 @@ use std::sync::Arc;
 /// `const gumloop_client *`. Free it only after every call using it has returned.
 #[allow(non_camel_case_types)]
 pub struct gumloop_client {
-    inner: Arc<Client>,
+    _opaque: [u8; 0],
+}
+
+impl ArcHandle for gumloop_client {
+    type Target = Client;
 }
 
 /// Creates a client from `options_json`, a JSON object (NULL means `{}`).
@@ -69,34 +74,19 @@ pub unsafe extern "C" fn gumloop_client_new(
     out_client: *mut *mut gumloop_client,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: the out-parameters are checked for NULL before each write and are writable by the
-    // caller's contract; `options_json` is NULL or a NUL-terminated string by the same contract.
+    if !out_client.is_null() {
+        // SAFETY: non-null and writable by the caller's contract.
+        unsafe { *out_client = ptr::null_mut() };
+    }
+    // SAFETY: `out_json` and `out_client` are NULL or writable, `options_json` NULL or a
+    // NUL-terminated string, by the caller's contract.
     unsafe {
-        if !out_client.is_null() {
-            *out_client = ptr::null_mut();
-        }
-        let mut made = None;
-        let code = run_json(out_json, || {
-            if out_client.is_null() {
-                return Err(Error::about(
-                    ErrorKind::NullArgument,
-                    "out_client",
-                    "`out_client` must not be NULL",
-                ));
-            }
-            let options = optional(options_json, "options_json")?;
-            made = Some(Box::new(gumloop_client {
-                inner: Arc::new(Client::new(options)?),
-            }));
-            Ok(String::new())
-        });
-        if let (GUMLOOP_OK, Some(client)) = (code, made) {
-            // Success has no document: `*out_json` goes back to NULL.
-            gumloop_string_free(*out_json);
-            *out_json = ptr::null_mut();
-            *out_client = Box::into_raw(client);
-        }
-        code
+        call(out_json, || {
+            let out_client = not_null!(out_client)?;
+            let client = Client::new(optional!(options_json)?)?;
+            *out_client = gumloop_client::into_raw(client);
+            Ok(())
+        })
     }
 }
 
@@ -107,73 +97,33 @@ pub unsafe extern "C" fn gumloop_client_new(
 /// call may be using it.
 #[no_mangle]
 pub unsafe extern "C" fn gumloop_client_free(client: *mut gumloop_client) {
-    if client.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: the caller promises `client` came from Box::into_raw in gumloop_client_new and
-        // is freed once.
-        drop(unsafe { Box::from_raw(client) });
-    });
+    // SAFETY: NULL or not yet freed, by the caller's contract.
+    guard(|| unsafe { gumloop_client::free(client) })
 }
 
-/// Borrows the client behind a handle.
+/// Runs one call of the client behind `client` and writes its outcome to `*out_json`: `op`
+/// checks the call's other arguments and returns the call, given the client and the token behind
+/// `cancel`, both owned; the call then runs on a runtime worker while this thread waits
+/// (`runtime::run`).
 ///
 /// # Safety
-/// `client` must be NULL or a live client from `gumloop_client_new`.
-pub(crate) unsafe fn client_ref<'a>(
+/// `client` and `cancel` must be NULL or live handles; `out_json` NULL or valid for writing one
+/// pointer.
+pub(crate) unsafe fn call_client<F>(
     client: *const gumloop_client,
-) -> crate::Result<&'a Arc<Client>> {
-    if client.is_null() {
-        return Err(Error::about(
-            ErrorKind::NullArgument,
-            "client",
-            "`client` must not be NULL",
-        ));
-    }
-    // SAFETY: non-null and live by the caller's contract; the client is only read.
-    Ok(unsafe { &(*client).inner })
-}
-
-/// Reads a blocking function's C parameters as an operation's arguments: each is
-/// `(argument name, C parameter name, pointer)`, a NULL pointer leaving the argument out.
-///
-/// # Safety
-/// Every pointer must be NULL or a NUL-terminated string.
-pub(crate) unsafe fn c_args(params: &[(&str, &str, *const c_char)]) -> crate::Result<Args> {
-    let mut args = Args::default();
-    for &(name, c_name, pointer) in params {
-        // SAFETY: NULL or NUL-terminated by the caller's contract.
-        args = args.with_text(name, unsafe { optional(pointer, c_name) }?);
-    }
-    Ok(args)
-}
-
-/// Runs the call operation `name` (see `operations`) of the client behind `client` under the
-/// panic guard, writing its outcome to `*out_json`: `params` are its C parameters (see
-/// [`c_args`]); the call runs on a runtime worker while this thread waits (`runtime::run`).
-///
-/// # Safety
-/// `client` and `cancel` must be NULL or live handles; the parameters NULL or NUL-terminated
-/// strings; `out_json` NULL or valid for writing one pointer.
-pub(crate) unsafe fn run_operation(
-    client: *const gumloop_client,
-    name: &str,
-    params: &[(&str, &str, *const c_char)],
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
-) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    op: impl FnOnce(Arc<Client>, Option<Arc<CancelToken>>) -> crate::Result<F>,
+) -> gumloop_code
+where
+    F: Future<Output = crate::Result<String>> + Send + 'static,
+{
+    // SAFETY: every pointer is used under the caller's contract.
     unsafe {
-        run_json(out_json, || {
-            let client = Arc::clone(client_ref(client)?);
-            match prepare(name, c_args(params)?)? {
-                Prepared::Call(make) => run(make(client, token_arc(cancel)))?,
-                Prepared::Stream(_) => Err(Error::new(
-                    ErrorKind::Internal,
-                    format!("the operation `{name}` streams: it needs a streaming function"),
-                )),
-            }
+        call(out_json, || {
+            let client = shared!(client)?;
+            let call = op(client, gumloop_cancel_token::share(cancel))?;
+            run(call)?
         })
     }
 }
@@ -213,17 +163,18 @@ pub unsafe extern "C" fn gumloop_client_create_session(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        run_operation(
-            client,
-            "create_session",
-            &[
-                ("agent_id", "agent_id", agent_id),
-                ("body", "body_json", body_json),
-            ],
-            cancel,
-            out_json,
-        )
+        call_client(client, cancel, out_json, |c, token| {
+            call_future(
+                "create_session",
+                c_args(&[
+                    ("agent_id", "agent_id", agent_id),
+                    ("body", "body_json", body_json),
+                ])?,
+                c,
+                token,
+            )
+        })
     }
 }

@@ -2,13 +2,15 @@
 //! own event loop collects through a file descriptor. Every operation of the client is started
 //! by name with `gumloop_poller_start_call`, so a new operation needs no new function here.
 
-use super::client::{client_ref, gumloop_client};
+use super::args::{null_argument, optional_str, required_str};
+use super::client::gumloop_client;
 use super::codes::{gumloop_code, GUMLOOP_ERR_NULL_ARGUMENT, GUMLOOP_OK};
-use super::guard::{outcome_to_c, run_status};
-use super::strings::{into_c, optional, required};
+use super::guard::{call, guard, outcome_to_c};
+use super::handle::{shared, ArcHandle};
+use super::strings::into_c;
 use crate::args::Args;
-use crate::body::parse_object;
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::parse_object;
 use crate::operations::prepare;
 use crate::poller::{Item, Poller};
 use std::ffi::{c_char, c_int};
@@ -33,33 +35,25 @@ pub const GUMLOOP_ITEM_DONE: u32 = 2;
 /// `GUMLOOP_ERR_WRONG_THREAD` (make a new poller there).
 #[allow(non_camel_case_types)]
 pub struct gumloop_poller {
-    inner: Poller,
+    _opaque: [u8; 0],
 }
 
-/// Reads the poller behind a handle.
+impl ArcHandle for gumloop_poller {
+    type Target = Poller;
+}
+
+/// Borrows the poller behind a handle.
 ///
 /// # Safety
 /// `poller` must be NULL or a live poller.
 unsafe fn poller_ref<'a>(poller: *const gumloop_poller) -> Result<&'a Poller> {
-    if poller.is_null() {
-        return Err(Error::about(
-            ErrorKind::NullArgument,
-            "poller",
-            "`poller` must not be NULL",
-        ));
-    }
-    // SAFETY: non-null and live by the caller's contract; the poller is shared, never mutated
-    // through this reference except behind its own lock.
-    Ok(unsafe { &(*poller).inner })
+    // SAFETY: NULL or live by the caller's contract; the poller is only used behind its lock.
+    unsafe { gumloop_poller::borrow(poller) }.ok_or_else(|| null_argument("poller"))
 }
 
 /// The error of a required out-parameter left NULL.
 fn null_out(param: &str) -> Error {
-    Error::about(
-        ErrorKind::NullArgument,
-        param,
-        format!("`{param}` must not be NULL"),
-    )
+    null_argument(param)
 }
 
 /// Creates a poller. `options_json` is NULL or a JSON object; it has no options yet, and an
@@ -83,11 +77,11 @@ pub unsafe extern "C" fn gumloop_poller_new(
         if !out_poller.is_null() {
             *out_poller = ptr::null_mut();
         }
-        run_status(out_json, || {
+        call(out_json, || {
             if out_poller.is_null() {
                 return Err(null_out("out_poller"));
             }
-            let options = parse_object(optional(options_json, "options_json")?)
+            let options = parse_object(optional_str(options_json, "options_json")?)
                 .map_err(|e| Error::about(ErrorKind::InvalidOption, "options_json", e.message))?;
             if let Some(key) = options.keys().next() {
                 return Err(Error::about(
@@ -96,10 +90,7 @@ pub unsafe extern "C" fn gumloop_poller_new(
                     format!("unknown poller option `{key}`; a poller has no options yet"),
                 ));
             }
-            let poller = Box::new(gumloop_poller {
-                inner: Poller::new()?,
-            });
-            *out_poller = Box::into_raw(poller);
+            *out_poller = gumloop_poller::into_raw(Poller::new()?);
             Ok(())
         })
     }
@@ -113,14 +104,8 @@ pub unsafe extern "C" fn gumloop_poller_new(
 /// thread may be using it.
 #[no_mangle]
 pub unsafe extern "C" fn gumloop_poller_free(poller: *mut gumloop_poller) {
-    if poller.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: the caller promises `poller` came from Box::into_raw in gumloop_poller_new and
-        // is freed once.
-        drop(unsafe { Box::from_raw(poller) });
-    });
+    // SAFETY: NULL or a poller not freed yet, by the caller's contract.
+    guard(|| unsafe { gumloop_poller::free(poller) });
 }
 
 /// The read end of a non-blocking, close-on-exec `AF_UNIX` socket pair owned by the poller: it
@@ -190,19 +175,19 @@ pub unsafe extern "C" fn gumloop_poller_start_call(
         if !out_call_id.is_null() {
             *out_call_id = 0;
         }
-        run_status(out_json, || {
+        call(out_json, || {
             if out_call_id.is_null() {
                 return Err(null_out("out_call_id"));
             }
             let poller = poller_ref(poller)?;
-            let client = std::sync::Arc::clone(client_ref(client)?);
-            let name = required(operation, "operation")?;
+            let client = shared!(client)?;
+            let name = required_str(operation, "operation")?;
             let bytes = match (data.is_null(), data_len) {
                 (true, 0) => None,
                 (true, _) => return Err(null_out("data")),
                 (false, len) => Some(std::slice::from_raw_parts(data, len).to_vec()),
             };
-            let args = Args::parse(optional(args_json, "args_json")?)?.with_data(bytes);
+            let args = Args::parse(optional_str(args_json, "args_json")?)?.with_data(bytes);
             let prepared = prepare(name, args)?;
             *out_call_id = poller.start(client, prepared)?;
             Ok(())
@@ -227,7 +212,7 @@ pub unsafe extern "C" fn gumloop_poller_cancel_call(
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
     // SAFETY: NULL or live by the caller's contract.
-    unsafe { run_status(out_json, || poller_ref(poller)?.cancel(call_id)) }
+    unsafe { call(out_json, || poller_ref(poller)?.cancel(call_id)) }
 }
 
 /// Takes one ready item without blocking.
@@ -269,7 +254,7 @@ pub unsafe extern "C" fn gumloop_poller_take_item(
             *out_call_id = 0;
         }
         let mut item = None;
-        let code = run_status(out_json, || {
+        let code = call(out_json, || {
             for (out, name) in [
                 (out_call_id.is_null(), "out_call_id"),
                 (out_kind.is_null(), "out_kind"),

@@ -3,9 +3,11 @@
 //! Each blocks the calling thread until it completes, takes an optional cancellation token, and
 //! writes the server's JSON (or an error document) to `*out_json`.
 
+use super::args::c_args;
 use super::cancel::gumloop_cancel_token;
-use super::client::{gumloop_client, run_operation};
+use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
+use crate::operations::call_future;
 use std::ffi::c_char;
 
 /// Retrieves a session with its transcript: `GET /sessions/{session_id}`.
@@ -24,15 +26,16 @@ pub unsafe extern "C" fn gumloop_client_get_session(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        run_operation(
-            client,
-            "get_session",
-            &[("session_id", "session_id", session_id)],
-            cancel,
-            out_json,
-        )
+        call_client(client, cancel, out_json, |c, token| {
+            call_future(
+                "get_session",
+                c_args(&[("session_id", "session_id", session_id)])?,
+                c,
+                token,
+            )
+        })
     }
 }
 
@@ -53,18 +56,19 @@ pub unsafe extern "C" fn gumloop_client_list_sessions(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        run_operation(
-            client,
-            "list_sessions",
-            &[
-                ("agent_id", "agent_id", agent_id),
-                ("query", "query_json", query_json),
-            ],
-            cancel,
-            out_json,
-        )
+        call_client(client, cancel, out_json, |c, token| {
+            call_future(
+                "list_sessions",
+                c_args(&[
+                    ("agent_id", "agent_id", agent_id),
+                    ("query", "query_json", query_json),
+                ])?,
+                c,
+                token,
+            )
+        })
     }
 }
 
@@ -86,18 +90,19 @@ pub unsafe extern "C" fn gumloop_client_send_message(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        run_operation(
-            client,
-            "send_message",
-            &[
-                ("session_id", "session_id", session_id),
-                ("body", "body_json", body_json),
-            ],
-            cancel,
-            out_json,
-        )
+        call_client(client, cancel, out_json, |c, token| {
+            call_future(
+                "send_message",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("body", "body_json", body_json),
+                ])?,
+                c,
+                token,
+            )
+        })
     }
 }
 
@@ -115,15 +120,16 @@ pub unsafe extern "C" fn gumloop_client_cancel_session(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        run_operation(
-            client,
-            "cancel_session",
-            &[("session_id", "session_id", session_id)],
-            cancel,
-            out_json,
-        )
+        call_client(client, cancel, out_json, |c, token| {
+            call_future(
+                "cancel_session",
+                c_args(&[("session_id", "session_id", session_id)])?,
+                c,
+                token,
+            )
+        })
     }
 }
 
@@ -141,18 +147,19 @@ pub unsafe extern "C" fn gumloop_client_rename_session(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        run_operation(
-            client,
-            "rename_session",
-            &[
-                ("session_id", "session_id", session_id),
-                ("name", "name", name),
-            ],
-            cancel,
-            out_json,
-        )
+        call_client(client, cancel, out_json, |c, token| {
+            call_future(
+                "rename_session",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("name", "name", name),
+                ])?,
+                c,
+                token,
+            )
+        })
     }
 }
 
@@ -174,17 +181,18 @@ pub unsafe extern "C" fn gumloop_client_wait_session(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        run_operation(
-            client,
-            "wait_session",
-            &[
-                ("session_id", "session_id", session_id),
-                ("options", "options_json", options_json),
-            ],
-            cancel,
-            out_json,
-        )
+        call_client(client, cancel, out_json, |c, token| {
+            call_future(
+                "wait_session",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("options", "options_json", options_json),
+                ])?,
+                c,
+                token,
+            )
+        })
     }
 }

@@ -1,14 +1,16 @@
 //! Streaming calls: events are delivered to a callback on the caller's thread, as they arrive.
 
-use super::cancel::{gumloop_cancel_token, token_arc};
-use super::client::{c_args, client_ref, gumloop_client};
+use super::args::c_args;
+use super::args::not_null;
+use super::cancel::gumloop_cancel_token;
+use super::client::gumloop_client;
 use super::codes::gumloop_code;
-use super::guard::run_json;
-use crate::error::{Error, ErrorKind, Result};
-use crate::operations::{prepare, Prepared};
-use crate::stream_relay::{stream_relayed, OwnedStart};
+use super::guard::call;
+use super::handle::{shared, ArcHandle};
+use crate::error::Result;
+use crate::operations::stream_start;
+use crate::stream::relay::{stream_relayed, OwnedStart};
 use std::ffi::{c_char, c_int, c_void};
-use std::sync::Arc;
 
 /// Receives one stream event.
 ///
@@ -23,73 +25,40 @@ pub type gumloop_event_callback = Option<
     unsafe extern "C" fn(user_data: *mut c_void, event_json: *const c_char, len: usize) -> c_int,
 >;
 
-/// Runs the streaming operation `name` (see `operations`) under the panic guard, adapting the C
-/// callback, and writes the summary or the error document to `*out_json`; `params` are its C
-/// parameters (see `c_args`).
+/// Runs one streaming call, adapting the C callback, and writes the summary or the error
+/// document to `*out_json`.
 ///
 /// # Safety
-/// As for the public streaming functions.
-unsafe fn run_stream(
+/// As for the public streaming functions; `start` reads their string arguments.
+unsafe fn call_stream(
     client: *const gumloop_client,
-    name: &str,
-    params: &[(&str, &str, *const c_char)],
     on_event: gumloop_event_callback,
     user_data: *mut c_void,
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
-) -> gumloop_code {
-    let start = || -> Result<OwnedStart> {
-        // SAFETY: the parameters are NULL or NUL-terminated by the caller's contract.
-        match prepare(name, unsafe { c_args(params) }?)? {
-            Prepared::Stream(start) => Ok(start),
-            Prepared::Call(_) => Err(Error::new(
-                ErrorKind::Internal,
-                format!("the operation `{name}` does not stream"),
-            )),
-        }
-    };
-    // SAFETY: forwarded from the caller's contract.
-    unsafe {
-        run_json(out_json, || {
-            stream_events(client, on_event, user_data, cancel, start)
-        })
-    }
-}
-
-/// The body of `run_stream`.
-///
-/// # Safety
-/// As for `run_stream`.
-unsafe fn stream_events(
-    client: *const gumloop_client,
-    on_event: gumloop_event_callback,
-    user_data: *mut c_void,
-    cancel: *const gumloop_cancel_token,
     start: impl FnOnce() -> Result<OwnedStart>,
-) -> Result<String> {
-    // SAFETY: forwarded from the caller's contract.
-    let client = Arc::clone(unsafe { client_ref(client) }?);
-    let Some(callback) = on_event else {
-        return Err(Error::about(
-            ErrorKind::NullArgument,
-            "on_event",
-            "`on_event` must not be NULL",
-        ));
+) -> gumloop_code {
+    let body = || {
+        // SAFETY: `client` is NULL or live by the caller's contract.
+        let client = unsafe { shared!(client) }?;
+        let callback = not_null!(on_event)?;
+        let start = start()?;
+        let mut buffer: Vec<u8> = Vec::with_capacity(256);
+        let mut deliver = |event: &str| -> bool {
+            buffer.clear();
+            buffer.extend_from_slice(event.as_bytes());
+            buffer.push(0);
+            // SAFETY: `buffer` is NUL-terminated and outlives the call; the caller promised that
+            // `callback` may be called with `user_data`.
+            unsafe { callback(user_data, buffer.as_ptr().cast(), event.len()) == 0 }
+        };
+        // SAFETY: `cancel` is NULL or live by the caller's contract.
+        let token = unsafe { gumloop_cancel_token::share(cancel) };
+        let summary = stream_relayed(client, start, &mut deliver, token)?;
+        Ok(summary.to_json().to_string())
     };
-    let start = start()?;
-    let mut buffer: Vec<u8> = Vec::with_capacity(256);
-    let mut deliver = |event: &str| -> bool {
-        buffer.clear();
-        buffer.extend_from_slice(event.as_bytes());
-        buffer.push(0);
-        // SAFETY: `buffer` is NUL-terminated and outlives the call; the caller promised that
-        // `callback` may be called with `user_data`.
-        unsafe { callback(user_data, buffer.as_ptr().cast(), event.len()) == 0 }
-    };
-    // SAFETY: NULL or live by the caller's contract.
-    let token = unsafe { token_arc(cancel) };
-    let summary = stream_relayed(client, start, &mut deliver, token)?;
-    Ok(summary.to_json().to_string())
+    // SAFETY: `out_json` is NULL or writable by the caller's contract.
+    unsafe { call(out_json, body) }
 }
 
 /// Creates a session and streams its first run's events (`POST /agents/{agent_id}/sessions` on
@@ -131,18 +100,15 @@ pub unsafe extern "C" fn gumloop_client_stream_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_stream(
-            client,
-            "stream_session",
-            &[
-                ("agent_id", "agent_id", agent_id),
-                ("body", "body_json", body_json),
-            ],
-            on_event,
-            user_data,
-            cancel,
-            out_json,
-        )
+        call_stream(client, on_event, user_data, cancel, out_json, || {
+            stream_start(
+                "stream_session",
+                c_args(&[
+                    ("agent_id", "agent_id", agent_id),
+                    ("body", "body_json", body_json),
+                ])?,
+            )
+        })
     }
 }
 
@@ -165,18 +131,15 @@ pub unsafe extern "C" fn gumloop_client_stream_message(
 ) -> gumloop_code {
     // SAFETY: as for gumloop_client_stream_session.
     unsafe {
-        run_stream(
-            client,
-            "stream_message",
-            &[
-                ("session_id", "session_id", session_id),
-                ("body", "body_json", body_json),
-            ],
-            on_event,
-            user_data,
-            cancel,
-            out_json,
-        )
+        call_stream(client, on_event, user_data, cancel, out_json, || {
+            stream_start(
+                "stream_message",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("body", "body_json", body_json),
+                ])?,
+            )
+        })
     }
 }
 
@@ -200,17 +163,14 @@ pub unsafe extern "C" fn gumloop_client_resume_stream(
 ) -> gumloop_code {
     // SAFETY: as for gumloop_client_stream_session.
     unsafe {
-        run_stream(
-            client,
-            "resume_stream",
-            &[
-                ("session_id", "session_id", session_id),
-                ("cursor", "cursor", cursor),
-            ],
-            on_event,
-            user_data,
-            cancel,
-            out_json,
-        )
+        call_stream(client, on_event, user_data, cancel, out_json, || {
+            stream_start(
+                "resume_stream",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("cursor", "cursor", cursor),
+                ])?,
+            )
+        })
     }
 }

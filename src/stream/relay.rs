@@ -11,7 +11,7 @@ use crate::cancel::{cancelled_error, CancelToken};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::runtime::{refuse_inside_runtime, runtime, task_output};
-use crate::stream::{stopped_by_callback, EventInfo, EventSink, StreamStart, StreamSummary};
+use crate::stream::{stopped_by_callback, EventInfo, EventSink, Start, StreamSummary};
 use std::future::Future;
 use std::sync::Arc;
 use tokio::sync::{mpsc, Semaphore};
@@ -20,53 +20,7 @@ use tokio::sync::{mpsc, Semaphore};
 pub const IN_FLIGHT_BYTES: usize = 1 << 20;
 
 /// How a stream starts, owning its arguments (the worker's task outlives no borrow).
-#[derive(Clone, Debug)]
-pub enum OwnedStart {
-    /// As [`StreamStart::Create`].
-    Create {
-        /// The agent.
-        agent_id: String,
-        /// The create body.
-        body_json: Option<String>,
-    },
-    /// As [`StreamStart::Send`].
-    Send {
-        /// The session.
-        session_id: String,
-        /// The message body.
-        body_json: Option<String>,
-    },
-    /// As [`StreamStart::Resume`].
-    Resume {
-        /// The session.
-        session_id: String,
-        /// The last `stream_cursor` seen.
-        cursor: String,
-    },
-}
-
-impl OwnedStart {
-    /// The borrowed form the stream takes.
-    pub fn as_start(&self) -> StreamStart<'_> {
-        match self {
-            OwnedStart::Create {
-                agent_id,
-                body_json,
-            } => StreamStart::Create {
-                agent_id,
-                body_json: body_json.as_deref(),
-            },
-            OwnedStart::Send {
-                session_id,
-                body_json,
-            } => StreamStart::Send {
-                session_id,
-                body_json: body_json.as_deref(),
-            },
-            OwnedStart::Resume { session_id, cursor } => StreamStart::Resume { session_id, cursor },
-        }
-    }
-}
+pub type OwnedStart = Start<String>;
 
 /// One event on its way to the caller's thread.
 struct Relayed {
@@ -77,6 +31,15 @@ struct Relayed {
     cost: u32,
 }
 
+/// Takes an event of `len` bytes out of `budget`, waiting while it is spent; returns the cost to
+/// give back when the event is taken, or `None` once the budget is closed (the reader is gone).
+/// An event larger than the whole budget costs the whole budget and travels alone.
+pub(crate) async fn reserve(budget: &Semaphore, len: usize) -> Option<u32> {
+    let cost = len.clamp(1, IN_FLIGHT_BYTES) as u32;
+    budget.acquire_many(cost).await.ok()?.forget();
+    Some(cost)
+}
+
 /// The worker's end: queues events while the budget allows, waiting when it does not.
 struct RelaySink {
     queue: mpsc::UnboundedSender<Relayed>,
@@ -85,14 +48,12 @@ struct RelaySink {
 
 impl EventSink for RelaySink {
     fn take(&mut self, text: String, info: &EventInfo, resumes: u32) -> impl Future<Output = bool> {
-        let cost = text.len().clamp(1, IN_FLIGHT_BYTES) as u32;
         let info = info.clone();
         async move {
             // The budget is closed only when the caller has stopped reading.
-            let Ok(permit) = self.budget.acquire_many(cost).await else {
+            let Some(cost) = reserve(&self.budget, text.len()).await else {
                 return false;
             };
-            permit.forget();
             let event = Relayed {
                 text,
                 info,
@@ -124,7 +85,7 @@ pub fn stream_relayed(
 ) -> Result<StreamSummary> {
     refuse_inside_runtime()?;
     let runtime = runtime()?;
-    let mut summary = StreamSummary::for_start(&start.as_start());
+    let mut summary = StreamSummary::for_start(&start.borrowed());
     let (queue, mut events) = mpsc::unbounded_channel();
     let budget = Arc::new(Semaphore::new(IN_FLIGHT_BYTES));
     let sink = RelaySink {
@@ -134,7 +95,7 @@ pub fn stream_relayed(
     let token = cancel.clone();
     let worker = runtime.spawn(async move {
         let (outcome, sent) = client
-            .stream_to(start.as_start(), sink, token.as_deref())
+            .stream_to(start.borrowed(), sink, token.as_deref())
             .await;
         (outcome, sent)
     });
