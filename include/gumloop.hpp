@@ -506,6 +506,34 @@ private:
 
 namespace detail {
 
+/**
+ * Owns one library handle, freed with `Free` when destroyed; move-only (a moved-from owner holds
+ * NULL, which every free function ignores).
+ */
+template <class T, void (*Free)(T *)>
+class owner {
+public:
+    explicit owner(T *handle = nullptr) noexcept : handle_(handle) {}
+    owner(const owner &) = delete;
+    owner &operator=(const owner &) = delete;
+    owner(owner &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    owner &operator=(owner &&other) noexcept {
+        if (this != &other) {
+            Free(handle_);
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    ~owner() { Free(handle_); }
+
+    T *get() const noexcept { return handle_; }
+    /** Where a C constructor writes the new handle (only while this holds none). */
+    T **out() noexcept { return &handle_; }
+
+private:
+    T *handle_;
+};
+
 /** The result of a C call: its JSON on GUMLOOP_OK, else gumloop::error. Frees `json`. */
 inline std::string take(gumloop_code code, char *json) {
     owned_string owned(json);
@@ -596,31 +624,19 @@ class cancel_token {
 public:
     /** A token that is not triggered. */
     cancel_token() : token_(::gumloop_cancel_token_new()) {
-        if (!token_) {
+        if (!token_.get()) {
             throw std::bad_alloc();
         }
     }
-    cancel_token(const cancel_token &) = delete;
-    cancel_token &operator=(const cancel_token &) = delete;
-    cancel_token(cancel_token &&other) noexcept : token_(std::exchange(other.token_, nullptr)) {}
-    cancel_token &operator=(cancel_token &&other) noexcept {
-        if (this != &other) {
-            ::gumloop_cancel_token_free(token_);
-            token_ = std::exchange(other.token_, nullptr);
-        }
-        return *this;
-    }
-    ~cancel_token() { ::gumloop_cancel_token_free(token_); }
-
     /** Ends every call that uses this token. Any thread, any number of times. */
-    void trigger() const noexcept { ::gumloop_cancel_token_trigger(token_); }
+    void trigger() const noexcept { ::gumloop_cancel_token_trigger(token_.get()); }
     /** Whether the token was triggered. */
-    bool is_triggered() const noexcept { return ::gumloop_cancel_token_is_triggered(token_) != 0; }
+    bool is_triggered() const noexcept { return ::gumloop_cancel_token_is_triggered(token_.get()) != 0; }
     /** The C handle (still owned by this object). */
-    const gumloop_cancel_token *get() const noexcept { return token_; }
+    const gumloop_cancel_token *get() const noexcept { return token_.get(); }
 
 private:
-    gumloop_cancel_token *token_;
+    detail::owner<gumloop_cancel_token, ::gumloop_cancel_token_free> token_;
 };
 
 namespace detail {
@@ -640,69 +656,56 @@ public:
     explicit client(const optional_json &options_json = std::nullopt) {
         char *json = nullptr;
         const gumloop_code code =
-            ::gumloop_client_new(detail::c_str(options_json, "options_json"), &client_, &json);
+            ::gumloop_client_new(detail::c_str(options_json, "options_json"), client_.out(), &json);
         detail::take(code, json);
     }
-    client(const client &) = delete;
-    client &operator=(const client &) = delete;
-    client(client &&other) noexcept : client_(std::exchange(other.client_, nullptr)) {}
-    client &operator=(client &&other) noexcept {
-        if (this != &other) {
-            ::gumloop_client_free(client_);
-            client_ = std::exchange(other.client_, nullptr);
-        }
-        return *this;
-    }
-    /** Frees the client; no call may be using it. */
-    ~client() { ::gumloop_client_free(client_); }
-
     /** The C handle (still owned by this object). */
-    const gumloop_client *get() const noexcept { return client_; }
+    const gumloop_client *get() const noexcept { return client_.get(); }
 
     /** POST /agents/{agent_id}/sessions: see gumloop_client_create_session. */
     std::string create_session(const std::string &agent_id, const optional_json &body_json = std::nullopt,
                                const cancel_token *cancel = nullptr) const {
-        return detail::call(::gumloop_client_create_session, client_, detail::c_str(agent_id, "agent_id"),
+        return detail::call(::gumloop_client_create_session, client_.get(), detail::c_str(agent_id, "agent_id"),
             detail::c_str(body_json, "body_json"), detail::handle(cancel));
     }
 
     /** GET /sessions/{session_id}: see gumloop_client_get_session. */
     std::string get_session(const std::string &session_id, const cancel_token *cancel = nullptr) const {
-        return detail::call(::gumloop_client_get_session, client_, detail::c_str(session_id, "session_id"),
+        return detail::call(::gumloop_client_get_session, client_.get(), detail::c_str(session_id, "session_id"),
             detail::handle(cancel));
     }
 
     /** GET /agents/{agent_id}/sessions, one page: see gumloop_client_list_sessions. */
     std::string list_sessions(const std::string &agent_id, const optional_json &query_json = std::nullopt,
                               const cancel_token *cancel = nullptr) const {
-        return detail::call(::gumloop_client_list_sessions, client_, detail::c_str(agent_id, "agent_id"),
+        return detail::call(::gumloop_client_list_sessions, client_.get(), detail::c_str(agent_id, "agent_id"),
             detail::c_str(query_json, "query_json"), detail::handle(cancel));
     }
 
     /** POST /sessions/{session_id}/messages: see gumloop_client_send_message. */
     std::string send_message(const std::string &session_id, const optional_json &body_json,
                              const cancel_token *cancel = nullptr) const {
-        return detail::call(::gumloop_client_send_message, client_, detail::c_str(session_id, "session_id"),
+        return detail::call(::gumloop_client_send_message, client_.get(), detail::c_str(session_id, "session_id"),
             detail::c_str(body_json, "body_json"), detail::handle(cancel));
     }
 
     /** POST /sessions/{session_id}/cancel: see gumloop_client_cancel_session. */
     std::string cancel_session(const std::string &session_id, const cancel_token *cancel = nullptr) const {
-        return detail::call(::gumloop_client_cancel_session, client_, detail::c_str(session_id, "session_id"),
+        return detail::call(::gumloop_client_cancel_session, client_.get(), detail::c_str(session_id, "session_id"),
             detail::handle(cancel));
     }
 
     /** PATCH /sessions/{session_id} with a new name: see gumloop_client_rename_session. */
     std::string rename_session(const std::string &session_id, const std::string &name,
                                const cancel_token *cancel = nullptr) const {
-        return detail::call(::gumloop_client_rename_session, client_, detail::c_str(session_id, "session_id"),
+        return detail::call(::gumloop_client_rename_session, client_.get(), detail::c_str(session_id, "session_id"),
             detail::c_str(name, "name"), detail::handle(cancel));
     }
 
     /** Waits until a session settles: see gumloop_client_wait_session. */
     std::string wait_session(const std::string &session_id, const optional_json &options_json = std::nullopt,
                              const cancel_token *cancel = nullptr) const {
-        return detail::call(::gumloop_client_wait_session, client_, detail::c_str(session_id, "session_id"),
+        return detail::call(::gumloop_client_wait_session, client_.get(), detail::c_str(session_id, "session_id"),
             detail::c_str(options_json, "options_json"), detail::handle(cancel));
     }
 
@@ -716,7 +719,7 @@ public:
         const char *agent = detail::c_str(agent_id, "agent_id");
         const char *body = detail::c_str(body_json, "body_json");
         return detail::stream(on_event, [&](gumloop_event_callback cb, void *user, char **json) {
-            return ::gumloop_client_stream_session(client_, agent, body, cb, user, detail::handle(cancel), json);
+            return ::gumloop_client_stream_session(client_.get(), agent, body, cb, user, detail::handle(cancel), json);
         });
     }
 
@@ -727,7 +730,7 @@ public:
         const char *session = detail::c_str(session_id, "session_id");
         const char *body = detail::c_str(body_json, "body_json");
         return detail::stream(on_event, [&](gumloop_event_callback cb, void *user, char **json) {
-            return ::gumloop_client_stream_message(client_, session, body, cb, user, detail::handle(cancel), json);
+            return ::gumloop_client_stream_message(client_.get(), session, body, cb, user, detail::handle(cancel), json);
         });
     }
 
@@ -738,12 +741,13 @@ public:
         const char *session = detail::c_str(session_id, "session_id");
         const char *after = detail::c_str(cursor, "cursor");
         return detail::stream(on_event, [&](gumloop_event_callback cb, void *user, char **json) {
-            return ::gumloop_client_resume_stream(client_, session, after, cb, user, detail::handle(cancel), json);
+            return ::gumloop_client_resume_stream(client_.get(), session, after, cb, user, detail::handle(cancel), json);
         });
     }
 
 private:
-    gumloop_client *client_ = nullptr;
+    // Freed when the client is destroyed; no call may be using it then.
+    detail::owner<gumloop_client, ::gumloop_client_free> client_;
 };
 
 /**
@@ -782,27 +786,14 @@ public:
     explicit poller(const optional_json &options_json = std::nullopt) {
         char *json = nullptr;
         const gumloop_code code =
-            ::gumloop_poller_new(detail::c_str(options_json, "options_json"), &poller_, &json);
+            ::gumloop_poller_new(detail::c_str(options_json, "options_json"), poller_.out(), &json);
         detail::take(code, json);
     }
-    poller(const poller &) = delete;
-    poller &operator=(const poller &) = delete;
-    poller(poller &&other) noexcept : poller_(std::exchange(other.poller_, nullptr)) {}
-    poller &operator=(poller &&other) noexcept {
-        if (this != &other) {
-            ::gumloop_poller_free(poller_);
-            poller_ = std::exchange(other.poller_, nullptr);
-        }
-        return *this;
-    }
-    /** Cancels every call still in flight and frees the poller (without waiting for the network). */
-    ~poller() { ::gumloop_poller_free(poller_); }
-
     /** The C handle (still owned by this object). */
-    gumloop_poller *get() const noexcept { return poller_; }
+    gumloop_poller *get() const noexcept { return poller_.get(); }
 
     /** The descriptor that is readable while items are ready (-1 for a moved-from poller). Never close it. */
-    int get_fd() const noexcept { return ::gumloop_poller_get_fd(poller_); }
+    int get_fd() const noexcept { return ::gumloop_poller_get_fd(poller_.get()); }
 
     /**
      * Starts `operation` with `args_json` (the blocking function's parameter names without
@@ -814,7 +805,7 @@ public:
         std::uint64_t call_id = 0;
         char *json = nullptr;
         const gumloop_code code = ::gumloop_poller_start_call(
-            poller_, with.get(), detail::c_str(operation, "operation"), detail::c_str(args_json, "args_json"),
+            poller_.get(), with.get(), detail::c_str(operation, "operation"), detail::c_str(args_json, "args_json"),
             data.empty() ? nullptr : reinterpret_cast<const std::uint8_t *>(data.data()), data.size(), &call_id,
             &json);
         detail::take(code, json);
@@ -824,7 +815,7 @@ public:
     /** Cancels a call: it ends with a DONE item whose code is GUMLOOP_ERR_CANCELLED. */
     void cancel_call(std::uint64_t call_id) const {
         char *json = nullptr;
-        const gumloop_code code = ::gumloop_poller_cancel_call(poller_, call_id, &json);
+        const gumloop_code code = ::gumloop_poller_cancel_call(poller_.get(), call_id, &json);
         detail::take(code, json);
     }
 
@@ -832,7 +823,7 @@ public:
     std::optional<item> take_item() const {
         item next;
         char *json = nullptr;
-        const gumloop_code code = ::gumloop_poller_take_item(poller_, &next.call_id, &next.kind, &next.code, &json);
+        const gumloop_code code = ::gumloop_poller_take_item(poller_.get(), &next.call_id, &next.kind, &next.code, &json);
         detail::owned_string owned(json);
         if (code != GUMLOOP_OK) {
             throw error(code, owned ? std::string(owned.get()) : std::string());
@@ -845,7 +836,9 @@ public:
     }
 
 private:
-    gumloop_poller *poller_ = nullptr;
+    // Freed when the poller is destroyed: the calls still in flight are cancelled (without
+    // waiting for the network).
+    detail::owner<gumloop_poller, ::gumloop_poller_free> poller_;
 };
 
 /**
