@@ -5,7 +5,7 @@ use crate::config::{env_credential, no_credentials, process_env, Config, Credent
 use crate::error::{Error, ErrorKind, Result};
 use crate::headers::check_header_value;
 use crate::paths::{build_url, Segment};
-use crate::retry::Repeat;
+use crate::retry::{settle, CallFacts, Creates, Repeat};
 use crate::secret::Secret;
 use crate::server_error;
 use crate::transport::{classify, read_body, retry_after_ms, Transport};
@@ -65,6 +65,11 @@ pub(crate) struct Call<'a> {
     pub stream: bool,
     /// How safe the request is to repeat after a failure.
     pub repeat: Repeat,
+    /// What the request makes when the server acts on it (said in the error of a call whose
+    /// outcome is unknown).
+    pub creates: Option<Creates>,
+    /// The session the request creates (a keyed create) or writes to, when known.
+    pub session_id: Option<String>,
 }
 
 /// What the attempts of one call saw.
@@ -92,6 +97,18 @@ impl<'a> Call<'a> {
             auth,
             headers: Vec::new(),
             stream: false,
+            creates: None,
+            session_id: None,
+        }
+    }
+
+    /// The facts `retry::settle` needs to settle this call's error.
+    pub fn facts(&self, may_have_acted: bool) -> CallFacts<'_> {
+        CallFacts {
+            repeat: self.repeat,
+            creates: self.creates,
+            session_id: self.session_id.as_deref(),
+            may_have_acted,
         }
     }
 }
@@ -238,7 +255,8 @@ impl Client {
         self.execute_counted(&call, cancel).await.0
     }
 
-    /// As `execute`, also telling what the attempts saw.
+    /// As `execute`, also telling what the attempts saw. The error is settled (`retryable`,
+    /// and what a write may have created) by `retry::settle`.
     pub(crate) async fn execute_counted(
         &self,
         call: &Call<'_>,
@@ -246,27 +264,38 @@ impl Client {
     ) -> (Result<String>, Attempts) {
         let mut attempts = Attempts::default();
         loop {
+            // A token triggered before the attempt stops it before anything is sent.
+            let sent = !cancel.is_some_and(CancelToken::is_cancelled);
             attempts.count += 1;
             let error = match self.attempt(call, cancel).await {
                 Ok(text) => return (Ok(text), attempts),
                 Err(error) => error,
             };
+            let in_flight = sent && error.kind == ErrorKind::Cancelled;
+            attempts.outcome_unknown |= in_flight || crate::retry::outcome_unknown(&error);
             let wait = match error.kind {
                 ErrorKind::Cancelled => None,
                 _ => self.config.retry.delay(call.repeat, &error, attempts.count),
             };
             let Some(wait) = wait else {
+                let error = Error {
+                    attempts: attempts.count,
+                    ..error
+                };
                 return (
-                    Err(Error {
-                        attempts: attempts.count,
-                        ..error
-                    }),
+                    Err(settle(error, &call.facts(attempts.outcome_unknown))),
                     attempts,
                 );
             };
-            attempts.outcome_unknown |= crate::retry::outcome_unknown(&error);
             if let Err(cancelled) = with_cancel(cancel, tokio::time::sleep(wait)).await {
-                return (Err(cancelled), attempts);
+                let error = Error {
+                    attempts: attempts.count,
+                    ..cancelled
+                };
+                return (
+                    Err(settle(error, &call.facts(attempts.outcome_unknown))),
+                    attempts,
+                );
             }
         }
     }

@@ -14,6 +14,7 @@ pub mod ffi;
 pub mod fork;
 pub mod headers;
 pub mod paths;
+pub mod recovery;
 pub mod retry;
 pub mod runtime;
 pub mod secret;

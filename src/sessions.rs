@@ -5,7 +5,8 @@ use crate::cancel::CancelToken;
 use crate::client::{Call, CallAuth, Client};
 use crate::error::{Error, ErrorKind, Result};
 use crate::paths::Segment;
-use crate::retry::Repeat;
+use crate::recovery::Expected;
+use crate::retry::{settle, Creates, Repeat};
 use crate::send_body::plan_send;
 use reqwest::{Method, Url};
 use serde_json::{json, Map, Value};
@@ -34,9 +35,6 @@ pub(crate) fn agent_sessions_path(agent_id: &str) -> [Segment<'_>; 3] {
         Segment::Fixed("sessions"),
     ]
 }
-
-/// Agent IDs that the server resolves per caller, so a session's `agent_id` differs from them.
-const ALIAS_AGENTS: &[&str] = &["gumball", "analytics"];
 
 /// A session ID for `auto_session_id`: `sess_` and 24 random letters and digits.
 fn generated_session_id() -> Result<String> {
@@ -157,8 +155,10 @@ impl Client {
     ///
     /// A body with a `session_id` (given, or generated with the `auto_session_id` option) is
     /// created exactly once: after an unknown outcome the create is repeated, and when the
-    /// repeat answers 409 `session_already_exists` the session is fetched and returned, marked
-    /// with a top-level `"_gumloop":{"recovered":true,"attempts":N}`.
+    /// repeat answers 409 `session_already_exists` the session is fetched and, if it is the one
+    /// this call made (see [`crate::recovery`]), returned, marked with a top-level
+    /// `"_gumloop":{"recovered":true,"attempts":N}`; otherwise the call fails with `Conflict`
+    /// whose details name the check that failed.
     pub async fn create_session(
         &self,
         agent_id: &str,
@@ -171,8 +171,10 @@ impl Client {
         body::check_create(&fields)?;
         let (text, session_id) = self.keyed_body(&fields, body_text(body_json))?;
         let mut call = Call::json(Method::POST, url, Some(text), auth);
+        call.creates = Some(Creates::Session);
         if session_id.is_some() {
             call.repeat = Repeat::CreateWithSessionId;
+            call.session_id.clone_from(&session_id);
         }
         let (result, attempts) = self.execute_counted(&call, cancel).await;
         let (Err(error), Some(session_id)) = (&result, session_id) else {
@@ -181,20 +183,23 @@ impl Client {
         if !(already_exists(error) && attempts.outcome_unknown) {
             return result;
         }
-        // An earlier attempt reached the server: that session is the one this call created.
-        // It is fetched with this call's own credentials.
+        // An earlier attempt may have reached the server: the session with this ID is the one
+        // this call created if it is what the call asked for. It is fetched with this call's
+        // own credentials; if that fails, the session may exist and the error says so.
         let envelope = self
             .get_session_as(&session_id, auth, cancel)
             .await
-            .map_err(|e| Error {
-                attempts: attempts.count + e.attempts,
-                ..e
+            .map_err(|e| {
+                let e = Error {
+                    attempts: attempts.count + e.attempts,
+                    ..e
+                };
+                settle(e, &call.facts(true))
             })?;
-        let owner = serde_json::from_str::<Value>(&envelope)
-            .ok()
-            .and_then(|v| v["session"]["agent_id"].as_str().map(str::to_owned));
-        if owner.as_deref() != Some(agent_id) && !ALIAS_AGENTS.contains(&agent_id) {
-            return result; // an unrelated session of another agent has this ID
+        let caller = auth.user_id.as_deref().or(self.config().user_id.as_deref());
+        let expected = Expected::of(agent_id, &fields, caller);
+        if let Err(failed) = expected.check(&envelope) {
+            return Err(failed.into_error(error, &session_id, attempts.count + 1));
         }
         Ok(splice_field(
             &envelope,
@@ -254,6 +259,8 @@ impl Client {
         let plan = plan_send(parse_object(Some(&text))?, &text)?;
         let auth = CallAuth::default();
         let mut call = Call::json(Method::POST, url, Some(plan.body), &auth);
+        call.creates = Some(Creates::Message);
+        call.session_id = Some(session_id.to_string());
         if let Some(key) = plan.idempotency_key {
             call.headers.push(("idempotency-key", key));
         }

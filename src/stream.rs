@@ -6,7 +6,7 @@ use crate::cancel::{with_cancel, CancelToken};
 use crate::client::{Call, CallAuth, Client};
 use crate::error::{Error, ErrorKind, Result};
 use crate::paths::Segment;
-use crate::retry::Repeat;
+use crate::retry::{settle, CallFacts, Creates, Repeat};
 use crate::send_body::check_stream_send;
 use crate::sessions::{agent_sessions_path, already_exists};
 use crate::sse::{decode, SseDecoder, SseEvent};
@@ -135,6 +135,33 @@ fn created_by_lost_attempt(session_id: Option<&str>, attempts: u32) -> Error {
     error
 }
 
+/// What the request that opens a stream started by `start` is: a write unless it is a
+/// resume, creating a session (a create) or a message (a send).
+pub(crate) fn stream_write(start: &StreamStart<'_>) -> (Repeat, Option<Creates>) {
+    match start {
+        StreamStart::Create { .. } => (Repeat::Unsafe, Some(Creates::Session)),
+        StreamStart::Send { .. } => (Repeat::Unsafe, Some(Creates::Message)),
+        StreamStart::Resume { .. } => (Repeat::Idempotent, None),
+    }
+}
+
+/// Settles the error a stream ends with (`retry::settle`); `write` is [`stream_write`] of its
+/// start, `may_have_acted` whether the server may have acted on the request that opens it.
+pub(crate) fn settle_stream_error(
+    error: Error,
+    write: (Repeat, Option<Creates>),
+    session_id: Option<&str>,
+    may_have_acted: bool,
+) -> Error {
+    let facts = CallFacts {
+        repeat: write.0,
+        creates: write.1,
+        session_id,
+        may_have_acted,
+    };
+    settle(error, &facts)
+}
+
 /// What the library reads from an event, beside its text.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventInfo {
@@ -200,6 +227,9 @@ struct Streamer<S> {
     /// What was received and handed to the sink.
     summary: StreamSummary,
     sink: S,
+    /// Whether the server may have acted on the request that opens the stream: an attempt
+    /// with an unknown outcome, or a stream that opened.
+    may_have_acted: bool,
 }
 
 /// What the library reads from `event`, and its text for the callback; `None` for an event a
@@ -307,8 +337,17 @@ impl Client {
         };
         let mut call = Call::json(method, url, body, auth);
         call.stream = true;
+        match start {
+            StreamStart::Create { .. } => call.creates = Some(Creates::Session),
+            StreamStart::Send { session_id, .. } => {
+                call.creates = Some(Creates::Message);
+                call.session_id = Some(session_id.to_string());
+            }
+            StreamStart::Resume { .. } => {}
+        }
         if keyed.is_some() {
             call.repeat = Repeat::CreateWithSessionId;
+            call.session_id.clone_from(&keyed);
         }
         Ok((call, keyed))
     }
@@ -333,6 +372,8 @@ impl Client {
         if !response.status().is_success() {
             return Err(self.error_of(response).await);
         }
+        // The server took the request: whatever happens next, it may have acted on it.
+        streamer.may_have_acted = true;
         let content_type = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
@@ -407,19 +448,26 @@ impl Client {
         let mut streamer = Streamer {
             summary: StreamSummary::for_start(&start),
             sink,
+            may_have_acted: false,
         };
         let auth = CallAuth::default();
-        let outcome = match self.stream_call(start, &auth) {
-            Ok((first, keyed)) => {
-                if keyed.is_some() {
-                    streamer.summary.session_id = keyed;
-                }
-                with_cancel(cancel, self.stream_all(first, &mut streamer))
-                    .await
-                    .and_then(|inner| inner)
-            }
-            Err(error) => Err(error),
+        let write = stream_write(&start);
+        let (first, keyed) = match self.stream_call(start, &auth) {
+            Ok(opened) => opened,
+            Err(error) => return (Err(error), streamer.summary),
         };
+        if keyed.is_some() {
+            streamer.summary.session_id = keyed;
+        }
+        // A token triggered before the call stops it before anything is sent.
+        let sent = !cancel.is_some_and(CancelToken::is_cancelled);
+        let outcome = with_cancel(cancel, self.stream_all(first, &mut streamer))
+            .await
+            .and_then(|inner| inner);
+        let outcome = outcome.map_err(|error| {
+            let acted = streamer.may_have_acted || (sent && error.kind == ErrorKind::Cancelled);
+            settle_stream_error(error, write, streamer.summary.session_id.as_deref(), acted)
+        });
         (outcome, streamer.summary)
     }
 
@@ -433,7 +481,6 @@ impl Client {
         let mut failures = 0u32;
         let mut backoff = FIRST_BACKOFF;
         let mut first_attempts = 0u32;
-        let mut first_unknown = false;
         loop {
             let before = streamer.summary.events;
             let outcome = self.stream_once(&call, streamer).await;
@@ -445,7 +492,8 @@ impl Client {
                 // or, for a create with a session ID, when a repeat cannot make a second session.
                 Err(error) if streamer.summary.resumes == 0 && before == 0 => {
                     first_attempts += 1;
-                    if first_unknown && already_exists(&error) {
+                    let unknown = crate::retry::outcome_unknown(&error);
+                    if streamer.may_have_acted && already_exists(&error) {
                         return Err(created_by_lost_attempt(
                             streamer.summary.session_id.as_deref(),
                             first_attempts,
@@ -454,15 +502,16 @@ impl Client {
                     let retry = &self.config().retry;
                     match retry.delay(call.repeat, &error, first_attempts) {
                         Some(wait) => {
-                            first_unknown |= crate::retry::outcome_unknown(&error);
+                            streamer.may_have_acted |= unknown;
                             tokio::time::sleep(wait).await;
                             continue;
                         }
                         None => {
+                            streamer.may_have_acted |= unknown;
                             return Err(Error {
                                 attempts: first_attempts,
                                 ..error
-                            })
+                            });
                         }
                     }
                 }
