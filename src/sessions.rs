@@ -183,29 +183,54 @@ impl Client {
         if !(already_exists(error) && attempts.outcome_unknown) {
             return result;
         }
-        // An earlier attempt may have reached the server: the session with this ID is the one
-        // this call created if it is what the call asked for. It is fetched with this call's
-        // own credentials; if that fails, the session may exist and the error says so.
+        // An earlier attempt may have reached the server; if that failed, the session may
+        // exist and the error says so.
         let envelope = self
-            .get_session_as(&session_id, auth, cancel)
+            .recover_keyed_create(
+                agent_id,
+                &fields,
+                &session_id,
+                auth,
+                error,
+                attempts.count,
+                cancel,
+            )
             .await
-            .map_err(|e| {
-                let e = Error {
-                    attempts: attempts.count + e.attempts,
-                    ..e
-                };
-                settle(e, &call.facts(true))
-            })?;
-        let caller = auth.user_id.as_deref().or(self.config().user_id.as_deref());
-        let expected = Expected::of(agent_id, &fields, caller);
-        if let Err(failed) = expected.check(&envelope) {
-            return Err(failed.into_error(error, &session_id, attempts.count + 1));
-        }
+            .map_err(|e| settle(e, &call.facts(true)))?;
         Ok(splice_field(
             &envelope,
             "_gumloop",
             &json!({ "recovered": true, "attempts": attempts.count }),
         ))
+    }
+
+    /// The session `session_id` if a keyed create of `fields` for `agent_id` made it: a repeat
+    /// of that create met `conflict` (409 `session_already_exists`) after `attempts` attempts,
+    /// one of which may have reached the server. The session is fetched with the call's own
+    /// credentials and checked ([`crate::recovery`]); one that is not the call's is `Conflict`.
+    #[allow(clippy::too_many_arguments)] // each is one fact of the create being recovered
+    pub(crate) async fn recover_keyed_create(
+        &self,
+        agent_id: &str,
+        fields: &Map<String, Value>,
+        session_id: &str,
+        auth: &CallAuth,
+        conflict: &Error,
+        attempts: u32,
+        cancel: Option<&CancelToken>,
+    ) -> Result<String> {
+        let envelope = self
+            .get_session_as(session_id, auth, cancel)
+            .await
+            .map_err(|e| Error {
+                attempts: attempts + e.attempts,
+                ..e
+            })?;
+        let caller = auth.user_id.as_deref().or(self.config().user_id.as_deref());
+        Expected::of(agent_id, fields, caller)
+            .check(&envelope)
+            .map_err(|failed| failed.into_error(conflict, session_id, attempts + 1))?;
+        Ok(envelope)
     }
 
     /// `GET /sessions/{session_id}`: the session envelope with its transcript.

@@ -461,7 +461,7 @@ impl Client {
         }
         // A token triggered before the call stops it before anything is sent.
         let sent = !cancel.is_some_and(CancelToken::is_cancelled);
-        let outcome = with_cancel(cancel, self.stream_all(first, &mut streamer))
+        let outcome = with_cancel(cancel, self.stream_all(start, first, &mut streamer))
             .await
             .and_then(|inner| inner);
         let outcome = outcome.map_err(|error| {
@@ -471,8 +471,43 @@ impl Client {
         (outcome, streamer.summary)
     }
 
+    /// The error of a keyed streaming create whose repeat met `conflict` (409
+    /// `session_already_exists`) after an attempt that may have reached the server: the session
+    /// is fetched and checked as a keyed create's recovery does; if it is this call's, its
+    /// events cannot be replayed without a cursor (`created_by_lost_attempt`).
+    async fn lost_streamed_create(
+        &self,
+        start: StreamStart<'_>,
+        session_id: Option<&str>,
+        conflict: &Error,
+        attempts: u32,
+    ) -> Error {
+        let (
+            StreamStart::Create {
+                agent_id,
+                body_json,
+            },
+            Some(session_id),
+        ) = (start, session_id)
+        else {
+            return conflict.clone();
+        };
+        let fields = parse_object(body_json).unwrap_or_default();
+        let auth = CallAuth::default();
+        match self
+            .recover_keyed_create(
+                agent_id, &fields, session_id, &auth, conflict, attempts, None,
+            )
+            .await
+        {
+            Ok(_) => created_by_lost_attempt(Some(session_id), attempts + 1),
+            Err(error) => error,
+        }
+    }
+
     async fn stream_all<S: EventSink>(
         &self,
+        start: StreamStart<'_>,
         first: Call<'_>,
         streamer: &mut Streamer<S>,
     ) -> Result<()> {
@@ -494,10 +529,10 @@ impl Client {
                     first_attempts += 1;
                     let unknown = crate::retry::outcome_unknown(&error);
                     if streamer.may_have_acted && already_exists(&error) {
-                        return Err(created_by_lost_attempt(
-                            streamer.summary.session_id.as_deref(),
-                            first_attempts,
-                        ));
+                        let id = streamer.summary.session_id.clone();
+                        return Err(self
+                            .lost_streamed_create(start, id.as_deref(), &error, first_attempts)
+                            .await);
                     }
                     let retry = &self.config().retry;
                     match retry.delay(call.repeat, &error, first_attempts) {

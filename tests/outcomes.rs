@@ -99,6 +99,38 @@ fn a_session_id_taken_by_another_caller_is_a_conflict_not_a_recovery() {
 }
 
 #[test]
+fn a_streamed_create_checks_the_session_it_meets_too() {
+    let emu = Emulator::start();
+    let ada = emu.client(json!({ "max_backoff_ms": 20 }));
+    let id = "sess_streamed_by_bob";
+    create(
+        &bob(&emu),
+        "agent_free",
+        &json!({ "session_id": id, "input": "[words:3]" }),
+    )
+    .unwrap();
+    emu.admin("DELETE", "/requests", None);
+    emu.fault(json!({ "method": "POST", "path": CREATE_PATH, "listener": "stream", "times": 1, "reset": "before_request" }));
+    let body = json!({ "session_id": id, "input": "[words:3]" }).to_string();
+    let start = StreamStart::Create {
+        agent_id: "agent_free",
+        body_json: Some(&body),
+    };
+    let mut events = 0;
+    let error = run(ada.stream(
+        start,
+        &mut |_| {
+            events += 1;
+            true
+        },
+        None,
+    ))
+    .unwrap_err();
+    assert_refused(&emu, &error, "creator", id);
+    assert_eq!(events, 0);
+}
+
+#[test]
 fn the_name_and_the_agent_are_checked_too() {
     let emu = Emulator::start();
     let id = "sess_named_by_bob";
