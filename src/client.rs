@@ -53,7 +53,7 @@ impl std::fmt::Debug for Client {
 pub(crate) struct Call<'a> {
     /// The HTTP method.
     pub method: Method,
-    /// The full URL, without `team_id` (added here).
+    /// The full URL, without the configured `team_id` (added here to REST calls).
     pub url: Url,
     /// A JSON body.
     pub body: Option<String>,
@@ -183,8 +183,13 @@ impl Client {
         bearer.set_sensitive(true);
 
         let mut url = call.url.clone();
+        // As the official SDK: the configured team rides on every REST request unless the call
+        // names its own (`setdefault`), and not on the streaming host.
         if let Some(team) = &self.config.team_id {
-            url.query_pairs_mut().append_pair("team_id", team);
+            let own = url.query_pairs().any(|(key, _)| key == "team_id");
+            if !call.stream && !own {
+                url.query_pairs_mut().append_pair("team_id", team);
+            }
         }
         let pool = self.transport.pool(&self.config)?;
         let mut request = pool

@@ -93,3 +93,47 @@ fn every_macro_is_prefixed() {
         "unprefixed macros in the header: {strays:?}"
     );
 }
+
+/// The error document's fields as the header's opening comment lists them.
+fn documented_error_fields(header: &str) -> Vec<String> {
+    let start = header
+        .find("{\"error\":{")
+        .expect("the header lists the error document's fields");
+    let end = start + header[start..].find("}}").expect("the list ends");
+    header[start + "{\"error\":{".len()..end]
+        .split(',')
+        .map(|f| {
+            f.trim()
+                .trim_start_matches('*')
+                .trim()
+                .trim_matches('"')
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn the_header_lists_every_field_of_the_error_document() {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/gumloop.h"))
+        .expect("include/gumloop.h is readable");
+    // A streaming call's error has every field there is.
+    let error = gumloop::Error {
+        stream: Some(Box::new(serde_json::json!({}))),
+        ..gumloop::Error::new(gumloop::ErrorKind::StreamIncomplete, "x")
+    };
+    let document = error.to_document();
+    let fields: Vec<String> = document["error"]
+        .as_object()
+        .expect("an object")
+        .keys()
+        .cloned()
+        .collect();
+    let mut listed = documented_error_fields(&header);
+    let mut sorted = fields.clone();
+    listed.sort();
+    sorted.sort();
+    assert_eq!(
+        listed, sorted,
+        "the header's list and Error::to_document differ"
+    );
+}

@@ -546,9 +546,12 @@ class Client:
     """A Gumloop API client over one libgumloop client handle and its connection pool.
 
     Arguments left as None are not passed to the library, which then reads the environment as
-    the official SDK does: ``GUMLOOP_ACCESS_TOKEN`` (then ``GUMLOOP_API_KEY``; both read again
-    on every request), ``GUMLOOP_USER_ID``, ``GUMLOOP_TEAM_ID``, ``GUMLOOP_BASE_URL``,
-    ``GUMLOOP_STREAM_BASE_URL``. ``access_token`` wins over ``api_key``.
+    the official SDK does: ``GUMLOOP_ACCESS_TOKEN`` (read again on every request; when unset,
+    ``GUMLOOP_API_KEY``, as the SDK's command-line tool reads it), ``GUMLOOP_USER_ID``,
+    ``GUMLOOP_TEAM_ID``, ``GUMLOOP_BASE_URL``, ``GUMLOOP_STREAM_BASE_URL`` (derived from the
+    base URL as the SDK derives it when unset). ``access_token`` wins over ``api_key``.
+    ``team_id`` goes on REST requests only, and a ``team_id=`` filter of :meth:`Sessions.list`
+    wins over it.
 
     Timeouts are in seconds (floats allowed): ``timeout`` bounds a whole request (library
     default 90 s), ``connect_timeout`` the connection (30 s), ``stream_timeout`` the longest gap
