@@ -21,8 +21,14 @@ from typing import (
 )
 
 from . import _args
-from ._errors import GumloopError, client_closed, error_from_call, invalid_argument
-from ._handles import CancelToken, _Handle, check_token, maybe_cancel
+from ._errors import (
+    GumloopError,
+    client_closed,
+    error_from_call,
+    interrupted_note,
+    invalid_argument,
+)
+from ._handles import CancelToken, _Handle, call_cancellable, check_token
 from ._native import OK, native
 from ._stream import EventStream
 from ._types import (
@@ -145,7 +151,11 @@ class Sessions:
 
     Every method blocks until the server answers, with the GIL released, and takes ``cancel=``,
     a :class:`~gumloop_ffi.CancelToken` that another thread can trigger to end the call with
-    :class:`~gumloop_ffi.CancelledError`. Arguments left as None are not sent. An argument that
+    :class:`~gumloop_ffi.CancelledError`. On the main thread Ctrl-C ends any call at once: it is
+    cancelled, and the ``KeyboardInterrupt`` carries the call's ``CancelledError`` as its
+    ``__cause__`` (whose ``details`` say ``may_have_created``, ``"session"`` or ``"message"``,
+    and the ``session_id``, for a write that may have taken effect) and, on Python 3.11 and
+    later, a note saying the same. Arguments left as None are not sent. An argument that
     is not acceptable raises :class:`~gumloop_ffi.InvalidArgumentError` before anything is sent;
     a refusal by the server raises an :class:`~gumloop_ffi.APIStatusError` subclass.
 
@@ -164,11 +174,11 @@ class Sessions:
         handle = self._handle
         pointer = handle.acquire()
         try:
-            if cancel is None:
-                code, text = native.client_call(function, pointer, *args, None)
-            else:
-                with maybe_cancel(cancel) as cancel_pointer:
-                    code, text = native.client_call(function, pointer, *args, cancel_pointer)
+            code, text = call_cancellable(
+                lambda token: native.client_call(function, pointer, *args, token),
+                cancel,
+                interrupted_note,
+            )
         finally:
             handle.release()
         _raise_for(code, text)
@@ -667,15 +677,19 @@ class Client:
 
     @property
     def closed(self) -> bool:
-        """Whether :meth:`close` was called."""
-        return self._handle.closed
+        """Whether :meth:`close` was called (True too for a client whose constructor failed:
+        it has nothing to use)."""
+        handle: Optional[_Handle] = getattr(self, "_handle", None)
+        return handle is None or handle.closed
 
     def close(self) -> None:
         """Waits for calls in flight, then frees the client. Calling it again does nothing."""
-        self._handle.close()
+        handle: Optional[_Handle] = getattr(self, "_handle", None)
+        if handle is not None:
+            handle.close()
 
     def __enter__(self) -> "Client":
-        if self._handle.closed:
+        if self.closed:
             raise client_closed()
         return self
 
@@ -683,6 +697,10 @@ class Client:
         self.close()
 
     def __repr__(self) -> str:
+        # Never raises, even for a client whose constructor failed (a traceback that shows
+        # locals calls it).
+        if getattr(self, "_handle", None) is None:
+            return "<gumloop_ffi.Client not created>"
         return f"<gumloop_ffi.Client {'closed' if self.closed else 'open'}>"
 
 
