@@ -183,7 +183,7 @@ pub struct Error {
     /// For a streaming call, what the stream delivered before it failed (its summary).
     pub stream: Option<Box<Value>>,
     /// Whether the call was a write the server may have acted on, so that repeating it is not
-    /// safe (set where a call ends, by `retry::settle`; it makes `retryable` false).
+    /// safe (set where a call ends, by `http::retry::settle`; it makes `retryable` false).
     pub unsafe_to_repeat: bool,
 }
 
@@ -216,14 +216,24 @@ impl Error {
         }
     }
 
+    /// An `InvalidArgument` error about the argument (or body field) named `param`.
+    pub(crate) fn invalid_argument(param: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::about(ErrorKind::InvalidArgument, param, message)
+    }
+
+    /// An `InvalidOption` error about the client option named `param`.
+    pub(crate) fn invalid_option(param: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::about(ErrorKind::InvalidOption, param, message)
+    }
+
     /// The HTTP status, for errors that come from a server response.
     pub fn status(&self) -> Option<u16> {
         self.server.as_ref().map(|s| s.status)
     }
 
-    /// Whether repeating this exact call is safe and may succeed (the rule is `retry::retryable`).
+    /// Whether repeating this exact call is safe and may succeed (the rule is `http::retry::retryable`).
     pub fn retryable(&self) -> bool {
-        crate::retry::retryable(self)
+        crate::http::retry::retryable(self)
     }
 
     /// The error document handed to callers:

@@ -6,8 +6,8 @@
 mod common;
 
 use common::{parse, run, Emulator};
-use gumloop::cancel::CancelToken;
-use gumloop::stream::StreamStart;
+use gumloop::CancelToken;
+use gumloop::StreamStart;
 use gumloop::{CallAuth, Client, Error, ErrorKind};
 use serde_json::{json, Value};
 use std::sync::Arc;

@@ -7,7 +7,7 @@
 mod common;
 
 use common::{parse, run, Emulator};
-use gumloop::stream::StreamStart;
+use gumloop::StreamStart;
 use gumloop::{CallAuth, Client};
 use serde_json::{json, Value};
 

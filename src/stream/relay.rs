@@ -12,7 +12,7 @@ use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::runtime::{refuse_inside_runtime, runtime, task_output};
 use crate::stream::{
-    settle_stream_error, stopped_by_callback, stream_write, EventInfo, EventSink, StreamStart,
+    settle_stream_error, stopped_by_callback, stream_write, EventInfo, EventSink, Start,
     StreamSummary,
 };
 use std::future::Future;
@@ -20,56 +20,10 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, Semaphore};
 
 /// Event text queued for the callback at most (an event larger than this travels alone).
-pub const IN_FLIGHT_BYTES: usize = 1 << 20;
+pub(crate) const IN_FLIGHT_BYTES: usize = 1 << 20;
 
 /// How a stream starts, owning its arguments (the worker's task outlives no borrow).
-#[derive(Clone, Debug)]
-pub enum OwnedStart {
-    /// As [`StreamStart::Create`].
-    Create {
-        /// The agent.
-        agent_id: String,
-        /// The create body.
-        body_json: Option<String>,
-    },
-    /// As [`StreamStart::Send`].
-    Send {
-        /// The session.
-        session_id: String,
-        /// The message body.
-        body_json: Option<String>,
-    },
-    /// As [`StreamStart::Resume`].
-    Resume {
-        /// The session.
-        session_id: String,
-        /// The last `stream_cursor` seen.
-        cursor: String,
-    },
-}
-
-impl OwnedStart {
-    /// The borrowed form the stream takes.
-    pub fn as_start(&self) -> StreamStart<'_> {
-        match self {
-            OwnedStart::Create {
-                agent_id,
-                body_json,
-            } => StreamStart::Create {
-                agent_id,
-                body_json: body_json.as_deref(),
-            },
-            OwnedStart::Send {
-                session_id,
-                body_json,
-            } => StreamStart::Send {
-                session_id,
-                body_json: body_json.as_deref(),
-            },
-            OwnedStart::Resume { session_id, cursor } => StreamStart::Resume { session_id, cursor },
-        }
-    }
-}
+pub type OwnedStart = Start<String>;
 
 /// One event on its way to the caller's thread.
 struct Relayed {
@@ -127,7 +81,7 @@ pub fn stream_relayed(
 ) -> Result<StreamSummary> {
     refuse_inside_runtime()?;
     let runtime = runtime()?;
-    let mut summary = StreamSummary::for_start(&start.as_start());
+    let mut summary = StreamSummary::for_start(&start.borrowed());
     let (queue, mut events) = mpsc::unbounded_channel();
     let budget = Arc::new(Semaphore::new(IN_FLIGHT_BYTES));
     let sink = RelaySink {
@@ -135,12 +89,12 @@ pub fn stream_relayed(
         budget: Arc::clone(&budget),
     };
     let token = cancel.clone();
-    let write = stream_write(&start.as_start());
+    let write = stream_write(&start);
     // A token triggered before the call stops it before anything is sent.
     let cancelled_before = cancel.as_ref().is_some_and(|t| t.is_cancelled());
     let worker = runtime.spawn(async move {
         let (outcome, sent) = client
-            .stream_to(start.as_start(), sink, token.as_deref())
+            .stream_to(start.borrowed(), sink, token.as_deref())
             .await;
         (outcome, sent)
     });
