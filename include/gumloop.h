@@ -9,10 +9,11 @@
  * may be used from any number of threads at once. Errors: every fallible function returns a
  * gumloop_code and, in `*out_json`, either its result or an error document:
  * {"error":{"kind","gumloop_code","message","status","code","type","param","details",
- *           "retryable","attempts","retry_after_ms","trace_id","stream","body"}}
- * (`stream` only for streaming calls). `retryable` is true only when repeating the exact call
- * is safe and may succeed; a write that may have been acted on says what it may have created
- * in `details.may_have_created` ("session" or "message") and `details.session_id`.
+ *           "retryable","attempts","retry_after_ms","trace_id","body"}}
+ * (null where unknown), plus "stream", the stream's summary, when a streaming call fails.
+ * `retryable` is true only when repeating the exact call is safe and may succeed; a write that
+ * may have been acted on says what it may have created in `details.may_have_created`
+ * ("session" or "message") and `details.session_id`.
  */
 
 #ifndef GUMLOOP_H

@@ -94,7 +94,75 @@ fn every_macro_is_prefixed() {
     );
 }
 
-/// The error document's fields as the header's opening comment lists them.
+/// The `#define GUMLOOP_OK`/`GUMLOOP_ERR_*` code constants of the committed header, as (name,
+/// value) pairs.
+fn header_codes() -> Vec<(String, u32)> {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/gumloop.h"))
+        .expect("include/gumloop.h is readable");
+    header
+        .lines()
+        .filter_map(|line| line.strip_prefix("#define "))
+        .filter_map(|rest| rest.split_once(' '))
+        .filter(|(name, _)| *name == "GUMLOOP_OK" || name.starts_with("GUMLOOP_ERR_"))
+        .map(|(name, value)| {
+            let value = value.trim().parse().unwrap_or_else(|_| panic!("{name}"));
+            (name.to_string(), value)
+        })
+        .collect()
+}
+
+/// What the library calls `code` (`gumloop_code_get_name`).
+fn library_name(code: u32) -> String {
+    let name = gumloop::ffi::gumloop_code_get_name(code);
+    // SAFETY: gumloop_code_get_name returns a static NUL-terminated string for any value.
+    unsafe { std::ffi::CStr::from_ptr(name) }
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The code constants (written as literals for cbindgen) and the library's kinds (which name the
+/// constants) are the same set: a constant that no kind uses, or a kind whose name and number
+/// disagree with the header, fails here.
+#[test]
+fn every_code_constant_is_a_kind_and_every_kind_has_its_constant() {
+    let declared = header_codes();
+    assert!(declared.len() > 1, "no code constants in the header");
+    for (name, value) in &declared {
+        assert_eq!(&library_name(*value), name, "{name} = {value}");
+    }
+    // Every number the library names lies in the documented ranges, which end at 999.
+    let known: Vec<(String, u32)> = (0..1000)
+        .map(|code| (library_name(code), code))
+        .filter(|(name, _)| name != "GUMLOOP_ERR_UNKNOWN")
+        .collect();
+    let mut declared = declared;
+    declared.sort_by_key(|(_, value)| *value);
+    assert_eq!(known, declared);
+}
+
+/// README.md's table of codes lists exactly the header's constants, with their numbers.
+#[test]
+fn the_readme_code_table_is_the_headers() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md is readable");
+    let mut listed: Vec<(String, u32)> = readme
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let value = cells.get(1)?.parse().ok()?;
+            let name = cells.get(2)?.strip_prefix('`')?.strip_suffix('`')?;
+            name.starts_with("GUMLOOP_")
+                .then(|| (name.to_string(), value))
+        })
+        .collect();
+    listed.sort_by_key(|(_, value)| *value);
+    let mut declared = header_codes();
+    declared.sort_by_key(|(_, value)| *value);
+    assert_eq!(listed, declared);
+}
+
+/// The error document's fields as the header's opening comment lists them in braces.
 fn documented_error_fields(header: &str) -> Vec<String> {
     let start = header
         .find("{\"error\":{")
@@ -116,24 +184,23 @@ fn documented_error_fields(header: &str) -> Vec<String> {
 fn the_header_lists_every_field_of_the_error_document() {
     let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/gumloop.h"))
         .expect("include/gumloop.h is readable");
-    // A streaming call's error has every field there is.
-    let error = gumloop::Error {
-        stream: Some(Box::new(serde_json::json!({}))),
-        ..gumloop::Error::new(gumloop::ErrorKind::StreamIncomplete, "x")
-    };
-    let document = error.to_document();
-    let fields: Vec<String> = document["error"]
+    let document = gumloop::Error::new(gumloop::ErrorKind::Timeout, "x").to_document();
+    let mut fields: Vec<String> = document["error"]
         .as_object()
         .expect("an object")
         .keys()
         .cloned()
         .collect();
     let mut listed = documented_error_fields(&header);
-    let mut sorted = fields.clone();
     listed.sort();
-    sorted.sort();
+    fields.sort();
     assert_eq!(
-        listed, sorted,
+        listed, fields,
         "the header's list and Error::to_document differ"
+    );
+    // The streaming call's extra field is named after the list.
+    assert!(
+        header.contains("plus \"stream\""),
+        "the header names the stream field"
     );
 }
