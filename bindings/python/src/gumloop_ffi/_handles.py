@@ -18,7 +18,13 @@ import weakref
 from typing import Callable, Iterator, List, Optional, Protocol, Set, Tuple
 
 from . import _args
-from ._errors import ClientClosedError, client_closed, invalid_argument, python_error
+from ._errors import (
+    ClientClosedError,
+    client_closed,
+    error_from_call,
+    invalid_argument,
+    python_error,
+)
 from ._native import native
 
 

@@ -370,7 +370,7 @@ class EventStream(Generator[StreamEvent, None, StreamSummary]):
         if add_note is not None:
             add_note(interrupted_note(code, text))
         if code != OK:
-            interrupt.__cause__ = error_from_call(code, text, _describe)
+            interrupt.__cause__ = error_from_call(code, text)
 
     def send(self, value: None) -> StreamEvent:
         """Same as ``next()``: a stream takes no values from its consumer."""
