@@ -65,6 +65,8 @@ pub(crate) struct Call<'a> {
     pub stream: bool,
     /// How safe the request is to repeat after a failure.
     pub repeat: Repeat,
+    /// Whether an empty success body is accepted (answered as `null`), as for HEAD or 204.
+    pub allow_empty: bool,
 }
 
 /// What the attempts of one call saw.
@@ -79,7 +81,7 @@ pub(crate) struct Attempts {
 impl<'a> Call<'a> {
     /// A call that expects a JSON answer.
     pub fn json(method: Method, url: Url, body: Option<String>, auth: &'a CallAuth) -> Call<'a> {
-        let repeat = if method == Method::GET {
+        let repeat = if method == Method::GET || method == Method::HEAD {
             Repeat::Idempotent
         } else {
             Repeat::Unsafe
@@ -92,6 +94,7 @@ impl<'a> Call<'a> {
             auth,
             headers: Vec::new(),
             stream: false,
+            allow_empty: false,
         }
     }
 }
@@ -119,6 +122,11 @@ impl Client {
     /// The client's configuration.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The connection pool of the current process.
+    pub(crate) fn pool(&self) -> Result<reqwest::Client> {
+        self.transport.pool(&self.config)
     }
 
     /// A URL under the REST base, with IDs encoded as single segments.
@@ -281,6 +289,9 @@ impl Client {
                 return Err(self.error_of(response).await);
             }
             let bytes = read_body(response, self.config.max_response_bytes).await?;
+            if call.allow_empty && bytes.is_empty() {
+                return Ok("null".to_string());
+            }
             json_text(bytes, status)
         })
         .await?

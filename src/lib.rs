@@ -5,15 +5,23 @@
 //! The pure-Rust core ([`Client`], [`Config`], [`Error`]) runs on one internal tokio runtime; the
 //! [`ffi`] module is the C boundary, from which cbindgen generates `include/gumloop.h`.
 
+pub mod access;
+pub mod agents;
+pub mod approvals;
+pub mod artifacts;
 pub mod body;
 pub mod cancel;
 pub mod client;
 pub mod config;
 pub mod error;
 pub mod ffi;
+pub mod files;
 pub mod fork;
 pub mod headers;
 pub mod paths;
+pub(crate) mod query;
+pub mod queue;
+pub mod raw;
 pub mod retry;
 pub mod runtime;
 pub mod secret;
@@ -22,6 +30,7 @@ pub mod server_error;
 pub mod sessions;
 pub mod shared;
 pub mod sse;
+pub mod storage;
 pub mod stream;
 pub mod stream_relay;
 pub mod transport;

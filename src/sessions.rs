@@ -5,13 +5,14 @@ use crate::cancel::CancelToken;
 use crate::client::{Call, CallAuth, Client};
 use crate::error::{Error, ErrorKind, Result};
 use crate::paths::Segment;
+use crate::query::add_query;
 use crate::retry::Repeat;
 use crate::send_body::plan_send;
-use reqwest::{Method, Url};
+use reqwest::Method;
 use serde_json::{json, Map, Value};
 
 /// The path segments of `/sessions/{session_id}` followed by `rest`.
-fn session_path<'a>(session_id: &'a str, rest: &[&'static str]) -> Vec<Segment<'a>> {
+pub(crate) fn session_path<'a>(session_id: &'a str, rest: &[&'static str]) -> Vec<Segment<'a>> {
     let mut segments = vec![
         Segment::Fixed("sessions"),
         Segment::Id {
@@ -114,43 +115,6 @@ const LIST_STRING_PARAMS: &[&str] = &[
     "trigger_id",
 ];
 
-/// Adds the list filters of `query_json` (a JSON object; NULL means none) to `url`.
-fn add_list_query(url: &mut Url, query_json: Option<&str>) -> Result<()> {
-    let query = parse_object(query_json).map_err(|mut e| {
-        e.param = Some("query_json".into());
-        e
-    })?;
-    let mut pairs = url.query_pairs_mut();
-    for (key, value) in &query {
-        let invalid =
-            |message: String| Error::about(ErrorKind::InvalidArgument, key.as_str(), message);
-        let text = match value {
-            Value::Null => continue,
-            _ if key == "page_size" => match value.as_u64() {
-                Some(n @ 1..=100) => n.to_string(),
-                _ => {
-                    return Err(invalid(
-                        "`page_size` must be a whole number from 1 to 100".into(),
-                    ))
-                }
-            },
-            Value::String(s) => s.clone(),
-            _ if LIST_STRING_PARAMS.contains(&key.as_str()) => {
-                return Err(invalid(format!("`{key}` must be a string")))
-            }
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
-            _ => {
-                return Err(invalid(format!(
-                    "query parameter `{key}` must be a string, number or boolean"
-                )))
-            }
-        };
-        pairs.append_pair(key, &text);
-    }
-    Ok(())
-}
-
 impl Client {
     /// `POST /agents/{agent_id}/sessions`: creates a session (an idle stub without `input`, a
     /// running one with it) and returns the server's JSON exactly as sent.
@@ -235,7 +199,7 @@ impl Client {
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
         let mut url = self.rest_url(&agent_sessions_path(agent_id))?;
-        add_list_query(&mut url, query_json)?;
+        add_query(&mut url, query_json, LIST_STRING_PARAMS)?;
         let auth = CallAuth::default();
         self.execute(Call::json(Method::GET, url, None, &auth), cancel)
             .await
@@ -298,8 +262,8 @@ mod tests {
     use super::*;
 
     fn query(q: &str) -> Result<String> {
-        let mut url = Url::parse("https://x.example/a").unwrap();
-        add_list_query(&mut url, Some(q))?;
+        let mut url = reqwest::Url::parse("https://x.example/a").unwrap();
+        add_query(&mut url, Some(q), LIST_STRING_PARAMS)?;
         Ok(url.query().unwrap_or("").to_string())
     }
 
