@@ -13,12 +13,14 @@
 
 mod admin;
 mod app;
+mod approvals;
 mod auth;
 mod body;
 mod clock;
 mod config;
 mod errors;
 mod faults;
+mod files;
 mod fixtures;
 mod ids;
 mod plan;

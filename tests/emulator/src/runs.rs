@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 use tokio::time::{sleep_until, Instant};
 
 use crate::app::App;
+use crate::approvals::make_asks;
 use crate::clock::{iso_seconds, now_millis};
 use crate::errors::ApiError;
 use crate::fixtures::Plan;
@@ -90,7 +91,7 @@ pub fn launch(
         false,
     );
     session.run = Some(run.clone());
-    session.pending_approvals.clear();
+    session.asks.clear();
     if !session.participants.contains(&plan.user_id) {
         session.participants.push(plan.user_id.clone());
     }
@@ -195,25 +196,25 @@ fn finish(app: &Arc<App>, run: &Arc<RunLog>, plan: &RunPlan) {
     usage.output_tokens += word_count(&plan.answer);
     let (state, reason, error) = match plan.outcome {
         Outcome::Complete => (State::Completed, "stop", None),
-        Outcome::Approval => (State::ApprovalRequired, "stop", None),
+        Outcome::Approval { .. } => (State::ApprovalRequired, "stop", None),
         Outcome::Fail => (State::Failed, "error", Some(FAIL_MESSAGE)),
     };
     session.state = state;
-    if plan.outcome == Outcome::Approval {
-        session.pending_approvals = vec![json!({
-            "action_request_id": new_id("areq_"),
-            "type": "tool_approval",
-            "title": "Approve web_search",
-            "reason": "The agent wants to search the web",
-            "recipient_user_id": plan.user_id,
-            "tool_name": "web_search",
-            "server_label": "emulator",
-            "display_fields": [["Query", plan.cleaned]],
-            "questions": [],
-        })];
-    }
-    let next = session.deliveries.pop_front();
     let mut events = vec![event("text-end", json!({"id": plan.message_id}))];
+    if let Outcome::Approval { tools, human } = plan.outcome {
+        session.asks = make_asks(tools, human, &plan.user_id, &plan.cleaned);
+        events.extend(session.asks.iter().map(|ask| {
+            event(
+                "action-request",
+                json!({"action_request_id": ask.id, "action_request": ask.wire}),
+            )
+        }));
+    }
+    // A paused turn has not ended: queued messages wait for its continuation.
+    let next = match plan.outcome {
+        Outcome::Approval { .. } => None,
+        _ => session.deliveries.pop_front(),
+    };
     events.extend(finish_events(reason, error, next.is_some()));
     run.append(events, true);
     let team_id = session.team_id.clone();

@@ -1,10 +1,12 @@
 //! In-memory sessions, per-team run load, and agents created on first use.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::approvals::Ask;
+use crate::files::StoredFile;
 use crate::fixtures::Agent;
 use crate::runlog::RunLog;
 
@@ -97,8 +99,9 @@ pub struct Session {
     pub incognito: bool,
     /// Trigger id (always null for API-created sessions).
     pub trigger_id: Option<String>,
-    /// Pending approvals while `approval_required`.
-    pub pending_approvals: Vec<Value>,
+    /// The asks of the current turn's pause (answered ones included) while
+    /// `approval_required`; cleared when a new run starts.
+    pub asks: Vec<Ask>,
     /// Usage, `None` until a run finished.
     pub usage: Option<Usage>,
     /// The current or last run's event log.
@@ -109,6 +112,8 @@ pub struct Session {
     pub deliveries: VecDeque<(String, String, String)>,
     /// `Idempotency-Key` → message id of `delivery:"queued"` sends.
     pub idempotency: HashMap<String, String>,
+    /// Uploaded files by stored path.
+    pub files: BTreeMap<String, StoredFile>,
 }
 
 impl Session {

@@ -3,6 +3,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::app::App;
+use crate::approvals::pending;
 use crate::auth::find_agent;
 use crate::store::{Session, Store, Usage};
 
@@ -59,7 +60,7 @@ pub fn session_json(app: &App, store: &Store, s: &Session, with_messages: bool) 
         "agent_tools": agent.as_ref().map_or_else(Vec::new, |a| a.tools.clone()),
         "participants": participants,
         "creator": creator,
-        "pending_approvals": s.pending_approvals,
+        "pending_approvals": pending(&s.asks),
         "usage": usage_json(s.usage),
         "incognito": s.incognito,
     })

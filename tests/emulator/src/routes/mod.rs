@@ -1,7 +1,9 @@
 //! The `/api/v1` routes of both hosts.
 
+mod approvals;
 mod create;
 mod fields;
+mod files;
 mod list;
 mod messages;
 mod session;
@@ -18,6 +20,11 @@ use crate::body::RespBody;
 use crate::errors::ApiError;
 use crate::faults::StreamFault;
 use crate::store::{Session, Store};
+
+/// The 413 `file_too_large` for an upload over `limit` bytes (size unknown).
+pub fn too_large(limit: u64) -> ApiError {
+    files::too_large(limit, None)
+}
 
 /// Decoded query parameters, in order.
 #[derive(Debug, Default)]
@@ -151,6 +158,14 @@ fn route(ctx: &Ctx) -> Result<Response<RespBody>, ApiError> {
         },
         ["sessions", id, "messages"] if !id.is_empty() => match *m {
             Method::POST => messages::send(ctx, id),
+            _ => Err(method_not_allowed("POST")),
+        },
+        ["sessions", id, "approvals"] if !id.is_empty() => match *m {
+            Method::POST => approvals::resolve(ctx, id),
+            _ => Err(method_not_allowed("POST")),
+        },
+        ["sessions", id, "files"] if !id.is_empty() => match *m {
+            Method::POST => files::upload(ctx, id),
             _ => Err(method_not_allowed("POST")),
         },
         ["sessions", id, "cancel"] if !id.is_empty() => match *m {
