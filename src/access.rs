@@ -27,12 +27,14 @@ fn check_grants(param: &str, value: &Value) -> Result<()> {
             Some("person") => Some("email"),
             Some("team") => Some("team_id"),
             Some("organization") => None,
-            _ => return Err(invalid(
-                param,
-                format!(
+            _ => {
+                return Err(invalid(
+                    param,
+                    format!(
                     "each `{param}` item needs a `type`: \"person\", \"team\" or \"organization\""
                 ),
-            )),
+                ))
+            }
         };
         if let Some(field) = needs {
             if !item.get(field).is_some_and(Value::is_string) {
