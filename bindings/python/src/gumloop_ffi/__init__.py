@@ -25,6 +25,9 @@ from ._client import (
     library_path,
     library_version,
 )
+from ._agents import Agents
+from ._approvals import accept, reject
+from ._artifacts import Artifacts
 from ._handles import CancelToken
 from ._stream import EventStream
 from ._errors import (
@@ -59,6 +62,10 @@ from ._types import (
 from ._version import LIBRARY_VERSION, __version__
 
 __all__ = [
+    "Agents",
+    "Artifacts",
+    "accept",
+    "reject",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",

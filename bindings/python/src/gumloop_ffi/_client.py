@@ -23,7 +23,15 @@ from typing import (
 from . import _args
 from ._errors import GumloopError, client_closed, error_from_call, invalid_argument
 from ._handles import CancelToken, _Handle, check_token, maybe_cancel
+from ._access import SessionAccess
+from ._agents import Agents
+from ._approvals import SessionApprovals
+from ._artifacts import Artifacts
+from ._files import SessionFiles
 from ._native import OK, native
+from ._queue import SessionQueue
+from ._raw import send_request
+from ._resource import Resource, describe, invalid_response, parsed, raise_for
 from ._stream import EventStream
 from ._types import (
     MessageReceipt,
@@ -38,43 +46,10 @@ from ._types import (
 #: What ``input`` may be: text, or a list of content parts (objects or strings).
 Input = Union[str, Sequence[Union[str, Mapping[str, Any]]]]
 
-_ERR_INVALID_RESPONSE = 300
-
-_T = TypeVar("_T")
-
-
-def _describe(code: int) -> Tuple[str, str]:
-    return native.code_name(code), native.code_message(code)
-
-
-def _raise_for(code: int, text: Optional[str]) -> None:
-    if code != OK:
-        raise error_from_call(code, text, _describe)
-
-
-def _invalid_response(message: str, body: Optional[str]) -> GumloopError:
-    """An InvalidResponseError found by the Python layer, in the library's document shape."""
-    document = {
-        "error": {
-            "kind": "GUMLOOP_ERR_INVALID_RESPONSE",
-            "gumloop_code": _ERR_INVALID_RESPONSE,
-            "message": message,
-            "body": body,
-        }
-    }
-    return error_from_call(_ERR_INVALID_RESPONSE, json.dumps(document), _describe)
-
-
-def _parsed(text: Optional[str], parse: Callable[[str], _T], what: str) -> _T:
-    """Parses a successful answer; an unusable one raises InvalidResponseError."""
-    try:
-        if text is None:
-            raise ValueError("the library returned no text")
-        return parse(text)
-    except ValueError as error:
-        raise _invalid_response(
-            f"the server's answer cannot be read as {what}: {error}", text
-        ) from None
+_describe = describe
+_raise_for = raise_for
+_invalid_response = invalid_response
+_parsed = parsed
 
 
 def _session_response(text: Optional[str]) -> SessionResponse:
@@ -140,7 +115,7 @@ def _refuse_on_event(extra: Mapping[str, Any]) -> None:
         )
 
 
-class Sessions:
+class Sessions(SessionFiles, SessionApprovals, SessionQueue, SessionAccess, Resource):
     """``client.sessions``: the Sessions API.
 
     Every method blocks until the server answers, with the GIL released, and takes ``cancel=``,
@@ -153,26 +128,6 @@ class Sessions:
     an :class:`~gumloop_ffi.EventStream`, a generator of events that sends nothing until it is
     first iterated.
     """
-
-    def __init__(self, handle: _Handle) -> None:
-        self._handle = handle
-
-    def _call(self, function: str, *args: Any, cancel: Optional[CancelToken]) -> Optional[str]:
-        """``function(client, *args, cancel, &out_json)``: the answer's text, or the error."""
-        # The common case (no token) skips the context managers: they cost more than the call's
-        # own Python work.
-        handle = self._handle
-        pointer = handle.acquire()
-        try:
-            if cancel is None:
-                code, text = native.client_call(function, pointer, *args, None)
-            else:
-                with maybe_cancel(cancel) as cancel_pointer:
-                    code, text = native.client_call(function, pointer, *args, cancel_pointer)
-        finally:
-            handle.release()
-        _raise_for(code, text)
-        return text
 
     # --- one request each -----------------------------------------------------------------
 
@@ -580,6 +535,8 @@ class Client:
     """
 
     sessions: Sessions
+    agents: Agents
+    artifacts: Artifacts
 
     def __init__(
         self,
@@ -594,6 +551,7 @@ class Client:
         connect_timeout: Optional[float] = None,
         stream_timeout: Optional[float] = None,
         max_response_bytes: Optional[int] = None,
+        max_upload_bytes: Optional[int] = None,
         ca_cert_path: Optional[Union[str, "os.PathLike[str]"]] = None,
         ca_cert_pem: Optional[str] = None,
         proxy: Optional[str] = None,
@@ -626,9 +584,13 @@ class Client:
             ms = _args.seconds_to_ms(param, seconds)
             if ms is not None:
                 options[key] = ms
-        size = _args.check_positive_int("max_response_bytes", max_response_bytes)
-        if size is not None:
-            options["max_response_bytes"] = size
+        for key, limit in (
+            ("max_response_bytes", max_response_bytes),
+            ("max_upload_bytes", max_upload_bytes),
+        ):
+            size = _args.check_positive_int(key, limit)
+            if size is not None:
+                options[key] = size
         path = _args.check_path("ca_cert_path", ca_cert_path)
         if path is not None:
             options["ca_cert_path"] = path
@@ -661,6 +623,28 @@ class Client:
             raise error_from_call(code, text, _describe)
         self._handle = _Handle(pointer, native.client_free)
         self.sessions = Sessions(self._handle)
+        self.agents = Agents(self._handle)
+        self.artifacts = Artifacts(self._handle)
+
+    def request(
+        self,
+        method: str,
+        path: Sequence[str],
+        *,
+        query: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        cancel: Optional[CancelToken] = None,
+    ) -> Any:
+        """Sends a request the library does not wrap (``gumloop_client_send_request``) and
+        returns the server's JSON answer, parsed (None for an empty one).
+
+        ``method`` is ``"GET"``, ``"HEAD"``, ``"POST"``, ``"PUT"``, ``"PATCH"`` or ``"DELETE"``;
+        ``path`` the segments under the API base, e.g. ``["sessions", session_id, "queue"]``,
+        each encoded as one segment; ``query`` a mapping of parameters; ``body`` any JSON value
+        (not with GET or HEAD). The client's credentials, retry rules (only GET and HEAD are
+        repeated after an unknown outcome), limits and exceptions apply as to every call.
+        """
+        return send_request(self._handle, method, path, query, body, cancel)
 
     @property
     def closed(self) -> bool:
