@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use crate::app::App;
 use crate::body::RespBody;
 use crate::errors::{json_response, ApiError};
+use crate::queue::with_entry;
 use crate::store::State;
 
 /// Answers one admin request.
@@ -39,6 +40,7 @@ pub fn handle(app: &Arc<App>, parts: &Parts, body: &[u8]) -> Response<RespBody> 
             StatusCode::OK,
             &serde_json::to_value(&app.fixtures).unwrap_or(Value::Null),
         )),
+        (&Method::PATCH, p) if p.starts_with("/_emulator/sessions/") => set_editing(app, p, body),
         _ => Err(ApiError::new(404, "not_found", "No such admin endpoint")),
     };
     result.unwrap_or_else(ApiError::into_response)
@@ -51,6 +53,7 @@ fn index(app: &App) -> Response<RespBody> {
             "POST /_emulator/faults", "GET /_emulator/faults", "DELETE /_emulator/faults",
             "GET /_emulator/requests", "DELETE /_emulator/requests",
             "POST /_emulator/reset", "GET /_emulator/stats", "GET /_emulator/fixtures",
+            "PATCH /_emulator/sessions/{session_id}/queue/{queued_message_id}",
         ]}),
     )
 }
@@ -76,6 +79,35 @@ fn arm(app: &App, body: &[u8]) -> Result<Response<RespBody>, ApiError> {
         StatusCode::CREATED,
         &json!({"faults": armed}),
     ))
+}
+
+/// `PATCH /_emulator/sessions/{sid}/queue/{qid}` `{"editing": bool}`: what another client
+/// (the web editor) does when it starts or abandons an edit of a queued message.
+fn set_editing(app: &App, path: &str, body: &[u8]) -> Result<Response<RespBody>, ApiError> {
+    let rest = path.trim_start_matches("/_emulator/sessions/");
+    let segs: Vec<&str> = rest.split('/').collect();
+    let [sid, "queue", qid] = segs.as_slice() else {
+        return Err(ApiError::new(404, "not_found", "No such admin endpoint"));
+    };
+    let editing = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("editing").and_then(Value::as_bool))
+        .ok_or_else(|| ApiError::invalid("editing", "body must be {\"editing\": true|false}"))?;
+    let mut store = app.store();
+    let session = store
+        .sessions
+        .get_mut(*sid)
+        .ok_or_else(|| ApiError::new(404, "session_not_found", "Session not found"))?;
+    let entry = session
+        .queue
+        .iter_mut()
+        .find(|q| q.id == *qid)
+        .ok_or_else(|| {
+            ApiError::new(404, "queued_message_not_found", "Queued message not found")
+        })?;
+    entry.editing = editing;
+    entry.touch();
+    Ok(json_response(StatusCode::OK, &with_entry(session, qid)))
 }
 
 fn reset(app: &App) -> Response<RespBody> {

@@ -11,6 +11,7 @@
 //! # Ok(()) }
 //! ```
 
+mod access;
 mod admin;
 mod app;
 mod approvals;
@@ -24,6 +25,7 @@ mod files;
 mod fixtures;
 mod ids;
 mod plan;
+mod queue;
 mod reqlog;
 mod routes;
 mod runlog;

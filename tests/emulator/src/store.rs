@@ -5,9 +5,11 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::access::Access;
 use crate::approvals::Ask;
 use crate::files::StoredFile;
 use crate::fixtures::Agent;
+use crate::queue::Queued;
 use crate::runlog::RunLog;
 
 /// A session's state (API.md §2.11).
@@ -108,10 +110,12 @@ pub struct Session {
     pub run: Option<Arc<RunLog>>,
     /// The plan of a run that waits in `queued`.
     pub waiting_plan: Option<crate::plan::RunPlan>,
-    /// Inputs delivered with `delivery:"queued"` while busy: (message id, input, user).
-    pub deliveries: VecDeque<(String, String, String)>,
-    /// `Idempotency-Key` → message id of `delivery:"queued"` sends.
-    pub idempotency: HashMap<String, String>,
+    /// Queued messages, in order (the queue endpoints and `delivery:"queued"` sends).
+    pub queue: VecDeque<Queued>,
+    /// `Idempotency-Key` → (message id, time in ms) of `delivery:"queued"` sends.
+    pub idempotency: HashMap<String, (String, u64)>,
+    /// Who the session is shared with.
+    pub access: Access,
     /// Uploaded files by stored path.
     pub files: BTreeMap<String, StoredFile>,
 }

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::fields::{input_field, opt_bool, opt_object, opt_str, parse_object, valid_name};
 use super::{files, Ctx};
+use crate::access::Access;
 use crate::auth::resolve_agent;
 use crate::body::RespBody;
 use crate::clock::{iso_seconds, now_millis};
@@ -88,9 +89,15 @@ pub fn create(ctx: &Ctx, raw_agent: &str) -> Result<Response<RespBody>, ApiError
         usage: None,
         run: None,
         waiting_plan: None,
-        deliveries: VecDeque::new(),
+        queue: VecDeque::new(),
         idempotency: HashMap::new(),
         files: BTreeMap::new(),
+        access: Access::new(
+            app.fixtures
+                .users
+                .get(&caller.user_id)
+                .map_or("", |u| u.email.as_str()),
+        ),
     };
     let mut run = None;
     if let (Some(input), Some(admission)) = (&input, admission) {

@@ -5,13 +5,16 @@ use hyper::{Response, StatusCode};
 use serde_json::json;
 
 use super::fields::{input_field, opt_array, opt_bool, opt_str, parse_object};
+use super::queue::queue_full;
 use super::{files, session_for, Ctx};
 use crate::approvals::{apply, parse_items, Completion};
 use crate::body::RespBody;
+use crate::clock::now_millis;
 use crate::errors::{json_response, ApiError};
 use crate::files::Attached;
 use crate::ids::new_id;
 use crate::plan::RunPlan;
+use crate::queue::{replay, valid_key, Queued, MAX_QUEUE};
 use crate::runs::{admit, delay_for, launch, user_message};
 use crate::sse;
 use crate::view::envelope;
@@ -65,11 +68,18 @@ pub fn send(ctx: &Ctx, session_id: &str) -> Result<Response<RespBody>, ApiError>
         Some(_) => Some(parse_items(&body)?),
         None => None,
     };
-    let idempotency_key = ctx
-        .headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let idempotency_key =
+        match ctx.headers.get("idempotency-key") {
+            None => None,
+            Some(_) if !queued => None,
+            Some(v) => match v.to_str().ok().filter(|k| valid_key(k)) {
+                Some(k) => Some(k.to_string()),
+                None => return Err(ApiError::invalid(
+                    "Idempotency-Key",
+                    "`Idempotency-Key` must be 1 to 256 printable ASCII characters without spaces",
+                )),
+            },
+        };
 
     let app = ctx.app;
     let mut store = app.store();
@@ -105,14 +115,11 @@ pub fn send(ctx: &Ctx, session_id: &str) -> Result<Response<RespBody>, ApiError>
     };
 
     if queued {
-        if let Some(existing) = idempotency_key
-            .as_ref()
-            .and_then(|k| session.idempotency.get(k))
-        {
-            return Ok(receipt(existing));
+        if let Some(existing) = idempotency_key.as_ref().and_then(|k| replay(session, k)) {
+            return Ok(receipt(&existing));
         }
-        let message_id = new_id("msg_");
-        if !state.is_busy() {
+        let message_id = if !state.is_busy() {
+            let message_id = new_id("msg_");
             let admission = admit(app, &store, &session.team_id)?;
             let delay = delay_for(app, &store, session_id);
             let s = store.sessions.get_mut(session_id).expect("session exists");
@@ -120,14 +127,21 @@ pub fn send(ctx: &Ctx, session_id: &str) -> Result<Response<RespBody>, ApiError>
                 .push(user_message(message_id.clone(), &input, &caller.user_id));
             let plan = RunPlan::new(&input, delay, &caller.user_id);
             launch(app, &mut store, session_id, plan, admission);
+            message_id
         } else {
+            if session.queue.len() >= MAX_QUEUE {
+                return Err(queue_full());
+            }
+            let entry = Queued::new(input, &caller.user_id);
+            let id = entry.message_id.clone();
             let s = store.sessions.get_mut(session_id).expect("session exists");
-            s.deliveries
-                .push_back((message_id.clone(), input, caller.user_id.clone()));
-        }
+            s.queue.push_back(entry);
+            id
+        };
         if let Some(key) = idempotency_key {
             let s = store.sessions.get_mut(session_id).expect("session exists");
-            s.idempotency.insert(key, message_id.clone());
+            s.idempotency
+                .insert(key, (message_id.clone(), now_millis()));
         }
         return Ok(receipt(&message_id));
     }

@@ -1,11 +1,13 @@
 //! The `/api/v1` routes of both hosts.
 
+mod access;
 mod approvals;
 mod create;
 mod fields;
 mod files;
 mod list;
 mod messages;
+mod queue;
 mod session;
 
 use std::sync::Arc;
@@ -159,6 +161,25 @@ fn route(ctx: &Ctx) -> Result<Response<RespBody>, ApiError> {
         ["sessions", id, "messages"] if !id.is_empty() => match *m {
             Method::POST => messages::send(ctx, id),
             _ => Err(method_not_allowed("POST")),
+        },
+        ["sessions", id, "queue"] if !id.is_empty() => match *m {
+            Method::GET => queue::list(ctx, id),
+            Method::POST => queue::add(ctx, id),
+            _ => Err(method_not_allowed("GET, POST")),
+        },
+        ["sessions", id, "queue", qid] if !id.is_empty() && !qid.is_empty() => match *m {
+            Method::PATCH => queue::edit(ctx, id, qid),
+            Method::DELETE => queue::delete(ctx, id, qid),
+            _ => Err(method_not_allowed("PATCH, DELETE")),
+        },
+        ["sessions", id, "queue", qid, "send"] if !id.is_empty() && !qid.is_empty() => match *m {
+            Method::POST => queue::send_now(ctx, id, qid),
+            _ => Err(method_not_allowed("POST")),
+        },
+        ["sessions", id, "access"] if !id.is_empty() => match *m {
+            Method::GET => access::get(ctx, id),
+            Method::PUT => access::update(ctx, id),
+            _ => Err(method_not_allowed("GET, PUT")),
         },
         ["sessions", id, "approvals"] if !id.is_empty() => match *m {
             Method::POST => approvals::resolve(ctx, id),
