@@ -83,7 +83,7 @@ def test_wait_stops_at_approval_then_accept_and_stream_the_continuation(
     assert isinstance(result.stream_cursor, str)
     with ada.sessions.resume_stream(sid, result.stream_cursor) as events:
         text = "".join(e.delta or "" for e in events)
-    assert text and events.summary.finish_reason == "stop"
+    assert text and events.summary is not None and events.summary.finish_reason == "stop"
     assert ada.sessions.wait(sid).session.state == "completed"
 
 
@@ -107,7 +107,7 @@ def test_streamed_human_input_answer(ada: gumloop_ffi.Client) -> None:
         sid, approval_responses=[accept(ask, values={"choice": choice})]
     ) as events:
         list(events)
-    assert events.summary.final
+    assert events.summary is not None and events.summary.final
     done = ada.sessions.wait(sid)
     assert done.session.state == "completed" and choice in _answer(done)
 
