@@ -3,7 +3,7 @@
 use hyper::{Response, StatusCode};
 use serde_json::json;
 
-use super::Ctx;
+use super::{paging, Ctx};
 use crate::auth::resolve_agent;
 use crate::body::RespBody;
 use crate::errors::{json_response, ApiError};
@@ -17,37 +17,14 @@ enum Order {
     Oldest,
 }
 
-fn hex(s: &str) -> String {
-    s.bytes().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Option<String> {
-    if !s.len().is_multiple_of(2) {
-        return None;
+impl Order {
+    /// The cursor tag of a listing in this order.
+    fn tag(self) -> &'static str {
+        match self {
+            Order::Newest => "n",
+            Order::Oldest => "o",
+        }
     }
-    let bytes: Option<Vec<u8>> = (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
-        .collect();
-    String::from_utf8(bytes?).ok()
-}
-
-/// The opaque cursor: the creation number of the last item returned, with its order.
-fn encode_cursor(order: Order, seq: u64) -> String {
-    let o = if order == Order::Newest { "n" } else { "o" };
-    hex(&format!("gumloop-emulator:{o}:{seq}"))
-}
-
-fn decode_cursor(cursor: &str) -> Option<(Order, u64)> {
-    let text = unhex(cursor)?;
-    let rest = text.strip_prefix("gumloop-emulator:")?;
-    let (o, seq) = rest.split_once(':')?;
-    let order = match o {
-        "n" => Order::Newest,
-        "o" => Order::Oldest,
-        _ => return None,
-    };
-    Some((order, seq.parse().ok()?))
 }
 
 fn matches_search(s: &Session, needle: &str) -> bool {
@@ -65,18 +42,7 @@ fn matches_search(s: &Session, needle: &str) -> bool {
 pub fn list(ctx: &Ctx, raw_agent: &str) -> Result<Response<RespBody>, ApiError> {
     let caller = ctx.caller()?;
     let q = &ctx.query;
-    let page_size = match q.get("page_size") {
-        None => 20,
-        Some(v) => match v.parse::<usize>() {
-            Ok(n) if (1..=100).contains(&n) => n,
-            _ => {
-                return Err(ApiError::invalid(
-                    "page_size",
-                    "`page_size` must be an integer from 1 to 100",
-                ))
-            }
-        },
-    };
+    let page_size = paging::page_size(q)?;
     let order = match q.get("sort_order") {
         None | Some("") | Some("newest") => Order::Newest,
         Some("oldest") => Order::Oldest,
@@ -94,12 +60,12 @@ pub fn list(ctx: &Ctx, raw_agent: &str) -> Result<Response<RespBody>, ApiError> 
                 .ok_or_else(|| ApiError::invalid("state", format!("unknown state `{s}`")))?,
         ),
     };
-    let after = match q.get("cursor").filter(|c| !c.is_empty()) {
+    let after = match paging::after(q, order.tag())? {
         None => None,
-        Some(c) => match decode_cursor(c) {
-            Some((o, seq)) if o == order => Some(seq),
-            _ => return Err(ApiError::invalid("cursor", "`cursor` is not valid here")),
-        },
+        Some(seq) => Some(
+            seq.parse::<u64>()
+                .map_err(|_| ApiError::invalid("cursor", "`cursor` is not valid here"))?,
+        ),
     };
     let search = q
         .get("search")
@@ -132,12 +98,7 @@ pub fn list(ctx: &Ctx, raw_agent: &str) -> Result<Response<RespBody>, ApiError> 
         Order::Newest => hits.sort_unstable_by_key(|s| std::cmp::Reverse(s.seq)),
         Order::Oldest => hits.sort_unstable_by_key(|s| s.seq),
     }
-    let more = hits.len() > page_size;
-    hits.truncate(page_size);
-    let next_cursor = match hits.last() {
-        Some(last) if more => Some(encode_cursor(order, last.seq)),
-        _ => None,
-    };
+    let (hits, next_cursor) = paging::page(hits, page_size, order.tag(), |s| s.seq.to_string());
     let sessions: Vec<_> = hits
         .iter()
         .map(|s| session_json(app, &store, s, false))
@@ -146,17 +107,4 @@ pub fn list(ctx: &Ctx, raw_agent: &str) -> Result<Response<RespBody>, ApiError> 
         StatusCode::OK,
         &json!({"sessions": sessions, "next_cursor": next_cursor}),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursor_round_trip() {
-        let c = encode_cursor(Order::Oldest, 42);
-        assert_eq!(decode_cursor(&c), Some((Order::Oldest, 42)));
-        assert_eq!(decode_cursor("zz"), None);
-        assert_eq!(decode_cursor("abc"), None);
-    }
 }

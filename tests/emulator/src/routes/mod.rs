@@ -1,12 +1,14 @@
 //! The `/api/v1` routes of both hosts.
 
 mod access;
+mod agents;
 mod approvals;
 mod create;
 mod fields;
 mod files;
 mod list;
 mod messages;
+mod paging;
 mod queue;
 mod session;
 
@@ -148,6 +150,14 @@ fn route(ctx: &Ctx) -> Result<Response<RespBody>, ApiError> {
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     let m = ctx.method;
     match segs.as_slice() {
+        ["agents"] => match *m {
+            Method::GET => agents::list(ctx),
+            _ => Err(method_not_allowed("GET")),
+        },
+        ["agents", agent] if !agent.is_empty() => match *m {
+            Method::GET => agents::retrieve(ctx, agent),
+            _ => Err(method_not_allowed("GET")),
+        },
         ["agents", agent, "sessions"] if !agent.is_empty() => match *m {
             Method::POST => create::create(ctx, agent),
             Method::GET => list::list(ctx, agent),
