@@ -58,4 +58,12 @@ test-c: c-tests emulator
 	@words=$$(head -n 1 $(C_BUILD)/stream.out | wc -w); test "$$words" -eq 200 || \
 		{ echo "the streaming example printed $$words words, expected 200"; exit 1; }
 
+	# The approval example: the run pauses, is approved, and its continuation streams.
+	$(CC) $(CFLAGS_STRICT) -Iinclude examples/approval.c -L$(ROOT)/target/debug -Wl,-rpath,$(ROOT)/target/debug \
+		-lgumloop -o $(C_BUILD)/approval_debug
+	GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada $(WITH_EMULATOR) \
+		$(C_BUILD)/approval_debug agent_pro "Deploy it [approval]" > $(C_BUILD)/approval.out
+	@grep -q '^outcome: accepted$$' $(C_BUILD)/approval.out && grep -q '"finish_reason":"stop"' $(C_BUILD)/approval.out || \
+		{ echo "the approval example did not approve and stream:"; cat $(C_BUILD)/approval.out; exit 1; }
+
 TEST_DEPS += test-c
