@@ -519,6 +519,12 @@ class Client:
     answer was lost is recovered instead of failing (see :attr:`SessionResponse.recovered`); it
     is off by default because it changes the body you wrote.
 
+    Sizes in bytes: ``max_response_bytes`` caps one answer (library default 16 MiB),
+    ``max_upload_bytes`` one :meth:`Sessions.upload_file` (200 MiB), checked before sending.
+
+    Resources: ``sessions`` (sessions, their files, approvals, queue and access), ``agents``,
+    ``artifacts``; :meth:`request` for anything they do not cover.
+
     Safe to share between threads: calls run concurrently, each with the GIL released.
     :meth:`close` (or leaving a ``with`` block) closes the client's open event streams, waits
     for calls in flight, then frees the handle; it is idempotent, and a call after it raises
