@@ -1,4 +1,4 @@
-//! A session's access document (API.md §2.10): who it is shared with, the link, and the
+//! A session's access document: who it is shared with, the link, and the
 //! changes `PUT /sessions/{id}/access` applies.
 
 use serde_json::{json, Map, Value};

@@ -49,7 +49,8 @@ pub fn handle(app: &Arc<App>, parts: &Parts, body: &[u8]) -> Response<RespBody> 
 fn index(app: &App) -> Response<RespBody> {
     json_response(
         StatusCode::OK,
-        &json!({"api": app.api_base, "stream": app.stream_base, "endpoints": [
+        &json!({"api": app.api_base, "stream": app.stream_base, "storage": app.storage_base,
+            "endpoints": [
             "POST /_emulator/faults", "GET /_emulator/faults", "DELETE /_emulator/faults",
             "GET /_emulator/requests", "DELETE /_emulator/requests",
             "POST /_emulator/reset", "GET /_emulator/stats", "GET /_emulator/fixtures",
@@ -117,6 +118,7 @@ fn reset(app: &App) -> Response<RespBody> {
     for c in [
         &app.stats.requests_api,
         &app.stats.requests_stream,
+        &app.stats.requests_storage,
         &app.stats.requests_admin,
     ] {
         c.store(0, Ordering::Relaxed);
@@ -141,11 +143,13 @@ fn stats(app: &App) -> Response<RespBody> {
     let s = &app.stats;
     let api = s.requests_api.load(Ordering::Relaxed);
     let stream = s.requests_stream.load(Ordering::Relaxed);
+    let storage = s.requests_storage.load(Ordering::Relaxed);
     let admin = s.requests_admin.load(Ordering::Relaxed);
     json_response(
         StatusCode::OK,
         &json!({
-            "requests": {"total": api + stream + admin, "api": api, "stream": stream, "admin": admin},
+            "requests": {"total": api + stream + storage + admin, "api": api, "stream": stream,
+                "storage": storage, "admin": admin},
             "sessions": {"total": store.sessions.len(), "by_state": by_state},
             "connections": {
                 "open": s.connections_open.load(Ordering::Relaxed),

@@ -1,5 +1,5 @@
 //! Asks a paused run waits on (tool approvals and human input), and resolving them: the
-//! per-item outcomes, and the continuation run once nothing is pending (API.md §2.9).
+//! per-item outcomes, and the continuation run once nothing is pending.
 
 use std::sync::Arc;
 

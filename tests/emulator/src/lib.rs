@@ -1,7 +1,8 @@
-//! `gumloop-emulator`: a local stand-in for Gumloop's Sessions API (see `API.md` §6).
+//! `gumloop-emulator`: a local stand-in for Gumloop's Sessions API.
 //!
-//! One process serves two listeners, the *api* host (REST plus the `/_emulator` admin
-//! API) and the *stream* host (SSE), both under `/api/v1`. State lives in memory. Use
+//! One process serves three listeners: the *api* host (REST plus the `/_emulator` admin
+//! API) and the *stream* host (SSE), both under `/api/v1`, and the *storage* host that
+//! serves artifact bytes at signed URLs. State lives in memory. Use
 //! [`start`] to run it inside a Rust test, or the `gumloop-emulator` binary.
 //!
 //! ```no_run
@@ -15,6 +16,7 @@ mod access;
 mod admin;
 mod app;
 mod approvals;
+mod artifacts;
 mod auth;
 mod body;
 mod clock;
@@ -33,6 +35,7 @@ mod runs;
 mod server;
 mod service;
 mod sse;
+mod storage;
 mod store;
 mod tls;
 mod view;

@@ -1,9 +1,11 @@
 //! What a run will do, derived from its input and the markers in it:
 //! `[fail]`, `[approval]` / `[approval:N]` (N tool approvals), `[human_input]` (one ask
-//! with a question), `[slow:N]` (N ms) and `[words:N]` (an answer of N words).
+//! with a question), `[slow:N]` (N ms), `[words:N]` (an answer of N words) and
+//! `[artifact:NAME]` / `[artifact:NAME:BYTES]` (an artifact the completed run leaves).
 
 use std::time::Duration;
 
+use crate::artifacts::MAX_ARTIFACT_BYTES;
 use crate::files::Attached;
 use crate::ids::new_id;
 
@@ -46,6 +48,22 @@ pub struct RunPlan {
     pub message_id: String,
     /// The user who asked.
     pub user_id: String,
+    /// Artifacts the run leaves when it completes: (name, size if the marker gave one).
+    pub artifacts: Vec<(String, Option<u64>)>,
+}
+
+/// An `artifact:` marker's name and size: `NAME` or `NAME:BYTES` (BYTES up to
+/// [`MAX_ARTIFACT_BYTES`]); `None` for an empty name.
+fn artifact_marker(rest: &str) -> Option<(String, Option<u64>)> {
+    let (name, size) = match rest.rsplit_once(':') {
+        Some((name, n)) if n.trim().parse::<u64>().is_ok() => (name, n.trim().parse().ok()),
+        _ => (rest, None),
+    };
+    let name = name.trim();
+    if name.is_empty() || size.is_some_and(|s| s > MAX_ARTIFACT_BYTES) {
+        return None;
+    }
+    Some((name.to_string(), size))
 }
 
 const VOCABULARY: [&str; 12] = [
@@ -86,6 +104,7 @@ impl RunPlan {
         let mut fail = false;
         let mut tools = 0usize;
         let mut human = false;
+        let mut artifacts = Vec::new();
         let mut delay_ms = default_delay_ms;
         let mut words: Option<usize> = None;
         let mut cleaned = String::new();
@@ -118,6 +137,13 @@ impl RunPlan {
                         true
                     }
                     _ => false,
+                },
+                Some(("artifact", rest)) => match artifact_marker(rest) {
+                    Some(a) => {
+                        artifacts.push(a);
+                        true
+                    }
+                    None => false,
                 },
                 Some(("slow", n)) => n.trim().parse().map(|n| delay_ms = n).is_ok(),
                 Some(("words", n)) => n.trim().parse().map(|n| words = Some(n)).is_ok(),
@@ -154,6 +180,7 @@ impl RunPlan {
             delay: Duration::from_millis(delay_ms),
             message_id: new_id("msg_"),
             user_id: user_id.to_string(),
+            artifacts,
         }
     }
 }
@@ -171,6 +198,7 @@ impl RunPlan {
             delay: Duration::from_millis(delay_ms),
             message_id: new_id("msg_"),
             user_id: user_id.to_string(),
+            artifacts: Vec::new(),
         }
     }
 
@@ -237,6 +265,14 @@ mod tests {
             assert_eq!(p.outcome, Outcome::Complete, "{text}");
             assert_eq!(p.answer, format!("Echo: {text}"));
         }
+        let p = RunPlan::new("a [artifact:r.txt] [artifact:x:y:12] [artifact: ]", 1, "u");
+        assert_eq!(
+            p.artifacts,
+            [("r.txt".to_string(), None), ("x:y".to_string(), Some(12))]
+        );
+        assert_eq!(p.cleaned, "a [artifact: ]");
+        let p = RunPlan::new("[artifact:big:67108865]", 1, "u");
+        assert!(p.artifacts.is_empty());
         let p = RunPlan::new("keep [this] text", 1, "u");
         assert_eq!(p.answer, "Echo: keep [this] text");
         assert_eq!(p.outcome, Outcome::Complete);

@@ -1,4 +1,4 @@
-//! A session's message queue (API.md §2.8): entries, their wire form, which one goes out
+//! A session's message queue: entries, their wire form, which one goes out
 //! next, and the `Idempotency-Key` window of queued deliveries.
 
 use serde_json::{json, Value};

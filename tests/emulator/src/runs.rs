@@ -9,6 +9,7 @@ use tokio::time::{sleep_until, Instant};
 
 use crate::app::App;
 use crate::approvals::make_asks;
+use crate::artifacts::{default_content, Artifact};
 use crate::clock::{iso_seconds, now_millis};
 use crate::errors::ApiError;
 use crate::fixtures::Plan;
@@ -218,6 +219,10 @@ fn finish(app: &Arc<App>, run: &Arc<RunLog>, plan: &RunPlan) {
     };
     events.extend(finish_events(reason, error, next.is_some()));
     run.append(events, true);
+    let made = match plan.outcome {
+        Outcome::Complete => artifacts_of(session, plan),
+        _ => Vec::new(),
+    };
     let team_id = session.team_id.clone();
     match next {
         Some(queued) => {
@@ -237,6 +242,31 @@ fn finish(app: &Arc<App>, run: &Arc<RunLog>, plan: &RunPlan) {
         }
         None => release(app, &mut store, &team_id),
     }
+    for mut artifact in made {
+        artifact.seq = store.next_artifact_seq;
+        store.next_artifact_seq += 1;
+        store.artifacts.push(artifact);
+    }
+}
+
+/// The artifacts a completed run leaves (their `seq` is set when they are stored).
+fn artifacts_of(session: &Session, plan: &RunPlan) -> Vec<Artifact> {
+    let now = iso_seconds(now_millis());
+    plan.artifacts
+        .iter()
+        .map(|(name, size)| Artifact {
+            id: new_id("art_"),
+            version_id: new_id("artv_"),
+            agent_id: session.agent_id.clone(),
+            session_id: session.id.clone(),
+            filename: name.clone(),
+            created_at: now.clone(),
+            seq: 0,
+            creator_user_id: plan.user_id.clone(),
+            size: size.unwrap_or_else(|| default_content(&session.id, name).len() as u64),
+            sized: size.is_some(),
+        })
+        .collect()
 }
 
 /// The run duration for a session's agent (per-agent override or the default).

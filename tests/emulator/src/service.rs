@@ -16,6 +16,7 @@ use crate::body::{empty, full, Aborted, ChannelBody, RespBody};
 use crate::errors::{error_type, json_response};
 use crate::faults::RequestFault;
 use crate::routes::{self, Ctx, Query};
+use crate::storage;
 
 /// Largest request body accepted, whatever the file limit.
 const MIN_BODY_LIMIT: u64 = 32 * 1024 * 1024;
@@ -100,16 +101,18 @@ pub async fn serve(
         }
     }
 
-    let ctx = Ctx {
-        app: &app,
-        listener,
-        method: &parts.method,
-        path,
-        query: Query::parse(parts.uri.query()),
-        headers: &parts.headers,
-        body: &body,
+    let resp = match listener {
+        Listener::Storage => storage::handle(&app, &parts),
+        Listener::Api | Listener::Stream => routes::dispatch(&Ctx {
+            app: &app,
+            listener,
+            method: &parts.method,
+            path,
+            query: Query::parse(parts.uri.query()),
+            headers: &parts.headers,
+            body: &body,
+        }),
     };
-    let resp = routes::dispatch(&ctx);
     match hit.map(|h| h.action) {
         Some(RequestFault::ResetBeforeResponse) => {
             drop(resp);

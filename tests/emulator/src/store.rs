@@ -7,12 +7,13 @@ use serde_json::Value;
 
 use crate::access::Access;
 use crate::approvals::Ask;
+use crate::artifacts::Artifact;
 use crate::files::StoredFile;
 use crate::fixtures::Agent;
 use crate::queue::Queued;
 use crate::runlog::RunLog;
 
-/// A session's state (API.md §2.11).
+/// A session's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
     /// Created without input, or nothing to do.
@@ -147,6 +148,10 @@ pub struct Store {
     pub dynamic_agents: HashMap<String, Arc<Agent>>,
     /// Run load by team id.
     pub teams: HashMap<String, TeamLoad>,
+    /// Artifacts made by runs, oldest first.
+    pub artifacts: Vec<Artifact>,
+    /// Creation counter of artifacts.
+    pub next_artifact_seq: u64,
 }
 
 impl Store {
@@ -173,5 +178,6 @@ impl Store {
         self.sessions.clear();
         self.dynamic_agents.clear();
         self.teams.clear();
+        self.artifacts.clear();
     }
 }

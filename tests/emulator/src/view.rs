@@ -1,4 +1,4 @@
-//! Sessions in wire form: the session object of API.md §2.0 and its envelope.
+//! Sessions in wire form: the session object and its envelope.
 
 use serde_json::{json, Map, Value};
 
@@ -79,7 +79,7 @@ pub fn envelope(app: &App, store: &Store, s: &Session) -> Value {
     })
 }
 
-/// The cancel response: only `id`, `agent_id` and `state` are filled (API.md §2.5).
+/// The cancel response: only `id`, `agent_id` and `state` are filled.
 pub fn cancel_envelope(s: &Session) -> Value {
     json!({
         "session": {

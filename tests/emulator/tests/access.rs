@@ -1,4 +1,4 @@
-//! `GET` / `PUT /sessions/{id}/access` (API.md §2.10, §6).
+//! `GET` / `PUT /sessions/{id}/access`.
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! `GET /agents` and `GET /agents/{id}` (API.md §2.10a, §6).
+//! `GET /agents` and `GET /agents/{id}`.
 
 mod common;
 

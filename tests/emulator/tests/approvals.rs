@@ -1,5 +1,5 @@
 //! Runs that pause on asks (`[approval]`, `[approval:N]`, `[human_input]`) and
-//! `POST /sessions/{id}/approvals` (API.md §2.9, §6).
+//! `POST /sessions/{id}/approvals`.
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! `POST /sessions/{id}/files` and `attachments` on create and send (API.md §2.7, §6).
+//! `POST /sessions/{id}/files` and `attachments` on create and send.
 
 mod common;
 

@@ -1,4 +1,4 @@
-//! `/sessions/{id}/queue…` and `delivery:"queued"` sends (API.md §2.8, §2.4, §6):
+//! `/sessions/{id}/queue…` and `delivery:"queued"` sends:
 //! entries, limits, editing, automatic dispatch and send-now.
 
 mod common;

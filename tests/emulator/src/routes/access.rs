@@ -1,4 +1,4 @@
-//! `GET` and `PUT /sessions/{id}/access` (API.md §2.10).
+//! `GET` and `PUT /sessions/{id}/access`.
 
 use hyper::{Response, StatusCode};
 use serde_json::json;

@@ -1,4 +1,4 @@
-//! `GET /agents` and `GET /agents/{agent_id}` (API.md §2.10a): the agents a caller can
+//! `GET /agents` and `GET /agents/{agent_id}`: the agents a caller can
 //! read, searched and paged, in full or as a summary.
 
 use hyper::{Response, StatusCode};

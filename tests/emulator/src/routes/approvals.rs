@@ -1,4 +1,4 @@
-//! `POST /sessions/{id}/approvals` (API.md §2.9): per-item outcomes and the cursor of
+//! `POST /sessions/{id}/approvals`: per-item outcomes and the cursor of
 //! the continued run.
 
 use hyper::{Response, StatusCode};

@@ -1,4 +1,4 @@
-//! `POST /agents/{agent_id}/sessions` (API.md §2.1, §6).
+//! `POST /agents/{agent_id}/sessions`.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 

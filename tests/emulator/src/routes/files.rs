@@ -1,4 +1,4 @@
-//! `POST /sessions/{id}/files` (API.md §2.7) and the `attachments` of create and send,
+//! `POST /sessions/{id}/files` and the `attachments` of create and send,
 //! which may name only files stored on the same session.
 
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
@@ -14,7 +14,7 @@ use crate::errors::{json_response, ApiError};
 use crate::files::{guess_media_type, sanitize_name, stored_path, Attached, StoredFile};
 use crate::store::Session;
 
-/// At most this many attachments per message (API.md §2.4).
+/// At most this many attachments per message.
 pub const MAX_ATTACHMENTS: usize = 10;
 
 /// Standard alphabet; the padding may be present or left off.

@@ -3,6 +3,7 @@
 mod access;
 mod agents;
 mod approvals;
+mod artifacts;
 mod create;
 mod fields;
 mod files;
@@ -156,6 +157,14 @@ fn route(ctx: &Ctx) -> Result<Response<RespBody>, ApiError> {
         },
         ["agents", agent] if !agent.is_empty() => match *m {
             Method::GET => agents::retrieve(ctx, agent),
+            _ => Err(method_not_allowed("GET")),
+        },
+        ["agents", agent, "artifacts"] if !agent.is_empty() => match *m {
+            Method::GET => artifacts::list(ctx, agent),
+            _ => Err(method_not_allowed("GET")),
+        },
+        ["artifacts", id, "download"] if !id.is_empty() => match *m {
+            Method::GET => artifacts::download(ctx, id),
             _ => Err(method_not_allowed("GET")),
         },
         ["agents", agent, "sessions"] if !agent.is_empty() => match *m {

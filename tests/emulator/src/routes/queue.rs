@@ -1,4 +1,4 @@
-//! `/sessions/{id}/queue[/{qid}[/send]]` (API.md §2.8): list, add, edit, delete, and
+//! `/sessions/{id}/queue[/{qid}[/send]]`: list, add, edit, delete, and
 //! send now (which interrupts the current run).
 
 use hyper::{Response, StatusCode};

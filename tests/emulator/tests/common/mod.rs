@@ -35,11 +35,12 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
-/// The emulator under test plus clients for both hosts.
+/// The emulator under test plus clients for its hosts.
 pub struct Emu {
     pub running: RunningEmulator,
     pub api: Client,
     pub stream: Client,
+    pub storage: Client,
 }
 
 /// Starts an emulator with the default fixtures.
@@ -58,6 +59,7 @@ pub async fn emu_with(fixtures: Fixtures) -> Emu {
     Emu {
         api: Client::plain(running.api_addr),
         stream: Client::plain(running.stream_addr),
+        storage: Client::plain(running.storage_addr),
         running,
     }
 }
