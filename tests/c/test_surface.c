@@ -1,6 +1,7 @@
 /*
  * The rest of the sessions surface from C: file upload (bytes with NULs, the caller's cap),
- * approvals (wait, resolve, resume from the cursor), the queue, access, agents, the raw request,
+ * approvals (wait, resolve, resume from the cursor), the queue, access, agents, artifacts (list,
+ * download into memory and into a file, storage errors without the signed query), the raw request,
  * and every function's NULL and bad arguments (refused before anything is sent).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -232,6 +233,75 @@ static void test_agents_and_raw(gumloop_client *client) {
     gumloop_bytes_free(NULL, 0);
 }
 
+static void test_artifacts(gumloop_client *client) {
+    char sid[64];
+    create(client, "{\"input\":\"[artifact:out.txt]\"}", sid, sizeof sid);
+    char *json = NULL;
+    gumloop_code code = gumloop_client_wait_session(client, sid, NULL, NULL, &json);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    gumloop_string_free(json);
+    char query[128];
+    snprintf(query, sizeof query, "{\"session_id\":\"%s\"}", sid);
+    code = gumloop_client_list_artifacts(client, "agent_pro", query, NULL, &json);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    char aid[64];
+    CHECK(id_with_prefix(json, "art_", aid, sizeof aid));
+    gumloop_string_free(json);
+    code = gumloop_client_get_artifact_download(client, aid, NULL, NULL, &json);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    CHECK(contains(json, "\"download_url\""));
+    gumloop_string_free(json);
+
+    uint8_t *data = NULL;
+    size_t len = 99;
+    code = gumloop_client_download_artifact(client, aid, NULL, NULL, &data, &len, &json);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    char expected[128];
+    snprintf(expected, sizeof expected, "Artifact out.txt of session %s\n", sid);
+    CHECK(data != NULL && len == strlen(expected) && memcmp(data, expected, len) == 0);
+    CHECK(contains(json, "\"filename\":\"out.txt\"") && !contains(json, "download_url"));
+    gumloop_bytes_free(data, len);
+    gumloop_string_free(json);
+
+    code = gumloop_client_download_artifact(client, aid, "{\"max_bytes\":5}", NULL, &data, &len, &json);
+    CHECK_CODE(code, GUMLOOP_ERR_RESPONSE_TOO_LARGE, json);
+    CHECK(data == NULL && len == 0);
+    gumloop_string_free(json);
+
+    char path[128];
+    snprintf(path, sizeof path, "build/c/artifact-%s.txt", sid);
+    code = gumloop_client_download_artifact_to_file(client, aid, path, NULL, NULL, &json);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    FILE *file = fopen(path, "rb");
+    char got[128] = "";
+    size_t read = file ? fread(got, 1, sizeof got - 1, file) : 0;
+    if (file) {
+        fclose(file);
+    }
+    CHECK(read == strlen(expected) && memcmp(got, expected, read) == 0);
+    remove(path);
+    gumloop_string_free(json);
+
+    /* A storage failure names the storage path, never the signed query. */
+    admin_fault("{\"listener\":\"storage\",\"method\":\"GET\",\"path\":\"/artifacts/**\",\"times\":3,\"status\":500}");
+    code = gumloop_client_download_artifact(client, aid, NULL, NULL, &data, &len, &json);
+    CHECK_CODE(code, GUMLOOP_ERR_SERVER, json);
+    CHECK(!contains(json, "signature=") && !contains(json, "expires="));
+    gumloop_string_free(json);
+
+    size_t before = admin_api_requests();
+    code = gumloop_client_download_artifact(client, aid, NULL, NULL, NULL, &len, &json);
+    CHECK_CODE(code, GUMLOOP_ERR_NULL_ARGUMENT, json);
+    gumloop_string_free(json);
+    code = gumloop_client_download_artifact(client, aid, "{\"colour\":1}", NULL, &data, &len, &json);
+    CHECK_CODE(code, GUMLOOP_ERR_INVALID_ARGUMENT, json);
+    gumloop_string_free(json);
+    code = gumloop_client_download_artifact_to_file(client, aid, NULL, NULL, NULL, &json);
+    CHECK_CODE(code, GUMLOOP_ERR_NULL_ARGUMENT, json);
+    gumloop_string_free(json);
+    CHECK(admin_api_requests() == before);
+}
+
 int main(void) {
     admin_reset();
     gumloop_client *client = ada_client(NULL);
@@ -239,6 +309,7 @@ int main(void) {
     test_approvals(client);
     test_queue_and_access(client);
     test_agents_and_raw(client);
+    test_artifacts(client);
     gumloop_client_free(client);
     admin_reset();
     return harness_finish("test_surface");
