@@ -100,11 +100,15 @@ enum Op {
     RawGet,
     /// `send_request("POST", ["agents", AGENT, "sessions"], {})`: creates an idle session.
     RawPost,
+    /// `list_artifacts` of the agent.
+    ArtifactsList,
+    /// `download_artifact` into memory: the download answer, then the storage host.
+    ArtifactDownload,
 }
 
 /// The operations added for the rest of the surface, each run under the faults of
 /// `SURFACE_FAULTS`.
-const SURFACE_OPS: [Op; 13] = [
+const SURFACE_OPS: [Op; 15] = [
     Op::Upload,
     Op::Resolve,
     Op::QueueList,
@@ -118,6 +122,8 @@ const SURFACE_OPS: [Op; 13] = [
     Op::AgentGet,
     Op::RawGet,
     Op::RawPost,
+    Op::ArtifactsList,
+    Op::ArtifactDownload,
 ];
 
 /// The faults that tell which calls may be repeated: one that says nothing happened (every
@@ -164,6 +170,8 @@ impl Op {
             Op::AgentGet => "get agent",
             Op::RawGet => "raw GET",
             Op::RawPost => "raw POST",
+            Op::ArtifactsList => "list artifacts",
+            Op::ArtifactDownload => "download artifact",
         }
     }
 
@@ -197,6 +205,8 @@ impl Op {
             Op::AgentGet => ("GET", "/api/v1/agents/*", "api"),
             Op::RawGet => ("GET", "/api/v1/sessions/*", "api"),
             Op::RawPost => ("POST", "/api/v1/agents/*/sessions", "api"),
+            Op::ArtifactsList => ("GET", "/api/v1/agents/*/artifacts", "api"),
+            Op::ArtifactDownload => ("GET", "/api/v1/artifacts/*/download", "api"),
         }
     }
 
@@ -741,6 +751,12 @@ fn surface_rows() -> Vec<Row> {
                 _ => "DELETE DELETE",
             };
             let once: &'static str = &twice[..method.len()];
+            // A download's second request goes to the storage host, after the repeated GET.
+            let twice = if op == Op::ArtifactDownload {
+                "GET GET GET"
+            } else {
+                twice
+            };
             // A raw POST to the sessions of an agent makes a session when the server acts.
             let made = u64::from(op == Op::RawPost);
             let expect = match fault {
@@ -910,6 +926,20 @@ fn call(client: &Client, row: &Row, context: Option<&str>) -> Observed {
             )
         }
         Op::AgentsList => rest(run(client.list_agents(None, None)), &mut problems),
+        Op::ArtifactsList => rest(run(client.list_artifacts(AGENT, None, None)), &mut problems),
+        Op::ArtifactDownload => {
+            let options = gumloop::artifacts::DownloadOptions::default();
+            let id = context.expect("an artifact");
+            match run(client.download_artifact(id, &options, None)) {
+                Ok((bytes, _)) => {
+                    if bytes.is_empty() {
+                        problems.push("the artifact's bytes are empty".into());
+                    }
+                    (Outcome::Ok, None, None)
+                }
+                Err(error) => failure(&error),
+            }
+        }
         Op::AgentGet => rest(run(client.get_agent(AGENT, None)), &mut problems),
         Op::RawGet => rest(
             run(client.send_request(
@@ -1084,6 +1114,9 @@ impl Bench {
             | Op::QueueDelete
             | Op::QueueSend => busy,
             Op::Resolve => json!({ "session_id": TARGET, "input": "[approval] fault matrix" }),
+            Op::ArtifactsList | Op::ArtifactDownload => {
+                json!({ "session_id": TARGET, "input": "[artifact:matrix.txt] fault matrix" })
+            }
             _ => return None,
         };
         let setup = self.client(json!({}));
@@ -1094,6 +1127,14 @@ impl Bench {
                 let added = run(setup.queue_message(TARGET, Some(r#"{"input":"queued"}"#), None))
                     .expect("queueing the row's message");
                 parse(&added)["queued_message"]["id"]
+                    .as_str()
+                    .map(str::to_owned)
+            }
+            Op::ArtifactsList | Op::ArtifactDownload => {
+                run(setup.wait_session(TARGET, Default::default(), None))
+                    .expect("waiting for the row's artifact");
+                let page = run(setup.list_artifacts(AGENT, None, None)).expect("the artifacts");
+                parse(&page)["artifacts"][0]["id"]
                     .as_str()
                     .map(str::to_owned)
             }
