@@ -9,7 +9,8 @@
  * may be used from any number of threads at once. Errors: every fallible function returns a
  * gumloop_code and, in `*out_json`, either its result or an error document:
  * {"error":{"kind","gumloop_code","message","status","code","type","param","details",
- *           "retryable","retry_after_ms","trace_id","body"}}
+ *           "retryable","attempts","retry_after_ms","trace_id","body"}}
+ * (null where unknown), plus "stream", the stream's summary, when a streaming call fails.
  */
 
 #ifndef GUMLOOP_H

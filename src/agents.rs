@@ -3,8 +3,8 @@
 use crate::cancel::CancelToken;
 use crate::client::{Call, CallAuth, Client};
 use crate::error::Result;
-use crate::paths::Segment;
-use crate::query::add_query;
+use crate::http::paths::Endpoint;
+use crate::http::query::add_query;
 use reqwest::Method;
 
 /// Query parameters of the agent list whose values must be strings.
@@ -19,7 +19,7 @@ impl Client {
         query_json: Option<&str>,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let mut url = self.rest_url(&[Segment::Fixed("agents")])?;
+        let mut url = self.rest_url(Endpoint::Agents)?;
         add_query(&mut url, query_json, AGENT_STRING_PARAMS)?;
         let auth = CallAuth::default();
         self.execute(Call::json(Method::GET, url, None, &auth), cancel)
@@ -29,13 +29,7 @@ impl Client {
     /// `GET /agents/{agent_id}`: `{"agent":{…}}` (the aliases `gumball` and `analytics` resolve
     /// to the caller's own agents).
     pub async fn get_agent(&self, agent_id: &str, cancel: Option<&CancelToken>) -> Result<String> {
-        let url = self.rest_url(&[
-            Segment::Fixed("agents"),
-            Segment::Id {
-                param: "agent_id",
-                value: agent_id,
-            },
-        ])?;
+        let url = self.rest_url(Endpoint::Agent(agent_id))?;
         let auth = CallAuth::default();
         self.execute(Call::json(Method::GET, url, None, &auth), cancel)
             .await

@@ -2,40 +2,78 @@
 //!
 //! A client library for Gumloop's Agents Sessions API with a stable C ABI.
 //!
-//! The pure-Rust core ([`Client`], [`Config`], [`Error`]) runs on one internal tokio runtime; the
-//! [`ffi`] module is the C boundary, from which cbindgen generates `include/gumloop.h`.
+//! ## The Rust API
+//!
+//! The core is private to the crate; what a Rust program uses is re-exported here:
+//!
+//! - [`Client`]: built from an options JSON ([`Client::new`]) or a checked [`Config`]
+//!   ([`Client::with_config`]); its `async` methods are the session calls
+//!   (`create_session`, `get_session`, `list_sessions`, `send_message`, `cancel_session`,
+//!   `rename_session`, `wait_session`) and [`Client::stream`], which takes a [`StreamStart`]
+//!   and returns a [`StreamSummary`];
+//! - [`CallAuth`] (per-call credentials, holding a [`Secret`]), [`CancelToken`] (cancels a call
+//!   in flight) and [`WaitOptions`] (how `wait_session` polls);
+//! - [`Config`] with [`CredentialSource`] and [`RetryPolicy`];
+//! - [`Error`], [`ErrorKind`], [`ServerError`] and [`Result`]; the fields of an error's document
+//!   ([`Error::to_document`]) are [`DOCUMENT_FIELDS`] and, for a stream, [`STREAM_FIELD`];
+//! - [`block_on`], which runs one of the client's futures on the library's own runtime (the
+//!   futures need it: a Rust program with its own tokio runtime polls them there instead).
+//!
+//! The [`ffi`] module is the C boundary, from which cbindgen generates `include/gumloop.h`.
+//!
+//! ## Layout of the source
+//!
+//! - `client.rs`: the client and the sending of one request with its retries;
+//! - `config.rs`, `error.rs`, `secret.rs`, `cancel.rs`: options, errors, credentials held in
+//!   wiped memory, cancellation;
+//! - `json.rs`, `random.rs`: JSON bodies kept as the caller wrote them, and random IDs;
+//! - `http/`: the connection pool, header values, every API path (`paths.rs`), the retry rules
+//!   and retry state (`retry.rs`) and the reading of error answers;
+//! - `sessions/`: the REST calls, the checks of their request bodies, and waiting for a session
+//!   to settle;
+//! - `stream/`: SSE decoding, the streaming core with its automatic resume, and the relay that
+//!   runs a stream's network side on a worker;
+//! - `runtime/`: the process-wide tokio runtime and fork detection;
+//! - `oneshot.rs`: the process-wide client behind the one-shot C call;
+//! - `ffi/`: the C API.
 
-pub mod access;
-pub mod agents;
-pub mod approvals;
-pub mod artifacts;
-pub mod body;
-pub mod cancel;
-pub mod client;
-pub mod config;
-pub mod error;
+mod agents;
+mod artifacts;
+mod cancel;
+mod client;
+mod config;
+mod error;
 pub mod ffi;
-pub mod files;
-pub mod fork;
-pub mod headers;
-pub mod paths;
-pub(crate) mod query;
-pub mod queue;
-pub mod raw;
-pub mod retry;
-pub mod runtime;
-pub mod secret;
-pub mod send_body;
-pub mod server_error;
-pub mod sessions;
-pub mod shared;
-pub mod sse;
-pub mod storage;
-pub mod stream;
-pub mod stream_relay;
-pub mod transport;
-pub mod wait;
+mod http;
+mod json;
+mod oneshot;
+mod random;
+mod raw;
+mod runtime;
+mod secret;
+mod sessions;
+mod stream;
 
+pub use artifacts::DownloadOptions;
+pub use cancel::CancelToken;
 pub use client::{CallAuth, Client};
-pub use config::Config;
-pub use error::{Error, ErrorKind, Result};
+pub use config::{Config, CredentialSource};
+pub use error::{Error, ErrorKind, Result, ServerError, DOCUMENT_FIELDS, STREAM_FIELD};
+pub use http::retry::RetryPolicy;
+pub use runtime::block_on;
+pub use secret::Secret;
+pub use sessions::wait::WaitOptions;
+pub use stream::{StreamStart, StreamSummary};
+
+/// The pieces of the core that the integration tests, fuzz targets and benchmarks exercise
+/// directly. Not part of the API: names here change without notice.
+#[doc(hidden)]
+pub mod internal {
+    pub use crate::http::server_error::from_response;
+    pub use crate::json::parse_object;
+    pub use crate::runtime::run;
+    pub use crate::sessions::create_body::check_create;
+    pub use crate::sessions::send_body::{check_stream_send, plan_send, SendPlan};
+    pub use crate::stream::relay::{stream_relayed, OwnedStart};
+    pub use crate::stream::sse::{decode, to_json, SseDecoder, SseEvent};
+}

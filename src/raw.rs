@@ -1,12 +1,12 @@
 //! A raw request, for what the library does not wrap: any method and path under the REST base,
 //! with the client's credentials, retry rules, limits and error model.
 
-use crate::body::parse_object;
 use crate::cancel::CancelToken;
 use crate::client::{Call, CallAuth, Client};
 use crate::error::{Error, ErrorKind, Result};
-use crate::paths::Segment;
-use crate::query::add_query;
+use crate::http::paths::Endpoint;
+use crate::http::query::add_query;
+use crate::json::parse_object;
 use reqwest::Method;
 use serde_json::Value;
 
@@ -14,7 +14,7 @@ use serde_json::Value;
 const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
 
 fn invalid(param: &str, message: impl Into<String>) -> Error {
-    Error::about(ErrorKind::InvalidArgument, param, message)
+    Error::invalid_argument(param, message)
 }
 
 /// The method named `text` (upper case, one of [`METHODS`]).
@@ -77,14 +77,7 @@ impl Client {
     ) -> Result<String> {
         let method = parse_method(method)?;
         let owned = parse_segments(path_json)?;
-        let segments: Vec<Segment<'_>> = owned
-            .iter()
-            .map(|value| Segment::Id {
-                param: "path_json",
-                value,
-            })
-            .collect();
-        let mut url = self.rest_url(&segments)?;
+        let mut url = self.rest_url(Endpoint::Raw(&owned))?;
         add_query(&mut url, query_json, &[])?;
         let body = match body_json.map(str::trim) {
             None | Some("") => None,

@@ -5,7 +5,7 @@
 mod common;
 
 use common::*;
-use gumloop::artifacts::DownloadOptions;
+use gumloop::DownloadOptions;
 use gumloop::ErrorKind;
 use serde_json::{json, Value};
 use std::path::PathBuf;

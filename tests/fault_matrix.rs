@@ -20,8 +20,8 @@
 mod common;
 
 use common::{parse, run, Emulator};
-use gumloop::secret::Secret;
-use gumloop::stream::StreamStart;
+use gumloop::Secret;
+use gumloop::StreamStart;
 use gumloop::{CallAuth, Client, ErrorKind};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -928,7 +928,7 @@ fn call(client: &Client, row: &Row, context: Option<&str>) -> Observed {
         Op::AgentsList => rest(run(client.list_agents(None, None)), &mut problems),
         Op::ArtifactsList => rest(run(client.list_artifacts(AGENT, None, None)), &mut problems),
         Op::ArtifactDownload => {
-            let options = gumloop::artifacts::DownloadOptions::default();
+            let options = gumloop::DownloadOptions::default();
             let id = context.expect("an artifact");
             match run(client.download_artifact(id, &options, None)) {
                 Ok((bytes, _)) => {

@@ -3,8 +3,8 @@
 mod common;
 
 use common::*;
-use gumloop::stream::StreamStart;
 use gumloop::ErrorKind;
+use gumloop::StreamStart;
 use gumloop_emulator::Config as EmulatorConfig;
 use serde_json::{json, Value};
 

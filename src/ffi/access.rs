@@ -1,10 +1,9 @@
 //! Who can see a session: read and change its access.
 
-use super::call::run_client_call;
+use super::args::required;
 use super::cancel::gumloop_cancel_token;
-use super::client::gumloop_client;
+use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
-use super::strings::required;
 use std::ffi::c_char;
 
 /// Reads a session's access: `GET /sessions/{session_id}/access`.
@@ -25,8 +24,8 @@ pub unsafe extern "C" fn gumloop_client_get_session_access(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_client_call(client, cancel, out_json, |c, token| {
-            let id = required(session_id, "session_id")?.to_owned();
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(session_id)?.to_owned();
             Ok(async move { c.get_session_access(&id, token.as_deref()).await })
         })
     }
@@ -52,9 +51,9 @@ pub unsafe extern "C" fn gumloop_client_update_session_access(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_client_call(client, cancel, out_json, |c, token| {
-            let id = required(session_id, "session_id")?.to_owned();
-            let body = required(body_json, "body_json")?.to_owned();
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(session_id)?.to_owned();
+            let body = required!(body_json)?.to_owned();
             Ok(async move {
                 c.update_session_access(&id, Some(&body), token.as_deref())
                     .await

@@ -1,10 +1,9 @@
 //! Finding and checking agents.
 
-use super::call::run_client_call;
+use super::args::{optional, required};
 use super::cancel::gumloop_cancel_token;
-use super::client::gumloop_client;
+use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
-use super::strings::{optional, required};
 use std::ffi::c_char;
 
 /// Lists the agents the caller can read, one page: `GET /agents`.
@@ -26,8 +25,8 @@ pub unsafe extern "C" fn gumloop_client_list_agents(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_client_call(client, cancel, out_json, |c, token| {
-            let query = optional(query_json, "query_json")?.map(str::to_owned);
+        call_client(client, cancel, out_json, |c, token| {
+            let query = optional!(query_json)?.map(str::to_owned);
             Ok(async move { c.list_agents(query.as_deref(), token.as_deref()).await })
         })
     }
@@ -49,8 +48,8 @@ pub unsafe extern "C" fn gumloop_client_get_agent(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_client_call(client, cancel, out_json, |c, token| {
-            let id = required(agent_id, "agent_id")?.to_owned();
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(agent_id)?.to_owned();
             Ok(async move { c.get_agent(&id, token.as_deref()).await })
         })
     }

@@ -1,10 +1,9 @@
 //! Resolving a session's pending approvals over REST.
 
-use super::call::run_client_call;
+use super::args::required;
 use super::cancel::gumloop_cancel_token;
-use super::client::gumloop_client;
+use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
-use super::strings::required;
 use std::ffi::c_char;
 
 /// Answers a session's pending approvals: `POST /sessions/{session_id}/approvals`.
@@ -33,9 +32,9 @@ pub unsafe extern "C" fn gumloop_client_resolve_approvals(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_client_call(client, cancel, out_json, |c, token| {
-            let id = required(session_id, "session_id")?.to_owned();
-            let body = required(body_json, "body_json")?.to_owned();
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(session_id)?.to_owned();
+            let body = required!(body_json)?.to_owned();
             Ok(async move {
                 c.resolve_approvals(&id, Some(&body), token.as_deref())
                     .await

@@ -1,11 +1,10 @@
 //! The files agents produced: list them, learn where to fetch one, fetch its bytes.
 
+use super::args::{optional, required};
 use super::bytes::bytes_into_c;
-use super::call::run_client_call;
 use super::cancel::gumloop_cancel_token;
-use super::client::gumloop_client;
+use super::client::{call_client, gumloop_client};
 use super::codes::{gumloop_code, GUMLOOP_OK};
-use super::strings::{optional, required};
 use crate::artifacts::DownloadOptions;
 use std::ffi::c_char;
 use std::sync::{Arc, Mutex};
@@ -30,9 +29,9 @@ pub unsafe extern "C" fn gumloop_client_list_artifacts(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_client_call(client, cancel, out_json, |c, token| {
-            let id = required(agent_id, "agent_id")?.to_owned();
-            let query = optional(query_json, "query_json")?.map(str::to_owned);
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(agent_id)?.to_owned();
+            let query = optional!(query_json)?.map(str::to_owned);
             Ok(async move {
                 c.list_artifacts(&id, query.as_deref(), token.as_deref())
                     .await
@@ -62,9 +61,9 @@ pub unsafe extern "C" fn gumloop_client_get_artifact_download(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_client_call(client, cancel, out_json, |c, token| {
-            let id = required(artifact_id, "artifact_id")?.to_owned();
-            let version = optional(version_id, "version_id")?.map(str::to_owned);
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(artifact_id)?.to_owned();
+            let version = optional!(version_id)?.map(str::to_owned);
             Ok(async move {
                 c.get_artifact_download(&id, version.as_deref(), token.as_deref())
                     .await
@@ -111,21 +110,17 @@ pub unsafe extern "C" fn gumloop_client_download_artifact(
         }
         let slot: Arc<Mutex<Vec<u8>>> = Arc::default();
         let filled = Arc::clone(&slot);
-        let code = run_client_call(client, cancel, out_json, |c, token| {
+        let code = call_client(client, cancel, out_json, |c, token| {
             if out_data.is_null() || out_len.is_null() {
                 let param = if out_data.is_null() {
                     "out_data"
                 } else {
                     "out_len"
                 };
-                return Err(crate::Error::about(
-                    crate::ErrorKind::NullArgument,
-                    param,
-                    format!("`{param}` must not be NULL"),
-                ));
+                return Err(super::args::null_argument(param));
             }
-            let id = required(artifact_id, "artifact_id")?.to_owned();
-            let options = DownloadOptions::parse(optional(options_json, "options_json")?)?;
+            let id = required!(artifact_id)?.to_owned();
+            let options = DownloadOptions::parse(optional!(options_json)?)?;
             Ok(async move {
                 let (bytes, document) =
                     c.download_artifact(&id, &options, token.as_deref()).await?;
@@ -166,10 +161,10 @@ pub unsafe extern "C" fn gumloop_client_download_artifact_to_file(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_client_call(client, cancel, out_json, |c, token| {
-            let id = required(artifact_id, "artifact_id")?.to_owned();
-            let destination = std::path::PathBuf::from(required(path, "path")?);
-            let options = DownloadOptions::parse(optional(options_json, "options_json")?)?;
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(artifact_id)?.to_owned();
+            let destination = std::path::PathBuf::from(required!(path)?);
+            let options = DownloadOptions::parse(optional!(options_json)?)?;
             Ok(async move {
                 c.download_artifact_to_file(&id, &destination, &options, token.as_deref())
                     .await

@@ -1,6 +1,6 @@
 //! Byte buffers in and out: raw data given by pointer and length, and owned buffers handed to C.
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 
 /// Copies `len` bytes at `data` (NULL is allowed only with `len` 0), the argument named `param`.
 ///
@@ -11,11 +11,7 @@ pub(crate) unsafe fn bytes_arg(data: *const u8, len: usize, param: &str) -> Resu
         return Ok(Vec::new());
     }
     if data.is_null() {
-        return Err(Error::about(
-            ErrorKind::NullArgument,
-            param,
-            format!("`{param}` must not be NULL when its length is not 0"),
-        ));
+        return Err(super::args::null_argument(param));
     }
     // SAFETY: non-null and readable for `len` bytes by the caller's contract.
     Ok(unsafe { std::slice::from_raw_parts(data, len) }.to_vec())

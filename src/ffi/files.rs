@@ -1,11 +1,10 @@
 //! Uploading a file to a session, for use in a message's `attachments`.
 
+use super::args::{optional, required};
 use super::bytes::bytes_arg;
-use super::call::run_client_call;
 use super::cancel::gumloop_cancel_token;
-use super::client::gumloop_client;
+use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
-use super::strings::{optional, required};
 use std::ffi::c_char;
 
 /// Uploads `data_len` bytes at `data` to a session as the file `file_name`:
@@ -39,10 +38,10 @@ pub unsafe extern "C" fn gumloop_client_upload_file(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_client_call(client, cancel, out_json, |c, token| {
-            let id = required(session_id, "session_id")?.to_owned();
-            let name = required(file_name, "file_name")?.to_owned();
-            let media = optional(media_type, "media_type")?.map(str::to_owned);
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(session_id)?.to_owned();
+            let name = required!(file_name)?.to_owned();
+            let media = optional!(media_type)?.map(str::to_owned);
             let bytes = bytes_arg(data, data_len, "data")?;
             Ok(async move {
                 c.upload_file(&id, &name, media.as_deref(), &bytes, token.as_deref())

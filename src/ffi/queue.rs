@@ -1,10 +1,9 @@
 //! A session's message queue: list, add, edit, delete, send now.
 
-use super::call::run_client_call;
+use super::args::required;
 use super::cancel::gumloop_cancel_token;
-use super::client::gumloop_client;
+use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
-use super::strings::required;
 use std::ffi::c_char;
 
 /// Lists a session's queued messages: `GET /sessions/{session_id}/queue`.
@@ -24,8 +23,8 @@ pub unsafe extern "C" fn gumloop_client_list_queue(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_client_call(client, cancel, out_json, |c, token| {
-            let id = required(session_id, "session_id")?.to_owned();
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(session_id)?.to_owned();
             Ok(async move { c.list_queue(&id, token.as_deref()).await })
         })
     }
@@ -51,9 +50,9 @@ pub unsafe extern "C" fn gumloop_client_queue_message(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_client_call(client, cancel, out_json, |c, token| {
-            let id = required(session_id, "session_id")?.to_owned();
-            let body = required(body_json, "body_json")?.to_owned();
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(session_id)?.to_owned();
+            let body = required!(body_json)?.to_owned();
             Ok(async move { c.queue_message(&id, Some(&body), token.as_deref()).await })
         })
     }
@@ -78,10 +77,10 @@ pub unsafe extern "C" fn gumloop_client_edit_queued_message(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_client_call(client, cancel, out_json, |c, token| {
-            let id = required(session_id, "session_id")?.to_owned();
-            let qid = required(queued_message_id, "queued_message_id")?.to_owned();
-            let body = required(body_json, "body_json")?.to_owned();
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(session_id)?.to_owned();
+            let qid = required!(queued_message_id)?.to_owned();
+            let body = required!(body_json)?.to_owned();
             Ok(async move {
                 c.edit_queued_message(&id, &qid, Some(&body), token.as_deref())
                     .await
@@ -106,9 +105,9 @@ pub unsafe extern "C" fn gumloop_client_delete_queued_message(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_client_call(client, cancel, out_json, |c, token| {
-            let id = required(session_id, "session_id")?.to_owned();
-            let qid = required(queued_message_id, "queued_message_id")?.to_owned();
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(session_id)?.to_owned();
+            let qid = required!(queued_message_id)?.to_owned();
             Ok(async move { c.delete_queued_message(&id, &qid, token.as_deref()).await })
         })
     }
@@ -131,9 +130,9 @@ pub unsafe extern "C" fn gumloop_client_send_queued_message(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_client_call(client, cancel, out_json, |c, token| {
-            let id = required(session_id, "session_id")?.to_owned();
-            let qid = required(queued_message_id, "queued_message_id")?.to_owned();
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(session_id)?.to_owned();
+            let qid = required!(queued_message_id)?.to_owned();
             Ok(async move { c.send_queued_message(&id, &qid, token.as_deref()).await })
         })
     }

@@ -1,10 +1,9 @@
 //! A raw request, for what the library does not wrap.
 
-use super::call::run_client_call;
+use super::args::{optional, required};
 use super::cancel::gumloop_cancel_token;
-use super::client::gumloop_client;
+use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
-use super::strings::{optional, required};
 use std::ffi::c_char;
 
 /// Sends a request the library does not wrap, to the REST base URL, with the client's
@@ -36,11 +35,11 @@ pub unsafe extern "C" fn gumloop_client_send_request(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_client_call(client, cancel, out_json, |c, token| {
-            let method = required(method, "method")?.to_owned();
-            let path = required(path_json, "path_json")?.to_owned();
-            let query = optional(query_json, "query_json")?.map(str::to_owned);
-            let body = optional(body_json, "body_json")?.map(str::to_owned);
+        call_client(client, cancel, out_json, |c, token| {
+            let method = required!(method)?.to_owned();
+            let path = required!(path_json)?.to_owned();
+            let query = optional!(query_json)?.map(str::to_owned);
+            let body = optional!(body_json)?.map(str::to_owned);
             Ok(async move {
                 c.send_request(
                     &method,

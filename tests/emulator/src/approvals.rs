@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
-use crate::app::App;
+use crate::app_state::App;
 use crate::errors::ApiError;
 use crate::ids::new_id;
 use crate::plan::RunPlan;

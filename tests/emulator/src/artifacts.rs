@@ -4,7 +4,7 @@
 use ring::hmac;
 use serde_json::{json, Value};
 
-use crate::app::App;
+use crate::app_state::App;
 use crate::files::guess_media_type;
 use crate::view::creator_json;
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 use tokio::time::{sleep_until, Instant};
 
-use crate::app::App;
+use crate::app_state::App;
 use crate::approvals::make_asks;
 use crate::artifacts::{default_content, Artifact};
 use crate::clock::{iso_seconds, now_millis};

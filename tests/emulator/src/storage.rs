@@ -7,7 +7,7 @@ use hyper::{header, Method, Response, StatusCode};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
 use serde_json::json;
 
-use crate::app::App;
+use crate::app_state::App;
 use crate::artifacts::signature_ok;
 use crate::body::{full, RespBody};
 use crate::clock::now_millis;

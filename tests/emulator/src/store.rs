@@ -13,7 +13,7 @@ use crate::fixtures::Agent;
 use crate::queue::Queued;
 use crate::runlog::RunLog;
 
-/// A session's state.
+/// A session's state (docs/API.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
     /// Created without input, or nothing to do.

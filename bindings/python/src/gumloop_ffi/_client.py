@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from typing import (
     Any,
@@ -14,14 +13,13 @@ from typing import (
     Optional,
     Sequence,
     Set,
-    Tuple,
     TypeVar,
     Union,
     overload,
 )
 
 from . import _args
-from ._errors import GumloopError, client_closed, error_from_call, invalid_argument
+from ._errors import GumloopError, client_closed, error_from_call, invalid_argument, python_error
 from ._handles import CancelToken, _Handle, check_token, maybe_cancel
 from ._access import SessionAccess
 from ._agents import Agents
@@ -31,7 +29,7 @@ from ._files import SessionFiles
 from ._native import OK, native
 from ._queue import SessionQueue
 from ._raw import send_request
-from ._resource import Resource, describe, invalid_response, parsed, raise_for
+from ._resource import Resource, invalid_response, parsed, raise_for
 from ._stream import EventStream
 from ._types import (
     MessageReceipt,
@@ -46,7 +44,6 @@ from ._types import (
 #: What ``input`` may be: text, or a list of content parts (objects or strings).
 Input = Union[str, Sequence[Union[str, Mapping[str, Any]]]]
 
-_describe = describe
 _raise_for = raise_for
 _invalid_response = invalid_response
 _parsed = parsed
@@ -347,6 +344,10 @@ class Sessions(SessionFiles, SessionApprovals, SessionQueue, SessionAccess, Reso
         text = self._call("gumloop_client_rename_session", sid, new_name, cancel=cancel)
         return _session_response(text)
 
+    #: The official SDK's name for :meth:`rename`: ``client.sessions.update(session_id,
+    #: name="...")``. The same method, with the same signature.
+    update = rename
+
     def wait(
         self,
         session_id: str,
@@ -626,7 +627,7 @@ class Client:
         if code != OK or not pointer:
             if pointer:  # never happens by the C contract; do not leak it if it did
                 native.client_free(pointer)
-            raise error_from_call(code, text, _describe)
+            raise error_from_call(code, text)
         self._handle = _Handle(pointer, native.client_free)
         self.sessions = Sessions(self._handle)
         self.agents = Agents(self._handle)

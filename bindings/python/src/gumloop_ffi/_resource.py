@@ -3,42 +3,26 @@ through the C library, and turning its answer into Python values or exceptions."
 
 from __future__ import annotations
 
-import json
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Set, Tuple, TypeVar
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Set, TypeVar
 
 from . import _args
-from ._errors import GumloopError, error_from_call
+from ._errors import GumloopError, error_from_call, python_error
 from ._handles import CancelToken, _Handle, maybe_cancel
 from ._native import OK, native
 from ._types import GumloopObject, parse_object
 
-_ERR_INVALID_RESPONSE = 300
-
 _T = TypeVar("_T")
-
-
-def describe(code: int) -> Tuple[str, str]:
-    """The library's name and message for ``code``."""
-    return native.code_name(code), native.code_message(code)
 
 
 def raise_for(code: int, text: Optional[str]) -> None:
     """Raises the exception for a failed call."""
     if code != OK:
-        raise error_from_call(code, text, describe)
+        raise error_from_call(code, text)
 
 
 def invalid_response(message: str, body: Optional[str]) -> GumloopError:
     """An InvalidResponseError found by the Python layer, in the library's document shape."""
-    document = {
-        "error": {
-            "kind": "GUMLOOP_ERR_INVALID_RESPONSE",
-            "gumloop_code": _ERR_INVALID_RESPONSE,
-            "message": message,
-            "body": body,
-        }
-    }
-    return error_from_call(_ERR_INVALID_RESPONSE, json.dumps(document), describe)
+    return python_error("GUMLOOP_ERR_INVALID_RESPONSE", message, body=body)
 
 
 def parsed(text: Optional[str], parse: Callable[[str], _T], what: str) -> _T:

@@ -5,7 +5,7 @@ use hyper::{Response, StatusCode};
 use serde_json::{json, Value};
 
 use super::{paging, Ctx};
-use crate::app::App;
+use crate::app_state::App;
 use crate::auth::{can_read, resolve_agent};
 use crate::body::RespBody;
 use crate::errors::{json_response, ApiError};

@@ -4,7 +4,8 @@
 use hyper::{Response, StatusCode};
 use serde_json::json;
 
-use super::{paging, Ctx};
+use super::paging::ByCreation;
+use super::Ctx;
 use crate::artifacts::{signed_url, Artifact};
 use crate::auth::{can_read, find_agent, resolve_agent};
 use crate::body::RespBody;
@@ -15,24 +16,7 @@ use crate::errors::{json_response, ApiError};
 pub fn list(ctx: &Ctx, raw_agent: &str) -> Result<Response<RespBody>, ApiError> {
     let caller = ctx.caller()?;
     let q = &ctx.query;
-    let page_size = paging::page_size(q)?;
-    let (tag, newest) = match q.get("sort_order") {
-        None | Some("") | Some("newest") => ("artifacts-n", true),
-        Some("oldest") => ("artifacts-o", false),
-        Some(_) => {
-            return Err(ApiError::invalid(
-                "sort_order",
-                "`sort_order` must be `newest` or `oldest`",
-            ))
-        }
-    };
-    let after = match paging::after(q, tag)? {
-        None => None,
-        Some(seq) => Some(
-            seq.parse::<u64>()
-                .map_err(|_| ApiError::invalid("cursor", "`cursor` is not valid here"))?,
-        ),
-    };
+    let paging = ByCreation::parse(q, "artifacts")?;
     let session = q.get("session_id").filter(|s| !s.is_empty());
     let search = q
         .get("search_query")
@@ -41,7 +25,7 @@ pub fn list(ctx: &Ctx, raw_agent: &str) -> Result<Response<RespBody>, ApiError> 
     let app = ctx.app;
     let mut store = app.store();
     let (agent_id, _) = resolve_agent(app, &mut store, &caller, raw_agent)?;
-    let mut hits: Vec<&Artifact> = store
+    let hits: Vec<&Artifact> = store
         .artifacts
         .iter()
         .filter(|a| a.agent_id == agent_id)
@@ -51,18 +35,8 @@ pub fn list(ctx: &Ctx, raw_agent: &str) -> Result<Response<RespBody>, ApiError> 
                 .as_deref()
                 .is_none_or(|n| a.filename.to_lowercase().contains(n))
         })
-        .filter(|a| match after {
-            None => true,
-            Some(seq) if newest => a.seq < seq,
-            Some(seq) => a.seq > seq,
-        })
         .collect();
-    if newest {
-        hits.sort_unstable_by_key(|a| std::cmp::Reverse(a.seq));
-    } else {
-        hits.sort_unstable_by_key(|a| a.seq);
-    }
-    let (hits, next_cursor) = paging::page(hits, page_size, tag, |a| a.seq.to_string());
+    let (hits, next_cursor) = paging.page(hits, |a| a.seq);
     let artifacts: Vec<_> = hits.iter().map(|a| a.to_json(app)).collect();
     Ok(json_response(
         StatusCode::OK,

@@ -1,4 +1,4 @@
-//! `POST /agents/{agent_id}/sessions`.
+//! `POST /agents/{agent_id}/sessions` (docs/API.md §4.1; the emulator's choices in its README).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 

@@ -1,31 +1,15 @@
-//! `GET /agents/{agent_id}/sessions`: cursor pages and filters.
+//! `GET /agents/{agent_id}/sessions` (docs/API.md §4.2): cursor pages and filters.
 
 use hyper::{Response, StatusCode};
 use serde_json::json;
 
-use super::{paging, Ctx};
+use super::paging::ByCreation;
+use super::Ctx;
 use crate::auth::resolve_agent;
 use crate::body::RespBody;
 use crate::errors::{json_response, ApiError};
 use crate::store::{Session, State};
 use crate::view::session_json;
-
-/// Sort order of a listing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Order {
-    Newest,
-    Oldest,
-}
-
-impl Order {
-    /// The cursor tag of a listing in this order.
-    fn tag(self) -> &'static str {
-        match self {
-            Order::Newest => "n",
-            Order::Oldest => "o",
-        }
-    }
-}
 
 fn matches_search(s: &Session, needle: &str) -> bool {
     if s.name.to_lowercase().contains(needle) {
@@ -42,29 +26,12 @@ fn matches_search(s: &Session, needle: &str) -> bool {
 pub fn list(ctx: &Ctx, raw_agent: &str) -> Result<Response<RespBody>, ApiError> {
     let caller = ctx.caller()?;
     let q = &ctx.query;
-    let page_size = paging::page_size(q)?;
-    let order = match q.get("sort_order") {
-        None | Some("") | Some("newest") => Order::Newest,
-        Some("oldest") => Order::Oldest,
-        Some(_) => {
-            return Err(ApiError::invalid(
-                "sort_order",
-                "`sort_order` must be `newest` or `oldest`",
-            ))
-        }
-    };
+    let paging = ByCreation::parse(q, "sessions")?;
     let state = match q.get("state").filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(
             State::parse(s)
                 .ok_or_else(|| ApiError::invalid("state", format!("unknown state `{s}`")))?,
-        ),
-    };
-    let after = match paging::after(q, order.tag())? {
-        None => None,
-        Some(seq) => Some(
-            seq.parse::<u64>()
-                .map_err(|_| ApiError::invalid("cursor", "`cursor` is not valid here"))?,
         ),
     };
     let search = q
@@ -79,7 +46,7 @@ pub fn list(ctx: &Ctx, raw_agent: &str) -> Result<Response<RespBody>, ApiError> 
     let app = ctx.app;
     let mut store = app.store();
     let (agent_id, _agent) = resolve_agent(app, &mut store, &caller, raw_agent)?;
-    let mut hits: Vec<&Session> = store
+    let hits: Vec<&Session> = store
         .sessions
         .values()
         .filter(|s| s.agent_id == agent_id)
@@ -87,18 +54,9 @@ pub fn list(ctx: &Ctx, raw_agent: &str) -> Result<Response<RespBody>, ApiError> 
         .filter(|s| kind.is_none_or(|k| s.kind == k))
         .filter(|s| creator.is_none_or(|c| s.creator_user_id == c))
         .filter(|s| trigger.is_none_or(|t| s.trigger_id.as_deref() == Some(t)))
-        .filter(|s| match after {
-            None => true,
-            Some(a) if order == Order::Newest => s.seq < a,
-            Some(a) => s.seq > a,
-        })
         .filter(|s| search.as_deref().is_none_or(|n| matches_search(s, n)))
         .collect();
-    match order {
-        Order::Newest => hits.sort_unstable_by_key(|s| std::cmp::Reverse(s.seq)),
-        Order::Oldest => hits.sort_unstable_by_key(|s| s.seq),
-    }
-    let (hits, next_cursor) = paging::page(hits, page_size, order.tag(), |s| s.seq.to_string());
+    let (hits, next_cursor) = paging.page(hits, |s| s.seq);
     let sessions: Vec<_> = hits
         .iter()
         .map(|s| session_json(app, &store, s, false))

@@ -79,6 +79,78 @@ pub fn page<T>(
     (items, next)
 }
 
+/// Sort order of a listing by creation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Newest first (the default).
+    Newest,
+    /// Oldest first.
+    Oldest,
+}
+
+/// `sort_order`: `newest` (default, also when empty) or `oldest`.
+pub fn order(q: &Query) -> Result<Order, ApiError> {
+    match q.get("sort_order") {
+        None | Some("") | Some("newest") => Ok(Order::Newest),
+        Some("oldest") => Ok(Order::Oldest),
+        Some(_) => Err(ApiError::invalid(
+            "sort_order",
+            "`sort_order` must be `newest` or `oldest`",
+        )),
+    }
+}
+
+/// The paging of a listing ordered by creation number, read from the query before
+/// anything else is looked up: `page_size`, `sort_order` and a `cursor` that is valid
+/// only for the same listing and order.
+#[derive(Debug, Clone)]
+pub struct ByCreation {
+    size: usize,
+    order: Order,
+    tag: String,
+    after: Option<u64>,
+}
+
+impl ByCreation {
+    /// Reads and checks the paging parameters of `listing` (400 on bad values).
+    pub fn parse(q: &Query, listing: &str) -> Result<ByCreation, ApiError> {
+        let size = page_size(q)?;
+        let order = order(q)?;
+        let tag = match order {
+            Order::Newest => format!("{listing}-newest"),
+            Order::Oldest => format!("{listing}-oldest"),
+        };
+        let after = match after(q, &tag)? {
+            None => None,
+            Some(last) => Some(
+                last.parse()
+                    .map_err(|_| ApiError::invalid("cursor", "`cursor` is not valid here"))?,
+            ),
+        };
+        Ok(ByCreation {
+            size,
+            order,
+            tag,
+            after,
+        })
+    }
+
+    /// The page: items after the cursor, sorted, cut; with the next page's cursor.
+    pub fn page<T>(&self, mut items: Vec<T>, seq: impl Fn(&T) -> u64) -> (Vec<T>, Option<String>) {
+        if let Some(last) = self.after {
+            items.retain(|item| match self.order {
+                Order::Newest => seq(item) < last,
+                Order::Oldest => seq(item) > last,
+            });
+        }
+        match self.order {
+            Order::Newest => items.sort_unstable_by_key(|item| std::cmp::Reverse(seq(item))),
+            Order::Oldest => items.sort_unstable_by_key(|item| seq(item)),
+        }
+        page(items, self.size, &self.tag, |item| seq(item).to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,8 +4,8 @@
 use crate::cancel::CancelToken;
 use crate::client::{Call, CallAuth, Client};
 use crate::error::{Error, ErrorKind, Result};
-use crate::headers::check_header_value;
-use crate::sessions::session_path;
+use crate::http::headers::check_header_value;
+use crate::http::paths::Endpoint;
 use base64::Engine;
 use reqwest::Method;
 use serde_json::json;
@@ -14,15 +14,13 @@ use serde_json::json;
 /// rest, so only what no server could use is refused here.
 fn check_upload(file_name: &str, media_type: Option<&str>) -> Result<()> {
     if file_name.trim().is_empty() {
-        return Err(Error::about(
-            ErrorKind::InvalidArgument,
+        return Err(Error::invalid_argument(
             "file_name",
             "`file_name` must not be empty",
         ));
     }
     if file_name.chars().any(char::is_control) {
-        return Err(Error::about(
-            ErrorKind::InvalidArgument,
+        return Err(Error::invalid_argument(
             "file_name",
             "`file_name` must not contain control characters",
         ));
@@ -30,8 +28,7 @@ fn check_upload(file_name: &str, media_type: Option<&str>) -> Result<()> {
     if let Some(media_type) = media_type {
         check_header_value(ErrorKind::InvalidArgument, "media_type", media_type)?;
         if media_type.is_empty() {
-            return Err(Error::about(
-                ErrorKind::InvalidArgument,
+            return Err(Error::invalid_argument(
                 "media_type",
                 "`media_type` must not be empty (pass none instead)",
             ));
@@ -56,12 +53,11 @@ impl Client {
         data: &[u8],
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let url = self.rest_url(&session_path(session_id, &["files"]))?;
+        let url = self.rest_url(Endpoint::SessionFiles(session_id))?;
         check_upload(file_name, media_type)?;
         let cap = self.config().max_upload_bytes;
         if data.len() as u64 > cap {
-            return Err(Error::about(
-                ErrorKind::InvalidArgument,
+            return Err(Error::invalid_argument(
                 "data",
                 format!(
                     "the file has {} bytes, more than max_upload_bytes ({cap})",

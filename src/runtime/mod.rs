@@ -6,10 +6,12 @@
 //! Two ways to run a future, both blocking the caller's thread until it ends:
 //! - [`run`], for the C API's calls: the call runs on a worker, the thread that also drives its
 //!   connection, so a request costs the caller one sleep and one wake-up (streaming calls use
-//!   `stream_relay`, which runs the network side the same way and the callback on the caller's
+//!   `stream::relay`, which runs the network side the same way and the callback on the caller's
 //!   thread);
 //! - [`block_on`], for Rust callers of the async core: the future is polled on the caller's
 //!   thread, as are any callbacks it makes (`Client::stream`).
+
+pub(crate) mod fork;
 
 use crate::error::{Error, ErrorKind, Result};
 use std::future::Future;
@@ -19,7 +21,7 @@ use tokio::runtime::{Builder, Runtime};
 use tokio::task::JoinError;
 
 /// The environment variable that sets the number of worker threads (1 to [`MAX_WORKERS`]).
-pub const WORKER_THREADS_VAR: &str = "GUMLOOP_WORKER_THREADS";
+pub(crate) const WORKER_THREADS_VAR: &str = "GUMLOOP_WORKER_THREADS";
 /// The most worker threads the runtime accepts.
 const MAX_WORKERS: usize = 64;
 /// Cores per default worker: one worker for every four cores, at least one and at most four. A
@@ -34,8 +36,7 @@ fn worker_threads() -> Result<usize> {
     if let Some(text) = crate::config::process_env(WORKER_THREADS_VAR) {
         return match text.trim().parse::<usize>() {
             Ok(n) if (1..=MAX_WORKERS).contains(&n) => Ok(n),
-            _ => Err(Error::about(
-                ErrorKind::InvalidOption,
+            _ => Err(Error::invalid_option(
                 WORKER_THREADS_VAR,
                 format!("{WORKER_THREADS_VAR} must be a whole number from 1 to {MAX_WORKERS}"),
             )),
@@ -75,7 +76,7 @@ fn build(generation: u64) -> Result<Box<Slot>> {
 
 /// The runtime of the current process, created on first use (and after a fork).
 pub fn runtime() -> Result<&'static Runtime> {
-    let generation = crate::fork::generation();
+    let generation = crate::runtime::fork::generation();
     loop {
         let current = SLOT.load(Ordering::Acquire);
         if !current.is_null() {

@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
-use crate::headers::user_agent;
+use crate::http::headers::user_agent;
 use reqwest::redirect::{Attempt, Policy};
 use std::sync::RwLock;
 use std::time::Duration;
@@ -41,11 +41,7 @@ fn build_pool(config: &Config) -> Result<reqwest::Client> {
         .redirect(Policy::custom(same_origin_only));
     for pem in &config.ca_certs_pem {
         let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-            Error::about(
-                ErrorKind::InvalidOption,
-                "ca_cert_pem",
-                format!("bad CA certificate: {e}"),
-            )
+            Error::invalid_option("ca_cert_pem", format!("bad CA certificate: {e}"))
         })?;
         for cert in certs {
             builder = builder.add_root_certificate(cert);
@@ -53,11 +49,7 @@ fn build_pool(config: &Config) -> Result<reqwest::Client> {
     }
     if let Some(proxy) = &config.proxy {
         let proxy = reqwest::Proxy::all(proxy.expose()).map_err(|_| {
-            Error::about(
-                ErrorKind::InvalidOption,
-                "proxy",
-                "the proxy URL is not usable by the HTTP client",
-            )
+            Error::invalid_option("proxy", "the proxy URL is not usable by the HTTP client")
         })?;
         builder = builder.proxy(proxy);
     }
@@ -78,14 +70,14 @@ impl Transport {
     /// Builds the pool for `config`.
     pub fn new(config: &Config) -> Result<Transport> {
         Ok(Transport {
-            pool: RwLock::new((crate::fork::generation(), build_pool(config)?)),
+            pool: RwLock::new((crate::runtime::fork::generation(), build_pool(config)?)),
         })
     }
 
     /// The pool of the current process; a forked child builds its own on first use, because the
     /// parent's connections are driven by tasks that do not exist in the child.
     pub fn pool(&self, config: &Config) -> Result<reqwest::Client> {
-        let generation = crate::fork::generation();
+        let generation = crate::runtime::fork::generation();
         {
             let guard = self.pool.read().unwrap_or_else(|p| p.into_inner());
             if guard.0 == generation {

@@ -2,12 +2,14 @@
 //! `GET /artifacts/{artifact_id}/download` answers where to fetch one (see `storage` for the
 //! fetch itself).
 
-use crate::body::parse_object;
+use crate::json::parse_object;
+pub(crate) mod storage;
+
 use crate::cancel::CancelToken;
 use crate::client::{Call, CallAuth, Client};
 use crate::error::{Error, ErrorKind, Result};
-use crate::paths::Segment;
-use crate::query::add_query;
+use crate::http::paths::Endpoint;
+use crate::http::query::add_query;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -35,7 +37,7 @@ impl DownloadOptions {
         })?;
         let mut options = DownloadOptions::default();
         for (key, value) in &map {
-            let invalid = |m: &str| Error::about(ErrorKind::InvalidArgument, key.as_str(), m);
+            let invalid = |m: &str| Error::invalid_argument(key.as_str(), m);
             match (key.as_str(), value) {
                 (_, Value::Null) => {}
                 ("version_id", Value::String(v)) if !v.is_empty() => {
@@ -57,18 +59,6 @@ impl DownloadOptions {
         }
         Ok(options)
     }
-}
-
-/// The path segments of `/artifacts/{artifact_id}/download`.
-fn download_path(artifact_id: &str) -> [Segment<'_>; 3] {
-    [
-        Segment::Fixed("artifacts"),
-        Segment::Id {
-            param: "artifact_id",
-            value: artifact_id,
-        },
-        Segment::Fixed("download"),
-    ]
 }
 
 /// What the download endpoint said about an artifact's bytes.
@@ -103,14 +93,7 @@ impl Client {
         query_json: Option<&str>,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let mut url = self.rest_url(&[
-            Segment::Fixed("agents"),
-            Segment::Id {
-                param: "agent_id",
-                value: agent_id,
-            },
-            Segment::Fixed("artifacts"),
-        ])?;
+        let mut url = self.rest_url(Endpoint::AgentArtifacts(agent_id))?;
         add_query(&mut url, query_json, ARTIFACT_STRING_PARAMS)?;
         let auth = CallAuth::default();
         self.execute(Call::json(Method::GET, url, None, &auth), cancel)
@@ -125,7 +108,7 @@ impl Client {
         version_id: Option<&str>,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let mut url = self.rest_url(&download_path(artifact_id))?;
+        let mut url = self.rest_url(Endpoint::ArtifactDownload(artifact_id))?;
         if let Some(version) = version_id {
             url.query_pairs_mut().append_pair("version_id", version);
         }

@@ -1,7 +1,7 @@
 //! Query parameters given as a JSON object: each value checked, then added to a URL.
 
-use crate::body::parse_object;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
+use crate::json::parse_object;
 use reqwest::Url;
 use serde_json::Value;
 
@@ -20,8 +20,7 @@ pub(crate) fn add_query(
     })?;
     let mut pairs = url.query_pairs_mut();
     for (key, value) in &query {
-        let invalid =
-            |message: String| Error::about(ErrorKind::InvalidArgument, key.as_str(), message);
+        let invalid = |message: String| Error::invalid_argument(key.as_str(), message);
         let text = match value {
             Value::Null => continue,
             _ if key == "page_size" => match value.as_u64() {

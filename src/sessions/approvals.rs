@@ -1,10 +1,11 @@
 //! Resolving a session's pending approvals over REST: `POST /sessions/{session_id}/approvals`.
 
-use crate::body::parse_object;
 use crate::cancel::CancelToken;
 use crate::client::{Call, CallAuth, Client};
-use crate::error::{Error, ErrorKind, Result};
-use crate::sessions::{body_text, session_path};
+use crate::error::{Error, Result};
+use crate::http::paths::Endpoint;
+use crate::json::body_text;
+use crate::json::parse_object;
 use reqwest::Method;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -15,7 +16,7 @@ const MAX_RESPONSES: usize = 20;
 const MAX_REASON_CHARS: usize = 1000;
 
 fn invalid(param: &str, message: impl Into<String>) -> Error {
-    Error::about(ErrorKind::InvalidArgument, param, message)
+    Error::invalid_argument(param, message)
 }
 
 /// Checks one answer: `action_request_id` (non-empty string), `action` (`accept` or `reject`),
@@ -107,7 +108,7 @@ impl Client {
         body_json: Option<&str>,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let url = self.rest_url(&session_path(session_id, &["approvals"]))?;
+        let url = self.rest_url(Endpoint::SessionApprovals(session_id))?;
         check_approvals(&parse_object(body_json)?)?;
         let auth = CallAuth::default();
         let call = Call::json(Method::POST, url, Some(body_text(body_json)), &auth);
@@ -162,7 +163,7 @@ mod tests {
             ),
         ] {
             let e = check(body).unwrap_err();
-            assert_eq!(e.kind, ErrorKind::InvalidArgument, "{body}");
+            assert_eq!(e.kind, crate::ErrorKind::InvalidArgument, "{body}");
             assert_eq!(e.param.as_deref(), Some(param), "{body}");
         }
     }

@@ -1,15 +1,16 @@
 //! Who can see a session: `GET` and `PUT /sessions/{session_id}/access`.
 
-use crate::body::parse_object;
 use crate::cancel::CancelToken;
 use crate::client::{Call, CallAuth, Client};
-use crate::error::{Error, ErrorKind, Result};
-use crate::sessions::{body_text, session_path};
+use crate::error::{Error, Result};
+use crate::http::paths::Endpoint;
+use crate::json::body_text;
+use crate::json::parse_object;
 use reqwest::Method;
 use serde_json::{Map, Value};
 
 fn invalid(param: &str, message: impl Into<String>) -> Error {
-    Error::about(ErrorKind::InvalidArgument, param, message)
+    Error::invalid_argument(param, message)
 }
 
 /// Checks the `share` or `remove` list named `param`: objects whose `type` is `person` (with a
@@ -83,7 +84,7 @@ impl Client {
         session_id: &str,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let url = self.rest_url(&session_path(session_id, &["access"]))?;
+        let url = self.rest_url(Endpoint::SessionAccess(session_id))?;
         let auth = CallAuth::default();
         self.execute(Call::json(Method::GET, url, None, &auth), cancel)
             .await
@@ -97,7 +98,7 @@ impl Client {
         body_json: Option<&str>,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let url = self.rest_url(&session_path(session_id, &["access"]))?;
+        let url = self.rest_url(Endpoint::SessionAccess(session_id))?;
         check_access_change(&parse_object(body_json)?)?;
         let auth = CallAuth::default();
         let call = Call::json(Method::PUT, url, Some(body_text(body_json)), &auth);

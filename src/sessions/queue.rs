@@ -1,29 +1,14 @@
 //! A session's message queue: list, add, edit, delete and send now
 //! (`/sessions/{session_id}/queue[/{queued_message_id}[/send]]`).
 
-use crate::body::parse_object;
 use crate::cancel::CancelToken;
 use crate::client::{Call, CallAuth, Client};
-use crate::error::{Error, ErrorKind, Result};
-use crate::paths::Segment;
-use crate::sessions::{body_text, session_path};
+use crate::error::{Error, Result};
+use crate::http::paths::Endpoint;
+use crate::json::body_text;
+use crate::json::parse_object;
 use reqwest::Method;
 use serde_json::Value;
-
-/// The path of `/sessions/{session_id}/queue/{queued_message_id}` followed by `rest`.
-fn queued_path<'a>(
-    session_id: &'a str,
-    queued_message_id: &'a str,
-    rest: Option<&'static str>,
-) -> Vec<Segment<'a>> {
-    let mut segments = session_path(session_id, &["queue"]);
-    segments.push(Segment::Id {
-        param: "queued_message_id",
-        value: queued_message_id,
-    });
-    segments.extend(rest.map(Segment::Fixed));
-    segments
-}
 
 /// Checks a queue body: `input` (or its alias `message`), a string that is not blank. Other
 /// fields pass through.
@@ -36,13 +21,11 @@ fn check_queue_body(body_json: Option<&str>) -> Result<String> {
     };
     match body.get(key) {
         Some(Value::String(text)) if !text.trim().is_empty() => Ok(body_text(body_json)),
-        Some(_) => Err(Error::about(
-            ErrorKind::InvalidArgument,
+        Some(_) => Err(Error::invalid_argument(
             key,
             format!("`{key}` must be a string that is not blank"),
         )),
-        None => Err(Error::about(
-            ErrorKind::InvalidArgument,
+        None => Err(Error::invalid_argument(
             "input",
             "a queued message needs `input` (or its alias `message`)",
         )),
@@ -57,7 +40,7 @@ impl Client {
         session_id: &str,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let url = self.rest_url(&session_path(session_id, &["queue"]))?;
+        let url = self.rest_url(Endpoint::SessionQueue(session_id))?;
         let auth = CallAuth::default();
         self.execute(Call::json(Method::GET, url, None, &auth), cancel)
             .await
@@ -73,7 +56,7 @@ impl Client {
         body_json: Option<&str>,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let url = self.rest_url(&session_path(session_id, &["queue"]))?;
+        let url = self.rest_url(Endpoint::SessionQueue(session_id))?;
         let body = check_queue_body(body_json)?;
         let auth = CallAuth::default();
         self.execute(Call::json(Method::POST, url, Some(body), &auth), cancel)
@@ -89,7 +72,7 @@ impl Client {
         body_json: Option<&str>,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let url = self.rest_url(&queued_path(session_id, queued_message_id, None))?;
+        let url = self.rest_url(Endpoint::QueuedMessage(session_id, queued_message_id))?;
         let body = check_queue_body(body_json)?;
         let auth = CallAuth::default();
         self.execute(Call::json(Method::PATCH, url, Some(body), &auth), cancel)
@@ -104,7 +87,7 @@ impl Client {
         queued_message_id: &str,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let url = self.rest_url(&queued_path(session_id, queued_message_id, None))?;
+        let url = self.rest_url(Endpoint::QueuedMessage(session_id, queued_message_id))?;
         let auth = CallAuth::default();
         self.execute(Call::json(Method::DELETE, url, None, &auth), cancel)
             .await
@@ -118,7 +101,7 @@ impl Client {
         queued_message_id: &str,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let url = self.rest_url(&queued_path(session_id, queued_message_id, Some("send")))?;
+        let url = self.rest_url(Endpoint::QueuedMessageSend(session_id, queued_message_id))?;
         let auth = CallAuth::default();
         let call = Call::json(Method::POST, url, Some("{}".into()), &auth);
         self.execute(call, cancel).await

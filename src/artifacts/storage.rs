@@ -6,14 +6,14 @@
 //! the URL by its origin and path only, and any echo of the query in a server's body is
 //! replaced by `[redacted]`.
 
-use crate::artifacts::{DownloadOptions, DownloadTicket, DEFAULT_MAX_FILE_DOWNLOAD_BYTES};
+use super::{DownloadOptions, DownloadTicket, DEFAULT_MAX_FILE_DOWNLOAD_BYTES};
 use crate::cancel::{with_cancel, CancelToken};
 use crate::client::{Call, CallAuth, Client};
 use crate::config::is_loopback;
 use crate::error::{Error, ErrorKind, Result};
-use crate::retry::Repeat;
-use crate::server_error;
-use crate::transport::{classify, retry_after_ms};
+use crate::http::retry::Repeat;
+use crate::http::server_error;
+use crate::http::transport::{classify, read_body, retry_after_ms};
 use reqwest::{Method, Url};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -152,9 +152,7 @@ impl Client {
         }
         let retry_after = retry_after_ms(&response);
         let cap = self.config().max_response_bytes;
-        let body = crate::transport::read_body(response, cap)
-            .await
-            .unwrap_or_default();
+        let body = read_body(response, cap).await.unwrap_or_default();
         let mut error = server_error::from_response(status, &body, retry_after);
         error.message = format!("the artifact's storage host answered HTTP {status}");
         Err(error)
@@ -230,11 +228,7 @@ impl Client {
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
         if destination.as_os_str().is_empty() {
-            return Err(Error::about(
-                ErrorKind::InvalidArgument,
-                "path",
-                "`path` must not be empty",
-            ));
+            return Err(Error::invalid_argument("path", "`path` must not be empty"));
         }
         let cap = options.max_bytes.unwrap_or(DEFAULT_MAX_FILE_DOWNLOAD_BYTES);
         let ticket = self.download_ticket(artifact_id, options, cancel).await?;
@@ -293,11 +287,7 @@ fn too_large(cap: u64) -> Error {
 }
 
 fn io_error(path: &Path, error: &std::io::Error) -> Error {
-    Error::about(
-        ErrorKind::InvalidArgument,
-        "path",
-        format!("cannot write {}: {error}", path.display()),
-    )
+    Error::invalid_argument("path", format!("cannot write {}: {error}", path.display()))
 }
 
 /// Creates a new temporary file beside `target`, named after it with a random suffix.
@@ -307,11 +297,7 @@ async fn create_temp(target: &Path) -> Result<(tokio::fs::File, TempFile)> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .ok_or_else(|| {
-            Error::about(
-                ErrorKind::InvalidArgument,
-                "path",
-                "`path` must name a file or an existing directory",
-            )
+            Error::invalid_argument("path", "`path` must name a file or an existing directory")
         })?;
     let mut random = [0u8; 6];
     getrandom::getrandom(&mut random)
