@@ -59,7 +59,7 @@ test-c: c-tests emulator
 		{ echo "the streaming example printed $$words words, expected 200"; exit 1; }
 
 	# The approval example: the run pauses, is approved, and its continuation streams.
-	$(CC) $(CFLAGS_STRICT) -Iinclude examples/approval.c -L$(ROOT)/target/debug -Wl,-rpath,$(ROOT)/target/debug \
+	$(CC) $(CFLAGS_STRICT) -I$(ROOT)/include $(ROOT)/examples/approval.c -L$(TARGET_DIR)/debug -Wl,-rpath,$(TARGET_DIR)/debug \
 		-lgumloop -o $(C_BUILD)/approval_debug
 	GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada $(WITH_EMULATOR) \
 		$(C_BUILD)/approval_debug agent_pro "Deploy it [approval]" > $(C_BUILD)/approval.out

@@ -268,8 +268,9 @@ static void test_artifacts(gumloop_client *client) {
     CHECK(data == NULL && len == 0);
     gumloop_string_free(json);
 
-    char path[128];
-    snprintf(path, sizeof path, "build/c/artifact-%s.txt", sid);
+    char path[512];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/gumloop-artifact-%s.txt", tmp && *tmp ? tmp : "/tmp", sid);
     code = gumloop_client_download_artifact_to_file(client, aid, path, NULL, NULL, &json);
     CHECK_CODE(code, GUMLOOP_OK, json);
     FILE *file = fopen(path, "rb");
