@@ -14,7 +14,7 @@
 //! Every exported name is `gumloop_<object>_<verb>[_<noun>]`. The modules are declared in the
 //! order the header presents them (cbindgen follows it): version and codes, strings,
 //! cancellation, the client, sessions (files, approvals, queue, access), streams, agents,
-//! artifacts, the raw request, the one-shot call.
+//! artifacts, the raw request, the one-shot call, the poller.
 
 // One module a group, each in its own paragraph so that rustfmt keeps this order.
 mod version;
@@ -57,6 +57,8 @@ mod raw;
 
 mod oneshot;
 
+mod poller;
+
 pub use access::*;
 pub use agents::*;
 pub use approvals::*;
@@ -68,6 +70,7 @@ pub use codes::*;
 pub use files::*;
 pub use info::*;
 pub use oneshot::*;
+pub use poller::*;
 pub use queue::*;
 pub use raw::*;
 pub use sessions::*;

@@ -39,9 +39,16 @@ C_TYPES: Dict[str, Any] = {
     "gumloop_cancel_token *": ctypes.c_void_p,
     "const gumloop_cancel_token *": ctypes.c_void_p,
     "gumloop_event_callback": EVENT_CALLBACK,
-    # Raw bytes in (bytes objects pass as a pointer to their buffer) and out (kept as a raw
-    # pointer, copied, then freed with gumloop_bytes_free).
-    "const uint8_t *": ctypes.c_char_p,
+    "int": ctypes.c_int,
+    "uint64_t": ctypes.c_uint64,
+    "uint64_t *": ctypes.POINTER(ctypes.c_uint64),
+    "uint32_t *": ctypes.POINTER(ctypes.c_uint32),
+    "gumloop_code *": ctypes.POINTER(ctypes.c_uint32),
+    "const uint8_t *": ctypes.c_void_p,
+    "gumloop_poller *": ctypes.c_void_p,
+    "const gumloop_poller *": ctypes.c_void_p,
+    "gumloop_poller **": ctypes.POINTER(ctypes.c_void_p),
+    # Raw bytes out (kept as a raw pointer, copied, then freed with gumloop_bytes_free).
     "uint8_t *": ctypes.c_void_p,
     "uint8_t **": ctypes.POINTER(ctypes.c_void_p),
     "size_t *": ctypes.POINTER(ctypes.c_size_t),

@@ -17,7 +17,6 @@ and checks that its version is the one this package was written for.
 
 from ._client import (
     Client,
-    Input,
     Sessions,
     code_message,
     code_name,
@@ -28,7 +27,9 @@ from ._client import (
 from ._agents import Agents
 from ._approvals import accept, reject
 from ._artifacts import Artifacts
+from ._async_client import AsyncClient, AsyncEventStream, AsyncSessions
 from ._handles import CancelToken
+from ._requests import Input
 from ._stream import EventStream
 from ._errors import (
     APIConnectionError,
@@ -66,6 +67,9 @@ __all__ = [
     "Artifacts",
     "accept",
     "reject",
+    "AsyncClient",
+    "AsyncEventStream",
+    "AsyncSessions",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",

@@ -17,7 +17,7 @@ class SessionAccess(Resource):
         """``GET /sessions/{session_id}/access``: ``access`` with ``people``, ``teams``,
         ``organization_access``, ``link``, ``link_role``, ``password_protected``."""
         sid = _args.text("session_id", session_id)
-        text = self._call("gumloop_client_get_session_access", sid, cancel=cancel)
+        text = self._native_call("gumloop_client_get_session_access", sid, cancel=cancel)
         return parsed_object(text, "an access document")
 
     def update_access(
@@ -43,5 +43,5 @@ class SessionAccess(Resource):
         if mapping is not None:
             body["link"] = dict(mapping)
         payload = _args.json_bytes("body", body)
-        text = self._call("gumloop_client_update_session_access", sid, payload, cancel=cancel)
+        text = self._native_call("gumloop_client_update_session_access", sid, payload, cancel=cancel)
         return parsed_object(text, "an access document")

@@ -72,12 +72,12 @@ class Agents(Resource):
     def retrieve(self, agent_id: str, *, cancel: Optional[CancelToken] = None) -> GumloopObject:
         """``GET /agents/{agent_id}``: ``agent`` (aliases ``gumball`` and ``analytics`` too)."""
         agent = _args.text("agent_id", agent_id)
-        text = self._call("gumloop_client_get_agent", agent, cancel=cancel)
+        text = self._native_call("gumloop_client_get_agent", agent, cancel=cancel)
         return parsed_object(text, "an agent")
 
     def _page(
         self, query: Dict[str, Any], cursor: Optional[str], cancel: Optional[CancelToken]
     ) -> GumloopObject:
         payload = query_json(query, cursor)
-        text = self._call("gumloop_client_list_agents", payload, cancel=cancel)
+        text = self._native_call("gumloop_client_list_agents", payload, cancel=cancel)
         return parsed_object(text, "a page of agents")

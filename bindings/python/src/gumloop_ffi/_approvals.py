@@ -87,7 +87,7 @@ class SessionApprovals(Resource):
         if answers is not None:
             body["approval_responses"] = answers
         payload = _args.json_bytes("body", body)
-        text = self._call("gumloop_client_resolve_approvals", sid, payload, cancel=cancel)
+        text = self._native_call("gumloop_client_resolve_approvals", sid, payload, cancel=cancel)
         return parsed_object(text, "an approvals result")
 
     def accept_pending(

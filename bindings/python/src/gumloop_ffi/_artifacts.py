@@ -97,7 +97,7 @@ class Artifacts(Resource):
         which never send Gumloop credentials to another host."""
         aid = _args.text("artifact_id", artifact_id)
         version = _args.optional_text("version_id", version_id)
-        text = self._call("gumloop_client_get_artifact_download", aid, version, cancel=cancel)
+        text = self._native_call("gumloop_client_get_artifact_download", aid, version, cancel=cancel)
         return parsed_object(text, "an artifact download")
 
     def download_bytes(
@@ -142,7 +142,7 @@ class Artifacts(Resource):
         aid = _args.text("artifact_id", artifact_id)
         destination = _args.text("path", _args.check_path("path", path))
         options = _download_options(version_id, max_bytes)
-        text = self._call(
+        text = self._native_call(
             "gumloop_client_download_artifact_to_file", aid, destination, options, cancel=cancel
         )
         return parsed_object(text, "a downloaded artifact")
@@ -155,5 +155,5 @@ class Artifacts(Resource):
         cancel: Optional[CancelToken],
     ) -> GumloopObject:
         payload = query_json(query, cursor)
-        text = self._call("gumloop_client_list_artifacts", agent, payload, cancel=cancel)
+        text = self._native_call("gumloop_client_list_artifacts", agent, payload, cancel=cancel)
         return parsed_object(text, "a page of artifacts")

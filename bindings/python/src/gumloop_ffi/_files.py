@@ -62,7 +62,7 @@ class SessionFiles(Resource):
         name = _args.text("file_name", file_name)
         media = _args.optional_text("media_type", media_type)
         data = _read(file_content)
-        text = self._call(
+        text = self._native_call(
             "gumloop_client_upload_file", sid, name, media, data, len(data), cancel=cancel
         )
         return parsed_object(text, "an uploaded file")

@@ -22,7 +22,7 @@ class SessionQueue(Resource):
         """``GET /sessions/{session_id}/queue``: ``queue``, each entry with ``id``, ``input``,
         ``state`` (``queued`` or ``editing``) and ``position`` (from 1)."""
         sid = _args.text("session_id", session_id)
-        return parsed_object(self._call("gumloop_client_list_queue", sid, cancel=cancel), "a queue")
+        return parsed_object(self._native_call("gumloop_client_list_queue", sid, cancel=cancel), "a queue")
 
     def queue_message(
         self, session_id: str, input: str, *, cancel: Optional[CancelToken] = None
@@ -33,7 +33,7 @@ class SessionQueue(Resource):
         current run ends. Not repeated after an unknown outcome; for a deduplicated add use
         ``send(..., delivery="queued", idempotency_key=...)``."""
         sid = _args.text("session_id", session_id)
-        text = self._call("gumloop_client_queue_message", sid, _input_body(input), cancel=cancel)
+        text = self._native_call("gumloop_client_queue_message", sid, _input_body(input), cancel=cancel)
         return parsed_object(text, "a queued message")
 
     def edit_queued_message(
@@ -47,7 +47,7 @@ class SessionQueue(Resource):
         """Replaces a queued message's text: ``PATCH /sessions/{id}/queue/{queued_message_id}``."""
         sid = _args.text("session_id", session_id)
         qid = _args.text("queued_message_id", queued_message_id)
-        text = self._call(
+        text = self._native_call(
             "gumloop_client_edit_queued_message", sid, qid, _input_body(input), cancel=cancel
         )
         return parsed_object(text, "a queued message")
@@ -59,7 +59,7 @@ class SessionQueue(Resource):
         returns the ``queue`` left."""
         sid = _args.text("session_id", session_id)
         qid = _args.text("queued_message_id", queued_message_id)
-        text = self._call("gumloop_client_delete_queued_message", sid, qid, cancel=cancel)
+        text = self._native_call("gumloop_client_delete_queued_message", sid, qid, cancel=cancel)
         return parsed_object(text, "a queue")
 
     def send_queued_message(
@@ -69,5 +69,5 @@ class SessionQueue(Resource):
         ``POST /sessions/{id}/queue/{queued_message_id}/send``; returns the session."""
         sid = _args.text("session_id", session_id)
         qid = _args.text("queued_message_id", queued_message_id)
-        text = self._call("gumloop_client_send_queued_message", sid, qid, cancel=cancel)
+        text = self._native_call("gumloop_client_send_queued_message", sid, qid, cancel=cancel)
         return parsed(text, parse_session_response, "a session")

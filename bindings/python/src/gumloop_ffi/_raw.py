@@ -33,7 +33,7 @@ def send_request(
     mapping = _args.check_mapping("query", query)
     query_json = None if mapping is None else _args.json_bytes("query", dict(mapping))
     body_json = None if body is None else _args.json_bytes("body", body)
-    text = Resource(handle)._call(
+    text = Resource(handle)._native_call(
         "gumloop_client_send_request", verb, path_json, query_json, body_json, cancel=cancel
     )
     return parsed(text, json.loads, "JSON")

@@ -84,7 +84,7 @@ class Resource:
     def __init__(self, handle: _Handle) -> None:
         self._handle = handle
 
-    def _call(self, function: str, *args: Any, cancel: Optional[CancelToken]) -> Optional[str]:
+    def _native_call(self, function: str, *args: Any, cancel: Optional[CancelToken]) -> Optional[str]:
         """``function(client, *args, cancel, &out_json)``: the answer's text, or the error."""
         # The common case (no token) skips the context managers: they cost more than the call's
         # own Python work.
