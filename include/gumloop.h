@@ -548,7 +548,7 @@ gumloop_code gumloop_client_upload_file(const gumloop_client *client,
 /**
  * Answers a session's pending approvals: `POST /sessions/{session_id}/approvals`.
  *
- * `body_json` is `{"approval_responses":[{"action_request_id":…,"action":"accept"|"reject",
+ * `body_json` (NULL is no body, refused like `{}`) is `{"approval_responses":[{"action_request_id":…,"action":"accept"|"reject",
  * "reason"?:…,"response"?:{"values":{…}}}]}`: 1 to 20 answers, each ID once, `reason` at most
  * 1000 characters (checked before sending). The IDs are the `action_request_id`s of the
  * session's `pending_approvals` (as `gumloop_client_wait_session` returns them). On

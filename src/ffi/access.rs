@@ -1,9 +1,10 @@
 //! Who can see a session: read and change its access.
 
-use super::args::required;
+use super::args::c_args;
 use super::cancel::gumloop_cancel_token;
 use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
+use crate::operations::call_future;
 use std::ffi::c_char;
 
 /// Reads a session's access: `GET /sessions/{session_id}/access`.
@@ -22,11 +23,15 @@ pub unsafe extern "C" fn gumloop_client_get_session_access(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(session_id)?.to_owned();
-            Ok(async move { c.get_session_access(&id, token.as_deref()).await })
+            call_future(
+                "get_session_access",
+                c_args(&[("session_id", "session_id", session_id)])?,
+                c,
+                token,
+            )
         })
     }
 }
@@ -49,15 +54,18 @@ pub unsafe extern "C" fn gumloop_client_update_session_access(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(session_id)?.to_owned();
-            let body = required!(body_json)?.to_owned();
-            Ok(async move {
-                c.update_session_access(&id, Some(&body), token.as_deref())
-                    .await
-            })
+            call_future(
+                "update_session_access",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("body", "body_json", body_json),
+                ])?,
+                c,
+                token,
+            )
         })
     }
 }

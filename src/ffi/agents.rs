@@ -1,9 +1,10 @@
 //! Finding and checking agents.
 
-use super::args::{optional, required};
+use super::args::c_args;
 use super::cancel::gumloop_cancel_token;
 use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
+use crate::operations::call_future;
 use std::ffi::c_char;
 
 /// Lists the agents the caller can read, one page: `GET /agents`.
@@ -23,11 +24,15 @@ pub unsafe extern "C" fn gumloop_client_list_agents(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let query = optional!(query_json)?.map(str::to_owned);
-            Ok(async move { c.list_agents(query.as_deref(), token.as_deref()).await })
+            call_future(
+                "list_agents",
+                c_args(&[("query", "query_json", query_json)])?,
+                c,
+                token,
+            )
         })
     }
 }
@@ -46,11 +51,15 @@ pub unsafe extern "C" fn gumloop_client_get_agent(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(agent_id)?.to_owned();
-            Ok(async move { c.get_agent(&id, token.as_deref()).await })
+            call_future(
+                "get_agent",
+                c_args(&[("agent_id", "agent_id", agent_id)])?,
+                c,
+                token,
+            )
         })
     }
 }

@@ -1,14 +1,15 @@
 //! Resolving a session's pending approvals over REST.
 
-use super::args::required;
+use super::args::c_args;
 use super::cancel::gumloop_cancel_token;
 use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
+use crate::operations::call_future;
 use std::ffi::c_char;
 
 /// Answers a session's pending approvals: `POST /sessions/{session_id}/approvals`.
 ///
-/// `body_json` is `{"approval_responses":[{"action_request_id":…,"action":"accept"|"reject",
+/// `body_json` (NULL is no body, refused like `{}`) is `{"approval_responses":[{"action_request_id":…,"action":"accept"|"reject",
 /// "reason"?:…,"response"?:{"values":{…}}}]}`: 1 to 20 answers, each ID once, `reason` at most
 /// 1000 characters (checked before sending). The IDs are the `action_request_id`s of the
 /// session's `pending_approvals` (as `gumloop_client_wait_session` returns them). On
@@ -30,15 +31,18 @@ pub unsafe extern "C" fn gumloop_client_resolve_approvals(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(session_id)?.to_owned();
-            let body = required!(body_json)?.to_owned();
-            Ok(async move {
-                c.resolve_approvals(&id, Some(&body), token.as_deref())
-                    .await
-            })
+            call_future(
+                "resolve_approvals",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("body", "body_json", body_json),
+                ])?,
+                c,
+                token,
+            )
         })
     }
 }

@@ -1,11 +1,13 @@
 //! The files agents produced: list them, learn where to fetch one, fetch its bytes.
 
+use super::args::c_args;
 use super::args::{optional, required};
 use super::bytes::bytes_into_c;
 use super::cancel::gumloop_cancel_token;
 use super::client::{call_client, gumloop_client};
 use super::codes::{gumloop_code, GUMLOOP_OK};
 use crate::artifacts::DownloadOptions;
+use crate::operations::call_future;
 use std::ffi::c_char;
 use std::sync::{Arc, Mutex};
 
@@ -27,15 +29,18 @@ pub unsafe extern "C" fn gumloop_client_list_artifacts(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(agent_id)?.to_owned();
-            let query = optional!(query_json)?.map(str::to_owned);
-            Ok(async move {
-                c.list_artifacts(&id, query.as_deref(), token.as_deref())
-                    .await
-            })
+            call_future(
+                "list_artifacts",
+                c_args(&[
+                    ("agent_id", "agent_id", agent_id),
+                    ("query", "query_json", query_json),
+                ])?,
+                c,
+                token,
+            )
         })
     }
 }
@@ -59,15 +64,18 @@ pub unsafe extern "C" fn gumloop_client_get_artifact_download(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(artifact_id)?.to_owned();
-            let version = optional!(version_id)?.map(str::to_owned);
-            Ok(async move {
-                c.get_artifact_download(&id, version.as_deref(), token.as_deref())
-                    .await
-            })
+            call_future(
+                "get_artifact_download",
+                c_args(&[
+                    ("artifact_id", "artifact_id", artifact_id),
+                    ("version_id", "version_id", version_id),
+                ])?,
+                c,
+                token,
+            )
         })
     }
 }
@@ -159,16 +167,19 @@ pub unsafe extern "C" fn gumloop_client_download_artifact_to_file(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(artifact_id)?.to_owned();
-            let destination = std::path::PathBuf::from(required!(path)?);
-            let options = DownloadOptions::parse(optional!(options_json)?)?;
-            Ok(async move {
-                c.download_artifact_to_file(&id, &destination, &options, token.as_deref())
-                    .await
-            })
+            call_future(
+                "download_artifact_to_file",
+                c_args(&[
+                    ("artifact_id", "artifact_id", artifact_id),
+                    ("path", "path", path),
+                    ("options", "options_json", options_json),
+                ])?,
+                c,
+                token,
+            )
         })
     }
 }

@@ -1,10 +1,11 @@
 //! Uploading a file to a session, for use in a message's `attachments`.
 
-use super::args::{optional, required};
+use super::args::c_args;
 use super::bytes::bytes_arg;
 use super::cancel::gumloop_cancel_token;
 use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
+use crate::operations::call_future;
 use std::ffi::c_char;
 
 /// Uploads `data_len` bytes at `data` to a session as the file `file_name`:
@@ -36,17 +37,20 @@ pub unsafe extern "C" fn gumloop_client_upload_file(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(session_id)?.to_owned();
-            let name = required!(file_name)?.to_owned();
-            let media = optional!(media_type)?.map(str::to_owned);
-            let bytes = bytes_arg(data, data_len, "data")?;
-            Ok(async move {
-                c.upload_file(&id, &name, media.as_deref(), &bytes, token.as_deref())
-                    .await
-            })
+            call_future(
+                "upload_file",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("file_name", "file_name", file_name),
+                    ("media_type", "media_type", media_type),
+                ])?
+                .with_data(Some(bytes_arg(data, data_len, "data")?)),
+                c,
+                token,
+            )
         })
     }
 }

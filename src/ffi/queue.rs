@@ -1,9 +1,10 @@
 //! A session's message queue: list, add, edit, delete, send now.
 
-use super::args::required;
+use super::args::c_args;
 use super::cancel::gumloop_cancel_token;
 use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
+use crate::operations::call_future;
 use std::ffi::c_char;
 
 /// Lists a session's queued messages: `GET /sessions/{session_id}/queue`.
@@ -21,11 +22,15 @@ pub unsafe extern "C" fn gumloop_client_list_queue(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(session_id)?.to_owned();
-            Ok(async move { c.list_queue(&id, token.as_deref()).await })
+            call_future(
+                "list_queue",
+                c_args(&[("session_id", "session_id", session_id)])?,
+                c,
+                token,
+            )
         })
     }
 }
@@ -48,12 +53,18 @@ pub unsafe extern "C" fn gumloop_client_queue_message(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(session_id)?.to_owned();
-            let body = required!(body_json)?.to_owned();
-            Ok(async move { c.queue_message(&id, Some(&body), token.as_deref()).await })
+            call_future(
+                "queue_message",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("body", "body_json", body_json),
+                ])?,
+                c,
+                token,
+            )
         })
     }
 }
@@ -75,16 +86,19 @@ pub unsafe extern "C" fn gumloop_client_edit_queued_message(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(session_id)?.to_owned();
-            let qid = required!(queued_message_id)?.to_owned();
-            let body = required!(body_json)?.to_owned();
-            Ok(async move {
-                c.edit_queued_message(&id, &qid, Some(&body), token.as_deref())
-                    .await
-            })
+            call_future(
+                "edit_queued_message",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("queued_message_id", "queued_message_id", queued_message_id),
+                    ("body", "body_json", body_json),
+                ])?,
+                c,
+                token,
+            )
         })
     }
 }
@@ -103,12 +117,18 @@ pub unsafe extern "C" fn gumloop_client_delete_queued_message(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(session_id)?.to_owned();
-            let qid = required!(queued_message_id)?.to_owned();
-            Ok(async move { c.delete_queued_message(&id, &qid, token.as_deref()).await })
+            call_future(
+                "delete_queued_message",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("queued_message_id", "queued_message_id", queued_message_id),
+                ])?,
+                c,
+                token,
+            )
         })
     }
 }
@@ -128,12 +148,18 @@ pub unsafe extern "C" fn gumloop_client_send_queued_message(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(session_id)?.to_owned();
-            let qid = required!(queued_message_id)?.to_owned();
-            Ok(async move { c.send_queued_message(&id, &qid, token.as_deref()).await })
+            call_future(
+                "send_queued_message",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("queued_message_id", "queued_message_id", queued_message_id),
+                ])?,
+                c,
+                token,
+            )
         })
     }
 }

@@ -1,9 +1,10 @@
 //! A raw request, for what the library does not wrap.
 
-use super::args::{optional, required};
+use super::args::c_args;
 use super::cancel::gumloop_cancel_token;
 use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
+use crate::operations::call_future;
 use std::ffi::c_char;
 
 /// Sends a request the library does not wrap, to the REST base URL, with the client's
@@ -33,23 +34,20 @@ pub unsafe extern "C" fn gumloop_client_send_request(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let method = required!(method)?.to_owned();
-            let path = required!(path_json)?.to_owned();
-            let query = optional!(query_json)?.map(str::to_owned);
-            let body = optional!(body_json)?.map(str::to_owned);
-            Ok(async move {
-                c.send_request(
-                    &method,
-                    &path,
-                    query.as_deref(),
-                    body.as_deref(),
-                    token.as_deref(),
-                )
-                .await
-            })
+            call_future(
+                "send_request",
+                c_args(&[
+                    ("method", "method", method),
+                    ("path", "path_json", path_json),
+                    ("query", "query_json", query_json),
+                    ("body", "body_json", body_json),
+                ])?,
+                c,
+                token,
+            )
         })
     }
 }

@@ -141,8 +141,9 @@ static void test_approvals(gumloop_client *client) {
     code = gumloop_client_resolve_approvals(client, sid, "{\"approval_responses\":[]}", NULL, &json);
     CHECK_CODE(code, GUMLOOP_ERR_INVALID_ARGUMENT, json);
     gumloop_string_free(json);
-    code = gumloop_client_resolve_approvals(client, sid, NULL, NULL, &json);
-    CHECK_CODE(code, GUMLOOP_ERR_NULL_ARGUMENT, json);
+    code = gumloop_client_resolve_approvals(client, sid, NULL, NULL, &json); /* NULL is no body */
+    CHECK_CODE(code, GUMLOOP_ERR_INVALID_ARGUMENT, json);
+    CHECK(contains(json, "\"param\":\"approval_responses\""));
     gumloop_string_free(json);
     CHECK(admin_api_requests() == before);
 }
