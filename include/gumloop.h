@@ -292,6 +292,16 @@ const char *gumloop_code_get_message(gumloop_code code);
 void gumloop_string_free(char *s);
 
 /**
+ * Frees a byte buffer returned by libgumloop (e.g. by `gumloop_client_download_artifact`),
+ * given its pointer and the length returned with it. NULL is accepted and ignored.
+ *
+ * # Safety
+ * `data` must be NULL or a buffer returned by libgumloop with length `len`, not freed yet.
+ * Never free it with libc `free` or `gumloop_string_free`.
+ */
+void gumloop_bytes_free(uint8_t *data, size_t len);
+
+/**
  * Creates a cancellation token that is not triggered.
  */
 gumloop_cancel_token *gumloop_cancel_token_new(void);
@@ -332,7 +342,8 @@ void gumloop_cancel_token_free(gumloop_cancel_token *cancel);
  * default 90000), `connect_timeout_ms` (default 30000), `stream_idle_timeout_ms` (default
  * 3600000), `ca_cert_pem` (PEM text) and `ca_cert_path` (a PEM file), trusted in addition to the
  * system's roots, `proxy` (URL), `user_agent_suffix`, `max_response_bytes` (default 16 MiB),
- * `allow_insecure_http` (plain `http://` is otherwise allowed only for loopback hosts),
+ * `max_upload_bytes` (default 200 MiB: a larger `gumloop_client_upload_file` is refused before
+ * sending), `allow_insecure_http` (plain `http://` is otherwise allowed only for loopback hosts),
  * `extra_headers` (an object of header names to string values), `max_retries` (0–10, default
  * 2; 0 turns retries off), `max_backoff_ms` (default 8000: the longest wait between attempts,
  * and the longest `Retry-After` honoured), `auto_session_id` (default false; see
@@ -525,6 +536,172 @@ gumloop_code gumloop_client_wait_session(const gumloop_client *client,
                                          char **out_json);
 
 /**
+ * Uploads `data_len` bytes at `data` to a session as the file `file_name`:
+ * `POST /sessions/{session_id}/files` (the library base64-encodes the bytes; they are not text
+ * and need no escaping).
+ *
+ * `media_type` (e.g. `"application/pdf"`) may be NULL. The server strips directory parts from
+ * `file_name` and sanitizes the rest. On `GUMLOOP_OK`, `*out_json` is
+ * `{"file_name":"<stored path>","media_type":…,"size":…}`: pass that `file_name` in
+ * `attachments` (`[{"file_name":…}]`) of a message to the same session.
+ *
+ * Size: more than the client option `max_upload_bytes` (default 200 MiB) is refused with
+ * `GUMLOOP_ERR_INVALID_ARGUMENT` (`param` `"data"`) before anything is sent; the server's own
+ * limit answers `GUMLOOP_ERR_PAYLOAD_TOO_LARGE` (code `file_too_large`). `data` may be NULL only
+ * when `data_len` is 0. An upload that may have reached the server is never repeated.
+ *
+ * # Safety
+ * `client` and `cancel` must be NULL or live handles; `session_id`, `file_name` and
+ * `media_type` NULL or NUL-terminated strings; `data` NULL or valid for reading `data_len`
+ * bytes; `out_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_client_upload_file(const gumloop_client *client,
+                                        const char *session_id,
+                                        const char *file_name,
+                                        const char *media_type,
+                                        const uint8_t *data,
+                                        size_t data_len,
+                                        const gumloop_cancel_token *cancel,
+                                        char **out_json);
+
+/**
+ * Answers a session's pending approvals: `POST /sessions/{session_id}/approvals`.
+ *
+ * `body_json` (NULL is no body, refused like `{}`) is `{"approval_responses":[{"action_request_id":…,"action":"accept"|"reject",
+ * "reason"?:…,"response"?:{"values":{…}}}]}`: 1 to 20 answers, each ID once, `reason` at most
+ * 1000 characters (checked before sending). The IDs are the `action_request_id`s of the
+ * session's `pending_approvals` (as `gumloop_client_wait_session` returns them). On
+ * `GUMLOOP_OK`, `*out_json` is `{"session":…,"results":[{"action_request_id","action",
+ * "outcome"}],"stream_cursor":…}`; `outcome` is `accepted`, `rejected`, or
+ * `already_accepted`/`already_rejected` for a repeat. Pass a non-null `stream_cursor` to
+ * `gumloop_client_resume_stream` to stream the continued run. A session not awaiting approval
+ * answers `GUMLOOP_ERR_CONFLICT` (`session_not_awaiting_approval`). Not repeated after an
+ * unknown outcome.
+ *
+ * # Safety
+ * `client` and `cancel` must be NULL or live handles; `session_id` and `body_json` NULL or
+ * NUL-terminated strings; `out_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_client_resolve_approvals(const gumloop_client *client,
+                                              const char *session_id,
+                                              const char *body_json,
+                                              const gumloop_cancel_token *cancel,
+                                              char **out_json);
+
+/**
+ * Lists a session's queued messages: `GET /sessions/{session_id}/queue`.
+ *
+ * On `GUMLOOP_OK`, `*out_json` is `{"queue":[{"id","input","state","position","created_at",
+ * "updated_at"}]}` (`position` from 1; `state` `queued` or `editing`).
+ *
+ * # Safety
+ * `client` and `cancel` must be NULL or live handles; `session_id` NULL or a NUL-terminated
+ * string; `out_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_client_list_queue(const gumloop_client *client,
+                                       const char *session_id,
+                                       const gumloop_cancel_token *cancel,
+                                       char **out_json);
+
+/**
+ * Adds a message to a session's queue: `POST /sessions/{session_id}/queue`.
+ *
+ * `body_json` is `{"input":"…"}` (or its alias `message`; text that is not blank). It is sent
+ * when the current run ends. On `GUMLOOP_OK`, `*out_json` is `{"queued_message":…,"queue":[…]}`;
+ * a full queue (20) answers `GUMLOOP_ERR_CONFLICT` (`queue_full`). Not repeated after an
+ * unknown outcome; for an add that is safe to repeat, use `gumloop_client_send_message` with
+ * `"delivery":"queued"` and an `idempotency_key`.
+ *
+ * # Safety
+ * As for `gumloop_client_list_queue`; `body_json` NULL or a NUL-terminated string.
+ */
+gumloop_code gumloop_client_queue_message(const gumloop_client *client,
+                                          const char *session_id,
+                                          const char *body_json,
+                                          const gumloop_cancel_token *cancel,
+                                          char **out_json);
+
+/**
+ * Replaces the text of a queued message:
+ * `PATCH /sessions/{session_id}/queue/{queued_message_id}` with `body_json` `{"input":"…"}`.
+ *
+ * On `GUMLOOP_OK`, `*out_json` is `{"queued_message":…,"queue":[…]}`; an unknown message
+ * answers `GUMLOOP_ERR_NOT_FOUND`.
+ *
+ * # Safety
+ * As for `gumloop_client_queue_message`; `queued_message_id` NULL or a NUL-terminated string.
+ */
+gumloop_code gumloop_client_edit_queued_message(const gumloop_client *client,
+                                                const char *session_id,
+                                                const char *queued_message_id,
+                                                const char *body_json,
+                                                const gumloop_cancel_token *cancel,
+                                                char **out_json);
+
+/**
+ * Removes a queued message: `DELETE /sessions/{session_id}/queue/{queued_message_id}`.
+ *
+ * On `GUMLOOP_OK`, `*out_json` is `{"queue":[…]}`, the queue left.
+ *
+ * # Safety
+ * As for `gumloop_client_list_queue`; `queued_message_id` NULL or a NUL-terminated string.
+ */
+gumloop_code gumloop_client_delete_queued_message(const gumloop_client *client,
+                                                  const char *session_id,
+                                                  const char *queued_message_id,
+                                                  const gumloop_cancel_token *cancel,
+                                                  char **out_json);
+
+/**
+ * Sends a queued message now, aborting the run in progress:
+ * `POST /sessions/{session_id}/queue/{queued_message_id}/send`.
+ *
+ * On `GUMLOOP_OK`, `*out_json` is the session envelope. Not repeated after an unknown outcome.
+ *
+ * # Safety
+ * As for `gumloop_client_delete_queued_message`.
+ */
+gumloop_code gumloop_client_send_queued_message(const gumloop_client *client,
+                                                const char *session_id,
+                                                const char *queued_message_id,
+                                                const gumloop_cancel_token *cancel,
+                                                char **out_json);
+
+/**
+ * Reads a session's access: `GET /sessions/{session_id}/access`.
+ *
+ * On `GUMLOOP_OK`, `*out_json` is `{"access":{"grants_visibility","people":[{email,name,role}],
+ * "teams":[{team_id,role}],"organization_access","link","link_role","password_protected",
+ * "hidden_by_role"}}`.
+ *
+ * # Safety
+ * `client` and `cancel` must be NULL or live handles; `session_id` NULL or a NUL-terminated
+ * string; `out_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_client_get_session_access(const gumloop_client *client,
+                                               const char *session_id,
+                                               const gumloop_cancel_token *cancel,
+                                               char **out_json);
+
+/**
+ * Changes a session's access: `PUT /sessions/{session_id}/access`.
+ *
+ * `body_json` has at least one of `share` (`[{"type":"person","email","role"}`,
+ * `{"type":"team","team_id","role"}`, `{"type":"organization","role"}]`), `remove` (the same
+ * without `role`) and `link` (`{"mode":"none"|"anyone"|"password","role"?}`); their shapes are
+ * checked before sending, roles by the server. On `GUMLOOP_OK`, `*out_json` is the new access
+ * document plus `notified`, the e-mails newly shared with.
+ *
+ * # Safety
+ * As for `gumloop_client_get_session_access`; `body_json` NULL or a NUL-terminated string.
+ */
+gumloop_code gumloop_client_update_session_access(const gumloop_client *client,
+                                                  const char *session_id,
+                                                  const char *body_json,
+                                                  const gumloop_cancel_token *cancel,
+                                                  char **out_json);
+
+/**
  * Creates a session and streams its first run's events (`POST /agents/{agent_id}/sessions` on
  * the streaming host, with `"stream": true` added to `body_json`).
  *
@@ -599,6 +776,148 @@ gumloop_code gumloop_client_resume_stream(const gumloop_client *client,
                                           void *user_data,
                                           const gumloop_cancel_token *cancel,
                                           char **out_json);
+
+/**
+ * Lists the agents the caller can read, one page: `GET /agents`.
+ *
+ * `query_json` (NULL means none): `search` (over name and description), `team_id`,
+ * `page_size` (1–100), `cursor` (the previous page's `next_cursor`), `summary` (true: only
+ * identity, model, creator and activity fields); other keys are sent as given. On
+ * `GUMLOOP_OK`, `*out_json` is `{"agents":[…],"next_cursor":…}`.
+ *
+ * # Safety
+ * `client` and `cancel` must be NULL or live handles; `query_json` NULL or a NUL-terminated
+ * string; `out_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_client_list_agents(const gumloop_client *client,
+                                        const char *query_json,
+                                        const gumloop_cancel_token *cancel,
+                                        char **out_json);
+
+/**
+ * Retrieves an agent: `GET /agents/{agent_id}` (also the aliases `gumball` and `analytics`).
+ *
+ * On `GUMLOOP_OK`, `*out_json` is `{"agent":{"id","name","description","model_name",…}}`; an
+ * unknown agent answers `GUMLOOP_ERR_NOT_FOUND`.
+ *
+ * # Safety
+ * As for `gumloop_client_list_agents`; `agent_id` NULL or a NUL-terminated string.
+ */
+gumloop_code gumloop_client_get_agent(const gumloop_client *client,
+                                      const char *agent_id,
+                                      const gumloop_cancel_token *cancel,
+                                      char **out_json);
+
+/**
+ * Lists an agent's artifacts, one page: `GET /agents/{agent_id}/artifacts`.
+ *
+ * `query_json` (NULL means none): `session_id` (only that session's), `search_query`,
+ * `sort_order`, `page_size` (1–100), `cursor`; other keys are sent as given. On `GUMLOOP_OK`,
+ * `*out_json` is `{"artifacts":[{"id","version_id","agent_id","session_id","filename",…}],
+ * "next_cursor":…}`.
+ *
+ * # Safety
+ * `client` and `cancel` must be NULL or live handles; `agent_id` and `query_json` NULL or
+ * NUL-terminated strings; `out_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_client_list_artifacts(const gumloop_client *client,
+                                           const char *agent_id,
+                                           const char *query_json,
+                                           const gumloop_cancel_token *cancel,
+                                           char **out_json);
+
+/**
+ * Asks where an artifact's bytes are: `GET /artifacts/{artifact_id}/download`.
+ *
+ * `version_id` may be NULL (the latest version). On `GUMLOOP_OK`, `*out_json` is the server's
+ * `{"download_url","filename","media_type","size"}`. The `download_url` is a signed link:
+ * treat it as a secret. To fetch the bytes, prefer `gumloop_client_download_artifact` or
+ * `gumloop_client_download_artifact_to_file`, which never send Gumloop credentials to another
+ * host.
+ *
+ * # Safety
+ * As for `gumloop_client_list_artifacts`; `artifact_id` and `version_id` NULL or
+ * NUL-terminated strings.
+ */
+gumloop_code gumloop_client_get_artifact_download(const gumloop_client *client,
+                                                  const char *artifact_id,
+                                                  const char *version_id,
+                                                  const gumloop_cancel_token *cancel,
+                                                  char **out_json);
+
+/**
+ * Downloads an artifact's bytes into memory.
+ *
+ * Asks `GET /artifacts/{artifact_id}/download`, then fetches its `download_url`: with the
+ * client's credentials only when that URL is on the API's own origin, with none otherwise (a
+ * signed storage URL needs none). `options_json` (NULL means defaults): `version_id`,
+ * `max_bytes` (default: the client's `max_response_bytes`; more answers
+ * `GUMLOOP_ERR_RESPONSE_TOO_LARGE`). No error document ever shows the URL's query (its
+ * signature).
+ *
+ * On `GUMLOOP_OK`, `*out_data`/`*out_len` are the bytes (NULL and 0 for an empty artifact),
+ * to free with `gumloop_bytes_free(*out_data, *out_len)`, and `*out_json` is
+ * `{"artifact_id","filename","media_type","size"}`. Otherwise `*out_data` is NULL, `*out_len`
+ * 0 and `*out_json` an error document.
+ *
+ * # Safety
+ * `client` and `cancel` must be NULL or live handles; `artifact_id` and `options_json` NULL or
+ * NUL-terminated strings; `out_data`, `out_len` and `out_json` NULL or valid for writing.
+ */
+gumloop_code gumloop_client_download_artifact(const gumloop_client *client,
+                                              const char *artifact_id,
+                                              const char *options_json,
+                                              const gumloop_cancel_token *cancel,
+                                              uint8_t **out_data,
+                                              size_t *out_len,
+                                              char **out_json);
+
+/**
+ * Downloads an artifact into a file.
+ *
+ * As `gumloop_client_download_artifact`, but the bytes are written to `path`: a file path, or
+ * an existing directory, into which the server's file name goes after being reduced to a
+ * plain name (its last component, no control characters; never `..`, never a path). The bytes
+ * go to a temporary file beside the target, renamed into place once complete; on any failure
+ * nothing is left behind. `options_json`: `version_id`, `max_bytes` (default 1 GiB). On
+ * `GUMLOOP_OK`, `*out_json` is `{"artifact_id","filename","media_type","size","path"}`.
+ *
+ * # Safety
+ * As for `gumloop_client_download_artifact`; `path` NULL or a NUL-terminated string.
+ */
+gumloop_code gumloop_client_download_artifact_to_file(const gumloop_client *client,
+                                                      const char *artifact_id,
+                                                      const char *path,
+                                                      const char *options_json,
+                                                      const gumloop_cancel_token *cancel,
+                                                      char **out_json);
+
+/**
+ * Sends a request the library does not wrap, to the REST base URL, with the client's
+ * credentials, retry rules, time-outs, size cap and error model.
+ *
+ * `method`: `"GET"`, `"HEAD"`, `"POST"`, `"PUT"`, `"PATCH"` or `"DELETE"`. `path_json`: a JSON
+ * array of path segments under the base, e.g. `["sessions","sess_1","queue"]`; each is
+ * percent-encoded as exactly one segment (`"a/b"` stays one; empty, `.` and `..` are refused).
+ * `query_json` (NULL means none): an object of parameters (strings, numbers, booleans; null
+ * values left out). `body_json` (NULL means none; not allowed with GET or HEAD): any JSON
+ * value, sent as given. On `GUMLOOP_OK`, `*out_json` is the server's JSON as sent, or `null`
+ * for an empty answer.
+ *
+ * Only GET and HEAD are repeated after an unknown outcome (time-out, lost connection, 5xx);
+ * other methods only when the server cannot have acted (a failed connection, 429, 503).
+ *
+ * # Safety
+ * `client` and `cancel` must be NULL or live handles; the strings NULL or NUL-terminated;
+ * `out_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_client_send_request(const gumloop_client *client,
+                                         const char *method,
+                                         const char *path_json,
+                                         const char *query_json,
+                                         const char *body_json,
+                                         const gumloop_cancel_token *cancel,
+                                         char **out_json);
 
 /**
  * Creates a session with the agent `agent_id` in one call, without a client handle.

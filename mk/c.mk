@@ -6,7 +6,7 @@ CFLAGS_STRICT := -std=c11 -Wall -Wextra -Wpedantic -Werror -O1 -g
 CXXFLAGS_STRICT := -std=c++17 -Wall -Wextra -Wpedantic -Werror
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 C_BUILD := $(ROOT)/build/c
-C_TESTS := test_create test_threads test_sessions test_reliability test_fork test_poller
+C_TESTS := test_create test_threads test_sessions test_reliability test_fork test_poller test_surface
 WITH_EMULATOR := $(ROOT)/scripts/with-emulator.sh
 
 .PHONY: demo-run test-c c-tests
@@ -57,5 +57,13 @@ test-c: c-tests emulator
 		$(C_BUILD)/stream_debug agent_pro "[words:200] stream me" > $(C_BUILD)/stream.out
 	@words=$$(head -n 1 $(C_BUILD)/stream.out | wc -w); test "$$words" -eq 200 || \
 		{ echo "the streaming example printed $$words words, expected 200"; exit 1; }
+
+	# The approval example: the run pauses, is approved, and its continuation streams.
+	$(CC) $(CFLAGS_STRICT) -I$(ROOT)/include $(ROOT)/examples/approval.c -L$(TARGET_DIR)/debug -Wl,-rpath,$(TARGET_DIR)/debug \
+		-lgumloop -o $(C_BUILD)/approval_debug
+	GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada $(WITH_EMULATOR) \
+		$(C_BUILD)/approval_debug agent_pro "Deploy it [approval]" > $(C_BUILD)/approval.out
+	@grep -q '^outcome: accepted$$' $(C_BUILD)/approval.out && grep -q '"finish_reason":"stop"' $(C_BUILD)/approval.out || \
+		{ echo "the approval example did not approve and stream:"; cat $(C_BUILD)/approval.out; exit 1; }
 
 TEST_DEPS += test-c

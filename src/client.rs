@@ -65,6 +65,8 @@ pub(crate) struct Call<'a> {
     pub stream: bool,
     /// How safe the request is to repeat after a failure.
     pub repeat: Repeat,
+    /// Whether an empty success body is accepted (answered as `null`), as for HEAD or 204.
+    pub allow_empty: bool,
     /// What the request makes when the server acts on it (said in the error of a call whose
     /// outcome is unknown).
     pub creates: Option<Creates>,
@@ -75,7 +77,7 @@ pub(crate) struct Call<'a> {
 impl<'a> Call<'a> {
     /// A call that expects a JSON answer.
     pub fn json(method: Method, url: Url, body: Option<String>, auth: &'a CallAuth) -> Call<'a> {
-        let repeat = if method == Method::GET {
+        let repeat = if method == Method::GET || method == Method::HEAD {
             Repeat::Idempotent
         } else {
             Repeat::Unsafe
@@ -88,6 +90,7 @@ impl<'a> Call<'a> {
             auth,
             headers: Vec::new(),
             stream: false,
+            allow_empty: false,
             creates: None,
             session_id: None,
         }
@@ -127,6 +130,11 @@ impl Client {
     /// The client's configuration.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The connection pool of the current process.
+    pub(crate) fn pool(&self) -> Result<reqwest::Client> {
+        self.transport.pool(&self.config)
     }
 
     /// The URL of `endpoint` under the REST base.
@@ -294,6 +302,9 @@ impl Client {
                 return Err(self.error_of(response).await);
             }
             let bytes = read_body(response, self.config.max_response_bytes).await?;
+            if call.allow_empty && bytes.is_empty() {
+                return Ok("null".to_string());
+            }
             json_text(bytes, status)
         })
         .await?

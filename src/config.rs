@@ -19,6 +19,8 @@ pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 pub(crate) const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
 /// Default cap on the size of one response body.
 pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+/// Default cap on the bytes of one file upload: the API's documented limit, 200 MB.
+pub(crate) const DEFAULT_MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
 
 /// Reads one environment variable; a function so tests need not touch the process environment.
 pub type EnvReader<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -68,6 +70,8 @@ pub struct Config {
     pub user_agent_suffix: Option<String>,
     /// Cap on one response body.
     pub max_response_bytes: u64,
+    /// Cap on the bytes of one file upload, checked before anything is sent.
+    pub max_upload_bytes: u64,
     /// Whether `http://` is allowed for hosts other than loopback.
     pub allow_insecure_http: bool,
     /// Extra headers sent on every request.
@@ -93,6 +97,7 @@ const KNOWN_OPTIONS: &[&str] = &[
     "proxy",
     "user_agent_suffix",
     "max_response_bytes",
+    "max_upload_bytes",
     "allow_insecure_http",
     "extra_headers",
     "max_retries",
@@ -165,7 +170,7 @@ impl<'a> Options<'a> {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -373,18 +378,8 @@ impl Config {
         if let Some(suffix) = &user_agent_suffix {
             check_header_value(ErrorKind::InvalidOption, "user_agent_suffix", suffix)?;
         }
-        let max_response_bytes = match map.get("max_response_bytes") {
-            None | Some(Value::Null) => DEFAULT_MAX_RESPONSE_BYTES,
-            Some(v) => match v.as_u64() {
-                Some(n) if n > 0 => n,
-                _ => {
-                    return Err(Error::invalid_option(
-                        "max_response_bytes",
-                        "option `max_response_bytes` must be a positive whole number",
-                    ))
-                }
-            },
-        };
+        let max_response_bytes = positive(map, "max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)?;
+        let max_upload_bytes = positive(map, "max_upload_bytes", DEFAULT_MAX_UPLOAD_BYTES)?;
 
         let max_retries = match map.get("max_retries") {
             None | Some(Value::Null) => crate::http::retry::DEFAULT_MAX_RETRIES,
@@ -426,9 +421,24 @@ impl Config {
             proxy,
             user_agent_suffix,
             max_response_bytes,
+            max_upload_bytes,
             allow_insecure_http,
             extra_headers: parse_extra_headers(map.get("extra_headers"))?,
         })
+    }
+}
+
+/// The positive whole number of option `key`, or `default` when it is absent.
+fn positive(map: &Map<String, Value>, key: &str, default: u64) -> Result<u64> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(default),
+        Some(v) => match v.as_u64() {
+            Some(n) if n > 0 => Ok(n),
+            _ => Err(Error::invalid_option(
+                key,
+                format!("option `{key}` must be a positive whole number"),
+            )),
+        },
     }
 }
 

@@ -40,7 +40,9 @@
 //! - `poller.rs`: calls in flight that the caller's event loop collects;
 //! - `ffi/`: the C API.
 
+mod agents;
 mod args;
+mod artifacts;
 mod cancel;
 mod client;
 mod config;
@@ -52,11 +54,13 @@ mod oneshot;
 mod operations;
 mod poller;
 mod random;
+mod raw;
 mod runtime;
 mod secret;
 mod sessions;
 mod stream;
 
+pub use artifacts::DownloadOptions;
 pub use cancel::CancelToken;
 pub use client::{CallAuth, Client};
 pub use config::{Config, CredentialSource};

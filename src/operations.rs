@@ -145,6 +145,182 @@ pub static OPERATIONS: &[Operation] = &[
             }))
         },
     },
+    Operation {
+        name: "upload_file",
+        prepare: |args| {
+            let session_id = args.text("session_id")?;
+            let file_name = args.text("file_name")?;
+            let media_type = args.optional_text("media_type")?;
+            let data = args.data()?;
+            Ok(call(move |c, t| async move {
+                c.upload_file(
+                    &session_id,
+                    &file_name,
+                    media_type.as_deref(),
+                    &data,
+                    t.as_deref(),
+                )
+                .await
+            }))
+        },
+    },
+    Operation {
+        name: "resolve_approvals",
+        prepare: |args| {
+            let session_id = args.text("session_id")?;
+            let body = args.json("body");
+            Ok(call(move |c, t| async move {
+                c.resolve_approvals(&session_id, body.as_deref(), t.as_deref())
+                    .await
+            }))
+        },
+    },
+    Operation {
+        name: "list_queue",
+        prepare: |args| {
+            let session_id = args.text("session_id")?;
+            Ok(call(move |c, t| async move {
+                c.list_queue(&session_id, t.as_deref()).await
+            }))
+        },
+    },
+    Operation {
+        name: "queue_message",
+        prepare: |args| {
+            let session_id = args.text("session_id")?;
+            let body = args.json("body");
+            Ok(call(move |c, t| async move {
+                c.queue_message(&session_id, body.as_deref(), t.as_deref())
+                    .await
+            }))
+        },
+    },
+    Operation {
+        name: "edit_queued_message",
+        prepare: |args| {
+            let session_id = args.text("session_id")?;
+            let queued = args.text("queued_message_id")?;
+            let body = args.json("body");
+            Ok(call(move |c, t| async move {
+                c.edit_queued_message(&session_id, &queued, body.as_deref(), t.as_deref())
+                    .await
+            }))
+        },
+    },
+    Operation {
+        name: "delete_queued_message",
+        prepare: |args| {
+            let session_id = args.text("session_id")?;
+            let queued = args.text("queued_message_id")?;
+            Ok(call(move |c, t| async move {
+                c.delete_queued_message(&session_id, &queued, t.as_deref())
+                    .await
+            }))
+        },
+    },
+    Operation {
+        name: "send_queued_message",
+        prepare: |args| {
+            let session_id = args.text("session_id")?;
+            let queued = args.text("queued_message_id")?;
+            Ok(call(move |c, t| async move {
+                c.send_queued_message(&session_id, &queued, t.as_deref())
+                    .await
+            }))
+        },
+    },
+    Operation {
+        name: "get_session_access",
+        prepare: |args| {
+            let session_id = args.text("session_id")?;
+            Ok(call(move |c, t| async move {
+                c.get_session_access(&session_id, t.as_deref()).await
+            }))
+        },
+    },
+    Operation {
+        name: "update_session_access",
+        prepare: |args| {
+            let session_id = args.text("session_id")?;
+            let body = args.json("body");
+            Ok(call(move |c, t| async move {
+                c.update_session_access(&session_id, body.as_deref(), t.as_deref())
+                    .await
+            }))
+        },
+    },
+    Operation {
+        name: "list_agents",
+        prepare: |args| {
+            let query = args.json("query");
+            Ok(call(move |c, t| async move {
+                c.list_agents(query.as_deref(), t.as_deref()).await
+            }))
+        },
+    },
+    Operation {
+        name: "get_agent",
+        prepare: |args| {
+            let agent_id = args.text("agent_id")?;
+            Ok(call(move |c, t| async move {
+                c.get_agent(&agent_id, t.as_deref()).await
+            }))
+        },
+    },
+    Operation {
+        name: "list_artifacts",
+        prepare: |args| {
+            let agent_id = args.text("agent_id")?;
+            let query = args.json("query");
+            Ok(call(move |c, t| async move {
+                c.list_artifacts(&agent_id, query.as_deref(), t.as_deref())
+                    .await
+            }))
+        },
+    },
+    Operation {
+        name: "get_artifact_download",
+        prepare: |args| {
+            let artifact_id = args.text("artifact_id")?;
+            let version_id = args.optional_text("version_id")?;
+            Ok(call(move |c, t| async move {
+                c.get_artifact_download(&artifact_id, version_id.as_deref(), t.as_deref())
+                    .await
+            }))
+        },
+    },
+    Operation {
+        name: "download_artifact_to_file",
+        prepare: |args| {
+            let artifact_id = args.text("artifact_id")?;
+            let path = std::path::PathBuf::from(args.text("path")?);
+            let options =
+                crate::artifacts::DownloadOptions::parse(args.json("options").as_deref())?;
+            Ok(call(move |c, t| async move {
+                c.download_artifact_to_file(&artifact_id, &path, &options, t.as_deref())
+                    .await
+            }))
+        },
+    },
+    Operation {
+        name: "send_request",
+        prepare: |args| {
+            let method = args.text("method")?;
+            let path = args.json("path").unwrap_or_default();
+            let query = args.json("query");
+            let body = args.json("body");
+            Ok(call(move |c, t| async move {
+                c.send_request(
+                    &method,
+                    &path,
+                    query.as_deref(),
+                    body.as_deref(),
+                    t.as_deref(),
+                )
+                .await
+            }))
+        },
+    },
 ];
 
 /// The operation named `name`.

@@ -74,7 +74,61 @@ enum Op {
     CreateWithIdCallAuth,
     /// As `Stream`, with a `session_id` in the body.
     StreamWithId,
+    /// `upload_file` to an idle session.
+    Upload,
+    /// `resolve_approvals`, accepting the one pending ask of a paused session.
+    Resolve,
+    /// `list_queue` of a busy session.
+    QueueList,
+    /// `queue_message` to a busy session.
+    QueueAdd,
+    /// `edit_queued_message` of a queued message.
+    QueueEdit,
+    /// `delete_queued_message` of a queued message.
+    QueueDelete,
+    /// `send_queued_message` of a queued message.
+    QueueSend,
+    /// `get_session_access`.
+    AccessGet,
+    /// `update_session_access`, sharing with one person.
+    AccessUpdate,
+    /// `list_agents`.
+    AgentsList,
+    /// `get_agent`.
+    AgentGet,
+    /// `send_request("GET", ["sessions", TARGET])`.
+    RawGet,
+    /// `send_request("POST", ["agents", AGENT, "sessions"], {})`: creates an idle session.
+    RawPost,
+    /// `list_artifacts` of the agent.
+    ArtifactsList,
+    /// `download_artifact` into memory: the download answer, then the storage host.
+    ArtifactDownload,
 }
+
+/// The operations added for the rest of the surface, each run under the faults of
+/// `SURFACE_FAULTS`.
+const SURFACE_OPS: [Op; 15] = [
+    Op::Upload,
+    Op::Resolve,
+    Op::QueueList,
+    Op::QueueAdd,
+    Op::QueueEdit,
+    Op::QueueDelete,
+    Op::QueueSend,
+    Op::AccessGet,
+    Op::AccessUpdate,
+    Op::AgentsList,
+    Op::AgentGet,
+    Op::RawGet,
+    Op::RawPost,
+    Op::ArtifactsList,
+    Op::ArtifactDownload,
+];
+
+/// The faults that tell which calls may be repeated: one that says nothing happened (every
+/// call repeats), two with an unknown outcome (only reads repeat).
+const SURFACE_FAULTS: [Fault; 3] = [Fault::Busy, Fault::BadGateway, Fault::ResetBeforeResponse];
 
 /// The operations of the main grid, in column order.
 const GRID_OPS: [Op; 9] = [
@@ -103,7 +157,27 @@ impl Op {
             Op::Stream => "stream (create)",
             Op::CreateWithIdCallAuth => "create + session_id, per-call credentials",
             Op::StreamWithId => "stream (create + session_id)",
+            Op::Upload => "upload file",
+            Op::Resolve => "resolve approvals",
+            Op::QueueList => "list queue",
+            Op::QueueAdd => "queue message",
+            Op::QueueEdit => "edit queued message",
+            Op::QueueDelete => "delete queued message",
+            Op::QueueSend => "send queued message",
+            Op::AccessGet => "get access",
+            Op::AccessUpdate => "update access",
+            Op::AgentsList => "list agents",
+            Op::AgentGet => "get agent",
+            Op::RawGet => "raw GET",
+            Op::RawPost => "raw POST",
+            Op::ArtifactsList => "list artifacts",
+            Op::ArtifactDownload => "download artifact",
         }
+    }
+
+    /// Whether the operation only reads.
+    fn reads(self) -> bool {
+        self.target().0 == "GET"
     }
 
     /// The method, path pattern and listener of the operation's first request.
@@ -118,6 +192,21 @@ impl Op {
             Op::Cancel => ("POST", "/api/v1/sessions/*/cancel", "api"),
             Op::Rename => ("PATCH", "/api/v1/sessions/*", "api"),
             Op::Stream | Op::StreamWithId => ("POST", "/api/v1/agents/*/sessions", "stream"),
+            Op::Upload => ("POST", "/api/v1/sessions/*/files", "api"),
+            Op::Resolve => ("POST", "/api/v1/sessions/*/approvals", "api"),
+            Op::QueueList => ("GET", "/api/v1/sessions/*/queue", "api"),
+            Op::QueueAdd => ("POST", "/api/v1/sessions/*/queue", "api"),
+            Op::QueueEdit => ("PATCH", "/api/v1/sessions/*/queue/*", "api"),
+            Op::QueueDelete => ("DELETE", "/api/v1/sessions/*/queue/*", "api"),
+            Op::QueueSend => ("POST", "/api/v1/sessions/*/queue/*/send", "api"),
+            Op::AccessGet => ("GET", "/api/v1/sessions/*/access", "api"),
+            Op::AccessUpdate => ("PUT", "/api/v1/sessions/*/access", "api"),
+            Op::AgentsList => ("GET", "/api/v1/agents", "api"),
+            Op::AgentGet => ("GET", "/api/v1/agents/*", "api"),
+            Op::RawGet => ("GET", "/api/v1/sessions/*", "api"),
+            Op::RawPost => ("POST", "/api/v1/agents/*/sessions", "api"),
+            Op::ArtifactsList => ("GET", "/api/v1/agents/*/artifacts", "api"),
+            Op::ArtifactDownload => ("GET", "/api/v1/artifacts/*/download", "api"),
         }
     }
 
@@ -134,14 +223,21 @@ impl Op {
             Op::Send => format!("{api}/sessions/{TARGET}/messages"),
             Op::Cancel => format!("{api}/sessions/{TARGET}/cancel"),
             Op::Stream | Op::StreamWithId => format!("{stream}/agents/{AGENT}/sessions"),
+            _ => unreachable!("redirect faults are armed only for the grid's operations"),
         }
     }
 
     /// Whether the operation can create a session.
     fn creates(self) -> bool {
-        !matches!(
+        matches!(
             self,
-            Op::Get | Op::List | Op::Send | Op::Cancel | Op::Rename
+            Op::Create
+                | Op::CreateWithId
+                | Op::CreateAutoId
+                | Op::Stream
+                | Op::CreateWithIdCallAuth
+                | Op::StreamWithId
+                | Op::RawPost
         )
     }
 }
@@ -637,7 +733,43 @@ fn extra_rows() -> Vec<Row> {
         [Fault::ResetBeforeRequest, Fault::BadGateway, Fault::Delay]
             .map(|fault| row(Op::StreamWithId, fault, streamed("stop", 0, "POST POST"))),
     )
+    .chain(surface_rows())
     .collect()
+}
+
+/// The rest of the surface: under a 503 every call is repeated; after an unknown outcome
+/// (502, or the answer lost after the server acted) only reads are, and a write fails once.
+fn surface_rows() -> Vec<Row> {
+    let mut rows = Vec::new();
+    for fault in SURFACE_FAULTS {
+        for op in SURFACE_OPS {
+            let method = op.target().0;
+            let twice: &'static str = match method {
+                "GET" => "GET GET",
+                "POST" => "POST POST",
+                "PATCH" => "PATCH PATCH",
+                "PUT" => "PUT PUT",
+                _ => "DELETE DELETE",
+            };
+            let once: &'static str = &twice[..method.len()];
+            // A download's second request goes to the storage host, after the repeated GET.
+            let twice = if op == Op::ArtifactDownload {
+                "GET GET GET"
+            } else {
+                twice
+            };
+            // A raw POST to the sessions of an agent makes a session when the server acts.
+            let made = u64::from(op == Op::RawPost);
+            let expect = match fault {
+                Fault::Busy => ok(twice, made),
+                _ if op.reads() => ok(twice, 0),
+                Fault::BadGateway => failed(Server, once, 0),
+                _ => failed(ConnectionLost, once, made),
+            };
+            rows.push(Row { op, fault, expect });
+        }
+    }
+    rows
 }
 
 /// Every row: the grid, then the extras.
@@ -720,7 +852,7 @@ fn rest_success(op: Op, text: &str, problems: &mut Vec<String>) -> Outcome {
 }
 
 /// Runs the row's operation once with `client`.
-fn call(client: &Client, row: &Row) -> Observed {
+fn call(client: &Client, row: &Row, context: Option<&str>) -> Observed {
     let none = CallAuth::default();
     let mut problems = Vec::new();
     let rest = |result: gumloop::Result<String>, problems: &mut Vec<String>| match result {
@@ -751,6 +883,85 @@ fn call(client: &Client, row: &Row) -> Observed {
             )
         }
         Op::Get => rest(run(client.get_session(TARGET, None)), &mut problems),
+        Op::Upload => rest(
+            run(client.upload_file(TARGET, "matrix.txt", None, b"fault matrix", None)),
+            &mut problems,
+        ),
+        Op::Resolve => {
+            let body = json!({"approval_responses": [
+                {"action_request_id": context.expect("the pending ask"), "action": "accept"}]});
+            rest(
+                run(client.resolve_approvals(TARGET, Some(&body.to_string()), None)),
+                &mut problems,
+            )
+        }
+        Op::QueueList => rest(run(client.list_queue(TARGET, None)), &mut problems),
+        Op::QueueAdd => rest(
+            run(client.queue_message(TARGET, Some(r#"{"input":"fault matrix"}"#), None)),
+            &mut problems,
+        ),
+        Op::QueueEdit => rest(
+            run(client.edit_queued_message(
+                TARGET,
+                context.expect("a queued message"),
+                Some(r#"{"input":"edited by the fault matrix"}"#),
+                None,
+            )),
+            &mut problems,
+        ),
+        Op::QueueDelete => rest(
+            run(client.delete_queued_message(TARGET, context.expect("a queued message"), None)),
+            &mut problems,
+        ),
+        Op::QueueSend => rest(
+            run(client.send_queued_message(TARGET, context.expect("a queued message"), None)),
+            &mut problems,
+        ),
+        Op::AccessGet => rest(run(client.get_session_access(TARGET, None)), &mut problems),
+        Op::AccessUpdate => {
+            let body =
+                r#"{"share":[{"type":"person","email":"grace@example.com","role":"viewer"}]}"#;
+            rest(
+                run(client.update_session_access(TARGET, Some(body), None)),
+                &mut problems,
+            )
+        }
+        Op::AgentsList => rest(run(client.list_agents(None, None)), &mut problems),
+        Op::ArtifactsList => rest(run(client.list_artifacts(AGENT, None, None)), &mut problems),
+        Op::ArtifactDownload => {
+            let options = gumloop::DownloadOptions::default();
+            let id = context.expect("an artifact");
+            match run(client.download_artifact(id, &options, None)) {
+                Ok((bytes, _)) => {
+                    if bytes.is_empty() {
+                        problems.push("the artifact's bytes are empty".into());
+                    }
+                    (Outcome::Ok, None, None)
+                }
+                Err(error) => failure(&error),
+            }
+        }
+        Op::AgentGet => rest(run(client.get_agent(AGENT, None)), &mut problems),
+        Op::RawGet => rest(
+            run(client.send_request(
+                "GET",
+                &json!(["sessions", TARGET]).to_string(),
+                None,
+                None,
+                None,
+            )),
+            &mut problems,
+        ),
+        Op::RawPost => rest(
+            run(client.send_request(
+                "POST",
+                &json!(["agents", AGENT, "sessions"]).to_string(),
+                None,
+                Some("{}"),
+                None,
+            )),
+            &mut problems,
+        ),
         Op::List => rest(
             run(client.list_sessions(AGENT, Some(r#"{"page_size":5}"#), None)),
             &mut problems,
@@ -883,30 +1094,73 @@ impl Bench {
             .or_insert_with_key(|o| Client::new(Some(o)).expect("client"))
     }
 
-    /// Creates what the operation works on, before any fault is armed.
-    fn set_up(&mut self, op: Op) {
+    /// Creates what the operation works on, before any fault is armed; returns what the call
+    /// needs to name (a pending ask, a queued message).
+    fn set_up(&mut self, op: Op) -> Option<String> {
+        let busy = json!({ "session_id": TARGET, "input": "[slow:60000] keep working" });
         let body = match op {
-            Op::Get | Op::List | Op::Send | Op::Rename => json!({ "session_id": TARGET }),
-            // Running long enough to be cancelled.
-            Op::Cancel => json!({ "session_id": TARGET, "input": "[slow:60000] keep working" }),
-            _ => return,
+            Op::Get
+            | Op::List
+            | Op::Send
+            | Op::Rename
+            | Op::Upload
+            | Op::AccessGet
+            | Op::AccessUpdate
+            | Op::RawGet => json!({ "session_id": TARGET }),
+            // Running long enough to be cancelled, or to hold a queue.
+            Op::Cancel
+            | Op::QueueList
+            | Op::QueueAdd
+            | Op::QueueEdit
+            | Op::QueueDelete
+            | Op::QueueSend => busy,
+            Op::Resolve => json!({ "session_id": TARGET, "input": "[approval] fault matrix" }),
+            Op::ArtifactsList | Op::ArtifactDownload => {
+                json!({ "session_id": TARGET, "input": "[artifact:matrix.txt] fault matrix" })
+            }
+            _ => return None,
         };
         let setup = self.client(json!({}));
         run(setup.create_session(AGENT, Some(&body.to_string()), &CallAuth::default(), None))
             .expect("setting up the row's session");
+        match op {
+            Op::QueueEdit | Op::QueueDelete | Op::QueueSend => {
+                let added = run(setup.queue_message(TARGET, Some(r#"{"input":"queued"}"#), None))
+                    .expect("queueing the row's message");
+                parse(&added)["queued_message"]["id"]
+                    .as_str()
+                    .map(str::to_owned)
+            }
+            Op::ArtifactsList | Op::ArtifactDownload => {
+                run(setup.wait_session(TARGET, Default::default(), None))
+                    .expect("waiting for the row's artifact");
+                let page = run(setup.list_artifacts(AGENT, None, None)).expect("the artifacts");
+                parse(&page)["artifacts"][0]["id"]
+                    .as_str()
+                    .map(str::to_owned)
+            }
+            Op::Resolve => {
+                let paused = run(setup.wait_session(TARGET, Default::default(), None))
+                    .expect("waiting for the row's approval");
+                parse(&paused)["session"]["pending_approvals"][0]["action_request_id"]
+                    .as_str()
+                    .map(str::to_owned)
+            }
+            _ => None,
+        }
     }
 
     /// Runs one row against a freshly reset emulator; returns what differs from the row.
     fn check(&mut self, row: &Row) -> Vec<String> {
         self.admin(reqwest::Method::POST, "/reset", Some(json!({})));
-        self.set_up(row.op);
+        let context = self.set_up(row.op);
         self.admin(reqwest::Method::DELETE, "/requests", None);
         let before = self.sessions_total();
         let spec = row.fault.spec(row.op, &self.emu);
         self.admin(reqwest::Method::POST, "/faults", Some(spec));
 
         let started = Instant::now();
-        let observed = call(self.client(client_options(row)), row);
+        let observed = call(self.client(client_options(row)), row, context.as_deref());
         if row.fault == Fault::Delay && row.op.creates() {
             // Let a delayed first attempt finish (or be dropped) before sessions are counted.
             let settled = Duration::from_millis(DELAY_MS + 300);

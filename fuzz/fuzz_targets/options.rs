@@ -44,6 +44,7 @@ const KNOWN_OPTIONS: &[&str] = &[
     "proxy",
     "user_agent_suffix",
     "max_response_bytes",
+    "max_upload_bytes",
     "allow_insecure_http",
     "extra_headers",
     "max_retries",

@@ -38,7 +38,8 @@ impl ArcHandle for gumloop_client {
 /// default 90000), `connect_timeout_ms` (default 30000), `stream_idle_timeout_ms` (default
 /// 3600000), `ca_cert_pem` (PEM text) and `ca_cert_path` (a PEM file), trusted in addition to the
 /// system's roots, `proxy` (URL), `user_agent_suffix`, `max_response_bytes` (default 16 MiB),
-/// `allow_insecure_http` (plain `http://` is otherwise allowed only for loopback hosts),
+/// `max_upload_bytes` (default 200 MiB: a larger `gumloop_client_upload_file` is refused before
+/// sending), `allow_insecure_http` (plain `http://` is otherwise allowed only for loopback hosts),
 /// `extra_headers` (an object of header names to string values), `max_retries` (0–10, default
 /// 2; 0 turns retries off), `max_backoff_ms` (default 8000: the longest wait between attempts,
 /// and the longest `Retry-After` honoured), `auto_session_id` (default false; see

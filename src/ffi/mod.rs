@@ -13,7 +13,8 @@
 //!
 //! Every exported name is `gumloop_<object>_<verb>[_<noun>]`. The modules are declared in the
 //! order the header presents them (cbindgen follows it): version and codes, strings,
-//! cancellation, the client, sessions, streams, the one-shot call, the poller.
+//! cancellation, the client, sessions (files, approvals, queue, access), streams, agents,
+//! artifacts, the raw request, the one-shot call, the poller.
 
 // One module a group, each in its own paragraph so that rustfmt keeps this order.
 mod version;
@@ -23,6 +24,8 @@ mod info;
 mod codes;
 
 mod strings;
+
+mod bytes;
 
 mod guard;
 
@@ -36,18 +39,40 @@ mod client;
 
 mod sessions;
 
+mod files;
+
+mod approvals;
+
+mod queue;
+
+mod access;
+
 mod stream;
+
+mod agents;
+
+mod artifacts;
+
+mod raw;
 
 mod oneshot;
 
 mod poller;
 
+pub use access::*;
+pub use agents::*;
+pub use approvals::*;
+pub use artifacts::*;
+pub use bytes::gumloop_bytes_free;
 pub use cancel::*;
 pub use client::*;
 pub use codes::*;
+pub use files::*;
 pub use info::*;
 pub use oneshot::*;
 pub use poller::*;
+pub use queue::*;
+pub use raw::*;
 pub use sessions::*;
 pub use stream::*;
 pub use strings::gumloop_string_free;

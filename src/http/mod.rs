@@ -4,6 +4,7 @@
 
 pub(crate) mod headers;
 pub(crate) mod paths;
+pub(crate) mod query;
 pub(crate) mod retry;
 pub(crate) mod server_error;
 pub(crate) mod transport;

@@ -50,6 +50,28 @@ pub(crate) enum Endpoint<'a> {
     SessionMessages(&'a str),
     /// `/sessions/{session_id}/cancel`: cancel a session (POST).
     SessionCancel(&'a str),
+    /// `/sessions/{session_id}/files`: upload a file (POST).
+    SessionFiles(&'a str),
+    /// `/sessions/{session_id}/approvals`: resolve approvals (POST).
+    SessionApprovals(&'a str),
+    /// `/sessions/{session_id}/queue`: list (GET) and add to (POST) the queue.
+    SessionQueue(&'a str),
+    /// `/sessions/{session_id}/queue/{queued_message_id}`: edit (PATCH), delete (DELETE).
+    QueuedMessage(&'a str, &'a str),
+    /// `/sessions/{session_id}/queue/{queued_message_id}/send`: send now (POST).
+    QueuedMessageSend(&'a str, &'a str),
+    /// `/sessions/{session_id}/access`: read (GET) and change (PUT) access.
+    SessionAccess(&'a str),
+    /// `/agents`: list agents (GET).
+    Agents,
+    /// `/agents/{agent_id}`: retrieve an agent (GET).
+    Agent(&'a str),
+    /// `/agents/{agent_id}/artifacts`: list artifacts (GET).
+    AgentArtifacts(&'a str),
+    /// `/artifacts/{artifact_id}/download`: where an artifact's bytes are (GET).
+    ArtifactDownload(&'a str),
+    /// A raw request's path: each caller-given segment encoded as one (`path_json`).
+    Raw(&'a [String]),
 }
 
 /// One piece of a request path: fixed text, or an ID that is encoded as a single segment.
@@ -80,8 +102,42 @@ impl<'a> Endpoint<'a> {
                 Id("session_id", session),
                 Fixed("cancel"),
             ],
+            Endpoint::SessionFiles(session) => session_and("files", session),
+            Endpoint::SessionApprovals(session) => session_and("approvals", session),
+            Endpoint::SessionQueue(session) => session_and("queue", session),
+            Endpoint::SessionAccess(session) => session_and("access", session),
+            Endpoint::QueuedMessage(session, queued) => {
+                let mut segments = session_and("queue", session);
+                segments.push(Id("queued_message_id", queued));
+                segments
+            }
+            Endpoint::QueuedMessageSend(session, queued) => {
+                let mut segments = session_and("queue", session);
+                segments.extend([Id("queued_message_id", queued), Fixed("send")]);
+                segments
+            }
+            Endpoint::Agents => vec![Fixed("agents")],
+            Endpoint::Agent(agent) => vec![Fixed("agents"), Id("agent_id", agent)],
+            Endpoint::AgentArtifacts(agent) => {
+                vec![Fixed("agents"), Id("agent_id", agent), Fixed("artifacts")]
+            }
+            Endpoint::ArtifactDownload(artifact) => vec![
+                Fixed("artifacts"),
+                Id("artifact_id", artifact),
+                Fixed("download"),
+            ],
+            Endpoint::Raw(segments) => segments.iter().map(|s| Id("path_json", s)).collect(),
         }
     }
+}
+
+/// `/sessions/{session_id}/{tail}`.
+fn session_and<'a>(tail: &'static str, session: &'a str) -> Vec<Segment<'a>> {
+    vec![
+        Segment::Fixed("sessions"),
+        Segment::Id("session_id", session),
+        Segment::Fixed(tail),
+    ]
 }
 
 /// The URL of `endpoint` under `base`, encoding each ID as exactly one path segment.

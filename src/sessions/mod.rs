@@ -1,7 +1,11 @@
 //! The session operations over REST: create, retrieve, list, send, cancel, rename (the calls and
 //! their bodies as `docs/API.md` §4 describes them).
 
+pub(crate) mod access;
+pub(crate) mod approvals;
 pub(crate) mod create_body;
+pub(crate) mod files;
+pub(crate) mod queue;
 pub(crate) mod recovery;
 pub(crate) mod send_body;
 pub(crate) mod wait;
@@ -10,6 +14,7 @@ use crate::cancel::CancelToken;
 use crate::client::{Call, CallAuth, Client};
 use crate::error::{Error, Result};
 use crate::http::paths::Endpoint;
+use crate::http::query::add_query;
 use crate::http::retry::{settle, Creates, Repeat};
 use crate::json::{body_text, parse_object, splice_field};
 use create_body::check_create;
@@ -49,42 +54,6 @@ const LIST_STRING_PARAMS: &[&str] = &[
     "creator_user_id",
     "trigger_id",
 ];
-
-/// Adds the list filters of `query_json` (a JSON object; NULL means none) to `url`.
-fn add_list_query(url: &mut Url, query_json: Option<&str>) -> Result<()> {
-    let query = parse_object(query_json).map_err(|mut e| {
-        e.param = Some("query_json".into());
-        e
-    })?;
-    let mut pairs = url.query_pairs_mut();
-    for (key, value) in &query {
-        let invalid = |message: String| Error::invalid_argument(key.as_str(), message);
-        let text = match value {
-            Value::Null => continue,
-            _ if key == "page_size" => match value.as_u64() {
-                Some(n @ 1..=100) => n.to_string(),
-                _ => {
-                    return Err(invalid(
-                        "`page_size` must be a whole number from 1 to 100".into(),
-                    ))
-                }
-            },
-            Value::String(s) => s.clone(),
-            _ if LIST_STRING_PARAMS.contains(&key.as_str()) => {
-                return Err(invalid(format!("`{key}` must be a string")))
-            }
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
-            _ => {
-                return Err(invalid(format!(
-                    "query parameter `{key}` must be a string, number or boolean"
-                )))
-            }
-        };
-        pairs.append_pair(key, &text);
-    }
-    Ok(())
-}
 
 impl Client {
     /// Sends a JSON request with the client's own credentials (see [`Client::execute`]).
@@ -215,7 +184,7 @@ impl Client {
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
         let mut url = self.rest_url(Endpoint::AgentSessions(agent_id))?;
-        add_list_query(&mut url, query_json)?;
+        add_query(&mut url, query_json, LIST_STRING_PARAMS)?;
         self.rest(Method::GET, url, None, cancel).await
     }
 
@@ -273,7 +242,7 @@ mod tests {
 
     fn query(q: &str) -> Result<String> {
         let mut url = Url::parse("https://x.example/a").unwrap();
-        add_list_query(&mut url, Some(q))?;
+        add_query(&mut url, Some(q), LIST_STRING_PARAMS)?;
         Ok(url.query().unwrap_or("").to_string())
     }
 

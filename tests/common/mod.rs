@@ -29,7 +29,8 @@ impl Emulator {
         })
     }
 
-    fn start_with(config: EmulatorConfig) -> Emulator {
+    /// Starts an emulator with `config`.
+    pub fn start_with(config: EmulatorConfig) -> Emulator {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()

@@ -48,6 +48,10 @@ C_TYPES: Dict[str, Any] = {
     "gumloop_poller *": ctypes.c_void_p,
     "const gumloop_poller *": ctypes.c_void_p,
     "gumloop_poller **": ctypes.POINTER(ctypes.c_void_p),
+    # Raw bytes out (kept as a raw pointer, copied, then freed with gumloop_bytes_free).
+    "uint8_t *": ctypes.c_void_p,
+    "uint8_t **": ctypes.POINTER(ctypes.c_void_p),
+    "size_t *": ctypes.POINTER(ctypes.c_size_t),
 }
 
 

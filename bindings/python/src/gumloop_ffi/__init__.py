@@ -24,6 +24,9 @@ from ._client import (
     library_path,
     library_version,
 )
+from ._agents import Agents
+from ._approvals import accept, reject
+from ._artifacts import Artifacts
 from ._async_client import AsyncClient, AsyncEventStream, AsyncSessions
 from ._handles import CancelToken
 from ._requests import Input
@@ -60,6 +63,10 @@ from ._types import (
 from ._version import LIBRARY_VERSION, __version__
 
 __all__ = [
+    "Agents",
+    "Artifacts",
+    "accept",
+    "reject",
     "AsyncClient",
     "AsyncEventStream",
     "AsyncSessions",

@@ -28,7 +28,15 @@ from ._errors import (
     python_error,
 )
 from ._handles import CancelToken, _Handle, call_cancellable, check_token
+from ._access import SessionAccess
+from ._agents import Agents
+from ._approvals import SessionApprovals
+from ._artifacts import Artifacts
+from ._files import SessionFiles
 from ._native import OK, native
+from ._queue import SessionQueue
+from ._raw import send_request
+from ._resource import Resource, invalid_response, parsed, raise_for
 from ._requests import Input, Request
 from ._stream import EventStream
 from ._types import (
@@ -42,29 +50,9 @@ from ._types import (
 )
 
 
-_T = TypeVar("_T")
-
-
-def _raise_for(code: int, text: Optional[str]) -> None:
-    if code != OK:
-        raise error_from_call(code, text)
-
-
-def _invalid_response(message: str, body: Optional[str]) -> GumloopError:
-    """An InvalidResponseError found by the Python layer, in the library's document shape."""
-    return python_error("GUMLOOP_ERR_INVALID_RESPONSE", message, body=body)
-
-
-def _parsed(text: Optional[str], parse: Callable[[str], _T], what: str) -> _T:
-    """Parses a successful answer; an unusable one raises InvalidResponseError."""
-    try:
-        if text is None:
-            raise ValueError("the library returned no text")
-        return parse(text)
-    except ValueError as error:
-        raise _invalid_response(
-            f"the server's answer cannot be read as {what}: {error}", text
-        ) from None
+_raise_for = raise_for
+_invalid_response = invalid_response
+_parsed = parsed
 
 
 def _session_response(text: Optional[str]) -> SessionResponse:
@@ -99,7 +87,7 @@ def next_page_query(
     return dict(query, cursor=cursor)
 
 
-class Sessions:
+class Sessions(SessionFiles, SessionApprovals, SessionQueue, SessionAccess, Resource):
     """``client.sessions``: the Sessions API.
 
     Every method blocks until the server answers, with the GIL released, and takes ``cancel=``,
@@ -448,6 +436,12 @@ class Client:
     answer was lost is recovered instead of failing (see :attr:`SessionResponse.recovered`); it
     is off by default because it changes the body you wrote.
 
+    Sizes in bytes: ``max_response_bytes`` caps one answer (library default 16 MiB),
+    ``max_upload_bytes`` one :meth:`Sessions.upload_file` (200 MiB), checked before sending.
+
+    Resources: ``sessions`` (sessions, their files, approvals, queue and access), ``agents``,
+    ``artifacts``; :meth:`request` for anything they do not cover.
+
     Safe to share between threads: calls run concurrently, each with the GIL released.
     :meth:`close` (or leaving a ``with`` block) closes the client's open event streams, waits
     for calls in flight, then frees the handle; it is idempotent, and a call after it raises
@@ -464,6 +458,8 @@ class Client:
     """
 
     sessions: Sessions
+    agents: Agents
+    artifacts: Artifacts
 
     def __init__(
         self,
@@ -478,6 +474,7 @@ class Client:
         connect_timeout: Optional[float] = None,
         stream_timeout: Optional[float] = None,
         max_response_bytes: Optional[int] = None,
+        max_upload_bytes: Optional[int] = None,
         ca_cert_path: Optional[Union[str, "os.PathLike[str]"]] = None,
         ca_cert_pem: Optional[str] = None,
         proxy: Optional[str] = None,
@@ -510,9 +507,13 @@ class Client:
             ms = _args.seconds_to_ms(param, seconds)
             if ms is not None:
                 options[key] = ms
-        size = _args.check_positive_int("max_response_bytes", max_response_bytes)
-        if size is not None:
-            options["max_response_bytes"] = size
+        for key, limit in (
+            ("max_response_bytes", max_response_bytes),
+            ("max_upload_bytes", max_upload_bytes),
+        ):
+            size = _args.check_positive_int(key, limit)
+            if size is not None:
+                options[key] = size
         path = _args.check_path("ca_cert_path", ca_cert_path)
         if path is not None:
             options["ca_cert_path"] = path
@@ -545,6 +546,28 @@ class Client:
             raise error_from_call(code, text)
         self._handle = _Handle(pointer, native.client_free)
         self.sessions = Sessions(self._handle)
+        self.agents = Agents(self._handle)
+        self.artifacts = Artifacts(self._handle)
+
+    def request(
+        self,
+        method: str,
+        path: Sequence[str],
+        *,
+        query: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        cancel: Optional[CancelToken] = None,
+    ) -> Any:
+        """Sends a request the library does not wrap (``gumloop_client_send_request``) and
+        returns the server's JSON answer, parsed (None for an empty one).
+
+        ``method`` is ``"GET"``, ``"HEAD"``, ``"POST"``, ``"PUT"``, ``"PATCH"`` or ``"DELETE"``;
+        ``path`` the segments under the API base, e.g. ``["sessions", session_id, "queue"]``,
+        each encoded as one segment; ``query`` a mapping of parameters; ``body`` any JSON value
+        (not with GET or HEAD). The client's credentials, retry rules (only GET and HEAD are
+        repeated after an unknown outcome), limits and exceptions apply as to every call.
+        """
+        return send_request(self._handle, method, path, query, body, cancel)
 
     @property
     def closed(self) -> bool:

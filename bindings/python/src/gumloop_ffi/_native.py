@@ -142,6 +142,108 @@ SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
         [c_void_p, c_char_p, c_char_p, EVENT_CALLBACK, c_void_p, c_void_p, c_out_string],
         c_gumloop_code,
     ),
+    # gumloop_code gumloop_client_upload_file(const gumloop_client *client,
+    #     const char *session_id, const char *file_name, const char *media_type,
+    #     const uint8_t *data, size_t data_len, const gumloop_cancel_token *cancel,
+    #     char **out_json);
+    "gumloop_client_upload_file": (
+        [c_void_p, c_char_p, c_char_p, c_char_p, c_void_p, c_size_t, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_resolve_approvals(const gumloop_client *client,
+    #     const char *session_id, const char *body_json, const gumloop_cancel_token *cancel,
+    #     char **out_json);
+    "gumloop_client_resolve_approvals": (
+        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_list_queue(const gumloop_client *client,
+    #     const char *session_id, const gumloop_cancel_token *cancel, char **out_json);
+    "gumloop_client_list_queue": ([c_void_p, c_char_p, c_void_p, c_out_string], c_gumloop_code),
+    # gumloop_code gumloop_client_queue_message(const gumloop_client *client,
+    #     const char *session_id, const char *body_json, const gumloop_cancel_token *cancel,
+    #     char **out_json);
+    "gumloop_client_queue_message": (
+        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_edit_queued_message(const gumloop_client *client,
+    #     const char *session_id, const char *queued_message_id, const char *body_json,
+    #     const gumloop_cancel_token *cancel, char **out_json);
+    "gumloop_client_edit_queued_message": (
+        [c_void_p, c_char_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_delete_queued_message(const gumloop_client *client,
+    #     const char *session_id, const char *queued_message_id,
+    #     const gumloop_cancel_token *cancel, char **out_json);
+    "gumloop_client_delete_queued_message": (
+        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_send_queued_message(const gumloop_client *client,
+    #     const char *session_id, const char *queued_message_id,
+    #     const gumloop_cancel_token *cancel, char **out_json);
+    "gumloop_client_send_queued_message": (
+        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_get_session_access(const gumloop_client *client,
+    #     const char *session_id, const gumloop_cancel_token *cancel, char **out_json);
+    "gumloop_client_get_session_access": (
+        [c_void_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_update_session_access(const gumloop_client *client,
+    #     const char *session_id, const char *body_json, const gumloop_cancel_token *cancel,
+    #     char **out_json);
+    "gumloop_client_update_session_access": (
+        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_list_agents(const gumloop_client *client,
+    #     const char *query_json, const gumloop_cancel_token *cancel, char **out_json);
+    "gumloop_client_list_agents": ([c_void_p, c_char_p, c_void_p, c_out_string], c_gumloop_code),
+    # gumloop_code gumloop_client_get_agent(const gumloop_client *client, const char *agent_id,
+    #     const gumloop_cancel_token *cancel, char **out_json);
+    "gumloop_client_get_agent": ([c_void_p, c_char_p, c_void_p, c_out_string], c_gumloop_code),
+    # gumloop_code gumloop_client_list_artifacts(const gumloop_client *client,
+    #     const char *agent_id, const char *query_json, const gumloop_cancel_token *cancel,
+    #     char **out_json);
+    "gumloop_client_list_artifacts": (
+        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_get_artifact_download(const gumloop_client *client,
+    #     const char *artifact_id, const char *version_id, const gumloop_cancel_token *cancel,
+    #     char **out_json);
+    "gumloop_client_get_artifact_download": (
+        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_download_artifact(const gumloop_client *client,
+    #     const char *artifact_id, const char *options_json, const gumloop_cancel_token *cancel,
+    #     uint8_t **out_data, size_t *out_len, char **out_json);
+    "gumloop_client_download_artifact": (
+        [c_void_p, c_char_p, c_char_p, c_void_p, POINTER(c_void_p), POINTER(c_size_t), c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_download_artifact_to_file(const gumloop_client *client,
+    #     const char *artifact_id, const char *path, const char *options_json,
+    #     const gumloop_cancel_token *cancel, char **out_json);
+    "gumloop_client_download_artifact_to_file": (
+        [c_void_p, c_char_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_send_request(const gumloop_client *client,
+    #     const char *method, const char *path_json, const char *query_json,
+    #     const char *body_json, const gumloop_cancel_token *cancel, char **out_json);
+    "gumloop_client_send_request": (
+        [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # void gumloop_bytes_free(uint8_t *data, size_t len);
+    "gumloop_bytes_free": ([c_void_p, c_size_t], None),
     # void gumloop_string_free(char *s);
     "gumloop_string_free": ([c_void_p], None),
     # gumloop_code gumloop_poller_new(const char *options_json, gumloop_poller **out_poller,
@@ -289,6 +391,35 @@ class Native:
     def client_call(self, name: str, handle: int, *args: Any) -> Tuple[int, Optional[str]]:
         """A ``gumloop_client_*`` call: ``name(handle, *args, &out_json)``."""
         return self.call_json(name, handle, *args)
+
+    def download_artifact(
+        self, handle: int, artifact_id: bytes, options: Optional[bytes], cancel: Optional[int]
+    ) -> Tuple[int, bytes, Optional[str]]:
+        """``gumloop_client_download_artifact``: (code, the bytes, the result or error text).
+
+        The buffer is copied and freed with ``gumloop_bytes_free`` before this returns."""
+        data = c_void_p()
+        length = c_size_t()
+        out = c_void_p()
+        try:
+            code: int = self.functions["gumloop_client_download_artifact"](
+                handle,
+                artifact_id,
+                options,
+                cancel,
+                ctypes.byref(data),
+                ctypes.byref(length),
+                ctypes.byref(out),
+            )
+        finally:
+            text = self.take_string(out.value)
+            content = b""
+            if data.value:
+                try:
+                    content = ctypes.string_at(data.value, length.value)
+                finally:
+                    self.functions["gumloop_bytes_free"](data.value, length.value)
+        return code, content, text
 
     def cancel_new(self) -> int:
         pointer: Optional[int] = self.functions["gumloop_cancel_token_new"]()

@@ -1,0 +1,47 @@
+"""Who can see a session (part of ``client.sessions``)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Mapping, Optional, Sequence
+
+from . import _args
+from ._handles import CancelToken
+from ._resource import Resource, parsed_object
+from ._types import GumloopObject
+
+
+class SessionAccess(Resource):
+    """A session's access document: read and change it."""
+
+    def get_access(self, session_id: str, *, cancel: Optional[CancelToken] = None) -> GumloopObject:
+        """``GET /sessions/{session_id}/access``: ``access`` with ``people``, ``teams``,
+        ``organization_access``, ``link``, ``link_role``, ``password_protected``."""
+        sid = _args.text("session_id", session_id)
+        text = self._native_call("gumloop_client_get_session_access", sid, cancel=cancel)
+        return parsed_object(text, "an access document")
+
+    def update_access(
+        self,
+        session_id: str,
+        *,
+        share: Optional[Sequence[Mapping[str, Any]]] = None,
+        remove: Optional[Sequence[Mapping[str, Any]]] = None,
+        link: Optional[Mapping[str, Any]] = None,
+        cancel: Optional[CancelToken] = None,
+    ) -> GumloopObject:
+        """``PUT /sessions/{session_id}/access``. ``share``: ``{"type": "person", "email",
+        "role"}``, ``{"type": "team", "team_id", "role"}`` or ``{"type": "organization",
+        "role"}``; ``remove``: the same without ``role``; ``link``: ``{"mode": "none" |
+        "anyone" | "password", "role"}``. Returns the new ``access`` and ``notified``."""
+        sid = _args.text("session_id", session_id)
+        body: Dict[str, Any] = {}
+        for key, value in (("share", share), ("remove", remove)):
+            items = _args.check_list(key, value)
+            if items is not None:
+                body[key] = items
+        mapping = _args.check_mapping("link", link)
+        if mapping is not None:
+            body["link"] = dict(mapping)
+        payload = _args.json_bytes("body", body)
+        text = self._native_call("gumloop_client_update_session_access", sid, payload, cancel=cancel)
+        return parsed_object(text, "an access document")

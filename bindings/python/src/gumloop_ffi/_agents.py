@@ -1,0 +1,83 @@
+"""``client.agents``: finding an agent's ID and checking it."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterator, Mapping, Optional
+
+from . import _args
+from ._handles import CancelToken, check_token
+from ._resource import Resource, all_pages, parsed_object, query_fields, query_json
+from ._types import GumloopObject
+
+
+def _query(
+    search: Optional[str],
+    team_id: Optional[str],
+    page_size: Optional[int],
+    cursor: Optional[str],
+    summary: Optional[bool],
+    extra: Mapping[str, Any],
+) -> Dict[str, Any]:
+    return query_fields(
+        {
+            "search": _args.check_str("search", search),
+            "team_id": _args.check_str("team_id", team_id),
+            "page_size": _args.check_int("page_size", page_size, minimum=1),
+            "cursor": _args.check_str("cursor", cursor),
+            "summary": _args.check_bool("summary", summary),
+        },
+        extra,
+    )
+
+
+class Agents(Resource):
+    """The agents the caller can read. Methods block with the GIL released and take
+    ``cancel=`` as everywhere."""
+
+    def list(
+        self,
+        *,
+        search: Optional[str] = None,
+        team_id: Optional[str] = None,
+        page_size: Optional[int] = None,
+        cursor: Optional[str] = None,
+        summary: Optional[bool] = None,
+        cancel: Optional[CancelToken] = None,
+        **extra: Any,
+    ) -> GumloopObject:
+        """One page of agents: ``GET /agents``. ``search`` matches name and description;
+        ``summary=True`` trims each agent to its identity, model, creator and activity fields.
+        Returns ``agents`` and ``next_cursor`` (None on the last page); :meth:`list_all`
+        follows the cursors."""
+        query = _query(search, team_id, page_size, cursor, summary, extra)
+        return self._page(query, None, cancel)
+
+    def list_all(
+        self,
+        *,
+        search: Optional[str] = None,
+        team_id: Optional[str] = None,
+        page_size: Optional[int] = None,
+        cursor: Optional[str] = None,
+        summary: Optional[bool] = None,
+        cancel: Optional[CancelToken] = None,
+        **extra: Any,
+    ) -> Iterator[GumloopObject]:
+        """Every matching agent across all pages, fetched as you iterate (arguments as for
+        :meth:`list`, checked at once; request errors are raised by ``next()``)."""
+        query = _query(search, team_id, page_size, cursor, summary, extra)
+        check_token(cancel)
+        return all_pages(lambda c: self._page(query, c, cancel), "agents", cursor)
+
+    def retrieve(self, agent_id: str, *, cancel: Optional[CancelToken] = None) -> GumloopObject:
+        """``GET /agents/{agent_id}``: ``agent`` (aliases ``gumball`` and ``analytics`` too)."""
+        agent = _args.text("agent_id", agent_id)
+        text = self._native_call("gumloop_client_get_agent", agent, cancel=cancel)
+        return parsed_object(text, "an agent")
+
+    def _page(
+        self, query: Dict[str, Any], cursor: Optional[str], cancel: Optional[CancelToken]
+    ) -> GumloopObject:
+        payload = query_json(query, cursor)
+        text = self._native_call("gumloop_client_list_agents", payload, cancel=cancel)
+        return parsed_object(text, "a page of agents")

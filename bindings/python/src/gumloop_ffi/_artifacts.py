@@ -1,0 +1,159 @@
+"""``client.artifacts``: the files agents produced. List them and fetch their bytes."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, Iterator, Mapping, Optional, Union
+
+from . import _args
+from ._handles import CancelToken, check_token, maybe_cancel
+from ._native import native
+from ._resource import Resource, all_pages, parsed_object, query_fields, query_json, raise_for
+from ._types import GumloopObject
+
+
+def _list_query(
+    session_id: Optional[str],
+    search_query: Optional[str],
+    sort_order: Optional[str],
+    page_size: Optional[int],
+    cursor: Optional[str],
+    extra: Mapping[str, Any],
+) -> Dict[str, Any]:
+    return query_fields(
+        {
+            "session_id": _args.check_str("session_id", session_id),
+            "search_query": _args.check_str("search_query", search_query),
+            "sort_order": _args.check_str("sort_order", sort_order),
+            "page_size": _args.check_int("page_size", page_size, minimum=1),
+            "cursor": _args.check_str("cursor", cursor),
+        },
+        extra,
+    )
+
+
+def _download_options(version_id: Optional[str], max_bytes: Optional[int]) -> Optional[bytes]:
+    return query_json(
+        query_fields(
+            {
+                "version_id": _args.check_str("version_id", version_id),
+                "max_bytes": _args.check_positive_int("max_bytes", max_bytes),
+            },
+            {},
+        )
+    )
+
+
+class Artifacts(Resource):
+    """Artifacts: what agents produced. Methods block with the GIL released and take
+    ``cancel=`` as everywhere."""
+
+    def list(
+        self,
+        agent_id: str,
+        *,
+        session_id: Optional[str] = None,
+        search_query: Optional[str] = None,
+        sort_order: Optional[str] = None,
+        page_size: Optional[int] = None,
+        cursor: Optional[str] = None,
+        cancel: Optional[CancelToken] = None,
+        **extra: Any,
+    ) -> GumloopObject:
+        """One page of an agent's artifacts (``session_id`` narrows to one session):
+        ``GET /agents/{agent_id}/artifacts``. Returns ``artifacts`` and ``next_cursor``."""
+        agent = _args.text("agent_id", agent_id)
+        query = _list_query(session_id, search_query, sort_order, page_size, cursor, extra)
+        return self._page(agent, query, None, cancel)
+
+    def list_all(
+        self,
+        agent_id: str,
+        *,
+        session_id: Optional[str] = None,
+        search_query: Optional[str] = None,
+        sort_order: Optional[str] = None,
+        page_size: Optional[int] = None,
+        cursor: Optional[str] = None,
+        cancel: Optional[CancelToken] = None,
+        **extra: Any,
+    ) -> Iterator[GumloopObject]:
+        """Every matching artifact across all pages, fetched as you iterate."""
+        agent = _args.text("agent_id", agent_id)
+        query = _list_query(session_id, search_query, sort_order, page_size, cursor, extra)
+        check_token(cancel)
+        return all_pages(lambda c: self._page(agent, query, c, cancel), "artifacts", cursor)
+
+    def download(
+        self,
+        artifact_id: str,
+        *,
+        version_id: Optional[str] = None,
+        cancel: Optional[CancelToken] = None,
+    ) -> GumloopObject:
+        """Where an artifact's bytes are: ``GET /artifacts/{artifact_id}/download`` gives
+        ``download_url`` (a signed link: treat it as a secret), ``filename``, ``media_type``,
+        ``size``. To fetch the bytes use :meth:`download_bytes` or :meth:`download_to_file`,
+        which never send Gumloop credentials to another host."""
+        aid = _args.text("artifact_id", artifact_id)
+        version = _args.optional_text("version_id", version_id)
+        text = self._native_call("gumloop_client_get_artifact_download", aid, version, cancel=cancel)
+        return parsed_object(text, "an artifact download")
+
+    def download_bytes(
+        self,
+        artifact_id: str,
+        *,
+        version_id: Optional[str] = None,
+        max_bytes: Optional[int] = None,
+        cancel: Optional[CancelToken] = None,
+    ) -> bytes:
+        """An artifact's bytes, at most ``max_bytes`` (default: the client's
+        ``max_response_bytes``; more raises :class:`~gumloop_ffi.InvalidResponseError`
+        ``GUMLOOP_ERR_RESPONSE_TOO_LARGE``). No error ever shows the signed URL's query."""
+        aid = _args.text("artifact_id", artifact_id)
+        options = _download_options(version_id, max_bytes)
+        handle = self._handle
+        pointer = handle.acquire()
+        try:
+            with maybe_cancel(cancel) as cancel_pointer:
+                code, content, text = native.download_artifact(
+                    pointer, aid, options, cancel_pointer
+                )
+        finally:
+            handle.release()
+        raise_for(code, text)
+        return content
+
+    def download_to_file(
+        self,
+        artifact_id: str,
+        path: Union[str, "os.PathLike[str]"],
+        *,
+        version_id: Optional[str] = None,
+        max_bytes: Optional[int] = None,
+        cancel: Optional[CancelToken] = None,
+    ) -> GumloopObject:
+        """Writes an artifact to ``path``: a file, or an existing directory into which the
+        server's file name goes, reduced to a plain name (never a path). The bytes go to a
+        temporary file renamed into place when complete; a failure leaves nothing behind. At
+        most ``max_bytes`` (default 1 GiB). Returns ``artifact_id``, ``filename``,
+        ``media_type``, ``size`` and ``path`` (where it was written)."""
+        aid = _args.text("artifact_id", artifact_id)
+        destination = _args.text("path", _args.check_path("path", path))
+        options = _download_options(version_id, max_bytes)
+        text = self._native_call(
+            "gumloop_client_download_artifact_to_file", aid, destination, options, cancel=cancel
+        )
+        return parsed_object(text, "a downloaded artifact")
+
+    def _page(
+        self,
+        agent: bytes,
+        query: Dict[str, Any],
+        cursor: Optional[str],
+        cancel: Optional[CancelToken],
+    ) -> GumloopObject:
+        payload = query_json(query, cursor)
+        text = self._native_call("gumloop_client_list_artifacts", agent, payload, cancel=cancel)
+        return parsed_object(text, "a page of artifacts")

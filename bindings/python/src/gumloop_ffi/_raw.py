@@ -1,0 +1,39 @@
+"""``client.request``: a raw request for what the package does not wrap."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Mapping, Optional, Sequence
+
+from . import _args
+from ._errors import invalid_argument
+from ._handles import CancelToken, _Handle
+from ._resource import Resource, parsed
+
+
+def send_request(
+    handle: _Handle,
+    method: str,
+    path: Sequence[str],
+    query: Optional[Mapping[str, Any]],
+    body: Any,
+    cancel: Optional[CancelToken],
+) -> Any:
+    """``gumloop_client_send_request`` (see :meth:`Client.request`)."""
+    verb = _args.text("method", method)
+    if isinstance(path, str) or not isinstance(path, (list, tuple)):
+        raise invalid_argument(
+            "path",
+            "`path` must be a list of segments, e.g. [\"sessions\", session_id]",
+            wrong_type=True,
+        )
+    for segment in path:
+        _args.text("path", segment)
+    path_json = _args.json_bytes("path", list(path))
+    mapping = _args.check_mapping("query", query)
+    query_json = None if mapping is None else _args.json_bytes("query", dict(mapping))
+    body_json = None if body is None else _args.json_bytes("body", body)
+    text = Resource(handle)._native_call(
+        "gumloop_client_send_request", verb, path_json, query_json, body_json, cancel=cancel
+    )
+    return parsed(text, json.loads, "JSON")

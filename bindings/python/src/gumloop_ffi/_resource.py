@@ -1,0 +1,102 @@
+"""What every resource (``client.sessions``, ``client.agents``, ...) shares: the blocking call
+through the C library, and turning its answer into Python values or exceptions."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Set, TypeVar
+
+from . import _args
+from ._errors import GumloopError, error_from_call, python_error
+from ._handles import CancelToken, _Handle, maybe_cancel
+from ._native import OK, native
+from ._types import GumloopObject, parse_object
+
+_T = TypeVar("_T")
+
+
+def raise_for(code: int, text: Optional[str]) -> None:
+    """Raises the exception for a failed call."""
+    if code != OK:
+        raise error_from_call(code, text)
+
+
+def invalid_response(message: str, body: Optional[str]) -> GumloopError:
+    """An InvalidResponseError found by the Python layer, in the library's document shape."""
+    return python_error("GUMLOOP_ERR_INVALID_RESPONSE", message, body=body)
+
+
+def parsed(text: Optional[str], parse: Callable[[str], _T], what: str) -> _T:
+    """Parses a successful answer; an unusable one raises InvalidResponseError."""
+    try:
+        if text is None:
+            raise ValueError("the library returned no text")
+        return parse(text)
+    except ValueError as error:
+        raise invalid_response(
+            f"the server's answer cannot be read as {what}: {error}", text
+        ) from None
+
+
+def parsed_object(text: Optional[str], what: str) -> GumloopObject:
+    """A successful answer that must be a JSON object."""
+    return parsed(text, parse_object, what)
+
+
+def query_fields(fields: Mapping[str, Any], extra: Mapping[str, Any]) -> Dict[str, Any]:
+    """The query parameters ``fields`` then ``extra``, without None values."""
+    query: Dict[str, Any] = {}
+    for source in (fields, extra):
+        for key, value in source.items():
+            if value is not None:
+                query[key] = value
+    return query
+
+
+def query_json(query: Mapping[str, Any], cursor: Optional[str] = None) -> Optional[bytes]:
+    """``query`` (with ``cursor`` when given) as JSON for a ``query_json`` argument, or None."""
+    if cursor is not None:
+        query = dict(query, cursor=cursor)
+    return _args.json_bytes("query", dict(query)) if query else None
+
+
+def all_pages(
+    page: Callable[[Optional[str]], GumloopObject], items: str, cursor: Optional[str]
+) -> Iterator[GumloopObject]:
+    """Every item of the list field ``items`` across pages: ``page(cursor)`` fetches one, and
+    ``next_cursor`` is followed until it is None (a cursor seen twice raises, so a server bug
+    cannot loop forever)."""
+    seen: Set[str] = set()
+    while True:
+        answer = page(cursor)
+        for item in answer._get_list(items):
+            yield GumloopObject(item) if isinstance(item, dict) else item
+        cursor = answer._get_str("next_cursor")
+        if not cursor:
+            return
+        if cursor in seen:
+            raise invalid_response(f"the server sent next_cursor {cursor!r} a second time", None)
+        seen.add(cursor)
+
+
+class Resource:
+    """A part of the API over one client handle."""
+
+    def __init__(self, handle: _Handle) -> None:
+        self._handle = handle
+
+    def _native_call(self, function: str, *args: Any, cancel: Optional[CancelToken]) -> Optional[str]:
+        """``function(client, *args, cancel, &out_json)``: the answer's text, or the error."""
+        # The common case (no token) skips the context managers: they cost more than the call's
+        # own Python work.
+        handle = self._handle
+        pointer = handle.acquire()
+        try:
+            if cancel is None:
+                code, text = native.client_call(function, pointer, *args, None)
+            else:
+                with maybe_cancel(cancel) as cancel_pointer:
+                    code, text = native.client_call(function, pointer, *args, cancel_pointer)
+        finally:
+            handle.release()
+        raise_for(code, text)
+        return text

@@ -1,0 +1,185 @@
+//! The files agents produced: list them, learn where to fetch one, fetch its bytes.
+
+use super::args::c_args;
+use super::args::{optional, required};
+use super::bytes::bytes_into_c;
+use super::cancel::gumloop_cancel_token;
+use super::client::{call_client, gumloop_client};
+use super::codes::{gumloop_code, GUMLOOP_OK};
+use crate::artifacts::DownloadOptions;
+use crate::operations::call_future;
+use std::ffi::c_char;
+use std::sync::{Arc, Mutex};
+
+/// Lists an agent's artifacts, one page: `GET /agents/{agent_id}/artifacts`.
+///
+/// `query_json` (NULL means none): `session_id` (only that session's), `search_query`,
+/// `sort_order`, `page_size` (1–100), `cursor`; other keys are sent as given. On `GUMLOOP_OK`,
+/// `*out_json` is `{"artifacts":[{"id","version_id","agent_id","session_id","filename",…}],
+/// "next_cursor":…}`.
+///
+/// # Safety
+/// `client` and `cancel` must be NULL or live handles; `agent_id` and `query_json` NULL or
+/// NUL-terminated strings; `out_json` NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_list_artifacts(
+    client: *const gumloop_client,
+    agent_id: *const c_char,
+    query_json: *const c_char,
+    cancel: *const gumloop_cancel_token,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: every pointer is read under the caller's contract.
+    unsafe {
+        call_client(client, cancel, out_json, |c, token| {
+            call_future(
+                "list_artifacts",
+                c_args(&[
+                    ("agent_id", "agent_id", agent_id),
+                    ("query", "query_json", query_json),
+                ])?,
+                c,
+                token,
+            )
+        })
+    }
+}
+
+/// Asks where an artifact's bytes are: `GET /artifacts/{artifact_id}/download`.
+///
+/// `version_id` may be NULL (the latest version). On `GUMLOOP_OK`, `*out_json` is the server's
+/// `{"download_url","filename","media_type","size"}`. The `download_url` is a signed link:
+/// treat it as a secret. To fetch the bytes, prefer `gumloop_client_download_artifact` or
+/// `gumloop_client_download_artifact_to_file`, which never send Gumloop credentials to another
+/// host.
+///
+/// # Safety
+/// As for `gumloop_client_list_artifacts`; `artifact_id` and `version_id` NULL or
+/// NUL-terminated strings.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_get_artifact_download(
+    client: *const gumloop_client,
+    artifact_id: *const c_char,
+    version_id: *const c_char,
+    cancel: *const gumloop_cancel_token,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: every pointer is read under the caller's contract.
+    unsafe {
+        call_client(client, cancel, out_json, |c, token| {
+            call_future(
+                "get_artifact_download",
+                c_args(&[
+                    ("artifact_id", "artifact_id", artifact_id),
+                    ("version_id", "version_id", version_id),
+                ])?,
+                c,
+                token,
+            )
+        })
+    }
+}
+
+/// Downloads an artifact's bytes into memory.
+///
+/// Asks `GET /artifacts/{artifact_id}/download`, then fetches its `download_url`: with the
+/// client's credentials only when that URL is on the API's own origin, with none otherwise (a
+/// signed storage URL needs none). `options_json` (NULL means defaults): `version_id`,
+/// `max_bytes` (default: the client's `max_response_bytes`; more answers
+/// `GUMLOOP_ERR_RESPONSE_TOO_LARGE`). No error document ever shows the URL's query (its
+/// signature).
+///
+/// On `GUMLOOP_OK`, `*out_data`/`*out_len` are the bytes (NULL and 0 for an empty artifact),
+/// to free with `gumloop_bytes_free(*out_data, *out_len)`, and `*out_json` is
+/// `{"artifact_id","filename","media_type","size"}`. Otherwise `*out_data` is NULL, `*out_len`
+/// 0 and `*out_json` an error document.
+///
+/// # Safety
+/// `client` and `cancel` must be NULL or live handles; `artifact_id` and `options_json` NULL or
+/// NUL-terminated strings; `out_data`, `out_len` and `out_json` NULL or valid for writing.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_download_artifact(
+    client: *const gumloop_client,
+    artifact_id: *const c_char,
+    options_json: *const c_char,
+    cancel: *const gumloop_cancel_token,
+    out_data: *mut *mut u8,
+    out_len: *mut usize,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: the out-parameters are checked for NULL before each write and writable by the
+    // caller's contract; every other pointer is forwarded under it.
+    unsafe {
+        if !out_data.is_null() {
+            *out_data = std::ptr::null_mut();
+        }
+        if !out_len.is_null() {
+            *out_len = 0;
+        }
+        let slot: Arc<Mutex<Vec<u8>>> = Arc::default();
+        let filled = Arc::clone(&slot);
+        let code = call_client(client, cancel, out_json, |c, token| {
+            if out_data.is_null() || out_len.is_null() {
+                let param = if out_data.is_null() {
+                    "out_data"
+                } else {
+                    "out_len"
+                };
+                return Err(super::args::null_argument(param));
+            }
+            let id = required!(artifact_id)?.to_owned();
+            let options = DownloadOptions::parse(optional!(options_json)?)?;
+            Ok(async move {
+                let (bytes, document) =
+                    c.download_artifact(&id, &options, token.as_deref()).await?;
+                *filled.lock().unwrap_or_else(|p| p.into_inner()) = bytes;
+                Ok(document)
+            })
+        });
+        // GUMLOOP_OK means both out-parameters were checked non-NULL before the call ran.
+        if code == GUMLOOP_OK {
+            let bytes = std::mem::take(&mut *slot.lock().unwrap_or_else(|p| p.into_inner()));
+            let (data, len) = bytes_into_c(bytes);
+            *out_data = data;
+            *out_len = len;
+        }
+        code
+    }
+}
+
+/// Downloads an artifact into a file.
+///
+/// As `gumloop_client_download_artifact`, but the bytes are written to `path`: a file path, or
+/// an existing directory, into which the server's file name goes after being reduced to a
+/// plain name (its last component, no control characters; never `..`, never a path). The bytes
+/// go to a temporary file beside the target, renamed into place once complete; on any failure
+/// nothing is left behind. `options_json`: `version_id`, `max_bytes` (default 1 GiB). On
+/// `GUMLOOP_OK`, `*out_json` is `{"artifact_id","filename","media_type","size","path"}`.
+///
+/// # Safety
+/// As for `gumloop_client_download_artifact`; `path` NULL or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_download_artifact_to_file(
+    client: *const gumloop_client,
+    artifact_id: *const c_char,
+    path: *const c_char,
+    options_json: *const c_char,
+    cancel: *const gumloop_cancel_token,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: every pointer is read under the caller's contract.
+    unsafe {
+        call_client(client, cancel, out_json, |c, token| {
+            call_future(
+                "download_artifact_to_file",
+                c_args(&[
+                    ("artifact_id", "artifact_id", artifact_id),
+                    ("path", "path", path),
+                    ("options", "options_json", options_json),
+                ])?,
+                c,
+                token,
+            )
+        })
+    }
+}

@@ -1,0 +1,56 @@
+//! Uploading a file to a session, for use in a message's `attachments`.
+
+use super::args::c_args;
+use super::bytes::bytes_arg;
+use super::cancel::gumloop_cancel_token;
+use super::client::{call_client, gumloop_client};
+use super::codes::gumloop_code;
+use crate::operations::call_future;
+use std::ffi::c_char;
+
+/// Uploads `data_len` bytes at `data` to a session as the file `file_name`:
+/// `POST /sessions/{session_id}/files` (the library base64-encodes the bytes; they are not text
+/// and need no escaping).
+///
+/// `media_type` (e.g. `"application/pdf"`) may be NULL. The server strips directory parts from
+/// `file_name` and sanitizes the rest. On `GUMLOOP_OK`, `*out_json` is
+/// `{"file_name":"<stored path>","media_type":…,"size":…}`: pass that `file_name` in
+/// `attachments` (`[{"file_name":…}]`) of a message to the same session.
+///
+/// Size: more than the client option `max_upload_bytes` (default 200 MiB) is refused with
+/// `GUMLOOP_ERR_INVALID_ARGUMENT` (`param` `"data"`) before anything is sent; the server's own
+/// limit answers `GUMLOOP_ERR_PAYLOAD_TOO_LARGE` (code `file_too_large`). `data` may be NULL only
+/// when `data_len` is 0. An upload that may have reached the server is never repeated.
+///
+/// # Safety
+/// `client` and `cancel` must be NULL or live handles; `session_id`, `file_name` and
+/// `media_type` NULL or NUL-terminated strings; `data` NULL or valid for reading `data_len`
+/// bytes; `out_json` NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_client_upload_file(
+    client: *const gumloop_client,
+    session_id: *const c_char,
+    file_name: *const c_char,
+    media_type: *const c_char,
+    data: *const u8,
+    data_len: usize,
+    cancel: *const gumloop_cancel_token,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: every pointer is read under the caller's contract.
+    unsafe {
+        call_client(client, cancel, out_json, |c, token| {
+            call_future(
+                "upload_file",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("file_name", "file_name", file_name),
+                    ("media_type", "media_type", media_type),
+                ])?
+                .with_data(Some(bytes_arg(data, data_len, "data")?)),
+                c,
+                token,
+            )
+        })
+    }
+}
