@@ -42,6 +42,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "gumloop.h"
 
@@ -59,6 +60,15 @@ struct string_deleter {
 
 /** A string the library handed out, owned until it is copied into a std::string. */
 using owned_string = std::unique_ptr<char, string_deleter>;
+
+/** Frees a library byte buffer of the length it came with. */
+struct bytes_deleter {
+    std::size_t size;
+    void operator()(std::uint8_t *data) const noexcept { ::gumloop_bytes_free(data, size); }
+};
+
+/** A byte buffer the library handed out, owned until it is copied. */
+using owned_bytes = std::unique_ptr<std::uint8_t, bytes_deleter>;
 
 /**
  * A small, strict JSON reader (RFC 8259): enough to find the members of the error document.
@@ -707,6 +717,150 @@ public:
                              const cancel_token *cancel = nullptr) const {
         return detail::call(::gumloop_client_wait_session, client_.get(), detail::c_str(session_id, "session_id"),
             detail::c_str(options_json, "options_json"), detail::handle(cancel));
+    }
+
+    /** POST /sessions/{session_id}/files with `size` bytes at `data`: see gumloop_client_upload_file. */
+    std::string upload_file(const std::string &session_id, const std::string &file_name, const void *data,
+                            std::size_t size, const std::optional<std::string> &media_type = std::nullopt,
+                            const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_upload_file, client_.get(), detail::c_str(session_id, "session_id"),
+                            detail::c_str(file_name, "file_name"), detail::c_str(media_type, "media_type"),
+                            static_cast<const std::uint8_t *>(data), size, detail::handle(cancel));
+    }
+
+    /** upload_file with the bytes of `data`. */
+    std::string upload_file(const std::string &session_id, const std::string &file_name, std::string_view data,
+                            const std::optional<std::string> &media_type = std::nullopt,
+                            const cancel_token *cancel = nullptr) const {
+        return upload_file(session_id, file_name, data.data(), data.size(), media_type, cancel);
+    }
+
+    /** POST /sessions/{session_id}/approvals: see gumloop_client_resolve_approvals. */
+    std::string resolve_approvals(const std::string &session_id, const std::string &body_json,
+                                  const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_resolve_approvals, client_.get(), detail::c_str(session_id, "session_id"),
+                            detail::c_str(body_json, "body_json"), detail::handle(cancel));
+    }
+
+    /** GET /sessions/{session_id}/queue: see gumloop_client_list_queue. */
+    std::string list_queue(const std::string &session_id, const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_list_queue, client_.get(), detail::c_str(session_id, "session_id"),
+                            detail::handle(cancel));
+    }
+
+    /** POST /sessions/{session_id}/queue: see gumloop_client_queue_message. */
+    std::string queue_message(const std::string &session_id, const std::string &body_json,
+                              const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_queue_message, client_.get(), detail::c_str(session_id, "session_id"),
+                            detail::c_str(body_json, "body_json"), detail::handle(cancel));
+    }
+
+    /** PATCH /sessions/{session_id}/queue/{id}: see gumloop_client_edit_queued_message. */
+    std::string edit_queued_message(const std::string &session_id, const std::string &queued_message_id,
+                                    const std::string &body_json, const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_edit_queued_message, client_.get(), detail::c_str(session_id, "session_id"),
+                            detail::c_str(queued_message_id, "queued_message_id"),
+                            detail::c_str(body_json, "body_json"), detail::handle(cancel));
+    }
+
+    /** DELETE /sessions/{session_id}/queue/{id}: see gumloop_client_delete_queued_message. */
+    std::string delete_queued_message(const std::string &session_id, const std::string &queued_message_id,
+                                      const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_delete_queued_message, client_.get(),
+                            detail::c_str(session_id, "session_id"),
+                            detail::c_str(queued_message_id, "queued_message_id"), detail::handle(cancel));
+    }
+
+    /** POST /sessions/{session_id}/queue/{id}/send: see gumloop_client_send_queued_message. */
+    std::string send_queued_message(const std::string &session_id, const std::string &queued_message_id,
+                                    const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_send_queued_message, client_.get(), detail::c_str(session_id, "session_id"),
+                            detail::c_str(queued_message_id, "queued_message_id"), detail::handle(cancel));
+    }
+
+    /** GET /sessions/{session_id}/access: see gumloop_client_get_session_access. */
+    std::string get_session_access(const std::string &session_id, const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_get_session_access, client_.get(), detail::c_str(session_id, "session_id"),
+                            detail::handle(cancel));
+    }
+
+    /** PUT /sessions/{session_id}/access: see gumloop_client_update_session_access. */
+    std::string update_session_access(const std::string &session_id, const std::string &body_json,
+                                      const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_update_session_access, client_.get(),
+                            detail::c_str(session_id, "session_id"), detail::c_str(body_json, "body_json"),
+                            detail::handle(cancel));
+    }
+
+    /** GET /agents: see gumloop_client_list_agents. */
+    std::string list_agents(const optional_json &query_json = std::nullopt, const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_list_agents, client_.get(), detail::c_str(query_json, "query_json"),
+                            detail::handle(cancel));
+    }
+
+    /** GET /agents/{agent_id}: see gumloop_client_get_agent. */
+    std::string get_agent(const std::string &agent_id, const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_get_agent, client_.get(), detail::c_str(agent_id, "agent_id"),
+                            detail::handle(cancel));
+    }
+
+    /** An agent's artifacts, one page: see gumloop_client_list_artifacts. */
+    std::string list_artifacts(const std::string &agent_id, const optional_json &query_json = std::nullopt,
+                               const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_list_artifacts, client_.get(), detail::c_str(agent_id, "agent_id"),
+                            detail::c_str(query_json, "query_json"), detail::handle(cancel));
+    }
+
+    /** Where an artifact's bytes are (a signed link: a secret): see gumloop_client_get_artifact_download. */
+    std::string get_artifact_download(const std::string &artifact_id,
+                                      const std::optional<std::string> &version_id = std::nullopt,
+                                      const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_get_artifact_download, client_.get(),
+                            detail::c_str(artifact_id, "artifact_id"), detail::c_str(version_id, "version_id"),
+                            detail::handle(cancel));
+    }
+
+    /** An artifact's bytes and what they are. */
+    struct artifact {
+        /** The bytes. */
+        std::vector<std::uint8_t> data;
+        /** {"artifact_id","filename","media_type","size"}. */
+        std::string json;
+    };
+
+    /** Downloads an artifact into memory: see gumloop_client_download_artifact. */
+    artifact download_artifact(const std::string &artifact_id, const optional_json &options_json = std::nullopt,
+                               const cancel_token *cancel = nullptr) const {
+        std::uint8_t *data = nullptr;
+        std::size_t size = 0;
+        char *json = nullptr;
+        const gumloop_code code = ::gumloop_client_download_artifact(
+            client_.get(), detail::c_str(artifact_id, "artifact_id"), detail::c_str(options_json, "options_json"),
+            detail::handle(cancel), &data, &size, &json);
+        const detail::owned_bytes bytes(data, detail::bytes_deleter{size});
+        artifact out;
+        out.json = detail::take(code, json);
+        out.data.assign(data, data + size);
+        return out;
+    }
+
+    /** Downloads an artifact into a file (or a directory): see gumloop_client_download_artifact_to_file. */
+    std::string download_artifact_to_file(const std::string &artifact_id, const std::string &path,
+                                          const optional_json &options_json = std::nullopt,
+                                          const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_download_artifact_to_file, client_.get(),
+                            detail::c_str(artifact_id, "artifact_id"), detail::c_str(path, "path"),
+                            detail::c_str(options_json, "options_json"), detail::handle(cancel));
+    }
+
+    /** Any REST request, with the client's rules: see gumloop_client_send_request. */
+    std::string send_request(const std::string &method, const std::string &path_json,
+                             const optional_json &query_json = std::nullopt,
+                             const optional_json &body_json = std::nullopt,
+                             const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_send_request, client_.get(), detail::c_str(method, "method"),
+                            detail::c_str(path_json, "path_json"), detail::c_str(query_json, "query_json"),
+                            detail::c_str(body_json, "body_json"), detail::handle(cancel));
     }
 
     /**
