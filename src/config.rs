@@ -18,6 +18,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
 /// Default cap on the size of one response body.
 pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+/// The largest `max_response_bytes` a client accepts (1 GiB).
+pub const MAX_RESPONSE_BYTES_LIMIT: u64 = 1 << 30;
 
 /// Reads one environment variable; a function so tests need not touch the process environment.
 pub type EnvReader<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -60,6 +62,9 @@ pub struct Config {
     pub ca_certs_pem: Vec<Vec<u8>>,
     /// Proxy URL for every request.
     pub proxy: Option<Secret>,
+    /// The environment's proxies (see `proxy`), unless `use_env_proxy` is false or `proxy` is
+    /// set; read when the client is built.
+    pub env_proxies: crate::proxy::EnvProxies,
     /// Appended to the `User-Agent`.
     pub user_agent_suffix: Option<String>,
     /// Cap on one response body.
@@ -87,6 +92,7 @@ const KNOWN_OPTIONS: &[&str] = &[
     "ca_cert_pem",
     "ca_cert_path",
     "proxy",
+    "use_env_proxy",
     "user_agent_suffix",
     "max_response_bytes",
     "allow_insecure_http",
@@ -98,19 +104,6 @@ const KNOWN_OPTIONS: &[&str] = &[
 
 /// The most repeats a client may be configured for.
 const MAX_RETRIES_LIMIT: u64 = 10;
-
-/// Headers the library sets itself; `extra_headers` may not replace them.
-const RESERVED_HEADERS: &[&str] = &[
-    "authorization",
-    "x-auth-key",
-    "content-type",
-    "content-length",
-    "host",
-    "user-agent",
-    "accept",
-    "transfer-encoding",
-    "connection",
-];
 
 fn invalid(param: &str, message: impl Into<String>) -> Error {
     Error::about(ErrorKind::InvalidOption, param, message)
@@ -161,7 +154,8 @@ impl<'a> Options<'a> {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// Whether `url`'s host is loopback: `localhost`, 127.0.0.0/8 or `::1`.
+pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -240,10 +234,12 @@ fn parse_extra_headers(value: Option<&Value>) -> Result<Vec<(String, String)>> {
                 format!("`{name}` is not a valid header name"),
             ));
         }
-        if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+        if crate::headers::is_library_owned(name) {
             return Err(invalid(
                 "extra_headers",
-                format!("header `{name}` is set by the library and cannot be replaced"),
+                format!(
+                    "header `{name}` is set by the library or by HTTP itself and cannot be added"
+                ),
             ));
         }
         check_header_value(ErrorKind::InvalidOption, "extra_headers", value)?;
@@ -350,6 +346,12 @@ impl Config {
             }
             None => None,
         };
+        let use_env_proxy = options.bool("use_env_proxy")?.unwrap_or(true);
+        let env_proxies = if proxy.is_none() && use_env_proxy {
+            crate::proxy::EnvProxies::from_env(env)?
+        } else {
+            crate::proxy::EnvProxies::default()
+        };
         let user_agent_suffix = options.string("user_agent_suffix")?;
         if let Some(suffix) = &user_agent_suffix {
             check_header_value(ErrorKind::InvalidOption, "user_agent_suffix", suffix)?;
@@ -357,11 +359,14 @@ impl Config {
         let max_response_bytes = match map.get("max_response_bytes") {
             None | Some(Value::Null) => DEFAULT_MAX_RESPONSE_BYTES,
             Some(v) => match v.as_u64() {
-                Some(n) if n > 0 => n,
+                Some(n) if n > 0 && n <= MAX_RESPONSE_BYTES_LIMIT => n,
                 _ => {
                     return Err(invalid(
                         "max_response_bytes",
-                        "option `max_response_bytes` must be a positive whole number",
+                        format!(
+                            "option `max_response_bytes` must be a whole number from 1 to \
+                             {MAX_RESPONSE_BYTES_LIMIT} (1 GiB)"
+                        ),
                     ))
                 }
             },
@@ -405,6 +410,7 @@ impl Config {
                 .unwrap_or(DEFAULT_STREAM_IDLE_TIMEOUT),
             ca_certs_pem: read_ca_certs(&options)?,
             proxy,
+            env_proxies,
             user_agent_suffix,
             max_response_bytes,
             allow_insecure_http,
@@ -432,6 +438,7 @@ pub fn no_credentials() -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
     use std::collections::HashMap;
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
@@ -496,6 +503,46 @@ mod tests {
             &env
         )
         .is_ok());
+    }
+
+    #[test]
+    fn extra_headers_cannot_carry_what_the_library_or_http_owns() {
+        let env = env_of(&[]);
+        for name in [
+            "Authorization",
+            "x-auth-key",
+            "Idempotency-Key",
+            "Content-Type",
+            "Content-Length",
+            "Content-Encoding",
+            "Transfer-Encoding",
+            "Expect",
+            "Upgrade",
+            "TE",
+            "Connection",
+            "Host",
+            "Keep-Alive",
+            "Proxy-Authorization",
+            "Proxy-Connection",
+            "Proxy-Anything",
+            "Trailer",
+            "User-Agent",
+            "Accept",
+        ] {
+            let options = json!({ "access_token": "t", "extra_headers": { name: "x" } });
+            let e = Config::parse(Some(&options.to_string()), &env)
+                .expect_err(&format!("{name} was accepted"));
+            assert_eq!(e.kind, ErrorKind::InvalidOption, "{name}");
+            assert_eq!(e.param.as_deref(), Some("extra_headers"), "{name}");
+            assert!(e.message.contains(name), "{name}: {}", e.message);
+        }
+        for name in ["X-Request-Source", "traceparent", "Proxyish"] {
+            let options = json!({ "access_token": "t", "extra_headers": { name: "x" } });
+            assert!(
+                Config::parse(Some(&options.to_string()), &env).is_ok(),
+                "{name}"
+            );
+        }
     }
 
     #[test]

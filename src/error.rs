@@ -116,8 +116,8 @@ error_kinds! {
     Server = 207, "GUMLOOP_ERR_SERVER", "the server failed (HTTP 5xx)";
     /// Any other unexpected HTTP status.
     HttpStatus = 208, "GUMLOOP_ERR_HTTP_STATUS", "the server answered with an unexpected HTTP status";
-    /// The server's answer was not the JSON it should be.
-    InvalidResponse = 300, "GUMLOOP_ERR_INVALID_RESPONSE", "the server's answer is not valid JSON";
+    /// The server's answer was malformed: not valid HTTP, or not the JSON or event stream it should be.
+    InvalidResponse = 300, "GUMLOOP_ERR_INVALID_RESPONSE", "the server's answer is malformed: not valid HTTP, JSON or event stream";
     /// The server's answer was larger than `max_response_bytes`.
     ResponseTooLarge = 301, "GUMLOOP_ERR_RESPONSE_TOO_LARGE", "the server's answer exceeds the response size limit";
     /// An event stream ended without its final `finish` event and could not be resumed.

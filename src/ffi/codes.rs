@@ -62,7 +62,7 @@ pub const GUMLOOP_ERR_RATE_LIMITED: gumloop_code = 206;
 pub const GUMLOOP_ERR_SERVER: gumloop_code = 207;
 /// Another unexpected HTTP status.
 pub const GUMLOOP_ERR_HTTP_STATUS: gumloop_code = 208;
-/// The server's answer is not valid JSON.
+/// The server's answer is malformed: not valid HTTP, JSON or event stream.
 pub const GUMLOOP_ERR_INVALID_RESPONSE: gumloop_code = 300;
 /// The server's answer exceeds `max_response_bytes`.
 pub const GUMLOOP_ERR_RESPONSE_TOO_LARGE: gumloop_code = 301;
