@@ -18,6 +18,8 @@
 //! times its idle timeout.
 
 mod common;
+#[path = "fault_matrix/hostile_rows.rs"]
+mod hostile_rows;
 
 use common::{parse, run, Emulator};
 use gumloop::secret::Secret;
@@ -718,15 +720,15 @@ fn rest_success(op: Op, text: &str, problems: &mut Vec<String>) -> Outcome {
     }
 }
 
-/// Runs the row's operation once with `client`.
-fn call(client: &Client, row: &Row) -> Observed {
+/// Runs `op` once with `client`; `long_run` asks for a run long enough to be resumed.
+fn call(client: &Client, op: Op, long_run: bool) -> Observed {
     let none = CallAuth::default();
     let mut problems = Vec::new();
     let rest = |result: gumloop::Result<String>, problems: &mut Vec<String>| match result {
-        Ok(text) => (rest_success(row.op, &text, problems), None, None),
+        Ok(text) => (rest_success(op, &text, problems), None, None),
         Err(error) => failure(&error),
     };
-    let (outcome, attempts, retry_after_ms) = match row.op {
+    let (outcome, attempts, retry_after_ms) = match op {
         Op::Create | Op::CreateAutoId => rest(
             run(client.create_session(AGENT, Some(r#"{"input":"fault matrix"}"#), &none, None)),
             &mut problems,
@@ -766,13 +768,13 @@ fn call(client: &Client, row: &Row) -> Observed {
         Op::Stream | Op::StreamWithId => {
             // A run that outlives a stall's idle time-out, paced so that no gap between two
             // events comes near it.
-            let input = if row.fault.needs_long_run() {
+            let input = if long_run {
                 "[slow:1500] [words:30] fault matrix"
             } else {
                 "fault matrix"
             };
             let mut body = json!({ "input": input });
-            if row.op == Op::StreamWithId {
+            if op == Op::StreamWithId {
                 body["session_id"] = json!(KEYED);
             }
             let body = body.to_string();
@@ -905,7 +907,11 @@ impl Bench {
         self.admin(reqwest::Method::POST, "/faults", Some(spec));
 
         let started = Instant::now();
-        let observed = call(self.client(client_options(row)), row);
+        let observed = call(
+            self.client(client_options(row)),
+            row.op,
+            row.fault.needs_long_run(),
+        );
         if row.fault == Fault::Delay && row.op.creates() {
             // Let a delayed first attempt finish (or be dropped) before sessions are counted.
             let settled = Duration::from_millis(DELAY_MS + 300);
@@ -1025,6 +1031,33 @@ fn every_fault_against_every_operation() {
     );
 }
 
+#[test]
+fn every_hostile_server_fault() {
+    let rows = hostile_rows::hostile_rows();
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = rows
+            .chunks(rows.len().div_ceil(LANES))
+            .map(|lane| {
+                scope.spawn(move || {
+                    lane.iter()
+                        .flat_map(hostile_rows::check)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a lane panicked"))
+            .collect()
+    });
+    assert!(
+        failures.is_empty(),
+        "hostile rows that fail (of {}):\n{}",
+        rows.len(),
+        failures.join("\n")
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // The table in docs/RELIABILITY.md
 
@@ -1074,6 +1107,7 @@ fn render() -> String {
             None => bugs.push((bug, vec![name])),
         }
     }
+    out.push_str(&hostile_rows::render());
     if !bugs.is_empty() {
         out.push_str("\nRows marked ✗ fail today: the row states the correct behaviour.\n\n");
         for (bug, names) in bugs {
