@@ -833,6 +833,30 @@ fn call(client: &Client, op: Op, long_run: bool) -> Observed {
     }
 }
 
+/// What differs between a call's outcome and requests and the expected ones, after `problems`.
+fn differences<R: AsRef<str>>(
+    mut problems: Vec<String>,
+    outcome: &Outcome,
+    requests: &[R],
+    expect: &Cell,
+) -> Vec<String> {
+    if *outcome != expect.outcome {
+        problems.push(format!(
+            "outcome {outcome:?}, expected {:?}",
+            expect.outcome
+        ));
+    }
+    let requests: Vec<&str> = requests.iter().map(AsRef::as_ref).collect();
+    if requests.join(" ") != expect.requests {
+        problems.push(format!(
+            "requests `{}`, expected `{}`",
+            requests.join(" "),
+            expect.requests
+        ));
+    }
+    problems
+}
+
 /// The emulator, a plain HTTP client for its admin API, and the library's clients (one per
 /// set of options, so that loading the system's root certificates is not repeated per row).
 struct Bench {
@@ -931,20 +955,7 @@ impl Bench {
         let sessions = self.sessions_total() - before;
 
         let expect = &row.expect;
-        let mut wrong = observed.problems;
-        if observed.outcome != expect.outcome {
-            wrong.push(format!(
-                "outcome {:?}, expected {:?}",
-                observed.outcome, expect.outcome
-            ));
-        }
-        if requests.join(" ") != expect.requests {
-            wrong.push(format!(
-                "requests `{}`, expected `{}`",
-                requests.join(" "),
-                expect.requests
-            ));
-        }
+        let mut wrong = differences(observed.problems, &observed.outcome, &requests, expect);
         if sessions != expect.sessions {
             wrong.push(format!(
                 "{sessions} sessions created, expected {}",

@@ -8,7 +8,10 @@ mod common;
 use common::{parse, run};
 use gumloop::stream::StreamStart;
 use gumloop::{CallAuth, Client, ErrorKind};
-use gumloop_hostile::{response, sse_event, sse_head, HostileServer, Request, Step};
+use gumloop_hostile::{
+    header_flood, redirect_back, response, short_answer, sse_event, sse_head, HostileServer,
+    Request, Step,
+};
 use serde_json::{json, Value};
 
 const SESSION: &str = r#"{"session":{"id":"sess_hostile","state":"idle","agent_id":"agent_pro"}}"#;
@@ -49,12 +52,7 @@ fn methods(server: &HostileServer) -> Vec<String> {
 #[test]
 fn a_declared_length_is_never_reserved_up_front() {
     // Declares a petabyte and sends five bytes.
-    let server = HostileServer::start(|_| {
-        vec![Step::Write(
-            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000000000000\r\n\r\n{\"a\":"
-                .to_vec(),
-        )]
-    });
+    let server = HostileServer::start(|_| vec![Step::Write(short_answer(1_000_000_000_000_000))]);
     // The largest values a caller may ask for: refused as options, or, where accepted, the call
     // ends in an error (never an allocation of the declared size, which aborts the process).
     for max in [u64::MAX, 1_000_000_000_000_000, 1 << 30] {
@@ -79,12 +77,7 @@ fn a_declared_length_is_never_reserved_up_front() {
     // The ceiling itself is accepted, and a body declared at the ceiling that stops short is a
     // lost connection, read as it arrives.
     let ceiling = gumloop::config::MAX_RESPONSE_BYTES_LIMIT;
-    let short = HostileServer::start(move |_| {
-        vec![Step::Write(
-            format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {ceiling}\r\n\r\n{{\"a\":")
-                .into_bytes(),
-        )]
-    });
+    let short = HostileServer::start(move |_| vec![Step::Write(short_answer(ceiling))]);
     let short_client = client(&short, json!({ "max_response_bytes": ceiling }));
     let error = create(&short_client, "{}").expect_err("short body");
     assert_eq!(error.kind, ErrorKind::ConnectionLost, "{error:?}");
@@ -108,12 +101,7 @@ fn a_declared_length_is_never_reserved_up_front() {
 fn redirecting(status: u16) -> HostileServer {
     HostileServer::start(move |request: &Request| {
         if request.index == 0 {
-            let location = request.target.clone();
-            vec![Step::Write(response(
-                status,
-                &[("Location", &location)],
-                "",
-            ))]
+            vec![redirect_back(status, request)]
         } else {
             vec![Step::ReadBody, Step::Write(response(200, &[], SESSION))]
         }
@@ -156,10 +144,7 @@ fn a_write_never_changes_method_on_a_redirect() {
 
 #[test]
 fn redirect_loops_end() {
-    let server = HostileServer::start(|request: &Request| {
-        let location = request.target.clone();
-        vec![Step::Write(response(307, &[("Location", &location)], ""))]
-    });
+    let server = HostileServer::start(|request: &Request| vec![redirect_back(307, request)]);
     let error = run(client(&server, json!({})).get_session("s", None)).expect_err("a loop");
     assert_eq!(error.kind, ErrorKind::Redirect, "{error:?}");
     assert!(server.requests().len() <= 6, "{}", server.requests().len());
@@ -171,16 +156,7 @@ fn redirect_loops_end() {
 #[test]
 fn too_many_headers_are_a_bad_response() {
     for count in [10_000, 1_000_000] {
-        let server = HostileServer::start(move |_| {
-            vec![
-                Step::Write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n".to_vec()),
-                Step::Repeat {
-                    line: b"X-Filler: some header value\r\n".to_vec(),
-                    count,
-                },
-                Step::Write(b"Content-Length: 2\r\n\r\n{}".to_vec()),
-            ]
-        });
+        let server = HostileServer::start(move |_| header_flood(count));
         let error = create(&client(&server, json!({})), "{}").expect_err("a flood of headers");
         assert_eq!(error.kind, ErrorKind::InvalidResponse, "{count}: {error:?}");
     }

@@ -3,9 +3,12 @@
 //! the matrix's options. The server logs every request, so a row states the outcome and the
 //! methods of the requests, as the emulator rows do (no sessions exist on this server).
 
-use super::{call, Op, Outcome, MAX_BACKOFF_MS, TIMEOUT_MS};
+use super::{call, differences, Cell, Op, Outcome, MAX_BACKOFF_MS, TIMEOUT_MS};
 use gumloop::{Client, ErrorKind};
-use gumloop_hostile::{response, sse_event, sse_head, HostileServer, Request, Step};
+use gumloop_hostile::{
+    header_flood, redirect_back, response, short_answer, sse_event, sse_head, HostileServer,
+    Request, Step,
+};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -77,28 +80,9 @@ impl Hostile {
     /// The script for `request`.
     fn script(self, request: &Request) -> Vec<Step> {
         let first = request.index == 0;
-        let head = |length: &str| {
-            format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n{{\"a\":")
-                .into_bytes()
-        };
-        let headers = |count: usize| {
-            vec![
-                Step::Write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n".to_vec()),
-                Step::Repeat {
-                    line: b"X-Filler: some header value\r\n".to_vec(),
-                    count,
-                },
-                Step::Write(b"Content-Length: 2\r\n\r\n{}".to_vec()),
-            ]
-        };
         let redirect = |status: u16| {
             if first {
-                let location = request.target.clone();
-                vec![Step::Write(response(
-                    status,
-                    &[("Location", &location)],
-                    "",
-                ))]
+                vec![redirect_back(status, request)]
             } else {
                 answer(request, 3, true)
             }
@@ -121,10 +105,10 @@ impl Hostile {
                 Step::Pause(Duration::from_millis(100)),
                 Step::Close,
             ],
-            Hostile::HugeLength => vec![Step::Write(head("1000000000000000"))],
-            Hostile::ShortBody => vec![Step::Write(head("100"))],
-            Hostile::ManyHeaders => headers(10_000),
-            Hostile::EndlessHeaders => headers(1_000_000),
+            Hostile::HugeLength => vec![Step::Write(short_answer(1_000_000_000_000_000))],
+            Hostile::ShortBody => vec![Step::Write(short_answer(100))],
+            Hostile::ManyHeaders => header_flood(10_000),
+            Hostile::EndlessHeaders => header_flood(1_000_000),
             Hostile::SlowBytes => {
                 let bytes = answer(request, 3, true)
                     .into_iter()
@@ -280,20 +264,13 @@ pub fn check(row: &HostileRow) -> Vec<String> {
     let client = Client::new(Some(&options.to_string())).expect("client");
     let observed = call(&client, row.op, false);
     let requests: Vec<String> = server.requests().into_iter().map(|r| r.method).collect();
-    let mut wrong = observed.problems;
-    if observed.outcome != row.outcome {
-        wrong.push(format!(
-            "outcome {:?}, expected {:?}",
-            observed.outcome, row.outcome
-        ));
-    }
-    if requests.join(" ") != row.requests {
-        wrong.push(format!(
-            "requests `{}`, expected `{}`",
-            requests.join(" "),
-            row.requests
-        ));
-    }
+    let expect = Cell {
+        outcome: row.outcome.clone(),
+        requests: row.requests,
+        sessions: 0,
+        bug: None,
+    };
+    let mut wrong = differences(observed.problems, &observed.outcome, &requests, &expect);
     if let Some(expected) = row.fault.retry_after_ms() {
         if observed.retry_after_ms != expected {
             wrong.push(format!(

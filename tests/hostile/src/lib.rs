@@ -13,7 +13,7 @@
 mod script;
 mod server;
 
-pub use script::{response, sse_event, sse_head, Step};
+pub use script::{header_flood, redirect_back, response, short_answer, sse_event, sse_head, Step};
 pub use server::{HostileServer, Request};
 
 /// Longest wait for the client to send, or to take, one piece of data.

@@ -62,6 +62,34 @@ pub fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Vec<u8> {
     bytes
 }
 
+/// A redirect with `status` back to the target of `request` (same origin, same path).
+pub fn redirect_back(status: u16, request: &crate::Request) -> Step {
+    Step::Write(response(status, &[("Location", &request.target)], ""))
+}
+
+/// A 200 JSON head declaring `declared` bytes, followed by five bytes of body (then the script
+/// closes the connection, or holds it).
+pub fn short_answer(declared: u64) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {declared}\r\n\
+         Connection: close\r\n\r\n{{\"a\":"
+    )
+    .into_bytes()
+}
+
+/// A 200 whose head carries `count` filler headers before a valid end (an answer no client
+/// should take: thousands of headers, or, with a large count, headers without end).
+pub fn header_flood(count: usize) -> Vec<Step> {
+    vec![
+        Step::Write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n".to_vec()),
+        Step::Repeat {
+            line: b"X-Filler: some header value\r\n".to_vec(),
+            count,
+        },
+        Step::Write(b"Content-Length: 2\r\nConnection: close\r\n\r\n{}".to_vec()),
+    ]
+}
+
 /// The head of an event-stream answer (200, `text/event-stream`, no length, `Connection: close`).
 pub fn sse_head() -> Vec<u8> {
     b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n"
