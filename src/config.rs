@@ -506,6 +506,27 @@ mod tests {
     }
 
     #[test]
+    fn environment_proxies_are_read_unless_turned_off_or_replaced() {
+        let env = env_of(&[("GUMLOOP_ACCESS_TOKEN", "t"), ("https_proxy", "http://p:1")]);
+        let on = Config::parse(None, &env).unwrap();
+        let api = Url::parse("https://api.gumloop.com/api/v1").unwrap();
+        assert_eq!(
+            on.env_proxies
+                .for_url(&api)
+                .map(|u| u.to_string())
+                .as_deref(),
+            Some("http://p:1/")
+        );
+        let off = Config::parse(Some(r#"{"use_env_proxy":false}"#), &env).unwrap();
+        assert!(off.env_proxies.is_empty());
+        assert_eq!(off.env_proxies.for_url(&api), None);
+        let explicit = Config::parse(Some(r#"{"proxy":"http://q:2"}"#), &env).unwrap();
+        assert!(explicit.env_proxies.is_empty());
+        let e = Config::parse(Some(r#"{"use_env_proxy":"no"}"#), &env).unwrap_err();
+        assert_eq!(e.param.as_deref(), Some("use_env_proxy"));
+    }
+
+    #[test]
     fn extra_headers_cannot_carry_what_the_library_or_http_owns() {
         let env = env_of(&[]);
         for name in [
