@@ -3,12 +3,12 @@
 use crate::cancel::{with_cancel, CancelToken};
 use crate::config::{env_credential, no_credentials, process_env, Config, CredentialSource};
 use crate::error::{Error, ErrorKind, Result};
-use crate::headers::check_header_value;
-use crate::paths::{build_url, Segment};
-use crate::retry::Repeat;
+use crate::http::headers::check_header_value;
+use crate::http::paths::{build_url, Endpoint};
+use crate::http::retry::{Attempts, Repeat};
+use crate::http::server_error;
+use crate::http::transport::{classify, read_body, retry_after_ms, Transport};
 use crate::secret::Secret;
-use crate::server_error;
-use crate::transport::{classify, read_body, retry_after_ms, Transport};
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, Url};
 
@@ -67,15 +67,6 @@ pub(crate) struct Call<'a> {
     pub repeat: Repeat,
 }
 
-/// What the attempts of one call saw.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Attempts {
-    /// Attempts made.
-    pub count: u32,
-    /// Whether an attempt failed with an unknown outcome (it may have been acted on).
-    pub outcome_unknown: bool,
-}
-
 impl<'a> Call<'a> {
     /// A call that expects a JSON answer.
     pub fn json(method: Method, url: Url, body: Option<String>, auth: &'a CallAuth) -> Call<'a> {
@@ -121,14 +112,14 @@ impl Client {
         &self.config
     }
 
-    /// A URL under the REST base, with IDs encoded as single segments.
-    pub(crate) fn rest_url(&self, segments: &[Segment<'_>]) -> Result<Url> {
-        build_url(&self.config.base_url, segments)
+    /// The URL of `endpoint` under the REST base.
+    pub(crate) fn rest_url(&self, endpoint: Endpoint<'_>) -> Result<Url> {
+        build_url(&self.config.base_url, endpoint)
     }
 
-    /// A URL under the streaming base, with IDs encoded as single segments.
-    pub(crate) fn stream_url(&self, segments: &[Segment<'_>]) -> Result<Url> {
-        build_url(&self.config.stream_base_url, segments)
+    /// The URL of `endpoint` under the streaming base.
+    pub(crate) fn stream_url(&self, endpoint: Endpoint<'_>) -> Result<Url> {
+        build_url(&self.config.stream_base_url, endpoint)
     }
 
     fn bearer(&self, auth: &CallAuth) -> Result<Secret> {
@@ -154,14 +145,19 @@ impl Client {
         self.request_to(call, None)
     }
 
-    /// Sends `call` and follows its redirects by the rule of [`crate::redirect`].
+    /// Sends `call` and follows its redirects by the rule of [`crate::http::redirect`].
     pub(crate) async fn send(&self, call: &Call<'_>) -> Result<reqwest::Response> {
         let mut response = self.request(call)?.send().await.map_err(classify)?;
         let mut hops = 0;
         loop {
             let current = response.url().clone();
-            let next =
-                crate::redirect::next_hop(&call.method, &call.url, &current, &response, hops)?;
+            let next = crate::http::redirect::next_hop(
+                &call.method,
+                &call.url,
+                &current,
+                &response,
+                hops,
+            )?;
             let Some(next) = next else {
                 return Ok(response);
             };
@@ -186,8 +182,7 @@ impl Client {
         // stack keeps in the header value is marked sensitive (never printed).
         let text = zeroize::Zeroizing::new(format!("Bearer {}", token.expose()));
         let mut bearer = HeaderValue::from_str(&text).map_err(|_| {
-            Error::about(
-                ErrorKind::InvalidArgument,
+            Error::invalid_argument(
                 "access_token",
                 "the access token is not a valid header value",
             )
@@ -220,11 +215,7 @@ impl Client {
         }
         if let Some(user) = call.auth.user_id.as_ref().or(self.config.user_id.as_ref()) {
             let mut value = HeaderValue::try_from(user.as_str()).map_err(|_| {
-                Error::about(
-                    ErrorKind::InvalidArgument,
-                    "user_id",
-                    "the user ID is not a valid header value",
-                )
+                Error::invalid_argument("user_id", "the user ID is not a valid header value")
             })?;
             value.set_sensitive(true);
             request = request.header(HeaderName::from_static("x-auth-key"), value);
@@ -286,20 +277,10 @@ impl Client {
                 Ok(text) => return (Ok(text), attempts),
                 Err(error) => error,
             };
-            let wait = match error.kind {
-                ErrorKind::Cancelled => None,
-                _ => self.config.retry.delay(call.repeat, &error, attempts.count),
+            let wait = match attempts.next_wait(&self.config.retry, call.repeat, error) {
+                Ok(wait) => wait,
+                Err(error) => return (Err(error), attempts),
             };
-            let Some(wait) = wait else {
-                return (
-                    Err(Error {
-                        attempts: attempts.count,
-                        ..error
-                    }),
-                    attempts,
-                );
-            };
-            attempts.outcome_unknown |= crate::retry::outcome_unknown(&error);
             if let Err(cancelled) = with_cancel(cancel, tokio::time::sleep(wait)).await {
                 return (Err(cancelled), attempts);
             }

@@ -1,25 +1,25 @@
 //! Client configuration: the options JSON, with the environment as the fallback.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::headers::check_header_value;
-use crate::retry::RetryPolicy;
+use crate::http::headers::check_header_value;
+use crate::http::retry::RetryPolicy;
 use crate::secret::Secret;
 use reqwest::Url;
 use serde_json::{Map, Value};
 use std::time::Duration;
 
 /// The production REST base URL.
-pub const DEFAULT_BASE_URL: &str = "https://api.gumloop.com/api/v1";
+pub(crate) const DEFAULT_BASE_URL: &str = "https://api.gumloop.com/api/v1";
 /// Default whole-request timeout, as the official SDK's.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
 /// Default connect timeout.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default longest gap between two bytes of a stream, as the official SDK's.
-pub const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
+pub(crate) const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(3600);
 /// Default cap on the size of one response body.
 pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 /// The largest `max_response_bytes` a client accepts (1 GiB).
-pub const MAX_RESPONSE_BYTES_LIMIT: u64 = 1 << 30;
+pub(crate) const MAX_RESPONSE_BYTES_LIMIT: u64 = 1 << 30;
 
 /// Reads one environment variable; a function so tests need not touch the process environment.
 pub type EnvReader<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -64,7 +64,7 @@ pub struct Config {
     pub proxy: Option<Secret>,
     /// The environment's proxies (see `proxy`), unless `use_env_proxy` is false or `proxy` is
     /// set; read when the client is built.
-    pub env_proxies: crate::proxy::EnvProxies,
+    pub env_proxies: crate::http::proxy::EnvProxies,
     /// Appended to the `User-Agent`.
     pub user_agent_suffix: Option<String>,
     /// Cap on one response body.
@@ -105,10 +105,6 @@ const KNOWN_OPTIONS: &[&str] = &[
 /// The most repeats a client may be configured for.
 const MAX_RETRIES_LIMIT: u64 = 10;
 
-fn invalid(param: &str, message: impl Into<String>) -> Error {
-    Error::about(ErrorKind::InvalidOption, param, message)
-}
-
 struct Options<'a> {
     map: &'a Map<String, Value>,
 }
@@ -117,11 +113,15 @@ impl<'a> Options<'a> {
     fn string(&self, key: &str) -> Result<Option<String>> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) if s.is_empty() => {
-                Err(invalid(key, format!("option `{key}` must not be empty")))
-            }
+            Some(Value::String(s)) if s.is_empty() => Err(Error::invalid_option(
+                key,
+                format!("option `{key}` must not be empty"),
+            )),
             Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err(invalid(key, format!("option `{key}` must be a string"))),
+            Some(_) => Err(Error::invalid_option(
+                key,
+                format!("option `{key}` must be a string"),
+            )),
         }
     }
 
@@ -130,12 +130,12 @@ impl<'a> Options<'a> {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Number(n)) => match n.as_u64() {
                 Some(ms) if ms > 0 => Ok(Some(Duration::from_millis(ms))),
-                _ => Err(invalid(
+                _ => Err(Error::invalid_option(
                     key,
                     format!("option `{key}` must be a positive whole number of milliseconds"),
                 )),
             },
-            Some(_) => Err(invalid(
+            Some(_) => Err(Error::invalid_option(
                 key,
                 format!("option `{key}` must be a positive whole number of milliseconds"),
             )),
@@ -146,7 +146,7 @@ impl<'a> Options<'a> {
         match self.map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
-            Some(_) => Err(invalid(
+            Some(_) => Err(Error::invalid_option(
                 key,
                 format!("option `{key}` must be true or false"),
             )),
@@ -167,12 +167,12 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
 fn parse_base_url(param: &str, text: &str, allow_insecure_http: bool) -> Result<Url> {
     let trimmed = text.trim_end_matches('/');
     let url = Url::parse(trimmed)
-        .map_err(|e| invalid(param, format!("`{param}` is not a valid URL: {e}")))?;
+        .map_err(|e| Error::invalid_option(param, format!("`{param}` is not a valid URL: {e}")))?;
     match url.scheme() {
         "https" => {}
         "http" if allow_insecure_http || is_loopback(&url) => {}
         "http" => {
-            return Err(invalid(
+            return Err(Error::invalid_option(
                 param,
                 format!(
                     "`{param}` uses plain http:// for a host that is not loopback; \
@@ -181,17 +181,20 @@ fn parse_base_url(param: &str, text: &str, allow_insecure_http: bool) -> Result<
             ))
         }
         other => {
-            return Err(invalid(
+            return Err(Error::invalid_option(
                 param,
                 format!("`{param}` has scheme `{other}`; only https:// (or http://) is supported"),
             ))
         }
     }
     if url.host().is_none() {
-        return Err(invalid(param, format!("`{param}` has no host")));
+        return Err(Error::invalid_option(
+            param,
+            format!("`{param}` has no host"),
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid(
+        return Err(Error::invalid_option(
             param,
             format!("`{param}` must not have a query or fragment"),
         ));
@@ -214,7 +217,7 @@ fn parse_extra_headers(value: Option<&Value>) -> Result<Vec<(String, String)>> {
         None | Some(Value::Null) => return Ok(Vec::new()),
         Some(Value::Object(map)) => map,
         Some(_) => {
-            return Err(invalid(
+            return Err(Error::invalid_option(
                 "extra_headers",
                 "option `extra_headers` must be an object of header names to string values",
             ))
@@ -223,19 +226,19 @@ fn parse_extra_headers(value: Option<&Value>) -> Result<Vec<(String, String)>> {
     let mut headers = Vec::with_capacity(map.len());
     for (name, value) in map {
         let Value::String(value) = value else {
-            return Err(invalid(
+            return Err(Error::invalid_option(
                 "extra_headers",
                 format!("extra header `{name}` must have a string value"),
             ));
         };
         if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
-            return Err(invalid(
+            return Err(Error::invalid_option(
                 "extra_headers",
                 format!("`{name}` is not a valid header name"),
             ));
         }
-        if crate::headers::is_library_owned(name) {
-            return Err(invalid(
+        if crate::http::headers::is_library_owned(name) {
+            return Err(Error::invalid_option(
                 "extra_headers",
                 format!(
                     "header `{name}` is set by the library or by HTTP itself and cannot be added"
@@ -255,7 +258,7 @@ fn read_ca_certs(options: &Options<'_>) -> Result<Vec<Vec<u8>>> {
     }
     if let Some(path) = options.string("ca_cert_path")? {
         let pem = std::fs::read(&path).map_err(|e| {
-            invalid(
+            Error::invalid_option(
                 "ca_cert_path",
                 format!("cannot read `ca_cert_path` {path:?}: {e}"),
             )
@@ -264,7 +267,7 @@ fn read_ca_certs(options: &Options<'_>) -> Result<Vec<Vec<u8>>> {
     }
     for pem in &certs {
         if reqwest::Certificate::from_pem_bundle(pem).map_or(true, |c| c.is_empty()) {
-            return Err(invalid(
+            return Err(Error::invalid_option(
                 "ca_cert_pem",
                 "the CA certificate is not a PEM certificate",
             ));
@@ -287,10 +290,13 @@ impl Config {
             })?,
         };
         let Value::Object(map) = &value else {
-            return Err(invalid("options_json", "options must be a JSON object"));
+            return Err(Error::invalid_option(
+                "options_json",
+                "options must be a JSON object",
+            ));
         };
         if let Some(unknown) = map.keys().find(|k| !KNOWN_OPTIONS.contains(&k.as_str())) {
-            return Err(invalid(
+            return Err(Error::invalid_option(
                 unknown,
                 format!(
                     "unknown option `{unknown}`; known options are: {}",
@@ -340,17 +346,18 @@ impl Config {
         // The proxy URL may carry a password: it is checked, then kept as a secret.
         let proxy = match options.string("proxy")? {
             Some(text) => {
-                Url::parse(&text)
-                    .map_err(|e| invalid("proxy", format!("`proxy` is not a valid URL: {e}")))?;
+                Url::parse(&text).map_err(|e| {
+                    Error::invalid_option("proxy", format!("`proxy` is not a valid URL: {e}"))
+                })?;
                 Some(Secret::new(text))
             }
             None => None,
         };
         let use_env_proxy = options.bool("use_env_proxy")?.unwrap_or(true);
         let env_proxies = if proxy.is_none() && use_env_proxy {
-            crate::proxy::EnvProxies::from_env(env)?
+            crate::http::proxy::EnvProxies::from_env(env)?
         } else {
-            crate::proxy::EnvProxies::default()
+            crate::http::proxy::EnvProxies::default()
         };
         let user_agent_suffix = options.string("user_agent_suffix")?;
         if let Some(suffix) = &user_agent_suffix {
@@ -361,7 +368,7 @@ impl Config {
             Some(v) => match v.as_u64() {
                 Some(n) if n > 0 && n <= MAX_RESPONSE_BYTES_LIMIT => n,
                 _ => {
-                    return Err(invalid(
+                    return Err(Error::invalid_option(
                         "max_response_bytes",
                         format!(
                             "option `max_response_bytes` must be a whole number from 1 to \
@@ -373,11 +380,11 @@ impl Config {
         };
 
         let max_retries = match map.get("max_retries") {
-            None | Some(Value::Null) => crate::retry::DEFAULT_MAX_RETRIES,
+            None | Some(Value::Null) => crate::http::retry::DEFAULT_MAX_RETRIES,
             Some(v) => match v.as_u64() {
                 Some(n) if n <= MAX_RETRIES_LIMIT => n as u32,
                 _ => {
-                    return Err(invalid(
+                    return Err(Error::invalid_option(
                         "max_retries",
                         format!(
                         "option `max_retries` must be a whole number from 0 to {MAX_RETRIES_LIMIT}"
@@ -390,7 +397,7 @@ impl Config {
             max_retries,
             max_backoff: options
                 .millis("max_backoff_ms")?
-                .unwrap_or(crate::retry::DEFAULT_MAX_BACKOFF),
+                .unwrap_or(crate::http::retry::DEFAULT_MAX_BACKOFF),
         };
 
         Ok(Config {

@@ -212,6 +212,16 @@ impl Error {
         }
     }
 
+    /// An `InvalidArgument` error about the argument (or body field) named `param`.
+    pub(crate) fn invalid_argument(param: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::about(ErrorKind::InvalidArgument, param, message)
+    }
+
+    /// An `InvalidOption` error about the client option named `param`.
+    pub(crate) fn invalid_option(param: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::about(ErrorKind::InvalidOption, param, message)
+    }
+
     /// The HTTP status, for errors that come from a server response.
     pub fn status(&self) -> Option<u16> {
         self.server.as_ref().map(|s| s.status)

@@ -2,35 +2,87 @@
 //!
 //! A client library for Gumloop's Agents Sessions API with a stable C ABI.
 //!
-//! The pure-Rust core ([`Client`], [`Config`], [`Error`]) runs on one internal tokio runtime; the
-//! [`ffi`] module is the C boundary, from which cbindgen generates `include/gumloop.h`.
+//! ## The Rust API
+//!
+//! The core is private to the crate; what a Rust program uses is re-exported here:
+//!
+//! - [`Client`]: built from an options JSON ([`Client::new`]) or a checked [`Config`]
+//!   ([`Client::with_config`]); its `async` methods are the session calls
+//!   (`create_session`, `get_session`, `list_sessions`, `send_message`, `cancel_session`,
+//!   `rename_session`, `wait_session`) and [`Client::stream`], which takes a [`StreamStart`]
+//!   and returns a [`StreamSummary`];
+//! - [`CallAuth`] (per-call credentials, holding a [`Secret`]), [`CancelToken`] (cancels a call
+//!   in flight) and [`WaitOptions`] (how `wait_session` polls);
+//! - [`Config`] with [`CredentialSource`] and [`RetryPolicy`];
+//! - [`Error`], [`ErrorKind`], [`ServerError`] and [`Result`];
+//! - [`block_on`], which runs one of the client's futures on the library's own runtime (the
+//!   futures need it: a Rust program with its own tokio runtime polls them there instead).
+//!
+//! The [`ffi`] module is the C boundary, from which cbindgen generates `include/gumloop.h`.
+//!
+//! ## Layout of the source
+//!
+//! - `client.rs`: the client and the sending of one request with its retries;
+//! - `config.rs`, `error.rs`, `secret.rs`, `cancel.rs`: options, errors, credentials held in
+//!   wiped memory, cancellation;
+//! - `json.rs`, `random.rs`: JSON bodies kept as the caller wrote them, and random IDs;
+//! - `http/`: the connection pool, header values, every API path (`paths.rs`), the retry rules
+//!   and retry state (`retry.rs`), the reading of error answers, proxies from the environment
+//!   (`proxy.rs`) and the following of redirects (`redirect.rs`);
+//! - `sessions/`: the REST calls, the checks of their request bodies, and waiting for a session
+//!   to settle;
+//! - `stream/`: SSE decoding, the streaming core with its automatic resume, and the relay that
+//!   runs a stream's network side on a worker, and the dropping of events a resume replays
+//!   (`replay.rs`);
+//! - `runtime/`: the process-wide tokio runtime, fork detection, and SIGPIPE kept off the host
+//!   (`sigpipe.rs`);
+//! - `oneshot.rs`: the process-wide client behind the one-shot C call;
+//! - `ffi/`: the C API.
 
-pub mod body;
-pub mod cancel;
-pub mod client;
-pub mod config;
-pub mod error;
+mod cancel;
+mod client;
+mod config;
+mod error;
 pub mod ffi;
-pub mod fork;
-pub mod headers;
-pub mod paths;
-pub mod proxy;
-pub mod redirect;
-pub mod replay;
-pub mod retry;
-pub mod runtime;
-pub mod secret;
-pub mod send_body;
-pub mod server_error;
-pub mod sessions;
-pub mod shared;
-pub mod sigpipe;
-pub mod sse;
-pub mod stream;
-pub mod stream_relay;
-pub mod transport;
-pub mod wait;
+mod http;
+mod json;
+mod oneshot;
+mod random;
+mod runtime;
+mod secret;
+mod sessions;
+mod stream;
 
+pub use cancel::CancelToken;
 pub use client::{CallAuth, Client};
-pub use config::Config;
-pub use error::{Error, ErrorKind, Result};
+pub use config::{Config, CredentialSource};
+pub use error::{Error, ErrorKind, Result, ServerError};
+pub use http::retry::RetryPolicy;
+pub use runtime::block_on;
+pub use secret::Secret;
+pub use sessions::wait::WaitOptions;
+pub use stream::{StreamStart, StreamSummary};
+
+/// The pieces of the core that the integration tests, fuzz targets and benchmarks exercise
+/// directly. Not part of the API: names here change without notice.
+#[doc(hidden)]
+pub mod internal {
+    pub use crate::http::server_error::from_response;
+    pub use crate::json::parse_object;
+    pub use crate::runtime::run;
+    pub use crate::sessions::create_body::check_create;
+    pub use crate::sessions::send_body::{check_stream_send, plan_send, SendPlan};
+    pub use crate::stream::relay::{stream_relayed, OwnedStart};
+    pub use crate::stream::sse::{decode, to_json, SseDecoder, SseEvent};
+
+    /// The largest `max_response_bytes` a client accepts (a function, so that cbindgen does not
+    /// put the core's constant in the C header).
+    pub fn max_response_bytes_limit() -> u64 {
+        crate::config::MAX_RESPONSE_BYTES_LIMIT
+    }
+
+    /// The longest `retry_after_ms` an error reports.
+    pub fn max_retry_after_ms() -> u64 {
+        crate::http::transport::MAX_RETRY_AFTER_MS
+    }
+}

@@ -22,8 +22,8 @@ mod common;
 mod hostile_rows;
 
 use common::{parse, run, Emulator};
-use gumloop::secret::Secret;
-use gumloop::stream::StreamStart;
+use gumloop::Secret;
+use gumloop::StreamStart;
 use gumloop::{CallAuth, Client, ErrorKind};
 use serde_json::{json, Value};
 use std::collections::HashMap;

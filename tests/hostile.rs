@@ -6,8 +6,7 @@
 mod common;
 
 use common::{parse, run};
-use gumloop::stream::StreamStart;
-use gumloop::{CallAuth, Client, ErrorKind};
+use gumloop::{CallAuth, Client, ErrorKind, StreamStart};
 use gumloop_hostile::{
     header_flood, redirect_back, response, short_answer, sse_event, sse_head, HostileServer,
     Request, Step,
@@ -76,7 +75,7 @@ fn a_declared_length_is_never_reserved_up_front() {
     }
     // The ceiling itself is accepted, and a body declared at the ceiling that stops short is a
     // lost connection, read as it arrives.
-    let ceiling = gumloop::config::MAX_RESPONSE_BYTES_LIMIT;
+    let ceiling = gumloop::internal::max_response_bytes_limit();
     let short = HostileServer::start(move |_| vec![Step::Write(short_answer(ceiling))]);
     let short_client = client(&short, json!({ "max_response_bytes": ceiling }));
     let error = create(&short_client, "{}").expect_err("short body");
@@ -180,7 +179,7 @@ fn a_head_sent_slowly_is_still_read() {
 
 #[test]
 fn odd_retry_after_values_are_clamped_or_absent() {
-    let max = gumloop::transport::MAX_RETRY_AFTER_MS;
+    let max = gumloop::internal::max_retry_after_ms();
     for (value, expected) in [
         ("2", Some(2000)),
         (" 3 ", Some(3000)),

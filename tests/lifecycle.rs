@@ -3,9 +3,9 @@
 mod common;
 
 use common::{parse, run, Emulator};
-use gumloop::cancel::CancelToken;
-use gumloop::stream::StreamStart;
-use gumloop::wait::WaitOptions;
+use gumloop::CancelToken;
+use gumloop::StreamStart;
+use gumloop::WaitOptions;
 use gumloop::{CallAuth, ErrorKind};
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -40,7 +40,7 @@ fn stream(
     client: &gumloop::Client,
     start: StreamStart<'_>,
     stop_after: Option<usize>,
-) -> (gumloop::Result<gumloop::stream::StreamSummary>, Seen) {
+) -> (gumloop::Result<gumloop::StreamSummary>, Seen) {
     let mut seen = Seen::default();
     let mut on_event = |text: &str| {
         seen.events.push(parse(text));
@@ -365,7 +365,7 @@ fn keyed_streaming_creates_make_one_session_and_name_it_when_its_answer_is_lost(
 
 #[test]
 fn a_stopped_relayed_stream_closes_its_connection_at_once() {
-    use gumloop::stream_relay::{stream_relayed, OwnedStart};
+    use gumloop::internal::{stream_relayed, OwnedStart};
     let emu = Emulator::start();
     let open = |emu: &Emulator| emu.admin("GET", "/stats", None)["connections"]["open"].clone();
     // Only the stats request's own connection.

@@ -22,7 +22,7 @@ fn answering() -> HostileServer {
 
 fn create(options: Value) -> gumloop::Result<String> {
     let client = Client::new(Some(&options.to_string())).expect("client");
-    gumloop::runtime::block_on(client.create_session(
+    gumloop::block_on(client.create_session(
         "agent_pro",
         Some(r#"{"input":"hi"}"#),
         &CallAuth::default(),

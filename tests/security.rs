@@ -89,7 +89,7 @@ fn header_injection_is_refused_before_sending() {
     let client = emu.client(json!({}));
     for auth in [
         CallAuth {
-            access_token: Some(gumloop::secret::Secret::new("tok\r\nX-Evil: 1".into())),
+            access_token: Some(gumloop::Secret::new("tok\r\nX-Evil: 1".into())),
             user_id: None,
         },
         CallAuth {

@@ -5,7 +5,8 @@
 //!
 //! `cargo bench --bench handover` prints one JSON line: the p50 and mean of each, in µs.
 
-use gumloop::runtime::{block_on, run};
+use gumloop::block_on;
+use gumloop::internal::run;
 use std::time::{Duration, Instant};
 
 const WARMUP: usize = 2_000;

@@ -2,7 +2,7 @@
 //! `send_body::plan_send` / `send_body::check_stream_send` (send, REST and streaming).
 //!
 //! The input is the body text a C caller passes (valid UTF-8: the C boundary refuses the rest).
-//! Each accepted body must satisfy the API's rules (API.md §2.1, §2.4), checked here from the
+//! Each accepted body must satisfy the API's rules (docs/API.md §4.1, §4.4), checked here from the
 //! spec rather than from the library's code, and must be sent as valid JSON.
 
 #![no_main]
@@ -10,8 +10,8 @@
 mod common;
 
 use common::check_error;
-use gumloop::body::{check_create, parse_object};
-use gumloop::send_body::{check_stream_send, plan_send};
+use gumloop::internal::{check_create, parse_object};
+use gumloop::internal::{check_stream_send, plan_send};
 use gumloop::ErrorKind;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
@@ -151,7 +151,7 @@ fn create(text: &str) {
     }
 }
 
-/// Streaming create and streaming send, as `stream.rs` prepares them: `stream` must be true or
+/// Streaming create and streaming send, as `src/stream/mod.rs` prepares them: `stream` must be true or
 /// absent, is removed, then the rest is checked.
 fn streaming(text: &str) {
     let Ok(mut fields) = parse_object(Some(text)) else {
@@ -225,7 +225,7 @@ fn send(text: &str) {
             assert!(!map.contains_key("idempotency_key"));
         }
         Some(key) => {
-            // Queued delivery (API.md §2.4): key in a header, text only, nothing else.
+            // Queued delivery (docs/API.md §4.4): key in a header, text only, nothing else.
             assert!(printable_key(&key), "idempotency key {key:?}");
             assert_eq!(map.get("delivery").and_then(Value::as_str), Some("queued"));
             if let Some(given) = map.get("idempotency_key") {

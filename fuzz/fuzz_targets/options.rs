@@ -17,7 +17,7 @@
 mod common;
 
 use common::check_error;
-use gumloop::config::CredentialSource;
+use gumloop::CredentialSource;
 use gumloop::{Config, ErrorKind};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
@@ -27,7 +27,7 @@ const MARKER: &str = "SeCrEt-MaRkEr-0d1f2e3c";
 /// The only path `ca_cert_path` ever gets: its directory does not exist.
 const MISSING_CA_PATH: &str = "/nonexistent-gumloop-fuzz-dir/ca.pem";
 
-/// The options DESIGN.md and the README name (written out here, not taken from the library, so
+/// The options the README names (written out here, not taken from the library, so
 /// that an option the library accepts without documenting it is a finding).
 const KNOWN_OPTIONS: &[&str] = &[
     "access_token",

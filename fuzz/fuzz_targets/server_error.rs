@@ -9,8 +9,8 @@
 mod common;
 
 use common::check_error;
-use gumloop::error::ErrorKind;
-use gumloop::server_error::from_response;
+use gumloop::ErrorKind;
+use gumloop::internal::from_response;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
@@ -59,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
         ),
     }
 
-    // The SDK's reading of the shapes (API.md §4.1).
+    // The SDK's reading of the shapes (docs/API.md §6).
     if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
         match map.get("error") {
             Some(Value::Object(inner)) => {

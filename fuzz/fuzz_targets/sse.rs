@@ -17,7 +17,7 @@
 mod common;
 
 use common::check_error;
-use gumloop::sse::{decode as decode_event, to_json, SseDecoder, SseEvent};
+use gumloop::internal::{decode as decode_event, to_json, SseDecoder, SseEvent};
 use gumloop::ErrorKind;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;

@@ -2,7 +2,7 @@
 """Writes the seed corpus under fuzz/corpus/<target>/ (re-run after editing; files are overwritten).
 
 Seeds are small, meaningful inputs: request bodies and options as callers write them, error
-bodies and event streams as the API sends them (API.md §2, §3, §4.1). The input layouts are
+bodies and event streams as the API sends them (docs/API.md §4–§6). The input layouts are
 described at the top of each fuzz target.
 """
 import os

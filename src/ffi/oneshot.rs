@@ -5,9 +5,9 @@ use super::guard::run_json;
 use super::strings::{optional, required};
 use crate::client::CallAuth;
 use crate::error::{Error, ErrorKind};
+use crate::oneshot;
 use crate::runtime::run;
 use crate::secret::Secret;
-use crate::shared;
 use std::ffi::c_char;
 
 /// Creates a session with the agent `agent_id` in one call, without a client handle.
@@ -54,7 +54,7 @@ pub unsafe extern "C" fn gumloop_oneshot_create_session(
                 user_id: user.map(str::to_string),
             };
             auth.check()?;
-            let client = shared::client()?;
+            let client = oneshot::client()?;
             let agent_id = agent_id.to_owned();
             let body = body.map(str::to_owned);
             run(async move {

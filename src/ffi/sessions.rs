@@ -7,7 +7,7 @@ use super::cancel::gumloop_cancel_token;
 use super::client::{gumloop_client, run_on_client};
 use super::codes::gumloop_code;
 use super::strings::{optional, required};
-use crate::wait::WaitOptions;
+use crate::sessions::wait::WaitOptions;
 use std::ffi::c_char;
 
 /// Retrieves a session with its transcript: `GET /sessions/{session_id}`.

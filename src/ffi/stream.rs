@@ -6,7 +6,7 @@ use super::codes::gumloop_code;
 use super::guard::run_json;
 use super::strings::{optional, required};
 use crate::error::{Error, ErrorKind, Result};
-use crate::stream_relay::{stream_relayed, OwnedStart};
+use crate::stream::relay::{stream_relayed, OwnedStart};
 use std::ffi::{c_char, c_int, c_void};
 use std::sync::Arc;
 

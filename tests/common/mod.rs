@@ -3,7 +3,7 @@
 
 #![allow(dead_code)] // each test file uses a different part of this module
 
-use gumloop::runtime::block_on;
+use gumloop::block_on;
 use gumloop::Client;
 use gumloop_emulator::{Config as EmulatorConfig, RunningEmulator};
 use serde_json::{json, Value};

@@ -72,7 +72,7 @@ impl Hostile {
     fn retry_after_ms(self) -> Option<Option<u64>> {
         match self {
             Hostile::RetryAfterAbsurd => Some(None),
-            Hostile::RetryAfterYear => Some(Some(gumloop::transport::MAX_RETRY_AFTER_MS)),
+            Hostile::RetryAfterYear => Some(Some(gumloop::internal::max_retry_after_ms())),
             _ => None,
         }
     }

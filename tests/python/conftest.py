@@ -39,7 +39,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 class Emulator:
-    """The emulator's admin API (API.md §6)."""
+    """The emulator's admin API (tests/emulator/README.md)."""
 
     def __init__(self, admin_url: str, base_url: str) -> None:
         self.admin_url = admin_url.rstrip("/")

@@ -7,7 +7,7 @@ use hyper::http::request::Parts;
 use hyper::{Method, Response, StatusCode};
 use serde_json::{json, Value};
 
-use crate::app::App;
+use crate::app_state::App;
 use crate::body::RespBody;
 use crate::errors::{json_response, ApiError};
 use crate::store::State;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use hyper::HeaderMap;
 use serde_json::json;
 
-use crate::app::{App, Listener};
+use crate::app_state::{App, Listener};
 use crate::errors::ApiError;
 use crate::fixtures::Agent;
 use crate::store::Store;

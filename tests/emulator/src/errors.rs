@@ -1,11 +1,11 @@
-//! Error responses in the nested envelope of API.md §4.1.
+//! Error responses in the nested envelope of docs/API.md §6.
 
 use hyper::{header, Response, StatusCode};
 use serde_json::{json, Value};
 
 use crate::body::{full, RespBody};
 
-/// The `type` that goes with a status (API.md §4.1 table).
+/// The `type` that goes with a status (the table in docs/API.md §6).
 pub fn error_type(status: StatusCode) -> &'static str {
     match status.as_u16() {
         401 => "authentication_error",

@@ -7,7 +7,7 @@
 
 use serde_json::{json, Value};
 
-use crate::app::Listener;
+use crate::app_state::Listener;
 
 /// What a request fault does.
 #[derive(Debug, Clone, PartialEq)]

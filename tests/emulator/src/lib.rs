@@ -1,4 +1,4 @@
-//! `gumloop-emulator`: a local stand-in for Gumloop's Sessions API (see `API.md` §6).
+//! `gumloop-emulator`: a local stand-in for Gumloop's Sessions API (the API as the library uses it: `docs/API.md`; the emulator's own choices: `README.md` beside this crate).
 //!
 //! One process serves two listeners, the *api* host (REST plus the `/_emulator` admin
 //! API) and the *stream* host (SSE), both under `/api/v1`. State lives in memory. Use
@@ -12,23 +12,24 @@
 //! ```
 
 mod admin;
-mod app;
+mod app_state;
 mod auth;
 mod body;
 mod clock;
 mod config;
+mod dispatch;
 mod errors;
 mod faults;
 mod fixtures;
 mod ids;
+mod listeners;
 mod plan;
 mod reqlog;
 mod routes;
 mod runlog;
 mod runs;
-mod server;
-mod service;
 mod sse;
+
 mod store;
 mod tls;
 mod view;
@@ -36,4 +37,4 @@ mod view;
 pub use body::BoxError;
 pub use config::{Config, TlsFiles};
 pub use fixtures::{Agent, Fixtures, Plan, Team, User};
-pub use server::{start, RunningEmulator};
+pub use listeners::{start, RunningEmulator};

@@ -7,7 +7,7 @@ use hyper::http::request::Parts;
 use hyper::Method;
 use serde_json::{json, Map, Value};
 
-use crate::app::Listener;
+use crate::app_state::Listener;
 use crate::clock::{iso_millis, now_millis};
 
 /// One received request, kept compact; turned into JSON only when the log is read.

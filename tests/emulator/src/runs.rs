@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 use tokio::time::{sleep_until, Instant};
 
-use crate::app::App;
+use crate::app_state::App;
 use crate::clock::{iso_seconds, now_millis};
 use crate::errors::ApiError;
 use crate::fixtures::Plan;

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::fixtures::Agent;
 use crate::runlog::RunLog;
 
-/// A session's state (API.md §2.11).
+/// A session's state (docs/API.md §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
     /// Created without input, or nothing to do.

@@ -1,8 +1,8 @@
-//! Sessions in wire form: the session object of API.md §2.0 and its envelope.
+//! Sessions in wire form: the session object and its envelope (docs/API.md §4).
 
 use serde_json::{json, Map, Value};
 
-use crate::app::App;
+use crate::app_state::App;
 use crate::auth::find_agent;
 use crate::store::{Session, Store, Usage};
 
@@ -73,7 +73,7 @@ pub fn envelope(app: &App, store: &Store, s: &Session) -> Value {
     })
 }
 
-/// The cancel response: only `id`, `agent_id` and `state` are filled (API.md §2.5).
+/// The cancel response: only `id`, `agent_id` and `state` are filled (docs/API.md §4.5).
 pub fn cancel_envelope(s: &Session) -> Value {
     json!({
         "session": {

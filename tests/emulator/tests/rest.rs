@@ -1,5 +1,5 @@
 //! Statuses and body shapes of create, retrieve, list, send, cancel and rename, and the
-//! credential rules (API.md §2.1–2.6, §6).
+//! credential rules (docs/API.md §2, §4; the emulator's README).
 
 mod common;
 

@@ -54,7 +54,7 @@ class GumloopObject(Dict[str, Any]):
 
 
 class Session(GumloopObject):
-    """A session (API.md §2.0). Every field of the server's object is kept."""
+    """A session (docs/API.md §4). Every field of the server's object is kept."""
 
     __slots__ = ()
 
@@ -180,7 +180,7 @@ class MessageReceipt(GumloopObject):
 
 
 class StreamEvent(GumloopObject):
-    """One event of a session stream (API.md §3.3), with every field the server sent.
+    """One event of a session stream (docs/API.md §5), with every field the server sent.
 
     The server's camelCase names are kept as keys (``event["finishReason"]``); the properties
     give them snake_case names as the official SDK does (``event.finish_reason``). A property

@@ -1,4 +1,4 @@
-//! `POST /agents/{agent_id}/sessions` (API.md §2.1, §6).
+//! `POST /agents/{agent_id}/sessions` (docs/API.md §4.1; the emulator's choices in its README).
 
 use std::collections::{HashMap, VecDeque};
 

@@ -1,4 +1,4 @@
-//! `GET /agents/{agent_id}/sessions` (API.md §2.2): cursor pages and filters.
+//! `GET /agents/{agent_id}/sessions` (docs/API.md §4.2): cursor pages and filters.
 
 use hyper::{Response, StatusCode};
 use serde_json::json;

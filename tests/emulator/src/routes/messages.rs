@@ -1,4 +1,4 @@
-//! `POST /sessions/{session_id}/messages` (API.md §2.4): immediate sends, streamed
+//! `POST /sessions/{session_id}/messages` (docs/API.md §4.4): immediate sends, streamed
 //! sends, and `delivery:"queued"` sends deduplicated by `Idempotency-Key`.
 
 use hyper::{Response, StatusCode};

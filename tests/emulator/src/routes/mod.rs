@@ -12,7 +12,7 @@ use hyper::{HeaderMap, Method, Response};
 use percent_encoding::percent_decode_str;
 use serde_json::json;
 
-use crate::app::{App, Listener};
+use crate::app_state::{App, Listener};
 use crate::auth::{authenticate, can_read, find_agent, no_session_access, Caller};
 use crate::body::RespBody;
 use crate::errors::ApiError;

@@ -1,5 +1,5 @@
 //! `GET /sessions/{id}` (retrieve, or resume a stream), `PATCH /sessions/{id}` (rename)
-//! and `POST /sessions/{id}/cancel` (API.md §2.3, §2.5, §2.6, §3.4).
+//! and `POST /sessions/{id}/cancel` (docs/API.md §4.3, §4.5, §4.6, §5).
 
 use hyper::{Response, StatusCode};
 use serde_json::Value;

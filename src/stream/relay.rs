@@ -11,62 +11,16 @@ use crate::cancel::{cancelled_error, CancelToken};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::runtime::{refuse_inside_runtime, runtime, task_output};
-use crate::stream::{stopped_by_callback, EventInfo, EventSink, StreamStart, StreamSummary};
+use crate::stream::{stopped_by_callback, EventInfo, EventSink, Start, StreamSummary};
 use std::future::Future;
 use std::sync::Arc;
 use tokio::sync::{mpsc, Semaphore};
 
 /// Event text queued for the callback at most (an event larger than this travels alone).
-pub const IN_FLIGHT_BYTES: usize = 1 << 20;
+pub(crate) const IN_FLIGHT_BYTES: usize = 1 << 20;
 
 /// How a stream starts, owning its arguments (the worker's task outlives no borrow).
-#[derive(Clone, Debug)]
-pub enum OwnedStart {
-    /// As [`StreamStart::Create`].
-    Create {
-        /// The agent.
-        agent_id: String,
-        /// The create body.
-        body_json: Option<String>,
-    },
-    /// As [`StreamStart::Send`].
-    Send {
-        /// The session.
-        session_id: String,
-        /// The message body.
-        body_json: Option<String>,
-    },
-    /// As [`StreamStart::Resume`].
-    Resume {
-        /// The session.
-        session_id: String,
-        /// The last `stream_cursor` seen.
-        cursor: String,
-    },
-}
-
-impl OwnedStart {
-    /// The borrowed form the stream takes.
-    pub fn as_start(&self) -> StreamStart<'_> {
-        match self {
-            OwnedStart::Create {
-                agent_id,
-                body_json,
-            } => StreamStart::Create {
-                agent_id,
-                body_json: body_json.as_deref(),
-            },
-            OwnedStart::Send {
-                session_id,
-                body_json,
-            } => StreamStart::Send {
-                session_id,
-                body_json: body_json.as_deref(),
-            },
-            OwnedStart::Resume { session_id, cursor } => StreamStart::Resume { session_id, cursor },
-        }
-    }
-}
+pub type OwnedStart = Start<String>;
 
 /// One event on its way to the caller's thread.
 struct Relayed {
@@ -124,7 +78,7 @@ pub fn stream_relayed(
 ) -> Result<StreamSummary> {
     refuse_inside_runtime()?;
     let runtime = runtime()?;
-    let mut summary = StreamSummary::for_start(&start.as_start());
+    let mut summary = StreamSummary::for_start(&start.borrowed());
     let (queue, mut events) = mpsc::unbounded_channel();
     let budget = Arc::new(Semaphore::new(IN_FLIGHT_BYTES));
     let sink = RelaySink {
@@ -134,7 +88,7 @@ pub fn stream_relayed(
     let token = cancel.clone();
     let worker = runtime.spawn(async move {
         let (outcome, sent) = client
-            .stream_to(start.as_start(), sink, token.as_deref())
+            .stream_to(start.borrowed(), sink, token.as_deref())
             .await;
         (outcome, sent)
     });

@@ -7,10 +7,6 @@ use serde_json::{Map, Value};
 /// Most attachments one message may carry.
 pub(crate) const MAX_ATTACHMENTS: usize = 10;
 
-fn invalid(param: &str, message: impl Into<String>) -> Error {
-    Error::about(ErrorKind::InvalidArgument, param, message)
-}
-
 /// What to send for a message.
 #[derive(Debug, PartialEq)]
 pub struct SendPlan {
@@ -18,28 +14,6 @@ pub struct SendPlan {
     pub body: String,
     /// The `Idempotency-Key` header, for queued delivery.
     pub idempotency_key: Option<String>,
-}
-
-/// A random UUID (version 4), for idempotency keys.
-pub fn uuid_v4() -> Result<String> {
-    let mut b = [0u8; 16];
-    getrandom::getrandom(&mut b).map_err(|e| {
-        Error::new(
-            ErrorKind::Internal,
-            format!("no randomness for an idempotency key: {e}"),
-        )
-    })?;
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    Ok(format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    ))
 }
 
 /// The text of a queued message: a string, or text parts joined by newlines.
@@ -59,11 +33,16 @@ fn queued_text(input: &Value) -> Result<String> {
                     {
                         match o.get("text") {
                             Some(Value::String(s)) => pieces.push(s.clone()),
-                            _ => return Err(invalid("input", "a text part needs a string `text`")),
+                            _ => {
+                                return Err(Error::invalid_argument(
+                                    "input",
+                                    "a text part needs a string `text`",
+                                ))
+                            }
                         }
                     }
                     _ => {
-                        return Err(invalid(
+                        return Err(Error::invalid_argument(
                             "input",
                             "queued delivery takes text only: strings or text parts",
                         ))
@@ -73,14 +52,17 @@ fn queued_text(input: &Value) -> Result<String> {
             pieces.join("\n")
         }
         _ => {
-            return Err(invalid(
+            return Err(Error::invalid_argument(
                 "input",
                 "`input` must be a string or an array of parts",
             ))
         }
     };
     if text.trim().is_empty() {
-        return Err(invalid("input", "a queued message must not be empty"));
+        return Err(Error::invalid_argument(
+            "input",
+            "a queued message must not be empty",
+        ));
     }
     Ok(text)
 }
@@ -92,7 +74,7 @@ fn check_idempotency_key(value: &Value) -> Result<String> {
         {
             Ok(k.clone())
         }
-        _ => Err(invalid(
+        _ => Err(Error::invalid_argument(
             "idempotency_key",
             "`idempotency_key` must be 1 to 256 printable ASCII characters without spaces",
         )),
@@ -111,13 +93,13 @@ fn check_attachments(body: &Map<String, Value>) -> Result<()> {
             if ok {
                 Ok(())
             } else {
-                Err(invalid(
+                Err(Error::invalid_argument(
                     "attachments",
                     "each attachment needs a string `file_name` (and an optional string `media_type`)",
                 ))
             }
         }
-        Some(_) => Err(invalid(
+        Some(_) => Err(Error::invalid_argument(
             "attachments",
             format!("`attachments` must be an array of at most {MAX_ATTACHMENTS} objects"),
         )),
@@ -129,7 +111,7 @@ fn check_input_types(body: &Map<String, Value>) -> Result<()> {
         match body.get(k) {
             None | Some(Value::String(_) | Value::Array(_)) => {}
             Some(_) => {
-                return Err(invalid(
+                return Err(Error::invalid_argument(
                     k,
                     format!("`{k}` must be a string or an array of content parts"),
                 ))
@@ -146,7 +128,7 @@ pub fn check_stream_send(body: &Map<String, Value>) -> Result<()> {
     match body.get("approval_responses") {
         None => {
             if !body.contains_key("input") && !body.contains_key("message") {
-                return Err(invalid(
+                return Err(Error::invalid_argument(
                     "input",
                     "a message needs `input` (or `message`), or `approval_responses`",
                 ));
@@ -154,7 +136,7 @@ pub fn check_stream_send(body: &Map<String, Value>) -> Result<()> {
         }
         Some(Value::Array(items)) if !items.is_empty() => {}
         Some(_) => {
-            return Err(invalid(
+            return Err(Error::invalid_argument(
                 "approval_responses",
                 "`approval_responses` must be a non-empty array",
             ))
@@ -165,14 +147,14 @@ pub fn check_stream_send(body: &Map<String, Value>) -> Result<()> {
         None => {}
         Some(Value::String(d)) if d == "immediate" => {}
         Some(_) => {
-            return Err(invalid(
+            return Err(Error::invalid_argument(
                 "delivery",
                 "a streamed message is delivered immediately; `delivery` must be \"immediate\" or absent",
             ))
         }
     }
     if body.contains_key("idempotency_key") {
-        return Err(invalid(
+        return Err(Error::invalid_argument(
             "idempotency_key",
             "`idempotency_key` is only allowed with queued delivery, which does not stream",
         ));
@@ -183,7 +165,7 @@ pub fn check_stream_send(body: &Map<String, Value>) -> Result<()> {
 /// Checks a send-message body (already parsed from `text`) for a call that does not stream.
 pub fn plan_send(mut body: Map<String, Value>, text: &str) -> Result<SendPlan> {
     if !body.contains_key("input") && !body.contains_key("message") {
-        return Err(invalid(
+        return Err(Error::invalid_argument(
             "input",
             "a message needs `input` (or its alias `message`)",
         ));
@@ -198,10 +180,15 @@ pub fn plan_send(mut body: Map<String, Value>, text: &str) -> Result<SendPlan> {
                 "`stream: true` asks for an event stream; use the streaming send call instead",
             ))
         }
-        Some(_) => return Err(invalid("stream", "`stream` must be true or false")),
+        Some(_) => {
+            return Err(Error::invalid_argument(
+                "stream",
+                "`stream` must be true or false",
+            ))
+        }
     }
     if body.contains_key("approval_responses") {
-        return Err(invalid(
+        return Err(Error::invalid_argument(
             "approval_responses",
             "`approval_responses` are accepted only by the streaming send call or the approvals endpoint",
         ));
@@ -212,7 +199,7 @@ pub fn plan_send(mut body: Map<String, Value>, text: &str) -> Result<SendPlan> {
         Some(Value::String(d)) if d == "immediate" => false,
         Some(Value::String(d)) if d == "queued" => true,
         Some(_) => {
-            return Err(invalid(
+            return Err(Error::invalid_argument(
                 "delivery",
                 "`delivery` must be \"immediate\" or \"queued\"",
             ))
@@ -220,7 +207,7 @@ pub fn plan_send(mut body: Map<String, Value>, text: &str) -> Result<SendPlan> {
     };
     if !queued {
         if body.contains_key("idempotency_key") {
-            return Err(invalid(
+            return Err(Error::invalid_argument(
                 "idempotency_key",
                 "`idempotency_key` is only allowed with `delivery: \"queued\"`",
             ));
@@ -231,7 +218,7 @@ pub fn plan_send(mut body: Map<String, Value>, text: &str) -> Result<SendPlan> {
         });
     }
     if body.contains_key("attachments") {
-        return Err(invalid(
+        return Err(Error::invalid_argument(
             "attachments",
             "queued delivery takes text only, no attachments",
         ));
@@ -248,7 +235,7 @@ pub fn plan_send(mut body: Map<String, Value>, text: &str) -> Result<SendPlan> {
     }
     let idempotency_key = match body.remove("idempotency_key") {
         Some(value) => check_idempotency_key(&value)?,
-        None => uuid_v4()?,
+        None => crate::random::uuid_v4()?,
     };
     Ok(SendPlan {
         body: Value::Object(body).to_string(),
@@ -259,7 +246,7 @@ pub fn plan_send(mut body: Map<String, Value>, text: &str) -> Result<SendPlan> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::body::parse_object;
+    use crate::json::parse_object;
 
     fn plan(text: &str) -> Result<SendPlan> {
         plan_send(parse_object(Some(text))?, text)

@@ -6,10 +6,13 @@
 //! Two ways to run a future, both blocking the caller's thread until it ends:
 //! - [`run`], for the C API's calls: the call runs on a worker, the thread that also drives its
 //!   connection, so a request costs the caller one sleep and one wake-up (streaming calls use
-//!   `stream_relay`, which runs the network side the same way and the callback on the caller's
+//!   `stream::relay`, which runs the network side the same way and the callback on the caller's
 //!   thread);
 //! - [`block_on`], for Rust callers of the async core: the future is polled on the caller's
 //!   thread, as are any callbacks it makes (`Client::stream`).
+
+pub(crate) mod fork;
+pub(crate) mod sigpipe;
 
 use crate::error::{Error, ErrorKind, Result};
 use std::future::Future;
@@ -19,7 +22,7 @@ use tokio::runtime::{Builder, Runtime};
 use tokio::task::JoinError;
 
 /// The environment variable that sets the number of worker threads (1 to [`MAX_WORKERS`]).
-pub const WORKER_THREADS_VAR: &str = "GUMLOOP_WORKER_THREADS";
+pub(crate) const WORKER_THREADS_VAR: &str = "GUMLOOP_WORKER_THREADS";
 /// The most worker threads the runtime accepts.
 const MAX_WORKERS: usize = 64;
 /// Cores per default worker: one worker for every four cores, at least one and at most four. A
@@ -34,8 +37,7 @@ fn worker_threads() -> Result<usize> {
     if let Some(text) = crate::config::process_env(WORKER_THREADS_VAR) {
         return match text.trim().parse::<usize>() {
             Ok(n) if (1..=MAX_WORKERS).contains(&n) => Ok(n),
-            _ => Err(Error::about(
-                ErrorKind::InvalidOption,
+            _ => Err(Error::invalid_option(
                 WORKER_THREADS_VAR,
                 format!("{WORKER_THREADS_VAR} must be a whole number from 1 to {MAX_WORKERS}"),
             )),
@@ -60,7 +62,7 @@ fn build(generation: u64) -> Result<Box<Slot>> {
         .worker_threads(worker_threads()?)
         .thread_name("gumloop-worker")
         // Every socket the library writes is written on these threads: see `sigpipe`.
-        .on_thread_start(crate::sigpipe::block_for_this_thread)
+        .on_thread_start(crate::runtime::sigpipe::block_for_this_thread)
         .enable_all()
         .build()
         .map_err(|e| {
@@ -77,7 +79,7 @@ fn build(generation: u64) -> Result<Box<Slot>> {
 
 /// The runtime of the current process, created on first use (and after a fork).
 pub fn runtime() -> Result<&'static Runtime> {
-    let generation = crate::fork::generation();
+    let generation = crate::runtime::fork::generation();
     loop {
         let current = SLOT.load(Ordering::Acquire);
         if !current.is_null() {
@@ -122,7 +124,7 @@ pub(crate) fn refuse_inside_runtime() -> Result<()> {
 pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
     refuse_inside_runtime()?;
     let runtime = runtime()?;
-    let _sigpipe = crate::sigpipe::Blocked::new();
+    let _sigpipe = crate::runtime::sigpipe::Blocked::new();
     Ok(runtime.block_on(future))
 }
 

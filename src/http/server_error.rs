@@ -1,4 +1,4 @@
-//! Reading an error status: every error body shape the Gumloop API uses (API.md §4.1) becomes
+//! Reading an error status: every error body shape the Gumloop API uses (docs/API.md §6) becomes
 //! one `Error`, keeping the whole body.
 
 use crate::error::{Error, ErrorKind, ServerError};

@@ -13,7 +13,7 @@ use crate::error::{Error, ErrorKind, Result};
 use reqwest::{Method, Url};
 
 /// Redirects followed at most for one request.
-pub const MAX_REDIRECTS: usize = 5;
+pub(crate) const MAX_REDIRECTS: usize = 5;
 
 /// Where `response` (to a `method` request for `current`, the `hops`-th redirect of a request
 /// first sent to `first`) sends the request next, or `None` when it is the answer.

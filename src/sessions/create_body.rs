@@ -7,27 +7,6 @@ use serde_json::{Map, Value};
 /// Longest session name, in characters, after trimming.
 pub(crate) const MAX_NAME_CHARS: usize = 256;
 
-fn invalid(param: &str, message: impl Into<String>) -> Error {
-    Error::about(ErrorKind::InvalidArgument, param, message)
-}
-
-/// Parses a JSON body that must be an object (NULL or empty text means `{}`).
-pub fn parse_object(body_json: Option<&str>) -> Result<Map<String, Value>> {
-    let text = match body_json.map(str::trim) {
-        None | Some("") => return Ok(Map::new()),
-        Some(text) => text,
-    };
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(invalid("body_json", "the body must be a JSON object")),
-        Err(e) => Err(Error::about(
-            ErrorKind::InvalidJson,
-            "body_json",
-            format!("the body is not valid JSON: {e}"),
-        )),
-    }
-}
-
 /// Checks the body of a create-session call that does not stream.
 ///
 /// Known fields are type-checked: `input`/`message` (string or array), `session_id` (non-empty
@@ -38,7 +17,7 @@ pub fn check_create(body: &Map<String, Value>) -> Result<()> {
         match body.get(key) {
             None | Some(Value::String(_) | Value::Array(_)) => {}
             Some(_) => {
-                return Err(invalid(
+                return Err(Error::invalid_argument(
                     key,
                     format!("`{key}` must be a string or an array of content parts"),
                 ))
@@ -49,7 +28,7 @@ pub fn check_create(body: &Map<String, Value>) -> Result<()> {
         None => {}
         Some(Value::String(s)) if !s.is_empty() => {}
         Some(_) => {
-            return Err(invalid(
+            return Err(Error::invalid_argument(
                 "session_id",
                 "`session_id` must be a non-empty string",
             ))
@@ -60,7 +39,7 @@ pub fn check_create(body: &Map<String, Value>) -> Result<()> {
         Some(Value::String(s)) => {
             let chars = s.trim().chars().count();
             if chars == 0 || chars > MAX_NAME_CHARS {
-                return Err(invalid(
+                return Err(Error::invalid_argument(
                     "name",
                     format!(
                         "`name` must be 1 to {MAX_NAME_CHARS} characters after trimming (it has {chars})"
@@ -68,15 +47,25 @@ pub fn check_create(body: &Map<String, Value>) -> Result<()> {
                 ));
             }
         }
-        Some(_) => return Err(invalid("name", "`name` must be a string")),
+        Some(_) => return Err(Error::invalid_argument("name", "`name` must be a string")),
     }
     match body.get("metadata") {
         None | Some(Value::Object(_)) => {}
-        Some(_) => return Err(invalid("metadata", "`metadata` must be a JSON object")),
+        Some(_) => {
+            return Err(Error::invalid_argument(
+                "metadata",
+                "`metadata` must be a JSON object",
+            ))
+        }
     }
     match body.get("incognito") {
         None | Some(Value::Bool(_)) => {}
-        Some(_) => return Err(invalid("incognito", "`incognito` must be true or false")),
+        Some(_) => {
+            return Err(Error::invalid_argument(
+                "incognito",
+                "`incognito` must be true or false",
+            ))
+        }
     }
     match body.get("stream") {
         None | Some(Value::Bool(false)) => Ok(()),
@@ -86,13 +75,17 @@ pub fn check_create(body: &Map<String, Value>) -> Result<()> {
             "`stream: true` asks for an event stream, which this call does not read; \
              use the streaming create call instead, or drop `stream`",
         )),
-        Some(_) => Err(invalid("stream", "`stream` must be true or false")),
+        Some(_) => Err(Error::invalid_argument(
+            "stream",
+            "`stream` must be true or false",
+        )),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::json::parse_object;
 
     fn check(text: &str) -> Result<()> {
         check_create(&parse_object(Some(text))?)

@@ -12,10 +12,10 @@ use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
-use crate::app::{App, Listener};
+use crate::app_state::{App, Listener};
 use crate::body::BoxError;
 use crate::config::Config;
-use crate::service::serve;
+use crate::dispatch::serve;
 use crate::tls;
 
 /// A running emulator. Dropping it (or calling [`RunningEmulator::shutdown`]) stops both

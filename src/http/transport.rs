@@ -3,13 +3,13 @@
 
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
-use crate::headers::user_agent;
+use crate::http::headers::user_agent;
 use reqwest::redirect::Policy;
 use std::sync::RwLock;
 use std::time::Duration;
 
 /// The longest `Retry-After` reported, in milliseconds (one day); longer values are clamped.
-pub const MAX_RETRY_AFTER_MS: u64 = 86_400_000;
+pub(crate) const MAX_RETRY_AFTER_MS: u64 = 86_400_000;
 /// How long an idle pooled connection is kept.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
@@ -19,16 +19,12 @@ fn build_pool(config: &Config) -> Result<reqwest::Client> {
         .connect_timeout(config.connect_timeout)
         .pool_idle_timeout(POOL_IDLE_TIMEOUT)
         .tcp_nodelay(true)
-        // The HTTP client's own reading of the environment is off: `crate::proxy` decides.
+        // The HTTP client's own reading of the environment is off: `http::proxy` decides.
         .no_proxy()
         .redirect(Policy::none());
     for pem in &config.ca_certs_pem {
         let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-            Error::about(
-                ErrorKind::InvalidOption,
-                "ca_cert_pem",
-                format!("bad CA certificate: {e}"),
-            )
+            Error::invalid_option("ca_cert_pem", format!("bad CA certificate: {e}"))
         })?;
         for cert in certs {
             builder = builder.add_root_certificate(cert);
@@ -36,11 +32,7 @@ fn build_pool(config: &Config) -> Result<reqwest::Client> {
     }
     if let Some(proxy) = &config.proxy {
         let proxy = reqwest::Proxy::all(proxy.expose()).map_err(|_| {
-            Error::about(
-                ErrorKind::InvalidOption,
-                "proxy",
-                "the proxy URL is not usable by the HTTP client",
-            )
+            Error::invalid_option("proxy", "the proxy URL is not usable by the HTTP client")
         })?;
         builder = builder.proxy(proxy);
     } else if !config.env_proxies.is_empty() {
@@ -64,14 +56,14 @@ impl Transport {
     /// Builds the pool for `config`.
     pub fn new(config: &Config) -> Result<Transport> {
         Ok(Transport {
-            pool: RwLock::new((crate::fork::generation(), build_pool(config)?)),
+            pool: RwLock::new((crate::runtime::fork::generation(), build_pool(config)?)),
         })
     }
 
     /// The pool of the current process; a forked child builds its own on first use, because the
     /// parent's connections are driven by tasks that do not exist in the child.
     pub fn pool(&self, config: &Config) -> Result<reqwest::Client> {
-        let generation = crate::fork::generation();
+        let generation = crate::runtime::fork::generation();
         {
             let guard = self.pool.read().unwrap_or_else(|p| p.into_inner());
             if guard.0 == generation {

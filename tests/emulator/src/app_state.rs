@@ -1,4 +1,5 @@
-//! The shared state of one running emulator.
+//! The state of one running emulator that every request handler reaches (`App`): fixtures, the
+//! session store, armed faults, the request log and counters; and which listener a request came on.
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};

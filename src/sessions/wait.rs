@@ -1,14 +1,14 @@
 //! Waiting for a session to settle: polling with backoff under an overall deadline.
 
-use crate::body::parse_object;
 use crate::cancel::{with_cancel, CancelToken};
 use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::parse_object;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
 /// States in which a session waits for nobody but its caller.
-pub const SETTLED_STATES: &[&str] = &["completed", "failed", "approval_required", "idle"];
+pub(crate) const SETTLED_STATES: &[&str] = &["completed", "failed", "approval_required", "idle"];
 
 /// How to wait.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -45,9 +45,7 @@ impl WaitOptions {
                 "poll_interval_ms" => &mut options.poll_interval,
                 "max_poll_interval_ms" => &mut options.max_poll_interval,
                 _ => {
-                    return Err(Error::about(
-                        ErrorKind::InvalidArgument,
-                        key.as_str(),
+                    return Err(Error::invalid_argument(key.as_str(),
                         format!("unknown wait option `{key}`; known: timeout_ms, poll_interval_ms, max_poll_interval_ms"),
                     ))
                 }
@@ -55,8 +53,7 @@ impl WaitOptions {
             match value.as_u64() {
                 Some(ms) if ms > 0 => *slot = Duration::from_millis(ms),
                 _ => {
-                    return Err(Error::about(
-                        ErrorKind::InvalidArgument,
+                    return Err(Error::invalid_argument(
                         key.as_str(),
                         format!("`{key}` must be a positive whole number of milliseconds"),
                     ))

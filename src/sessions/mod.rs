@@ -1,78 +1,22 @@
 //! The session operations over REST: create, retrieve, list, send, cancel, rename.
 
-use crate::body::{self, parse_object};
+pub(crate) mod create_body;
+pub(crate) mod send_body;
+pub(crate) mod wait;
+
 use crate::cancel::CancelToken;
 use crate::client::{Call, CallAuth, Client};
-use crate::error::{Error, ErrorKind, Result};
-use crate::paths::Segment;
-use crate::retry::Repeat;
-use crate::send_body::plan_send;
+use crate::error::{Error, Result};
+use crate::http::paths::Endpoint;
+use crate::http::retry::Repeat;
+use crate::json::{body_text, parse_object, splice_field};
+use create_body::check_create;
 use reqwest::{Method, Url};
+use send_body::plan_send;
 use serde_json::{json, Map, Value};
-
-/// The path segments of `/sessions/{session_id}` followed by `rest`.
-fn session_path<'a>(session_id: &'a str, rest: &[&'static str]) -> Vec<Segment<'a>> {
-    let mut segments = vec![
-        Segment::Fixed("sessions"),
-        Segment::Id {
-            param: "session_id",
-            value: session_id,
-        },
-    ];
-    segments.extend(rest.iter().map(|s| Segment::Fixed(s)));
-    segments
-}
-
-/// The path segments of `/agents/{agent_id}/sessions`.
-pub(crate) fn agent_sessions_path(agent_id: &str) -> [Segment<'_>; 3] {
-    [
-        Segment::Fixed("agents"),
-        Segment::Id {
-            param: "agent_id",
-            value: agent_id,
-        },
-        Segment::Fixed("sessions"),
-    ]
-}
 
 /// Agent IDs that the server resolves per caller, so a session's `agent_id` differs from them.
 const ALIAS_AGENTS: &[&str] = &["gumball", "analytics"];
-
-/// A session ID for `auto_session_id`: `sess_` and 24 random letters and digits.
-fn generated_session_id() -> Result<String> {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut bytes = [0u8; 24];
-    getrandom::getrandom(&mut bytes).map_err(|e| {
-        Error::new(
-            ErrorKind::Internal,
-            format!("no randomness for a session ID: {e}"),
-        )
-    })?;
-    // 248 is the largest multiple of 62 that fits a byte; the small bias left is harmless here.
-    let id: String = bytes
-        .iter()
-        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-        .collect();
-    Ok(format!("sess_{id}"))
-}
-
-/// Adds `"key": value` at the front of the JSON object `object_text`, leaving the rest of its
-/// bytes as they were. `object_text` must be a JSON object without `key`.
-fn splice_field(object_text: &str, key: &str, value: &Value) -> String {
-    let inner = object_text.trim().strip_prefix('{').unwrap_or("}");
-    let field = format!("{}:{}", json!(key), value);
-    if inner.trim_start().starts_with('}') {
-        format!("{{{field}}}")
-    } else {
-        format!("{{{field},{inner}")
-    }
-}
-
-/// Whether `error` is the 409 `session_already_exists` of a create whose `session_id` is taken.
-pub(crate) fn already_exists(error: &Error) -> bool {
-    error.kind == ErrorKind::Conflict
-        && error.server.as_ref().and_then(|s| s.code.as_deref()) == Some("session_already_exists")
-}
 
 impl Client {
     /// The create body to send (`text`, whose parsed fields are `fields`) and its session ID:
@@ -86,19 +30,11 @@ impl Client {
         match fields.get("session_id").and_then(Value::as_str) {
             Some(id) => Ok((text, Some(id.to_string()))),
             None if self.config().auto_session_id => {
-                let id = generated_session_id()?;
+                let id = crate::random::session_id()?;
                 Ok((splice_field(&text, "session_id", &json!(id)), Some(id)))
             }
             None => Ok((text, None)),
         }
-    }
-}
-
-/// The body text to send: the caller's text unchanged, or `{}` when none was given.
-pub(crate) fn body_text(body_json: Option<&str>) -> String {
-    match body_json.map(str::trim) {
-        None | Some("") => "{}".to_string(),
-        Some(text) => text.to_string(),
     }
 }
 
@@ -122,8 +58,7 @@ fn add_list_query(url: &mut Url, query_json: Option<&str>) -> Result<()> {
     })?;
     let mut pairs = url.query_pairs_mut();
     for (key, value) in &query {
-        let invalid =
-            |message: String| Error::about(ErrorKind::InvalidArgument, key.as_str(), message);
+        let invalid = |message: String| Error::invalid_argument(key.as_str(), message);
         let text = match value {
             Value::Null => continue,
             _ if key == "page_size" => match value.as_u64() {
@@ -152,6 +87,19 @@ fn add_list_query(url: &mut Url, query_json: Option<&str>) -> Result<()> {
 }
 
 impl Client {
+    /// Sends a JSON request with the client's own credentials (see [`Client::execute`]).
+    async fn rest(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<String>,
+        cancel: Option<&CancelToken>,
+    ) -> Result<String> {
+        let auth = CallAuth::default();
+        self.execute(Call::json(method, url, body, &auth), cancel)
+            .await
+    }
+
     /// `POST /agents/{agent_id}/sessions`: creates a session (an idle stub without `input`, a
     /// running one with it) and returns the server's JSON exactly as sent.
     ///
@@ -166,9 +114,9 @@ impl Client {
         auth: &CallAuth,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let url = self.rest_url(&agent_sessions_path(agent_id))?;
+        let url = self.rest_url(Endpoint::AgentSessions(agent_id))?;
         let fields = parse_object(body_json)?;
-        body::check_create(&fields)?;
+        check_create(&fields)?;
         let (text, session_id) = self.keyed_body(&fields, body_text(body_json))?;
         let mut call = Call::json(Method::POST, url, Some(text), auth);
         if session_id.is_some() {
@@ -178,7 +126,7 @@ impl Client {
         let (Err(error), Some(session_id)) = (&result, session_id) else {
             return result;
         };
-        if !(already_exists(error) && attempts.outcome_unknown) {
+        if !attempts.created_by_lost_attempt(error) {
             return result;
         }
         // An earlier attempt reached the server: that session is the one this call created.
@@ -220,7 +168,7 @@ impl Client {
         auth: &CallAuth,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let url = self.rest_url(&session_path(session_id, &[]))?;
+        let url = self.rest_url(Endpoint::Session(session_id))?;
         self.execute(Call::json(Method::GET, url, None, auth), cancel)
             .await
     }
@@ -234,11 +182,9 @@ impl Client {
         query_json: Option<&str>,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let mut url = self.rest_url(&agent_sessions_path(agent_id))?;
+        let mut url = self.rest_url(Endpoint::AgentSessions(agent_id))?;
         add_list_query(&mut url, query_json)?;
-        let auth = CallAuth::default();
-        self.execute(Call::json(Method::GET, url, None, &auth), cancel)
-            .await
+        self.rest(Method::GET, url, None, cancel).await
     }
 
     /// `POST /sessions/{session_id}/messages`: sends a message, immediately or queued (then with
@@ -249,7 +195,7 @@ impl Client {
         body_json: Option<&str>,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let url = self.rest_url(&session_path(session_id, &["messages"]))?;
+        let url = self.rest_url(Endpoint::SessionMessages(session_id))?;
         let text = body_text(body_json);
         let plan = plan_send(parse_object(Some(&text))?, &text)?;
         let auth = CallAuth::default();
@@ -266,13 +212,9 @@ impl Client {
         session_id: &str,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let url = self.rest_url(&session_path(session_id, &["cancel"]))?;
-        let auth = CallAuth::default();
-        self.execute(
-            Call::json(Method::POST, url, Some("{}".into()), &auth),
-            cancel,
-        )
-        .await
+        let url = self.rest_url(Endpoint::SessionCancel(session_id))?;
+        self.rest(Method::POST, url, Some("{}".into()), cancel)
+            .await
     }
 
     /// `PATCH /sessions/{session_id}`: renames a session (1–256 characters after trimming).
@@ -282,14 +224,12 @@ impl Client {
         name: &str,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let url = self.rest_url(&session_path(session_id, &[]))?;
+        let url = self.rest_url(Endpoint::Session(session_id))?;
         let mut fields = serde_json::Map::new();
         fields.insert("name".into(), json!(name));
-        body::check_create(&fields)?;
-        let auth = CallAuth::default();
+        check_create(&fields)?;
         let body = json!({ "name": name }).to_string();
-        self.execute(Call::json(Method::PATCH, url, Some(body), &auth), cancel)
-            .await
+        self.rest(Method::PATCH, url, Some(body), cancel).await
     }
 }
 
@@ -301,18 +241,6 @@ mod tests {
         let mut url = Url::parse("https://x.example/a").unwrap();
         add_list_query(&mut url, Some(q))?;
         Ok(url.query().unwrap_or("").to_string())
-    }
-
-    #[test]
-    fn splice_keeps_the_rest_of_the_object() {
-        assert_eq!(
-            splice_field(r#"{"input":"x","n":2.50}"#, "session_id", &json!("s")),
-            r#"{"session_id":"s","input":"x","n":2.50}"#
-        );
-        assert_eq!(splice_field(" { } ", "k", &json!(1)), r#"{"k":1}"#);
-        let id = generated_session_id().unwrap();
-        assert!(id.starts_with("sess_") && id.len() == 29, "{id}");
-        assert_ne!(id, generated_session_id().unwrap());
     }
 
     #[test]

@@ -1,50 +1,61 @@
 //! Streaming a session's events over SSE, with automatic resume from the last cursor when the
 //! connection drops, stalls or ends before the final `finish` event.
 
-use crate::body::{self, parse_object};
+pub(crate) mod relay;
+pub(crate) mod replay;
+pub(crate) mod sse;
+
 use crate::cancel::{with_cancel, CancelToken};
 use crate::client::{Call, CallAuth, Client};
 use crate::error::{Error, ErrorKind, Result};
-use crate::paths::Segment;
-use crate::replay::Replay;
-use crate::retry::Repeat;
-use crate::send_body::check_stream_send;
-use crate::sessions::{agent_sessions_path, already_exists};
-use crate::sse::{decode, SseDecoder, SseEvent};
-use crate::transport::classify;
+use crate::http::paths::Endpoint;
+use crate::http::retry::{Attempts, Backoff, Repeat};
+use crate::http::transport::classify;
+use crate::json::{body_text, parse_object, splice_field};
+use crate::sessions::create_body::check_create;
+use crate::sessions::send_body::check_stream_send;
+use crate::stream::replay::Replay;
+use crate::stream::sse::{decode, SseDecoder, SseEvent};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 use std::future::Future;
 use std::time::Duration;
 
 /// Resumes tried in a row without receiving an event before the stream is given up.
-pub const MAX_RESUME_ATTEMPTS: u32 = 5;
-const FIRST_BACKOFF: Duration = Duration::from_millis(100);
-const MAX_BACKOFF: Duration = Duration::from_secs(2);
+pub(crate) const MAX_RESUME_ATTEMPTS: u32 = 5;
+/// The wait before each resume of a row: 100 ms, doubled up to 2 s.
+const RESUME_BACKOFF: Backoff = Backoff {
+    first: Duration::from_millis(100),
+    max: Duration::from_secs(2),
+};
 
-/// How a stream starts.
+/// How a stream starts, borrowing its arguments.
+pub type StreamStart<'a> = Start<&'a str>;
+
+/// How a stream starts. `S` holds the text: `&str` in [`StreamStart`], which borrows it, and
+/// `String` in `relay::OwnedStart`, for a stream whose network side runs on a worker.
 #[derive(Clone, Copy, Debug)]
-pub enum StreamStart<'a> {
+pub enum Start<S> {
     /// Create a session and stream its first run (`POST /agents/{agent_id}/sessions`).
     Create {
         /// The agent.
-        agent_id: &'a str,
+        agent_id: S,
         /// The create body (NULL means `{}`); `stream: true` is added.
-        body_json: Option<&'a str>,
+        body_json: Option<S>,
     },
     /// Send a message and stream the run it starts (`POST /sessions/{session_id}/messages`).
     Send {
         /// The session.
-        session_id: &'a str,
+        session_id: S,
         /// The message body; `stream: true` is added.
-        body_json: Option<&'a str>,
+        body_json: Option<S>,
     },
     /// Resume a session's stream after `cursor` (`GET /sessions/{session_id}?stream=true`).
     Resume {
         /// The session.
-        session_id: &'a str,
+        session_id: S,
         /// The last `stream_cursor` seen.
-        cursor: &'a str,
+        cursor: S,
     },
 }
 
@@ -77,6 +88,32 @@ impl StreamSummary {
             "events": self.events,
             "resumes": self.resumes,
         })
+    }
+}
+
+impl<S: AsRef<str>> Start<S> {
+    /// The borrowed form the stream takes.
+    pub fn borrowed(&self) -> StreamStart<'_> {
+        match self {
+            Start::Create {
+                agent_id,
+                body_json,
+            } => Start::Create {
+                agent_id: agent_id.as_ref(),
+                body_json: body_json.as_ref().map(AsRef::as_ref),
+            },
+            Start::Send {
+                session_id,
+                body_json,
+            } => Start::Send {
+                session_id: session_id.as_ref(),
+                body_json: body_json.as_ref().map(AsRef::as_ref),
+            },
+            Start::Resume { session_id, cursor } => Start::Resume {
+                session_id: session_id.as_ref(),
+                cursor: cursor.as_ref(),
+            },
+        }
     }
 }
 
@@ -165,25 +202,26 @@ impl EventSink for CallbackSink<'_> {
     }
 }
 
-/// `body` with `"stream": true` added, leaving every other byte as the caller wrote it.
-fn with_stream_true(body_json: Option<&str>, fields: &Map<String, Value>) -> Result<String> {
-    let text = body_json.map(str::trim).unwrap_or("");
-    match fields.get("stream") {
-        Some(Value::Bool(true)) => return Ok(text.to_string()),
+/// The body of a stream's opening request: `body_json` with `"stream": true` added, every other
+/// byte as the caller wrote it; and its fields but `stream`, which `check` has accepted.
+fn streamed_body(
+    body_json: Option<&str>,
+    check: fn(&Map<String, Value>) -> Result<()>,
+) -> Result<(String, Map<String, Value>)> {
+    let mut fields = parse_object(body_json)?;
+    let text = body_text(body_json);
+    let body = match fields.remove("stream") {
+        Some(Value::Bool(true)) => text,
         Some(_) => {
-            return Err(Error::about(
-                ErrorKind::InvalidArgument,
+            return Err(Error::invalid_argument(
                 "stream",
                 "a streaming call needs `stream` to be true or absent",
             ))
         }
-        None => {}
-    }
-    if fields.is_empty() {
-        return Ok(r#"{"stream":true}"#.to_string());
-    }
-    // A non-empty JSON object's text starts with `{`, so the field can go right after it.
-    Ok(format!(r#"{{"stream":true,{}"#, &text[1..]))
+        None => splice_field(&text, "stream", &json!(true)),
+    };
+    check(&fields)?;
+    Ok((body, fields))
 }
 
 /// Why one connection's stream ended.
@@ -275,11 +313,8 @@ impl Client {
                 agent_id,
                 body_json,
             } => {
-                let url = self.stream_url(&agent_sessions_path(agent_id))?;
-                let mut fields = parse_object(body_json)?;
-                let body = with_stream_true(body_json, &fields)?;
-                fields.remove("stream");
-                body::check_create(&fields)?;
+                let url = self.stream_url(Endpoint::AgentSessions(agent_id))?;
+                let (body, fields) = streamed_body(body_json, check_create)?;
                 let (body, session_id) = self.keyed_body(&fields, body)?;
                 keyed = session_id;
                 (Method::POST, url, Some(body))
@@ -288,35 +323,18 @@ impl Client {
                 session_id,
                 body_json,
             } => {
-                let url = self.stream_url(&[
-                    Segment::Fixed("sessions"),
-                    Segment::Id {
-                        param: "session_id",
-                        value: session_id,
-                    },
-                    Segment::Fixed("messages"),
-                ])?;
-                let mut fields = parse_object(body_json)?;
-                let body = with_stream_true(body_json, &fields)?;
-                fields.remove("stream");
-                check_stream_send(&fields)?;
+                let url = self.stream_url(Endpoint::SessionMessages(session_id))?;
+                let (body, _) = streamed_body(body_json, check_stream_send)?;
                 (Method::POST, url, Some(body))
             }
             StreamStart::Resume { session_id, cursor } => {
                 if cursor.is_empty() {
-                    return Err(Error::about(
-                        ErrorKind::InvalidArgument,
+                    return Err(Error::invalid_argument(
                         "cursor",
                         "`cursor` must be a non-empty stream_cursor",
                     ));
                 }
-                let mut url = self.stream_url(&[
-                    Segment::Fixed("sessions"),
-                    Segment::Id {
-                        param: "session_id",
-                        value: session_id,
-                    },
-                ])?;
+                let mut url = self.stream_url(Endpoint::Session(session_id))?;
                 url.query_pairs_mut()
                     .append_pair("stream", "true")
                     .append_pair("last_cursor", cursor);
@@ -415,7 +433,7 @@ impl Client {
 
     /// As [`Client::stream`], handing the events to `sink`; returns the outcome and the summary
     /// of what was handed over.
-    pub async fn stream_to<S: EventSink>(
+    pub(crate) async fn stream_to<S: EventSink>(
         &self,
         start: StreamStart<'_>,
         sink: S,
@@ -452,10 +470,8 @@ impl Client {
     ) -> Result<()> {
         let auth = CallAuth::default();
         let mut call = first;
+        let mut opening = Attempts::default();
         let mut failures = 0u32;
-        let mut backoff = FIRST_BACKOFF;
-        let mut first_attempts = 0u32;
-        let mut first_unknown = false;
         loop {
             let before = streamer.summary.events;
             let mut outcome = self.stream_once(&call, streamer).await;
@@ -468,30 +484,20 @@ impl Client {
                 Ok(Ended::Final) => return Ok(()),
                 Ok(Ended::Stopped) => return Err(stopped_by_callback()),
                 Ok(Ended::Dropped(reason)) => reason,
-                // The first request is repeated only when the server cannot have acted on it,
-                // or, for a create with a session ID, when a repeat cannot make a second session.
+                // The opening request is repeated as every request is: only when the server
+                // cannot have acted on it, or, for a create with a session ID, when a repeat
+                // cannot make a second session.
                 Err(error) if streamer.summary.resumes == 0 && before == 0 => {
-                    first_attempts += 1;
-                    if first_unknown && already_exists(&error) {
+                    opening.count += 1;
+                    if opening.created_by_lost_attempt(&error) {
                         return Err(created_by_lost_attempt(
                             streamer.summary.session_id.as_deref(),
-                            first_attempts,
+                            opening.count,
                         ));
                     }
-                    let retry = &self.config().retry;
-                    match retry.delay(call.repeat, &error, first_attempts) {
-                        Some(wait) => {
-                            first_unknown |= crate::retry::outcome_unknown(&error);
-                            tokio::time::sleep(wait).await;
-                            continue;
-                        }
-                        None => {
-                            return Err(Error {
-                                attempts: first_attempts,
-                                ..error
-                            })
-                        }
-                    }
+                    let wait = opening.next_wait(&self.config().retry, call.repeat, error)?;
+                    tokio::time::sleep(wait).await;
+                    continue;
                 }
                 Err(error)
                     if error
@@ -505,7 +511,6 @@ impl Client {
             };
             if streamer.summary.events > before {
                 failures = 0;
-                backoff = FIRST_BACKOFF;
             }
             failures += 1;
             let (Some(session_id), Some(cursor)) = (
@@ -529,8 +534,7 @@ impl Client {
                     ),
                 ));
             }
-            tokio::time::sleep(backoff).await;
-            backoff = (backoff * 2).min(MAX_BACKOFF);
+            tokio::time::sleep(RESUME_BACKOFF.step(failures)).await;
             streamer.summary.resumes += 1;
             streamer.replay.resumed(&cursor);
             call = self
@@ -552,24 +556,21 @@ mod tests {
 
     #[test]
     fn stream_true_is_added_without_touching_the_rest() {
-        let text = r#"{"input":"x","n":2.50}"#;
-        let fields = parse_object(Some(text)).unwrap();
+        let accept = |_: &Map<String, Value>| Ok(());
+        let (body, fields) = streamed_body(Some(r#"{"input":"x","n":2.50}"#), accept).unwrap();
+        assert_eq!(body, r#"{"stream":true,"input":"x","n":2.50}"#);
+        assert_eq!(fields.len(), 2);
+        let (body, fields) = streamed_body(None, accept).unwrap();
+        assert_eq!((body.as_str(), fields.len()), (r#"{"stream":true}"#, 0));
+        let given = r#"{"stream":true,"input":"x"}"#;
+        let (body, fields) = streamed_body(Some(given), accept).unwrap();
         assert_eq!(
-            with_stream_true(Some(text), &fields).unwrap(),
-            r#"{"stream":true,"input":"x","n":2.50}"#
+            (body.as_str(), fields.contains_key("stream")),
+            (given, false)
         );
-        let empty = parse_object(None).unwrap();
-        assert_eq!(
-            with_stream_true(None, &empty).unwrap(),
-            r#"{"stream":true}"#
-        );
-        let off = parse_object(Some(r#"{"stream":false}"#)).unwrap();
-        assert_eq!(
-            with_stream_true(Some(r#"{"stream":false}"#), &off)
-                .unwrap_err()
-                .param
-                .as_deref(),
-            Some("stream")
-        );
+        let off = streamed_body(Some(r#"{"stream":false}"#), accept).unwrap_err();
+        assert_eq!(off.param.as_deref(), Some("stream"));
+        let refused = streamed_body(Some(r#"{"name":1}"#), check_create).unwrap_err();
+        assert_eq!(refused.param.as_deref(), Some("name"));
     }
 }

@@ -11,7 +11,7 @@ use hyper::{header, Request, Response, StatusCode};
 use serde_json::{json, Value};
 
 use crate::admin;
-use crate::app::{App, Listener};
+use crate::app_state::{App, Listener};
 use crate::body::{empty, full, Aborted, ChannelBody, RespBody};
 use crate::errors::{error_type, json_response};
 use crate::faults::RequestFault;

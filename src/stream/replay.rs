@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// Events without a cursor held at most while a resume is undecided.
-pub const MAX_HELD: usize = 256;
+pub(crate) const MAX_HELD: usize = 256;
 
 /// One event: its text for the caller, and what the library read from it.
 pub(crate) type Event = (String, EventInfo);

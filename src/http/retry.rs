@@ -1,6 +1,6 @@
 //! When a failed request may be repeated, and how long to wait first.
 //!
-//! Only repeats that are provably safe are made (API.md §4.5–4.6):
+//! Only repeats that are provably safe are made (docs/API.md §6):
 //! - a connection that failed before the request was sent (`Connect`), for any request;
 //! - HTTP 429 and 503, which say the request was not acted on, honouring `Retry-After` up to
 //!   `max_backoff` (a longer wait is left to the caller: the error carries `retry_after_ms`);
@@ -11,19 +11,38 @@
 //!
 //! A POST that may have reached the server is otherwise never repeated.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, Result};
 use std::time::Duration;
 
 /// Default number of repeats after the first attempt.
-pub const DEFAULT_MAX_RETRIES: u32 = 2;
+pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
 /// Default longest wait between two attempts.
-pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(8);
-/// The first backoff step, doubled at each attempt.
+pub(crate) const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(8);
+/// The first backoff step of a repeated request, doubled at each attempt.
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+
+/// Exponential backoff: `first` for the first attempt, doubled at each further one, never more
+/// than `max`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Backoff {
+    /// The first wait.
+    pub first: Duration,
+    /// The longest wait.
+    pub max: Duration,
+}
+
+impl Backoff {
+    /// The wait after failed attempt number `attempt` (1 for the first).
+    pub(crate) fn step(&self, attempt: u32) -> Duration {
+        self.first
+            .saturating_mul(1 << attempt.saturating_sub(1).min(16))
+            .min(self.max)
+    }
+}
 
 /// How safe a request is to repeat.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Repeat {
+pub(crate) enum Repeat {
     /// A read: repeating it changes nothing.
     Idempotent,
     /// A write that may start work: repeated only when the server cannot have acted on it.
@@ -51,7 +70,7 @@ impl Default for RetryPolicy {
 }
 
 /// Whether the outcome of the failed request is unknown: it may have been acted on.
-pub(crate) fn outcome_unknown(error: &Error) -> bool {
+fn outcome_unknown(error: &Error) -> bool {
     match error.kind {
         ErrorKind::Timeout | ErrorKind::ConnectionLost => true,
         ErrorKind::Server => matches!(error.status(), Some(500 | 502 | 504)),
@@ -59,19 +78,59 @@ pub(crate) fn outcome_unknown(error: &Error) -> bool {
     }
 }
 
-/// A random fraction in [0, 1) for jitter.
-fn jitter() -> f64 {
-    let mut b = [0u8; 4];
-    if getrandom::getrandom(&mut b).is_err() {
-        return 0.5;
+/// Whether `error` is the 409 `session_already_exists` of a create whose `session_id` is taken.
+fn already_exists(error: &Error) -> bool {
+    error.kind == ErrorKind::Conflict
+        && error.server.as_ref().and_then(|s| s.code.as_deref()) == Some("session_already_exists")
+}
+
+/// The attempts of one request so far, and what they saw: the one retry state of every request
+/// and of every stream's opening request.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Attempts {
+    /// Attempts made.
+    pub count: u32,
+    /// Whether an attempt failed with an unknown outcome (it may have been acted on).
+    pub outcome_unknown: bool,
+}
+
+impl Attempts {
+    /// After the failure of attempt number `self.count` of a request of kind `repeat`: how long
+    /// to wait before the next attempt, or the error to give up with (counting the attempts).
+    pub(crate) fn next_wait(
+        &mut self,
+        policy: &RetryPolicy,
+        repeat: Repeat,
+        error: Error,
+    ) -> Result<Duration> {
+        let wait = match error.kind {
+            ErrorKind::Cancelled => None,
+            _ => policy.delay(repeat, &error, self.count),
+        };
+        match wait {
+            Some(wait) => {
+                self.outcome_unknown |= outcome_unknown(&error);
+                Ok(wait)
+            }
+            None => Err(Error {
+                attempts: self.count,
+                ..error
+            }),
+        }
     }
-    f64::from(u32::from_le_bytes(b)) / (f64::from(u32::MAX) + 1.0)
+
+    /// Whether `error` says that an earlier attempt of this create, whose outcome was unknown,
+    /// made the session: a repeat of a create with a `session_id` answers 409
+    /// `session_already_exists` then.
+    pub(crate) fn created_by_lost_attempt(&self, error: &Error) -> bool {
+        self.outcome_unknown && already_exists(error)
+    }
 }
 
 impl RetryPolicy {
     /// How long to wait before repeating a request of kind `repeat` that failed with `error` on
     /// attempt number `attempt` (1 for the first), or `None` when it must not be repeated.
-    pub fn delay(&self, repeat: Repeat, error: &Error, attempt: u32) -> Option<Duration> {
+    pub(crate) fn delay(&self, repeat: Repeat, error: &Error, attempt: u32) -> Option<Duration> {
         if attempt > self.max_retries {
             return None;
         }
@@ -90,10 +149,12 @@ impl RetryPolicy {
             return (wanted <= self.max_backoff).then_some(wanted);
         }
         // Exponential backoff with "equal jitter": half fixed, half random.
-        let step = FIRST_BACKOFF
-            .saturating_mul(1 << (attempt - 1).min(16))
-            .min(self.max_backoff);
-        Some(step / 2 + step.mul_f64(jitter() / 2.0))
+        let step = Backoff {
+            first: FIRST_BACKOFF,
+            max: self.max_backoff,
+        }
+        .step(attempt);
+        Some(step / 2 + step.mul_f64(crate::random::fraction() / 2.0))
     }
 }
 

@@ -1,0 +1,11 @@
+//! HTTP plumbing under the client: the connection pool and failure classification
+//! ([`transport`]), header values ([`headers`]), URL paths ([`paths`]), the retry rules
+//! ([`retry`]) and the reading of error answers ([`server_error`]).
+
+pub(crate) mod headers;
+pub(crate) mod paths;
+pub(crate) mod proxy;
+pub(crate) mod redirect;
+pub(crate) mod retry;
+pub(crate) mod server_error;
+pub(crate) mod transport;
