@@ -9,7 +9,8 @@
  * may be used from any number of threads at once. Errors: every fallible function returns a
  * gumloop_code and, in `*out_json`, either its result or an error document:
  * {"error":{"kind","gumloop_code","message","status","code","type","param","details",
- *           "retryable","retry_after_ms","trace_id","body"}}
+ *           "retryable","attempts","retry_after_ms","trace_id","body"}}
+ * (null where unknown), plus "stream", the stream's summary, when a streaming call fails.
  */
 
 #ifndef GUMLOOP_H
@@ -157,7 +158,8 @@ typedef int (*gumloop_event_callback)(void *user_data, const char *event_json, s
 #define GUMLOOP_ERR_CANCELLED 104
 
 /**
- * The server redirected to another origin; the library does not follow (credentials stay home).
+ * A redirect was not followed: to another origin (credentials stay home), one that would change
+ * the method of a POST or PATCH (301, 302, 303), or more than 5.
  */
 #define GUMLOOP_ERR_REDIRECT 105
 

@@ -21,8 +21,8 @@ BENCH_REQUIREMENTS := $(ROOT)/benches/requirements.txt
 BENCH_VENV_STAMP := $(BENCH_VENV)/.gumloop-bench
 BENCH_CC ?= cc
 BENCH_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Werror -O2
-BENCH_LIB := $(ROOT)/target/release/libgumloop.so
-BENCH_EMULATOR := $(ROOT)/target/release/gumloop-emulator
+BENCH_LIB := $(TARGET_DIR)/release/libgumloop.so
+BENCH_EMULATOR := $(TARGET_DIR)/release/gumloop-emulator
 BENCH_SECONDS ?= 3
 BENCH_ROUNDS ?= 3
 
@@ -47,11 +47,11 @@ bench-release:
 	cd $(ROOT) && $(CARGO) build --release -p gumloop-ffi -p gumloop-emulator
 	cd $(ROOT) && $(CARGO) bench --no-run --quiet --bench handover
 
-## bench-c: the C bench programs, against target/release/libgumloop.so
+## bench-c: the C bench programs, against the release libgumloop.so
 bench-c: bench-tools bench-release
 	@mkdir -p $(BENCH_DIR)
 	$(BENCH_CC) $(BENCH_CFLAGS) -I$(ROOT)/include $(ROOT)/benches/c/bench_gumloop.c \
-		$(ROOT)/benches/c/bench.c -L$(ROOT)/target/release -Wl,-rpath,$(ROOT)/target/release \
+		$(ROOT)/benches/c/bench.c -L$(TARGET_DIR)/release -Wl,-rpath,$(TARGET_DIR)/release \
 		-lgumloop -lpthread -o $(BENCH_DIR)/bench_gumloop
 	$(BENCH_CC) $(BENCH_CFLAGS) $(ROOT)/benches/c/bench_curl.c $(ROOT)/benches/c/bench.c \
 		-lcurl -lpthread -o $(BENCH_DIR)/bench_curl

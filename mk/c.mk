@@ -9,19 +9,19 @@ C_BUILD := $(ROOT)/build/c
 C_TESTS := test_create test_threads test_sessions test_reliability test_fork
 # Run against the tests' hostile server (tests/hostile) instead of the emulator: test -> scenario.
 C_HOSTILE_TESTS := test_hostile:reject-upload
-HOSTILE := $(ROOT)/target/debug/gumloop-hostile
+HOSTILE := $(TARGET_DIR)/debug/gumloop-hostile
 WITH_EMULATOR := $(ROOT)/scripts/with-emulator.sh
 
 .PHONY: demo-run test-c c-tests hostile
 
 # Built against the release library, shared, with its directory as the run path.
-$(C_BUILD)/quickstart: examples/quickstart.c include/gumloop.h lib-release
+$(C_BUILD)/quickstart: $(ROOT)/examples/quickstart.c $(ROOT)/include/gumloop.h lib-release
 	@mkdir -p $(C_BUILD)
-	$(CC) $(CFLAGS_STRICT) -Iinclude $< -L$(ROOT)/target/release -Wl,-rpath,$(ROOT)/target/release -lgumloop -o $@
+	$(CC) $(CFLAGS_STRICT) -I$(ROOT)/include $< -L$(TARGET_DIR)/release -Wl,-rpath,$(TARGET_DIR)/release -lgumloop -o $@
 
-$(C_BUILD)/stream: examples/stream.c include/gumloop.h lib-release
+$(C_BUILD)/stream: $(ROOT)/examples/stream.c $(ROOT)/include/gumloop.h lib-release
 	@mkdir -p $(C_BUILD)
-	$(CC) $(CFLAGS_STRICT) -Iinclude $< -L$(ROOT)/target/release -Wl,-rpath,$(ROOT)/target/release -lgumloop -o $@
+	$(CC) $(CFLAGS_STRICT) -I$(ROOT)/include $< -L$(TARGET_DIR)/release -Wl,-rpath,$(TARGET_DIR)/release -lgumloop -o $@
 
 demo-run: $(C_BUILD)/quickstart $(C_BUILD)/stream emulator
 	GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada $(WITH_EMULATOR) \
@@ -33,15 +33,15 @@ DEMO_DEPS += demo-run
 c-tests: lib
 	@mkdir -p $(C_BUILD)
 	@for t in $(C_TESTS) $(foreach h,$(C_HOSTILE_TESTS),$(firstword $(subst :, ,$(h)))); do \
-		$(CC) $(CFLAGS_STRICT) -Iinclude -Itests/c tests/c/$$t.c tests/c/harness.c \
-			-L$(ROOT)/target/debug -Wl,-rpath,$(ROOT)/target/debug -lgumloop -lpthread -o $(C_BUILD)/$$t || exit 1; \
-		$(CC) $(CFLAGS_STRICT) $(SANITIZE) -Iinclude -Itests/c tests/c/$$t.c tests/c/harness.c \
-			-L$(ROOT)/target/debug -Wl,-rpath,$(ROOT)/target/debug -lgumloop -lpthread -o $(C_BUILD)/$$t.asan || exit 1; \
+		$(CC) $(CFLAGS_STRICT) -I$(ROOT)/include -I$(ROOT)/tests/c $(ROOT)/tests/c/$$t.c $(ROOT)/tests/c/harness.c \
+			-L$(TARGET_DIR)/debug -Wl,-rpath,$(TARGET_DIR)/debug -lgumloop -lpthread -o $(C_BUILD)/$$t || exit 1; \
+		$(CC) $(CFLAGS_STRICT) $(SANITIZE) -I$(ROOT)/include -I$(ROOT)/tests/c $(ROOT)/tests/c/$$t.c $(ROOT)/tests/c/harness.c \
+			-L$(TARGET_DIR)/debug -Wl,-rpath,$(TARGET_DIR)/debug -lgumloop -lpthread -o $(C_BUILD)/$$t.asan || exit 1; \
 	done
-	$(CXX) $(CXXFLAGS_STRICT) -Iinclude tests/c/test_header.cpp -L$(ROOT)/target/debug \
-		-Wl,-rpath,$(ROOT)/target/debug -lgumloop -o $(C_BUILD)/test_header_cpp
+	$(CXX) $(CXXFLAGS_STRICT) -I$(ROOT)/include $(ROOT)/tests/c/test_header.cpp -L$(TARGET_DIR)/debug \
+		-Wl,-rpath,$(TARGET_DIR)/debug -lgumloop -o $(C_BUILD)/test_header_cpp
 	# The static library links with only the system libraries it names.
-	$(CC) $(CFLAGS_STRICT) -Iinclude examples/quickstart.c $(ROOT)/target/debug/libgumloop.a \
+	$(CC) $(CFLAGS_STRICT) -I$(ROOT)/include $(ROOT)/examples/quickstart.c $(TARGET_DIR)/debug/libgumloop.a \
 		-lpthread -ldl -lm -o $(C_BUILD)/quickstart_static
 
 hostile:
@@ -64,7 +64,7 @@ test-c: c-tests emulator hostile
 	done
 	GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada $(WITH_EMULATOR) $(C_BUILD)/quickstart_static agent_pro > /dev/null
 	# The streaming example prints a 200-word answer, word by word.
-	$(CC) $(CFLAGS_STRICT) -Iinclude examples/stream.c -L$(ROOT)/target/debug -Wl,-rpath,$(ROOT)/target/debug \
+	$(CC) $(CFLAGS_STRICT) -I$(ROOT)/include $(ROOT)/examples/stream.c -L$(TARGET_DIR)/debug -Wl,-rpath,$(TARGET_DIR)/debug \
 		-lgumloop -o $(C_BUILD)/stream_debug
 	GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada $(WITH_EMULATOR) \
 		$(C_BUILD)/stream_debug agent_pro "[words:200] stream me" > $(C_BUILD)/stream.out

@@ -1,7 +1,7 @@
 # The Gumloop emulator (tests/emulator): build, test, benchmark.
 # Included by the root Makefile, which defines ROOT and CARGO.
 
-EMULATOR_BIN := target/debug/gumloop-emulator
+EMULATOR_BIN := $(TARGET_DIR)/debug/gumloop-emulator
 
 .PHONY: emulator test-emulator bench-emulator
 
@@ -22,6 +22,6 @@ BENCH_EMULATOR_CONNECTIONS ?= 64
 bench-emulator:
 	@command -v wrk >/dev/null 2>&1 || { apt-get update && apt-get install -y wrk; }
 	cd $(ROOT) && $(CARGO) build --release -p gumloop-emulator
-	cd $(ROOT) && GUMLOOP_EMULATOR_BIN=target/release/gumloop-emulator \
+	cd $(ROOT) && GUMLOOP_EMULATOR_BIN=$(TARGET_DIR)/release/gumloop-emulator \
 		BENCH_SECONDS=$(BENCH_EMULATOR_SECONDS) BENCH_CONNECTIONS=$(BENCH_EMULATOR_CONNECTIONS) \
 		scripts/with-emulator.sh tests/emulator/bench/create-idle.sh

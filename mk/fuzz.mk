@@ -46,7 +46,7 @@ FUZZ_BUILD_FLAGS := --sanitizer $(FUZZ_SANITIZER) --release --debug-assertions \
 cargo-fuzz:
 	@if ! "$(CARGO_FUZZ)" --version 2>/dev/null | grep -qx "cargo-fuzz $(CARGO_FUZZ_VERSION)"; then \
 		echo "installing cargo-fuzz $(CARGO_FUZZ_VERSION) into .tools"; \
-		$(CARGO) install cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked --root "$(ROOT)/.tools" --force; \
+		env -u CARGO_TARGET_DIR $(CARGO) install cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked --root "$(ROOT)/.tools" --force; \
 	fi
 
 fuzz-check: cargo-fuzz

@@ -15,10 +15,10 @@ SOAK_BUILD := $(ROOT)/build/soak
 
 .PHONY: soak soak-build soak-emulator
 
-$(SOAK_BUILD)/soak: tests/soak/soak.c tests/c/harness.c tests/c/harness.h include/gumloop.h lib-release
+$(SOAK_BUILD)/soak: $(addprefix $(ROOT)/,tests/soak/soak.c tests/c/harness.c tests/c/harness.h include/gumloop.h) lib-release
 	@mkdir -p $(SOAK_BUILD)
-	$(SOAK_CC) $(SOAK_CFLAGS) -Iinclude -Itests/c tests/soak/soak.c tests/c/harness.c \
-		-L$(ROOT)/target/release -Wl,-rpath,$(ROOT)/target/release -lgumloop -lpthread -o $@
+	$(SOAK_CC) $(SOAK_CFLAGS) -I$(ROOT)/include -I$(ROOT)/tests/c $(ROOT)/tests/soak/soak.c $(ROOT)/tests/c/harness.c \
+		-L$(TARGET_DIR)/release -Wl,-rpath,$(TARGET_DIR)/release -lgumloop -lpthread -o $@
 
 soak-build: $(SOAK_BUILD)/soak
 
@@ -26,6 +26,6 @@ soak-emulator:
 	cd $(ROOT) && $(CARGO) build --release -p gumloop-emulator
 
 soak: soak-build soak-emulator
-	cd $(ROOT) && GUMLOOP_EMULATOR_BIN=target/release/gumloop-emulator \
+	cd $(ROOT) && GUMLOOP_EMULATOR_BIN=$(TARGET_DIR)/release/gumloop-emulator \
 		SOAK_SECONDS=$(SOAK_SECONDS) SOAK_THREADS=$(SOAK_THREADS) \
 		scripts/with-emulator.sh $(SOAK_BUILD)/soak

@@ -3,8 +3,8 @@
 #
 #   scripts/with-emulator.sh CMD [ARGS...]
 #
-# Builds nothing: it starts ${GUMLOOP_EMULATOR_BIN:-target/debug/gumloop-emulator}
-# (build it with `make emulator`), with extra arguments from GUMLOOP_EMULATOR_ARGS
+# Builds nothing: it starts $GUMLOOP_EMULATOR_BIN, by default the debug build in Cargo's target
+# directory (${CARGO_TARGET_DIR:-target} of this checkout; build it with `make emulator`), with extra arguments from GUMLOOP_EMULATOR_ARGS
 # (split on whitespace), waits up to 20 s for its ready line, exports
 #   GUMLOOP_BASE_URL         the api base URL   (http://127.0.0.1:P/api/v1)
 #   GUMLOOP_STREAM_BASE_URL  the stream base URL (http://127.0.0.1:Q/api/v1)
@@ -17,7 +17,10 @@ if [[ $# -eq 0 ]]; then
     exit 2
 fi
 
-bin="${GUMLOOP_EMULATOR_BIN:-target/debug/gumloop-emulator}"
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+target_dir="${CARGO_TARGET_DIR:-target}"
+[[ "$target_dir" == /* ]] || target_dir="$repo/$target_dir"
+bin="${GUMLOOP_EMULATOR_BIN:-$target_dir/debug/gumloop-emulator}"
 if [[ ! -x "$bin" ]]; then
     echo "with-emulator.sh: no emulator binary at '$bin' (build it with 'make emulator' or set GUMLOOP_EMULATOR_BIN)" >&2
     exit 127

@@ -1,4 +1,5 @@
-//! Client configuration: the options JSON, with the environment as the fallback.
+//! Client configuration: the options JSON, with the environment as the fallback (`docs/API.md`
+//! §1 and §3).
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::headers::check_header_value;

@@ -13,6 +13,7 @@
 //! | 300–399 | the server's answer could not be used                    |
 //! | 900–999 | internal errors of the library                           |
 
+use crate::ffi as codes;
 use serde_json::{json, Map, Value};
 use std::fmt;
 
@@ -24,12 +25,16 @@ const fn const_cstr(text: &'static str) -> &'static std::ffi::CStr {
     }
 }
 
+/// The table of kinds below: each row is `Variant = CONSTANT, "message";`. The number is the
+/// C constant's (written once, in `ffi/codes.rs`, where cbindgen reads it), the name is that
+/// constant's identifier, and the message is the one-line description `gumloop_code_get_message`
+/// returns.
 macro_rules! error_kinds {
-    ($( $(#[$doc:meta])* $variant:ident = $num:literal, $name:literal, $message:literal; )*) => {
+    ($( $variant:ident = $constant:ident, $message:literal; )*) => {
         /// What went wrong, as one of the library's stable codes.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum ErrorKind {
-            $( $(#[$doc])* $variant, )*
+            $( #[doc = concat!("`", stringify!($constant), "`: ", $message, ".")] $variant, )*
         }
 
         impl ErrorKind {
@@ -38,12 +43,12 @@ macro_rules! error_kinds {
 
             /// The stable number of this kind (the C `gumloop_code`).
             pub const fn code(self) -> u32 {
-                match self { $(ErrorKind::$variant => $num,)* }
+                match self { $(ErrorKind::$variant => codes::$constant,)* }
             }
 
             /// The constant's name in the C header, e.g. `GUMLOOP_ERR_CONFLICT`.
             pub const fn name(self) -> &'static str {
-                match self { $(ErrorKind::$variant => $name,)* }
+                match self { $(ErrorKind::$variant => stringify!($constant),)* }
             }
 
             /// A one-line, human-readable description of the kind.
@@ -53,7 +58,9 @@ macro_rules! error_kinds {
 
             /// [`ErrorKind::name`] as a NUL-terminated C string.
             pub const fn name_c(self) -> &'static std::ffi::CStr {
-                match self { $(ErrorKind::$variant => const_cstr(concat!($name, "\0")),)* }
+                match self {
+                    $(ErrorKind::$variant => const_cstr(concat!(stringify!($constant), "\0")),)*
+                }
             }
 
             /// [`ErrorKind::message`] as a NUL-terminated C string.
@@ -61,69 +68,43 @@ macro_rules! error_kinds {
                 match self { $(ErrorKind::$variant => const_cstr(concat!($message, "\0")),)* }
             }
 
-            /// The kind with this number, if the number is one.
+            /// The kind with this number, if the number is one. (Two rows with one number would
+            /// make an unreachable pattern here, which the lints refuse.)
             pub fn from_code(code: u32) -> Option<ErrorKind> {
-                match code { $($num => Some(ErrorKind::$variant),)* _ => None }
+                match code { $(codes::$constant => Some(ErrorKind::$variant),)* _ => None }
             }
         }
     };
 }
 
 error_kinds! {
-    /// A required pointer argument was NULL.
-    NullArgument = 1, "GUMLOOP_ERR_NULL_ARGUMENT", "a required argument was NULL";
-    /// A string argument was not valid UTF-8.
-    InvalidUtf8 = 2, "GUMLOOP_ERR_INVALID_UTF8", "a string argument is not valid UTF-8";
-    /// A JSON argument could not be parsed.
-    InvalidJson = 3, "GUMLOOP_ERR_INVALID_JSON", "a JSON argument could not be parsed";
-    /// An argument was well-formed but not acceptable (wrong field type, empty ID, bad header value).
-    InvalidArgument = 4, "GUMLOOP_ERR_INVALID_ARGUMENT", "an argument is not acceptable";
-    /// The client options were not acceptable (unknown key, wrong type, bad URL).
-    InvalidOption = 5, "GUMLOOP_ERR_INVALID_OPTION", "a client option is not acceptable";
-    /// No credential was given and none was found in the environment.
-    NoCredentials = 6, "GUMLOOP_ERR_NO_CREDENTIALS", "no access token was given or found in the environment";
-    /// The body asked for a stream from a call that does not stream.
-    UseStreamingCall = 7, "GUMLOOP_ERR_USE_STREAMING_CALL", "the body asks for a stream: use a streaming call";
-    /// A blocking call was made from a thread where it would deadlock (a runtime thread or a callback).
-    WrongThread = 8, "GUMLOOP_ERR_WRONG_THREAD", "a blocking call was made from a library callback or runtime thread";
-    /// The connection could not be made; the request was not sent.
-    Connect = 100, "GUMLOOP_ERR_CONNECT", "could not connect to the server; the request was not sent";
-    /// A time limit ran out; the request may or may not have reached the server.
-    Timeout = 101, "GUMLOOP_ERR_TIMEOUT", "the request timed out; it may have reached the server";
-    /// The TLS handshake failed (untrusted certificate, protocol error).
-    Tls = 102, "GUMLOOP_ERR_TLS", "the TLS handshake failed";
-    /// The connection failed after the request was written; its outcome is unknown.
-    ConnectionLost = 103, "GUMLOOP_ERR_CONNECTION_LOST", "the connection failed mid-exchange; the outcome is unknown";
-    /// The call was cancelled by the caller.
-    Cancelled = 104, "GUMLOOP_ERR_CANCELLED", "the call was cancelled";
-    /// The server redirected to another origin, which the library refuses to follow.
-    Redirect = 105, "GUMLOOP_ERR_REDIRECT", "the server redirected to another origin; not followed";
-    /// HTTP 400: the server rejected the request as invalid.
-    BadRequest = 200, "GUMLOOP_ERR_BAD_REQUEST", "the server rejected the request (HTTP 400)";
-    /// HTTP 401: missing or invalid credentials.
-    Unauthorized = 201, "GUMLOOP_ERR_UNAUTHORIZED", "missing or invalid credentials (HTTP 401)";
-    /// HTTP 403: the caller may not do this.
-    Forbidden = 202, "GUMLOOP_ERR_FORBIDDEN", "permission denied (HTTP 403)";
-    /// HTTP 404: the agent or session does not exist.
-    NotFound = 203, "GUMLOOP_ERR_NOT_FOUND", "not found (HTTP 404)";
-    /// HTTP 409: a conflict, such as an existing session ID or a busy session.
-    Conflict = 204, "GUMLOOP_ERR_CONFLICT", "conflict with the current state (HTTP 409)";
-    /// HTTP 413: the request was too large for the server.
-    PayloadTooLarge = 205, "GUMLOOP_ERR_PAYLOAD_TOO_LARGE", "the request is too large (HTTP 413)";
-    /// HTTP 429: a concurrency or rate limit was hit.
-    RateLimited = 206, "GUMLOOP_ERR_RATE_LIMITED", "a rate or concurrency limit was hit (HTTP 429)";
-    /// HTTP 5xx: the server failed.
-    Server = 207, "GUMLOOP_ERR_SERVER", "the server failed (HTTP 5xx)";
-    /// Any other unexpected HTTP status.
-    HttpStatus = 208, "GUMLOOP_ERR_HTTP_STATUS", "the server answered with an unexpected HTTP status";
-    /// The server's answer was malformed: not valid HTTP, or not the JSON or event stream it should be.
-    InvalidResponse = 300, "GUMLOOP_ERR_INVALID_RESPONSE", "the server's answer is malformed: not valid HTTP, JSON or event stream";
-    /// The server's answer was larger than `max_response_bytes`.
-    ResponseTooLarge = 301, "GUMLOOP_ERR_RESPONSE_TOO_LARGE", "the server's answer exceeds the response size limit";
-    /// An event stream ended without its final `finish` event and could not be resumed.
-    StreamIncomplete = 302, "GUMLOOP_ERR_STREAM_INCOMPLETE", "the event stream ended before its final event and could not be resumed";
-    /// A bug in the library (including a caught panic).
-    Internal = 900, "GUMLOOP_ERR_INTERNAL", "internal error in libgumloop";
+    NullArgument = GUMLOOP_ERR_NULL_ARGUMENT, "a required argument was NULL";
+    InvalidUtf8 = GUMLOOP_ERR_INVALID_UTF8, "a string argument is not valid UTF-8";
+    InvalidJson = GUMLOOP_ERR_INVALID_JSON, "a JSON argument could not be parsed";
+    InvalidArgument = GUMLOOP_ERR_INVALID_ARGUMENT, "an argument is not acceptable";
+    InvalidOption = GUMLOOP_ERR_INVALID_OPTION, "a client option is not acceptable";
+    NoCredentials = GUMLOOP_ERR_NO_CREDENTIALS, "no access token was given or found in the environment";
+    UseStreamingCall = GUMLOOP_ERR_USE_STREAMING_CALL, "the body asks for a stream: use a streaming call";
+    WrongThread = GUMLOOP_ERR_WRONG_THREAD, "a blocking call was made from a library callback or runtime thread";
+    Connect = GUMLOOP_ERR_CONNECT, "could not connect to the server; the request was not sent";
+    Timeout = GUMLOOP_ERR_TIMEOUT, "the request timed out; it may have reached the server";
+    Tls = GUMLOOP_ERR_TLS, "the TLS handshake failed";
+    ConnectionLost = GUMLOOP_ERR_CONNECTION_LOST, "the connection failed mid-exchange; the outcome is unknown";
+    Cancelled = GUMLOOP_ERR_CANCELLED, "the call was cancelled";
+    Redirect = GUMLOOP_ERR_REDIRECT, "a redirect was not followed: to another origin, changing the method, or too many";
+    BadRequest = GUMLOOP_ERR_BAD_REQUEST, "the server rejected the request (HTTP 400)";
+    Unauthorized = GUMLOOP_ERR_UNAUTHORIZED, "missing or invalid credentials (HTTP 401)";
+    Forbidden = GUMLOOP_ERR_FORBIDDEN, "permission denied (HTTP 403)";
+    NotFound = GUMLOOP_ERR_NOT_FOUND, "not found (HTTP 404)";
+    Conflict = GUMLOOP_ERR_CONFLICT, "conflict with the current state (HTTP 409)";
+    PayloadTooLarge = GUMLOOP_ERR_PAYLOAD_TOO_LARGE, "the request is too large (HTTP 413)";
+    RateLimited = GUMLOOP_ERR_RATE_LIMITED, "a rate or concurrency limit was hit (HTTP 429)";
+    Server = GUMLOOP_ERR_SERVER, "the server failed (HTTP 5xx)";
+    HttpStatus = GUMLOOP_ERR_HTTP_STATUS, "the server answered with an unexpected HTTP status";
+    InvalidResponse = GUMLOOP_ERR_INVALID_RESPONSE, "the server's answer is malformed: not valid HTTP, JSON or event stream";
+    ResponseTooLarge = GUMLOOP_ERR_RESPONSE_TOO_LARGE, "the server's answer exceeds the response size limit";
+    StreamIncomplete = GUMLOOP_ERR_STREAM_INCOMPLETE, "the event stream ended before its final event and could not be resumed";
+    Internal = GUMLOOP_ERR_INTERNAL, "internal error in libgumloop";
 }
 
 impl ErrorKind {
@@ -142,6 +123,28 @@ impl ErrorKind {
         }
     }
 }
+
+/// The fields of every error document's `error` object, in the order the documentation lists
+/// them: the one list that `Error::to_document`, the header's preamble, README.md and the Python
+/// package are checked against (tests below).
+pub const DOCUMENT_FIELDS: &[&str] = &[
+    "kind",
+    "gumloop_code",
+    "message",
+    "status",
+    "code",
+    "type",
+    "param",
+    "details",
+    "retryable",
+    "attempts",
+    "retry_after_ms",
+    "trace_id",
+    "body",
+];
+
+/// The field that only the error document of a streaming call has: the stream's summary.
+pub const STREAM_FIELD: &str = "stream";
 
 /// Details the server gave with an error status, as read from its body.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -237,9 +240,9 @@ impl Error {
         }
     }
 
-    /// The error document handed to callers:
-    /// `{"error":{"kind","gumloop_code","message","status","code","type","param","details","retryable","attempts","retry_after_ms","trace_id","body"}}`,
-    /// plus `"stream"` (the stream's summary) for errors of streaming calls.
+    /// The error document handed to callers: `{"error":{…}}` with each of [`DOCUMENT_FIELDS`]
+    /// (`null` where unknown), plus [`STREAM_FIELD`] (the stream's summary) for errors of
+    /// streaming calls.
     pub fn to_document(&self) -> Value {
         let mut doc = Map::new();
         doc.insert("kind".into(), json!(self.kind.name()));
@@ -276,7 +279,7 @@ impl Error {
             json!(server.and_then(|s| s.trace_id.clone())),
         );
         if let Some(summary) = self.stream.as_deref() {
-            doc.insert("stream".into(), summary.clone());
+            doc.insert(STREAM_FIELD.into(), summary.clone());
         }
         doc.insert(
             "body".into(),
@@ -311,6 +314,115 @@ mod tests {
         }
         assert_eq!(ErrorKind::from_code(0), None);
         assert_eq!(ErrorKind::from_code(12345), None);
+    }
+
+    /// The field names of the first `{"error":{…}}` object written in `text` after `from`:
+    /// its keys when it has values (`"kind":"…"`), otherwise every quoted name in it.
+    fn documented_fields(text: &str, from: &str) -> Vec<String> {
+        let start = text.find(from).unwrap_or_else(|| panic!("no {from:?}"));
+        let rest = &text[start..];
+        let open = rest
+            .find("{\"error\":")
+            .or_else(|| rest.find("{\"error\": {"));
+        let rest = &rest[open.expect("no {\"error\": document") + 1..];
+        let body = &rest[rest.find('{').unwrap() + 1..];
+        let (mut depth, mut end) = (0usize, body.len());
+        for (i, c) in body.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => {
+                    end = i;
+                    break;
+                }
+                '}' => depth -= 1,
+                _ => {}
+            }
+        }
+        let body = &body[..end];
+        let quoted: Vec<(&str, bool)> = body
+            .split('"')
+            .enumerate()
+            .filter(|(i, _)| i % 2 == 1)
+            .map(|(i, name)| {
+                let after = body.split('"').nth(i + 1).unwrap_or("");
+                (name, after.starts_with(':'))
+            })
+            .collect();
+        let keyed = quoted.iter().any(|(_, key)| *key);
+        quoted
+            .into_iter()
+            .filter(|(_, key)| *key || !keyed)
+            .map(|(name, _)| name.to_string())
+            .collect()
+    }
+
+    fn read(path: &str) -> String {
+        let path = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    #[test]
+    fn the_document_has_the_listed_fields() {
+        let keys = |doc: Value| -> Vec<String> {
+            let mut keys: Vec<String> = doc["error"].as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            keys
+        };
+        let mut listed: Vec<String> = DOCUMENT_FIELDS.iter().map(|f| f.to_string()).collect();
+        listed.sort();
+        let plain = Error::new(ErrorKind::Timeout, "late");
+        assert_eq!(keys(plain.to_document()), listed);
+        let streamed = Error {
+            server: Some(Box::default()),
+            stream: Some(Box::new(json!({"events": 3}))),
+            ..Error::about(ErrorKind::StreamIncomplete, "cursor", "cut")
+        };
+        listed.push(STREAM_FIELD.to_string());
+        listed.sort();
+        assert_eq!(keys(streamed.to_document()), listed);
+    }
+
+    #[test]
+    fn the_documentation_lists_the_document_fields() {
+        let listed: Vec<String> = DOCUMENT_FIELDS.iter().map(|f| f.to_string()).collect();
+        let stream = format!("\"{STREAM_FIELD}\"");
+        let header = read("include/gumloop.h");
+        assert_eq!(
+            documented_fields(&header, "Errors:"),
+            listed,
+            "include/gumloop.h"
+        );
+        let preamble = &header[..header.find("*/").unwrap()];
+        assert!(
+            preamble.contains(&stream),
+            "the header's preamble names {stream}"
+        );
+        let readme = read("README.md");
+        assert_eq!(
+            documented_fields(&readme, "## The error model"),
+            listed,
+            "README.md"
+        );
+        assert!(
+            readme.contains(&format!("`{STREAM_FIELD}`")),
+            "README.md names `stream`"
+        );
+        let python = read("bindings/python/src/gumloop_ffi/_errors.py");
+        let tuple = python
+            .split("DOCUMENT_FIELDS: Tuple[str, ...] = (")
+            .nth(1)
+            .and_then(|rest| rest.split(')').next())
+            .expect("_errors.py defines DOCUMENT_FIELDS");
+        let python_fields: Vec<String> = tuple
+            .split(',')
+            .map(|f| f.trim().trim_matches('"').to_string())
+            .filter(|f| !f.is_empty())
+            .collect();
+        assert_eq!(python_fields, listed, "_errors.py DOCUMENT_FIELDS");
+        assert!(
+            python.contains(&format!("STREAM_FIELD = {stream}")),
+            "_errors.py defines STREAM_FIELD"
+        );
     }
 
     #[test]

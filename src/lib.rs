@@ -14,7 +14,8 @@
 //! - [`CallAuth`] (per-call credentials, holding a [`Secret`]), [`CancelToken`] (cancels a call
 //!   in flight) and [`WaitOptions`] (how `wait_session` polls);
 //! - [`Config`] with [`CredentialSource`] and [`RetryPolicy`];
-//! - [`Error`], [`ErrorKind`], [`ServerError`] and [`Result`];
+//! - [`Error`], [`ErrorKind`], [`ServerError`] and [`Result`]; the fields of an error's document
+//!   ([`Error::to_document`]) are [`DOCUMENT_FIELDS`] and, for a stream, [`STREAM_FIELD`];
 //! - [`block_on`], which runs one of the client's futures on the library's own runtime (the
 //!   futures need it: a Rust program with its own tokio runtime polls them there instead).
 //!
@@ -56,7 +57,7 @@ mod stream;
 pub use cancel::CancelToken;
 pub use client::{CallAuth, Client};
 pub use config::{Config, CredentialSource};
-pub use error::{Error, ErrorKind, Result, ServerError};
+pub use error::{Error, ErrorKind, Result, ServerError, DOCUMENT_FIELDS, STREAM_FIELD};
 pub use http::retry::RetryPolicy;
 pub use runtime::block_on;
 pub use secret::Secret;

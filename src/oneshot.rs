@@ -1,9 +1,12 @@
-//! The process-wide client behind the one-shot call: configured from the environment only, and
-//! rebuilt when that configuration changes, so one-shot calls share one connection pool.
+//! The one-shot call, and the process-wide client behind it: configured from the environment
+//! only, and rebuilt when that configuration changes, so one-shot calls share one connection
+//! pool.
 
-use crate::client::Client;
+use crate::client::{CallAuth, Client};
 use crate::config::{process_env, Config};
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
+use crate::runtime::run;
+use crate::secret::Secret;
 use std::sync::{Arc, Mutex};
 
 /// Environment variables that shape the shared client (the credential is read per call).
@@ -19,7 +22,7 @@ type Fingerprint = Vec<Option<String>>;
 static SHARED: Mutex<Option<(Fingerprint, Arc<Client>)>> = Mutex::new(None);
 
 /// The shared client for the current environment.
-pub fn client() -> Result<Arc<Client>> {
+fn client() -> Result<Arc<Client>> {
     let fingerprint: Fingerprint = CONFIG_VARS.iter().map(|v| process_env(v)).collect();
     let mut guard = SHARED.lock().unwrap_or_else(|p| p.into_inner());
     if let Some((seen, client)) = guard.as_ref() {
@@ -30,4 +33,41 @@ pub fn client() -> Result<Arc<Client>> {
     let client = Arc::new(Client::with_config(Config::parse(None, &process_env)?)?);
     *guard = Some((fingerprint, Arc::clone(&client)));
     Ok(client)
+}
+
+/// Creates a session with the agent `agent_id` in one call on the shared client, blocking the
+/// calling thread until it completes (the call runs on a runtime worker).
+///
+/// `access_token` and `user_id` are this call's credentials: `None` falls back to the
+/// environment as for any client; an empty one is refused (`GUMLOOP_ERR_INVALID_ARGUMENT`), so a
+/// blank value never silently means "use the environment". Header values are checked before
+/// anything is sent.
+pub fn create_session(
+    agent_id: &str,
+    body_json: Option<&str>,
+    access_token: Option<&str>,
+    user_id: Option<&str>,
+) -> Result<String> {
+    for (param, value) in [("access_token", access_token), ("user_id", user_id)] {
+        if value == Some("") {
+            return Err(Error::about(
+                ErrorKind::InvalidArgument,
+                param,
+                format!("`{param}` must not be empty; pass NULL to use the environment"),
+            ));
+        }
+    }
+    let auth = CallAuth {
+        access_token: access_token.map(|t| Secret::new(t.to_string())),
+        user_id: user_id.map(str::to_string),
+    };
+    auth.check()?;
+    let client = client()?;
+    let agent_id = agent_id.to_owned();
+    let body = body_json.map(str::to_owned);
+    run(async move {
+        client
+            .create_session(&agent_id, body.as_deref(), &auth, None)
+            .await
+    })?
 }

@@ -93,3 +93,71 @@ fn every_macro_is_prefixed() {
         "unprefixed macros in the header: {strays:?}"
     );
 }
+
+/// The `#define GUMLOOP_OK`/`GUMLOOP_ERR_*` code constants of the committed header, as (name,
+/// value) pairs.
+fn header_codes() -> Vec<(String, u32)> {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/gumloop.h"))
+        .expect("include/gumloop.h is readable");
+    header
+        .lines()
+        .filter_map(|line| line.strip_prefix("#define "))
+        .filter_map(|rest| rest.split_once(' '))
+        .filter(|(name, _)| *name == "GUMLOOP_OK" || name.starts_with("GUMLOOP_ERR_"))
+        .map(|(name, value)| {
+            let value = value.trim().parse().unwrap_or_else(|_| panic!("{name}"));
+            (name.to_string(), value)
+        })
+        .collect()
+}
+
+/// What the library calls `code` (`gumloop_code_get_name`).
+fn library_name(code: u32) -> String {
+    let name = gumloop::ffi::gumloop_code_get_name(code);
+    // SAFETY: gumloop_code_get_name returns a static NUL-terminated string for any value.
+    unsafe { std::ffi::CStr::from_ptr(name) }
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+/// The code constants (written as literals for cbindgen) and the library's kinds (which name the
+/// constants) are the same set: a constant that no kind uses, or a kind whose name and number
+/// disagree with the header, fails here.
+#[test]
+fn every_code_constant_is_a_kind_and_every_kind_has_its_constant() {
+    let declared = header_codes();
+    assert!(declared.len() > 1, "no code constants in the header");
+    for (name, value) in &declared {
+        assert_eq!(&library_name(*value), name, "{name} = {value}");
+    }
+    // Every number the library names lies in the documented ranges, which end at 999.
+    let known: Vec<(String, u32)> = (0..1000)
+        .map(|code| (library_name(code), code))
+        .filter(|(name, _)| name != "GUMLOOP_ERR_UNKNOWN")
+        .collect();
+    let mut declared = declared;
+    declared.sort_by_key(|(_, value)| *value);
+    assert_eq!(known, declared);
+}
+
+/// README.md's table of codes lists exactly the header's constants, with their numbers.
+#[test]
+fn the_readme_code_table_is_the_headers() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md is readable");
+    let mut listed: Vec<(String, u32)> = readme
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let value = cells.get(1)?.parse().ok()?;
+            let name = cells.get(2)?.strip_prefix('`')?.strip_suffix('`')?;
+            name.starts_with("GUMLOOP_")
+                .then(|| (name.to_string(), value))
+        })
+        .collect();
+    listed.sort_by_key(|(_, value)| *value);
+    let mut declared = header_codes();
+    declared.sort_by_key(|(_, value)| *value);
+    assert_eq!(listed, declared);
+}

@@ -1,7 +1,8 @@
 //! Cancellation tokens: one thread triggers, another thread's blocking call ends.
 
+use super::guard::guard;
+use super::handle::ArcHandle;
 use crate::cancel::CancelToken;
-use std::sync::Arc;
 
 /// A cancellation token.
 ///
@@ -11,18 +12,17 @@ use std::sync::Arc;
 /// `GUMLOOP_ERR_CANCELLED` as soon as it can (at once if it was already triggered).
 #[allow(non_camel_case_types)]
 pub struct gumloop_cancel_token {
-    pub(crate) token: Arc<CancelToken>,
+    _opaque: [u8; 0],
+}
+
+impl ArcHandle for gumloop_cancel_token {
+    type Target = CancelToken;
 }
 
 /// Creates a cancellation token that is not triggered.
 #[no_mangle]
 pub extern "C" fn gumloop_cancel_token_new() -> *mut gumloop_cancel_token {
-    std::panic::catch_unwind(|| {
-        Box::into_raw(Box::new(gumloop_cancel_token {
-            token: Arc::new(CancelToken::new()),
-        }))
-    })
-    .unwrap_or(std::ptr::null_mut())
+    guard(|| gumloop_cancel_token::into_raw(CancelToken::new()))
 }
 
 /// Triggers `cancel`, ending every call that uses it. Safe to call from any thread, any number of
@@ -32,12 +32,8 @@ pub extern "C" fn gumloop_cancel_token_new() -> *mut gumloop_cancel_token {
 /// `cancel` must be NULL or a live token from `gumloop_cancel_token_new`.
 #[no_mangle]
 pub unsafe extern "C" fn gumloop_cancel_token_trigger(cancel: *const gumloop_cancel_token) {
-    if cancel.is_null() {
-        return;
-    }
-    // SAFETY: non-null and live by the caller's contract; the token is only used through `&`.
-    let token = unsafe { &(*cancel).token };
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| token.cancel()));
+    // SAFETY: NULL or live by the caller's contract.
+    guard(|| unsafe { gumloop_cancel_token::borrow(cancel) }.map_or((), CancelToken::cancel))
 }
 
 /// Whether `cancel` was triggered (0 or 1). NULL gives 0.
@@ -48,11 +44,8 @@ pub unsafe extern "C" fn gumloop_cancel_token_trigger(cancel: *const gumloop_can
 pub unsafe extern "C" fn gumloop_cancel_token_is_triggered(
     cancel: *const gumloop_cancel_token,
 ) -> i32 {
-    if cancel.is_null() {
-        return 0;
-    }
-    // SAFETY: non-null and live by the caller's contract.
-    i32::from(unsafe { &(*cancel).token }.is_cancelled())
+    // SAFETY: NULL or live by the caller's contract.
+    guard(|| unsafe { gumloop_cancel_token::borrow(cancel) }.map_or(0, |t| t.is_cancelled().into()))
 }
 
 /// Frees a token. NULL is ignored.
@@ -62,21 +55,6 @@ pub unsafe extern "C" fn gumloop_cancel_token_is_triggered(
 /// not freed yet.
 #[no_mangle]
 pub unsafe extern "C" fn gumloop_cancel_token_free(cancel: *mut gumloop_cancel_token) {
-    if cancel.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: the caller promises `cancel` came from Box::into_raw in gumloop_cancel_token_new and
-        // is freed once.
-        drop(unsafe { Box::from_raw(cancel) });
-    });
-}
-
-/// A shared reference to the token behind a nullable handle, for a call that runs on a worker.
-///
-/// # Safety
-/// `cancel` must be NULL or a live token.
-pub(crate) unsafe fn token_arc(cancel: *const gumloop_cancel_token) -> Option<Arc<CancelToken>> {
-    // SAFETY: NULL or live by the caller's contract.
-    unsafe { cancel.as_ref() }.map(|c| Arc::clone(&c.token))
+    // SAFETY: NULL or not yet freed, by the caller's contract.
+    guard(|| unsafe { gumloop_cancel_token::free(cancel) })
 }

@@ -1,13 +1,12 @@
-//! The client handle: create, use from any number of threads, free.
+//! The client handle: create, use from any number of threads, free; and the create call.
 
-use super::cancel::{gumloop_cancel_token, token_arc};
-use super::codes::{gumloop_code, GUMLOOP_OK};
-use super::guard::run_json;
-use super::strings::gumloop_string_free;
-use super::strings::{optional, required};
+use super::args::{not_null, optional, required};
+use super::cancel::gumloop_cancel_token;
+use super::codes::gumloop_code;
+use super::guard::{call, guard};
+use super::handle::{shared, ArcHandle};
 use crate::cancel::CancelToken;
 use crate::client::{CallAuth, Client};
-use crate::error::{Error, ErrorKind};
 use crate::runtime::run;
 use std::ffi::c_char;
 use std::future::Future;
@@ -21,7 +20,11 @@ use std::sync::Arc;
 /// `const gumloop_client *`. Free it only after every call using it has returned.
 #[allow(non_camel_case_types)]
 pub struct gumloop_client {
-    inner: Arc<Client>,
+    _opaque: [u8; 0],
+}
+
+impl ArcHandle for gumloop_client {
+    type Target = Client;
 }
 
 /// Creates a client from `options_json`, a JSON object (NULL means `{}`).
@@ -88,34 +91,19 @@ pub unsafe extern "C" fn gumloop_client_new(
     out_client: *mut *mut gumloop_client,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: the out-parameters are checked for NULL before each write and are writable by the
-    // caller's contract; `options_json` is NULL or a NUL-terminated string by the same contract.
+    if !out_client.is_null() {
+        // SAFETY: non-null and writable by the caller's contract.
+        unsafe { *out_client = ptr::null_mut() };
+    }
+    // SAFETY: `out_json` and `out_client` are NULL or writable, `options_json` NULL or a
+    // NUL-terminated string, by the caller's contract.
     unsafe {
-        if !out_client.is_null() {
-            *out_client = ptr::null_mut();
-        }
-        let mut made = None;
-        let code = run_json(out_json, || {
-            if out_client.is_null() {
-                return Err(Error::about(
-                    ErrorKind::NullArgument,
-                    "out_client",
-                    "`out_client` must not be NULL",
-                ));
-            }
-            let options = optional(options_json, "options_json")?;
-            made = Some(Box::new(gumloop_client {
-                inner: Arc::new(Client::new(options)?),
-            }));
-            Ok(String::new())
-        });
-        if let (GUMLOOP_OK, Some(client)) = (code, made) {
-            // Success has no document: `*out_json` goes back to NULL.
-            gumloop_string_free(*out_json);
-            *out_json = ptr::null_mut();
-            *out_client = Box::into_raw(client);
-        }
-        code
+        call(out_json, || {
+            let out_client = not_null!(out_client)?;
+            let client = Client::new(optional!(options_json)?)?;
+            *out_client = gumloop_client::into_raw(client);
+            Ok(())
+        })
     }
 }
 
@@ -126,59 +114,32 @@ pub unsafe extern "C" fn gumloop_client_new(
 /// call may be using it.
 #[no_mangle]
 pub unsafe extern "C" fn gumloop_client_free(client: *mut gumloop_client) {
-    if client.is_null() {
-        return;
-    }
-    let _ = std::panic::catch_unwind(|| {
-        // SAFETY: the caller promises `client` came from Box::into_raw in gumloop_client_new and
-        // is freed once.
-        drop(unsafe { Box::from_raw(client) });
-    });
+    // SAFETY: NULL or not yet freed, by the caller's contract.
+    guard(|| unsafe { gumloop_client::free(client) })
 }
 
-/// Borrows the client behind a handle.
+/// Runs one call of the client behind `client` and writes its outcome to `*out_json`: `op`
+/// checks the call's other arguments and returns the call, given the client and the token behind
+/// `cancel`, both owned; the call then runs on a runtime worker while this thread waits
+/// (`runtime::run`).
 ///
 /// # Safety
-/// `client` must be NULL or a live client from `gumloop_client_new`.
-pub(crate) unsafe fn client_ref<'a>(
+/// `client` and `cancel` must be NULL or live handles; `out_json` NULL or valid for writing one
+/// pointer.
+pub(crate) unsafe fn call_client<F>(
     client: *const gumloop_client,
-) -> crate::Result<&'a Arc<Client>> {
-    if client.is_null() {
-        return Err(Error::about(
-            ErrorKind::NullArgument,
-            "client",
-            "`client` must not be NULL",
-        ));
-    }
-    // SAFETY: non-null and live by the caller's contract; the client is only read.
-    Ok(unsafe { &(*client).inner })
-}
-
-/// Runs one call of the client behind `client` under the panic guard, writing its outcome to
-/// `*out_json`: `op` checks the call's other arguments and returns the call, given the client,
-/// the ID argument `id` (named `param` in errors) and the token behind `cancel`, all owned; the
-/// call then runs on a runtime worker while this thread waits (`runtime::run`).
-///
-/// # Safety
-/// `client` and `cancel` must be NULL or live handles; `id` NULL or a NUL-terminated string;
-/// `out_json` NULL or valid for writing one pointer.
-pub(crate) unsafe fn run_on_client<F>(
-    client: *const gumloop_client,
-    id: *const c_char,
-    param: &str,
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
-    op: impl FnOnce(Arc<Client>, String, Option<Arc<CancelToken>>) -> crate::Result<F>,
+    op: impl FnOnce(Arc<Client>, Option<Arc<CancelToken>>) -> crate::Result<F>,
 ) -> gumloop_code
 where
     F: Future<Output = crate::Result<String>> + Send + 'static,
 {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is used under the caller's contract.
     unsafe {
-        run_json(out_json, || {
-            let client = Arc::clone(client_ref(client)?);
-            let id = required(id, param)?.to_owned();
-            let call = op(client, id, token_arc(cancel))?;
+        call(out_json, || {
+            let client = shared!(client)?;
+            let call = op(client, gumloop_cancel_token::share(cancel))?;
             run(call)?
         })
     }
@@ -219,22 +180,16 @@ pub unsafe extern "C" fn gumloop_client_create_session(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        run_on_client(
-            client,
-            agent_id,
-            "agent_id",
-            cancel,
-            out_json,
-            |c, id, token| {
-                let body = optional(body_json, "body_json")?.map(str::to_owned);
-                Ok(async move {
-                    let auth = CallAuth::default();
-                    c.create_session(&id, body.as_deref(), &auth, token.as_deref())
-                        .await
-                })
-            },
-        )
+        call_client(client, cancel, out_json, |c, token| {
+            let agent_id = required!(agent_id)?.to_owned();
+            let body = optional!(body_json)?.map(str::to_owned);
+            Ok(async move {
+                let auth = CallAuth::default();
+                c.create_session(&agent_id, body.as_deref(), &auth, token.as_deref())
+                    .await
+            })
+        })
     }
 }

@@ -3,7 +3,11 @@
 //!
 //! Rules every function here keeps:
 //! - every pointer is checked for NULL and every string for UTF-8 before use;
-//! - every body runs inside a panic guard: a panic becomes `GUMLOOP_ERR_INTERNAL`, never an abort;
+//! - every body runs inside one panic guard (`guard::guard`, or `guard::call` for the functions
+//!   that return a `gumloop_code`): a panic returns the function's typed default (NULL, 0,
+//!   nothing, or `GUMLOOP_ERR_INTERNAL` with its error document), never an abort;
+//! - a handle is an `Arc` handed to C, converted in one place (`handle::ArcHandle`);
+//! - an argument's name in an error document is its identifier (`args::required!(agent_id)`);
 //! - `*out_json` is set on every return when `out_json` is not NULL: the result on `GUMLOOP_OK`,
 //!   an error document otherwise. Free it with `gumloop_string_free`.
 //!
@@ -21,6 +25,10 @@ mod codes;
 mod strings;
 
 mod guard;
+
+mod args;
+
+mod handle;
 
 mod cancel;
 

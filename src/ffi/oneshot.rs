@@ -1,13 +1,9 @@
 //! The one-shot call: create a session without managing a client.
 
+use super::args::{optional, required};
 use super::codes::gumloop_code;
-use super::guard::run_json;
-use super::strings::{optional, required};
-use crate::client::CallAuth;
-use crate::error::{Error, ErrorKind};
+use super::guard::call;
 use crate::oneshot;
-use crate::runtime::run;
-use crate::secret::Secret;
 use std::ffi::c_char;
 
 /// Creates a session with the agent `agent_id` in one call, without a client handle.
@@ -33,35 +29,15 @@ pub unsafe extern "C" fn gumloop_oneshot_create_session(
     user_id: *const c_char,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        run_json(out_json, || {
-            let agent_id = required(agent_id, "agent_id")?;
-            let body = optional(body_json, "body_json")?;
-            let token = optional(access_token, "access_token")?;
-            let user = optional(user_id, "user_id")?;
-            for (param, value) in [("access_token", token), ("user_id", user)] {
-                if value == Some("") {
-                    return Err(Error::about(
-                        ErrorKind::InvalidArgument,
-                        param,
-                        format!("`{param}` must not be empty; pass NULL to use the environment"),
-                    ));
-                }
-            }
-            let auth = CallAuth {
-                access_token: token.map(|t| Secret::new(t.to_string())),
-                user_id: user.map(str::to_string),
-            };
-            auth.check()?;
-            let client = oneshot::client()?;
-            let agent_id = agent_id.to_owned();
-            let body = body.map(str::to_owned);
-            run(async move {
-                client
-                    .create_session(&agent_id, body.as_deref(), &auth, None)
-                    .await
-            })?
+        call(out_json, || {
+            oneshot::create_session(
+                required!(agent_id)?,
+                optional!(body_json)?,
+                optional!(access_token)?,
+                optional!(user_id)?,
+            )
         })
     }
 }

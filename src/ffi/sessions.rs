@@ -3,10 +3,10 @@
 //! Each blocks the calling thread until it completes, takes an optional cancellation token, and
 //! writes the server's JSON (or an error document) to `*out_json`.
 
+use super::args::{optional, required};
 use super::cancel::gumloop_cancel_token;
-use super::client::{gumloop_client, run_on_client};
+use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
-use super::strings::{optional, required};
 use crate::sessions::wait::WaitOptions;
 use std::ffi::c_char;
 
@@ -26,16 +26,12 @@ pub unsafe extern "C" fn gumloop_client_get_session(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        run_on_client(
-            client,
-            session_id,
-            "session_id",
-            cancel,
-            out_json,
-            |c, id, token| Ok(async move { c.get_session(&id, token.as_deref()).await }),
-        )
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(session_id)?.to_owned();
+            Ok(async move { c.get_session(&id, token.as_deref()).await })
+        })
     }
 }
 
@@ -56,22 +52,16 @@ pub unsafe extern "C" fn gumloop_client_list_sessions(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        run_on_client(
-            client,
-            agent_id,
-            "agent_id",
-            cancel,
-            out_json,
-            |c, id, token| {
-                let query = optional(query_json, "query_json")?.map(str::to_owned);
-                Ok(async move {
-                    c.list_sessions(&id, query.as_deref(), token.as_deref())
-                        .await
-                })
-            },
-        )
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(agent_id)?.to_owned();
+            let query = optional!(query_json)?.map(str::to_owned);
+            Ok(async move {
+                c.list_sessions(&id, query.as_deref(), token.as_deref())
+                    .await
+            })
+        })
     }
 }
 
@@ -93,19 +83,13 @@ pub unsafe extern "C" fn gumloop_client_send_message(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        run_on_client(
-            client,
-            session_id,
-            "session_id",
-            cancel,
-            out_json,
-            |c, id, token| {
-                let body = optional(body_json, "body_json")?.map(str::to_owned);
-                Ok(async move { c.send_message(&id, body.as_deref(), token.as_deref()).await })
-            },
-        )
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(session_id)?.to_owned();
+            let body = optional!(body_json)?.map(str::to_owned);
+            Ok(async move { c.send_message(&id, body.as_deref(), token.as_deref()).await })
+        })
     }
 }
 
@@ -123,16 +107,12 @@ pub unsafe extern "C" fn gumloop_client_cancel_session(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        run_on_client(
-            client,
-            session_id,
-            "session_id",
-            cancel,
-            out_json,
-            |c, id, token| Ok(async move { c.cancel_session(&id, token.as_deref()).await }),
-        )
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(session_id)?.to_owned();
+            Ok(async move { c.cancel_session(&id, token.as_deref()).await })
+        })
     }
 }
 
@@ -150,19 +130,13 @@ pub unsafe extern "C" fn gumloop_client_rename_session(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        run_on_client(
-            client,
-            session_id,
-            "session_id",
-            cancel,
-            out_json,
-            |c, id, token| {
-                let name = required(name, "name")?.to_owned();
-                Ok(async move { c.rename_session(&id, &name, token.as_deref()).await })
-            },
-        )
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(session_id)?.to_owned();
+            let name = required!(name)?.to_owned();
+            Ok(async move { c.rename_session(&id, &name, token.as_deref()).await })
+        })
     }
 }
 
@@ -184,18 +158,12 @@ pub unsafe extern "C" fn gumloop_client_wait_session(
     cancel: *const gumloop_cancel_token,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    // SAFETY: every pointer is forwarded under the caller's contract.
+    // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        run_on_client(
-            client,
-            session_id,
-            "session_id",
-            cancel,
-            out_json,
-            |c, id, token| {
-                let options = WaitOptions::parse(optional(options_json, "options_json")?)?;
-                Ok(async move { c.wait_session(&id, options, token.as_deref()).await })
-            },
-        )
+        call_client(client, cancel, out_json, |c, token| {
+            let id = required!(session_id)?.to_owned();
+            let options = WaitOptions::parse(optional!(options_json)?)?;
+            Ok(async move { c.wait_session(&id, options, token.as_deref()).await })
+        })
     }
 }

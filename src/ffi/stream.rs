@@ -1,14 +1,14 @@
 //! Streaming calls: events are delivered to a callback on the caller's thread, as they arrive.
 
-use super::cancel::{gumloop_cancel_token, token_arc};
-use super::client::{client_ref, gumloop_client};
+use super::args::{not_null, optional, required};
+use super::cancel::gumloop_cancel_token;
+use super::client::gumloop_client;
 use super::codes::gumloop_code;
-use super::guard::run_json;
-use super::strings::{optional, required};
-use crate::error::{Error, ErrorKind, Result};
+use super::guard::call;
+use super::handle::{shared, ArcHandle};
+use crate::error::Result;
 use crate::stream::relay::{stream_relayed, OwnedStart};
 use std::ffi::{c_char, c_int, c_void};
-use std::sync::Arc;
 
 /// Receives one stream event.
 ///
@@ -23,12 +23,12 @@ pub type gumloop_event_callback = Option<
     unsafe extern "C" fn(user_data: *mut c_void, event_json: *const c_char, len: usize) -> c_int,
 >;
 
-/// Runs one streaming call under the panic guard, adapting the C callback, and writes the
-/// summary or the error document to `*out_json`.
+/// Runs one streaming call, adapting the C callback, and writes the summary or the error
+/// document to `*out_json`.
 ///
 /// # Safety
 /// As for the public streaming functions; `start` reads their string arguments.
-unsafe fn run_stream(
+unsafe fn call_stream(
     client: *const gumloop_client,
     on_event: gumloop_event_callback,
     user_data: *mut c_void,
@@ -36,48 +36,27 @@ unsafe fn run_stream(
     out_json: *mut *mut c_char,
     start: impl FnOnce() -> Result<OwnedStart>,
 ) -> gumloop_code {
-    // SAFETY: forwarded from the caller's contract.
-    unsafe {
-        run_json(out_json, || {
-            stream_events(client, on_event, user_data, cancel, start)
-        })
-    }
-}
-
-/// The body of `run_stream`.
-///
-/// # Safety
-/// As for `run_stream`.
-unsafe fn stream_events(
-    client: *const gumloop_client,
-    on_event: gumloop_event_callback,
-    user_data: *mut c_void,
-    cancel: *const gumloop_cancel_token,
-    start: impl FnOnce() -> Result<OwnedStart>,
-) -> Result<String> {
-    // SAFETY: forwarded from the caller's contract.
-    let client = Arc::clone(unsafe { client_ref(client) }?);
-    let Some(callback) = on_event else {
-        return Err(Error::about(
-            ErrorKind::NullArgument,
-            "on_event",
-            "`on_event` must not be NULL",
-        ));
+    let body = || {
+        // SAFETY: `client` is NULL or live by the caller's contract.
+        let client = unsafe { shared!(client) }?;
+        let callback = not_null!(on_event)?;
+        let start = start()?;
+        let mut buffer: Vec<u8> = Vec::with_capacity(256);
+        let mut deliver = |event: &str| -> bool {
+            buffer.clear();
+            buffer.extend_from_slice(event.as_bytes());
+            buffer.push(0);
+            // SAFETY: `buffer` is NUL-terminated and outlives the call; the caller promised that
+            // `callback` may be called with `user_data`.
+            unsafe { callback(user_data, buffer.as_ptr().cast(), event.len()) == 0 }
+        };
+        // SAFETY: `cancel` is NULL or live by the caller's contract.
+        let token = unsafe { gumloop_cancel_token::share(cancel) };
+        let summary = stream_relayed(client, start, &mut deliver, token)?;
+        Ok(summary.to_json().to_string())
     };
-    let start = start()?;
-    let mut buffer: Vec<u8> = Vec::with_capacity(256);
-    let mut deliver = |event: &str| -> bool {
-        buffer.clear();
-        buffer.extend_from_slice(event.as_bytes());
-        buffer.push(0);
-        // SAFETY: `buffer` is NUL-terminated and outlives the call; the caller promised that
-        // `callback` may be called with `user_data`.
-        unsafe { callback(user_data, buffer.as_ptr().cast(), event.len()) == 0 }
-    };
-    // SAFETY: NULL or live by the caller's contract.
-    let token = unsafe { token_arc(cancel) };
-    let summary = stream_relayed(client, start, &mut deliver, token)?;
-    Ok(summary.to_json().to_string())
+    // SAFETY: `out_json` is NULL or writable by the caller's contract.
+    unsafe { call(out_json, body) }
 }
 
 /// Creates a session and streams its first run's events (`POST /agents/{agent_id}/sessions` on
@@ -119,10 +98,10 @@ pub unsafe extern "C" fn gumloop_client_stream_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
-        run_stream(client, on_event, user_data, cancel, out_json, || {
+        call_stream(client, on_event, user_data, cancel, out_json, || {
             Ok(OwnedStart::Create {
-                agent_id: required(agent_id, "agent_id")?.to_owned(),
-                body_json: optional(body_json, "body_json")?.map(str::to_owned),
+                agent_id: required!(agent_id)?.to_owned(),
+                body_json: optional!(body_json)?.map(str::to_owned),
             })
         })
     }
@@ -147,10 +126,10 @@ pub unsafe extern "C" fn gumloop_client_stream_message(
 ) -> gumloop_code {
     // SAFETY: as for gumloop_client_stream_session.
     unsafe {
-        run_stream(client, on_event, user_data, cancel, out_json, || {
+        call_stream(client, on_event, user_data, cancel, out_json, || {
             Ok(OwnedStart::Send {
-                session_id: required(session_id, "session_id")?.to_owned(),
-                body_json: optional(body_json, "body_json")?.map(str::to_owned),
+                session_id: required!(session_id)?.to_owned(),
+                body_json: optional!(body_json)?.map(str::to_owned),
             })
         })
     }
@@ -176,10 +155,10 @@ pub unsafe extern "C" fn gumloop_client_resume_stream(
 ) -> gumloop_code {
     // SAFETY: as for gumloop_client_stream_session.
     unsafe {
-        run_stream(client, on_event, user_data, cancel, out_json, || {
+        call_stream(client, on_event, user_data, cancel, out_json, || {
             Ok(OwnedStart::Resume {
-                session_id: required(session_id, "session_id")?.to_owned(),
-                cursor: required(cursor, "cursor")?.to_owned(),
+                session_id: required!(session_id)?.to_owned(),
+                cursor: required!(cursor)?.to_owned(),
             })
         })
     }

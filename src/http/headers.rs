@@ -1,4 +1,4 @@
-//! Header values: checked before anything is sent, and built for each request.
+//! Header values: checked before anything is sent, and built for each request (`docs/API.md` §2).
 
 use crate::error::{Error, ErrorKind, Result};
 

@@ -1,5 +1,5 @@
 //! Every API path the library calls, built in one place from percent-encoded segments, so that
-//! no ID can change the path.
+//! no ID can change the path (`docs/API.md` §1, §4).
 
 use crate::error::{Error, Result};
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};

@@ -1,4 +1,5 @@
-//! The session operations over REST: create, retrieve, list, send, cancel, rename.
+//! The session operations over REST: create, retrieve, list, send, cancel, rename (the calls and
+//! their bodies as `docs/API.md` §4 describes them).
 
 pub(crate) mod create_body;
 pub(crate) mod send_body;

@@ -1,5 +1,5 @@
 //! Streaming a session's events over SSE, with automatic resume from the last cursor when the
-//! connection drops, stalls or ends before the final `finish` event.
+//! connection drops, stalls or ends before the final `finish` event (`docs/API.md` §5).
 
 pub(crate) mod relay;
 pub(crate) mod replay;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import pickle
+import re
 import socket
 from typing import Any, Callable, Dict, Type
 
@@ -30,27 +31,13 @@ from gumloop_ffi import (
     UnauthorizedError,
 )
 
-from conftest import Emulator
+from gumloop_ffi._errors import CODES, DOCUMENT_FIELDS, STREAM_FIELD, StreamIncompleteError
+
+from conftest import REPO_ROOT, Emulator
 
 # The library may repeat a request that provably did nothing (a 429 or 503, say); a fault armed
 # this many times outlasts any retry policy it allows (at most 10 repeats).
 FAULT_TIMES = 11
-
-DOCUMENT_KEYS = {
-    "kind",
-    "gumloop_code",
-    "message",
-    "status",
-    "code",
-    "type",
-    "param",
-    "details",
-    "retryable",
-    "retry_after_ms",
-    "trace_id",
-    "body",
-}
-
 
 def assert_status_error(
     error: APIStatusError, status: int, kind: str, error_type: str, code: str
@@ -62,7 +49,7 @@ def assert_status_error(
     assert error.code == code
     assert isinstance(error.body, dict) and error.body["error"]["code"] == code
     assert error.error == error.body["error"]
-    assert DOCUMENT_KEYS <= set(error.document["error"])
+    assert set(error.document["error"]) == set(DOCUMENT_FIELDS)
     assert error.document["error"]["status"] == status
     assert str(error) == error.message and error.message
 
@@ -390,6 +377,62 @@ def test_errors_survive_pickling(ada: Client) -> None:
     assert type(copy) is ConflictError
     assert copy.document == caught.value.document
     assert copy.status_code == 409 and copy.code == "session_already_exists"
+
+
+def test_codes_are_the_headers() -> None:
+    # CODES is read from the library over the documented ranges; the header is generated from
+    # the same source, so the two must hold the same constants.
+    header = (REPO_ROOT / "include" / "gumloop.h").read_text()
+    defined = {
+        name: int(value)
+        for name, value in re.findall(r"^#define (GUMLOOP_ERR_\w+) (\d+)$", header, re.M)
+    }
+    assert defined and CODES == defined
+
+
+#: The attribute that reads each field of the error document.
+FIELD_ATTRIBUTES = {
+    "kind": "kind",
+    "gumloop_code": "gumloop_code",
+    "message": "message",
+    "status": "status_code",
+    "code": "code",
+    "type": "type",
+    "param": "param",
+    "details": "details",
+    "retryable": "retryable",
+    "attempts": "attempts",
+    "retry_after_ms": "retry_after",
+    "trace_id": "trace_id",
+    "body": "body",
+}
+
+
+def test_every_document_field_has_an_attribute(ada: Client, emulator: Emulator) -> None:
+    assert set(FIELD_ATTRIBUTES) == set(DOCUMENT_FIELDS)
+    emulator.arm(status=429, retry_after="2", times=FAULT_TIMES)
+    with pytest.raises(RateLimitError) as caught:
+        ada.sessions.create("agent_pro")
+    error = caught.value
+    info = error.document["error"]
+    for field, attribute in FIELD_ATTRIBUTES.items():
+        value = getattr(error, attribute)
+        expected = info[field] / 1000 if field == "retry_after_ms" else info[field]
+        assert value == expected, field
+    assert error.attempts is not None and error.attempts > 1
+    # The stream summary of a failed stream is `summary`.
+    assert isinstance(getattr(StreamIncompleteError, "summary"), property)
+    assert STREAM_FIELD not in info
+
+
+def test_python_layer_documents_have_the_librarys_fields(ada: Client) -> None:
+    with pytest.raises(InvalidArgumentError) as library:
+        ada.sessions.create("agent_pro", stream=True)
+    with pytest.raises(InvalidArgumentError) as python:
+        ada.sessions.create("agent_pro", name=7)  # type: ignore[arg-type]
+    assert library.value.kind == "GUMLOOP_ERR_USE_STREAMING_CALL"
+    assert set(python.value.document["error"]) == set(library.value.document["error"])
+    assert python.value.gumloop_code == CODES["GUMLOOP_ERR_INVALID_ARGUMENT"]
 
 
 def test_code_descriptions() -> None:

@@ -9,7 +9,7 @@ import sysconfig
 from pathlib import Path
 
 import gumloop_ffi
-from gumloop_ffi._native import library_file_name
+from gumloop_ffi._native import cargo_target_dir, library_file_name
 
 from conftest import REPO_ROOT
 
@@ -31,7 +31,7 @@ def test_the_bundled_library_is_the_one_loaded() -> None:
 
 
 def test_the_bundled_library_is_this_checkouts_release_build() -> None:
-    built = REPO_ROOT / "target" / "release" / library_file_name()
+    built = cargo_target_dir(REPO_ROOT) / "release" / library_file_name()
     bundled = PACKAGE_DIR / library_file_name()
     assert built.read_bytes() == bundled.read_bytes(), "reinstall: the wheel is older than the build"
 

@@ -3,6 +3,7 @@ queued), cancel, rename, wait; the client's retry options and recovered creates.
 
 from __future__ import annotations
 
+import inspect
 import threading
 import urllib.parse
 from typing import Any, Callable, Dict, List
@@ -158,6 +159,21 @@ def test_rename(ada: Client, emulator: Emulator) -> None:
         ada.sessions.rename(session_id, "   ")
     with pytest.raises(InvalidArgumentTypeError):
         ada.sessions.rename(session_id, None)  # type: ignore[arg-type]
+    assert emulator.requests() == []
+
+
+def test_update_is_the_sdk_name_of_rename(ada: Client, emulator: Emulator) -> None:
+    assert inspect.signature(ada.sessions.update) == inspect.signature(ada.sessions.rename)
+    session_id = ada.sessions.create("agent_pro").session.id
+
+    updated = ada.sessions.update(session_id, name="Quarterly report")
+
+    assert updated.session.name == "Quarterly report"
+    request = emulator.requests()[-1]
+    assert request["method"] == "PATCH" and sent_body(request) == {"name": "Quarterly report"}
+    emulator.clear_log()
+    with pytest.raises(InvalidArgumentError):
+        ada.sessions.update(session_id, name="   ")
     assert emulator.requests() == []
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from typing import (
     Any,
@@ -14,14 +13,13 @@ from typing import (
     Optional,
     Sequence,
     Set,
-    Tuple,
     TypeVar,
     Union,
     overload,
 )
 
 from . import _args
-from ._errors import GumloopError, client_closed, error_from_call, invalid_argument
+from ._errors import GumloopError, client_closed, error_from_call, invalid_argument, python_error
 from ._handles import CancelToken, _Handle, check_token, maybe_cancel
 from ._native import OK, native
 from ._stream import EventStream
@@ -38,31 +36,17 @@ from ._types import (
 #: What ``input`` may be: text, or a list of content parts (objects or strings).
 Input = Union[str, Sequence[Union[str, Mapping[str, Any]]]]
 
-_ERR_INVALID_RESPONSE = 300
-
 _T = TypeVar("_T")
-
-
-def _describe(code: int) -> Tuple[str, str]:
-    return native.code_name(code), native.code_message(code)
 
 
 def _raise_for(code: int, text: Optional[str]) -> None:
     if code != OK:
-        raise error_from_call(code, text, _describe)
+        raise error_from_call(code, text)
 
 
 def _invalid_response(message: str, body: Optional[str]) -> GumloopError:
     """An InvalidResponseError found by the Python layer, in the library's document shape."""
-    document = {
-        "error": {
-            "kind": "GUMLOOP_ERR_INVALID_RESPONSE",
-            "gumloop_code": _ERR_INVALID_RESPONSE,
-            "message": message,
-            "body": body,
-        }
-    }
-    return error_from_call(_ERR_INVALID_RESPONSE, json.dumps(document), _describe)
+    return python_error("GUMLOOP_ERR_INVALID_RESPONSE", message, body=body)
 
 
 def _parsed(text: Optional[str], parse: Callable[[str], _T], what: str) -> _T:
@@ -392,6 +376,10 @@ class Sessions:
         text = self._call("gumloop_client_rename_session", sid, new_name, cancel=cancel)
         return _session_response(text)
 
+    #: The official SDK's name for :meth:`rename`: ``client.sessions.update(session_id,
+    #: name="...")``. The same method, with the same signature.
+    update = rename
+
     def wait(
         self,
         session_id: str,
@@ -658,7 +646,7 @@ class Client:
         if code != OK or not pointer:
             if pointer:  # never happens by the C contract; do not leak it if it did
                 native.client_free(pointer)
-            raise error_from_call(code, text, _describe)
+            raise error_from_call(code, text)
         self._handle = _Handle(pointer, native.client_free)
         self.sessions = Sessions(self._handle)
 

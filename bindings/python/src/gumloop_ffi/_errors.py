@@ -1,10 +1,13 @@
 """The exceptions, and the mapping from libgumloop's error documents to them.
 
-Every failed library call yields an error document,
-``{"error": {"kind", "gumloop_code", "message", "status", "code", "type", "param", "details",
-"retryable", "retry_after_ms", "trace_id", "body"}}``. The class is chosen from ``status`` (for
-server answers) and ``gumloop_code`` (for everything else); the whole document is kept in
+Every failed library call yields an error document, ``{"error": {...}}`` with the fields of
+:data:`DOCUMENT_FIELDS` (None where unknown), plus :data:`STREAM_FIELD` when a stream failed.
+The class is chosen from ``gumloop_code``; the whole document is kept in
 :attr:`GumloopError.document`.
+
+The codes are the library's: :data:`CODES` is read from it at import (``gumloop_code_get_name``
+over the documented ranges), so a number is written only in the library, and a constant this
+module names but the library lacks fails the import at once.
 
 Hierarchy::
 
@@ -32,17 +35,43 @@ Hierarchy::
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Mapping, Optional, Type
+from typing import Any, Dict, Mapping, Optional, Tuple, Type
 
-# Codes of include/gumloop.h that the mapping needs by name.
-ERR_INVALID_ARGUMENT = 4
-ERR_NO_CREDENTIALS = 6
-ERR_TIMEOUT = 101
-ERR_CANCELLED = 104
-ERR_STREAM_INCOMPLETE = 302
+from ._native import native
 
-_KIND_NAMES = {
-    ERR_INVALID_ARGUMENT: "GUMLOOP_ERR_INVALID_ARGUMENT",
+#: The fields of every error document's ``error`` object, as the library writes them (a test
+#: of the library compares this list with its own).
+DOCUMENT_FIELDS: Tuple[str, ...] = (
+    "kind",
+    "gumloop_code",
+    "message",
+    "status",
+    "code",
+    "type",
+    "param",
+    "details",
+    "retryable",
+    "attempts",
+    "retry_after_ms",
+    "trace_id",
+    "body",
+)
+
+#: The field only a failed stream's document has: the stream summary.
+STREAM_FIELD = "stream"
+
+#: The ranges of ``gumloop_code`` the header documents: caller errors, transport, HTTP statuses,
+#: unusable answers, internal errors.
+CODE_RANGES = (range(1, 100), range(100, 200), range(200, 300), range(300, 400), range(900, 1000))
+
+#: Every error code of the loaded library, by its constant's name, e.g.
+#: ``CODES["GUMLOOP_ERR_CONFLICT"] == 204``.
+CODES: Dict[str, int] = {
+    name: code
+    for codes in CODE_RANGES
+    for code in codes
+    for name in (native.code_name(code),)
+    if name != "GUMLOOP_ERR_UNKNOWN"
 }
 
 
@@ -92,6 +121,13 @@ class GumloopError(Exception):
     def retryable(self) -> bool:
         """Whether repeating the same call later may succeed (the library's judgement)."""
         return self._info.get("retryable") is True
+
+    @property
+    def attempts(self) -> Optional[int]:
+        """How many requests the call made (more than 1 when the library retried it); None for
+        errors of the Python layer."""
+        value = self._info.get("attempts")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
 
     @property
     def trace_id(self) -> Optional[str]:
@@ -239,51 +275,46 @@ class ClientClosedError(GumloopError, RuntimeError):
     """The client was used after :meth:`Client.close`."""
 
 
-_BY_STATUS: Dict[int, Type[APIStatusError]] = {
-    400: BadRequestError,
-    401: UnauthorizedError,
-    403: PermissionDeniedError,
-    404: NotFoundError,
-    409: ConflictError,
-    429: RateLimitError,
+# The class of each code that has its own; the others take their range's (below).
+_BY_CODE: Dict[int, Type[GumloopError]] = {
+    CODES[name]: cls
+    for name, cls in (
+        ("GUMLOOP_ERR_NO_CREDENTIALS", AuthenticationError),
+        ("GUMLOOP_ERR_BAD_REQUEST", BadRequestError),
+        ("GUMLOOP_ERR_UNAUTHORIZED", UnauthorizedError),
+        ("GUMLOOP_ERR_FORBIDDEN", PermissionDeniedError),
+        ("GUMLOOP_ERR_NOT_FOUND", NotFoundError),
+        ("GUMLOOP_ERR_CONFLICT", ConflictError),
+        ("GUMLOOP_ERR_RATE_LIMITED", RateLimitError),
+        ("GUMLOOP_ERR_SERVER", InternalServerError),
+        ("GUMLOOP_ERR_TIMEOUT", APITimeoutError),
+        ("GUMLOOP_ERR_CANCELLED", CancelledError),
+        ("GUMLOOP_ERR_STREAM_INCOMPLETE", StreamIncompleteError),
+    )
 }
 
+_BY_RANGE: Tuple[Tuple[range, Type[GumloopError]], ...] = tuple(
+    zip(
+        CODE_RANGES,
+        (InvalidArgumentError, APIConnectionError, APIStatusError, InvalidResponseError),
+    )
+)
 
-# The status each HTTP-status code stands for, when a document lacks `status`.
-_STATUS_OF_CODE = {200: 400, 201: 401, 202: 403, 203: 404, 204: 409, 206: 429, 207: 500}
 
-
-def _class_for(code: int, status: Optional[int]) -> Type[GumloopError]:
-    if 200 <= code <= 299:
-        status = status if status is not None else _STATUS_OF_CODE.get(code)
-        if status in _BY_STATUS:
-            return _BY_STATUS[status]
-        if status is not None and 500 <= status <= 599:
-            return InternalServerError
-        return APIStatusError
-    if code == ERR_NO_CREDENTIALS:
-        return AuthenticationError
-    if 1 <= code <= 99:
-        return InvalidArgumentError
-    if code == ERR_TIMEOUT:
-        return APITimeoutError
-    if code == ERR_CANCELLED:
-        return CancelledError
-    if 100 <= code <= 199:
-        return APIConnectionError
-    if code == ERR_STREAM_INCOMPLETE:
-        return StreamIncompleteError
-    if 300 <= code <= 399:
-        return InvalidResponseError
+def _class_for(code: int) -> Type[GumloopError]:
+    if code in _BY_CODE:
+        return _BY_CODE[code]
+    for codes, cls in _BY_RANGE:
+        if code in codes:
+            return cls
     return GumloopError
 
 
-def error_from_call(
-    code: int, text: Optional[str], describe: Optional[Any] = None
-) -> GumloopError:
+def error_from_call(code: int, text: Optional[str]) -> GumloopError:
     """The exception for a failed call that returned ``code`` and the error document ``text``.
 
-    ``describe(code)`` gives (name, message) when the document is missing or unreadable.
+    When the document is missing or unreadable, the library's name and message for ``code``
+    stand in for it.
     """
     document: Optional[Dict[str, Any]] = None
     if text:
@@ -294,39 +325,32 @@ def error_from_call(
         if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
             document = parsed
     if document is None:
-        name, message = describe(code) if describe else ("GUMLOOP_ERR_UNKNOWN", "unknown error")
+        name, message = native.code_name(code), native.code_message(code)
         if text:
             message = f"{message}: {text}"
         document = {"error": {"kind": name, "gumloop_code": code, "message": message}}
     info = document["error"]
-    status = info.get("status")
-    status = status if isinstance(status, int) and not isinstance(status, bool) else None
     message = info.get("message")
     if not isinstance(message, str) or not message:
         message = f"{info.get('kind', 'GUMLOOP_ERR_UNKNOWN')} (gumloop_code {code})"
-    return _class_for(code, status)(message, document)
+    return _class_for(code)(message, document)
+
+
+def python_error(kind: str, message: str, **fields: Any) -> GumloopError:
+    """An error found by the Python layer, in the library's document shape: ``kind`` is the
+    library's constant name (its number comes from :data:`CODES`), ``fields`` set the document's
+    other fields; the rest are None."""
+    code = CODES[kind]
+    info: Dict[str, Any] = dict.fromkeys(DOCUMENT_FIELDS)
+    info.update(kind=kind, gumloop_code=code, message=message, retryable=False, **fields)
+    return _class_for(code)(message, {"error": info})
 
 
 def invalid_argument(param: str, message: str, *, wrong_type: bool = False) -> InvalidArgumentError:
     """A caller error found by the Python layer, in the library's document shape."""
-    document = {
-        "error": {
-            "kind": _KIND_NAMES[ERR_INVALID_ARGUMENT],
-            "gumloop_code": ERR_INVALID_ARGUMENT,
-            "message": message,
-            "status": None,
-            "code": None,
-            "type": None,
-            "param": param,
-            "details": None,
-            "retryable": False,
-            "retry_after_ms": None,
-            "trace_id": None,
-            "body": None,
-        }
-    }
+    error = python_error("GUMLOOP_ERR_INVALID_ARGUMENT", message, param=param)
     cls = InvalidArgumentTypeError if wrong_type else InvalidArgumentError
-    return cls(message, document)
+    return cls(message, error.document)
 
 
 def client_closed(what: str = "client") -> ClientClosedError:

@@ -11,17 +11,15 @@ runtime and connection pool in a child, so the same :class:`~gumloop_ffi.Client`
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import threading
 import weakref
 from typing import Callable, Iterator, Optional, Protocol, Set
 
 from . import _args
-from ._errors import ClientClosedError, client_closed, error_from_call, invalid_argument
+from ._errors import ClientClosedError, client_closed, invalid_argument, python_error
 from ._native import native
 
-_ERR_WRONG_THREAD = 8
 
 
 class Abortable(Protocol):
@@ -116,18 +114,7 @@ class _Handle:
                     f"the {self._what} was closed from inside a call that uses it (a "
                     "callback); close it after the call returns"
                 )
-                raise error_from_call(
-                    _ERR_WRONG_THREAD,
-                    json.dumps(
-                        {
-                            "error": {
-                                "kind": "GUMLOOP_ERR_WRONG_THREAD",
-                                "gumloop_code": _ERR_WRONG_THREAD,
-                                "message": message,
-                            }
-                        }
-                    ),
-                )
+                raise python_error("GUMLOOP_ERR_WRONG_THREAD", message)
             self._closed = True
             streams = list(self._streams)
             self._streams.clear()

@@ -15,7 +15,9 @@ Where the library is looked for, in order:
 1. ``GUMLOOP_FFI_LIBRARY``: when set, only that file is tried (an explicit choice is honoured or
    reported, never silently replaced by another library);
 2. the copy bundled in this package (``importlib.resources``);
-3. for development from a checkout, the repository's ``target/release`` then ``target/debug``.
+3. for development from a checkout, Cargo's ``release`` then ``debug`` output: under
+   ``CARGO_TARGET_DIR`` when it is set (a relative one is taken from the checkout), else under
+   the checkout's ``target``.
 """
 
 from __future__ import annotations
@@ -167,14 +169,24 @@ def _bundled_candidate(stack: contextlib.ExitStack) -> Optional[Path]:
     return Path(stack.enter_context(importlib.resources.as_file(resource)))
 
 
+def cargo_target_dir(checkout: Path) -> Path:
+    """Where Cargo puts what it builds from ``checkout``: ``CARGO_TARGET_DIR`` when it is set
+    (relative to the checkout if relative), else the checkout's ``target``."""
+    configured = os.environ.get("CARGO_TARGET_DIR")
+    if not configured:
+        return checkout / "target"
+    return checkout / configured if not Path(configured).is_absolute() else Path(configured)
+
+
 def _repository_candidates() -> List[Path]:
-    """``target/release`` and ``target/debug`` of the checkout this file sits in, if any."""
+    """The release and debug builds of the checkout this file sits in, if any."""
     here = Path(__file__).resolve()
     for ancestor in here.parents:
         if (ancestor / "include" / "gumloop.h").is_file() and (ancestor / "Cargo.toml").is_file():
+            target = cargo_target_dir(ancestor)
             return [
-                ancestor / "target" / "release" / library_file_name(),
-                ancestor / "target" / "debug" / library_file_name(),
+                target / "release" / library_file_name(),
+                target / "debug" / library_file_name(),
             ]
     return []
 

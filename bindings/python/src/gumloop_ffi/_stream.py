@@ -34,7 +34,7 @@ from collections import deque
 from typing import Any, Deque, Generator, Optional, Tuple
 
 from ._callbacks import CallbackScope
-from ._errors import ClientClosedError, GumloopError, error_from_call
+from ._errors import ClientClosedError, GumloopError, error_from_call, python_error
 from ._handles import CancelToken, _Handle
 from ._native import EVENT_CALLBACK, OK, native
 from ._types import GumloopObject, StreamEvent, StreamSummary, parse_object
@@ -44,11 +44,6 @@ from ._types import GumloopObject, StreamEvent, StreamSummary, parse_object
 #: so it does not wait without bound; the worker ends on its own soon after anyway.
 FINALIZER_JOIN_SECONDS = 5.0
 
-_ERR_INVALID_RESPONSE = 300
-
-
-def _describe(code: int) -> Tuple[str, str]:
-    return native.code_name(code), native.code_message(code)
 
 
 class _Channel:
@@ -435,7 +430,7 @@ class EventStream(Generator[StreamEvent, None, StreamSummary]):
             raise StopIteration(self.summary)
         code, text = channel.result or (OK, None)
         if code != OK:
-            error = error_from_call(code, text, _describe)
+            error = error_from_call(code, text)
             summary = _error_summary(text)
             # The library puts the stream's summary under the error document's `stream` key.
             if summary is not None and "events" in summary:
@@ -502,13 +497,7 @@ def _error_summary(text: Optional[str]) -> Optional[StreamSummary]:
 
 def _invalid_event(item: bytes, reason: ValueError) -> GumloopError:
     message = f"a stream event cannot be read: {reason}"
-    document = {
-        "error": {
-            "kind": "GUMLOOP_ERR_INVALID_RESPONSE",
-            "gumloop_code": _ERR_INVALID_RESPONSE,
-            "message": message,
-            "body": item.decode("utf-8", "replace"),
-        }
-    }
-    return error_from_call(_ERR_INVALID_RESPONSE, json.dumps(document), _describe)
+    return python_error(
+        "GUMLOOP_ERR_INVALID_RESPONSE", message, body=item.decode("utf-8", "replace")
+    )
 
