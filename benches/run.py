@@ -46,6 +46,12 @@ PY_CLIENTS = [
     ("httpx", "httpx (Python)"),
 ]
 TOKEN, USER, AGENT = "gk_personal_ada", "user_ada", "agent_pro"
+ASYNC_PROMPT = "[words:50] [slow:2000] stream"
+ASYNC_CLIENTS = [
+    ("async", "gumloop_ffi AsyncClient"),
+    ("sdk", "gumloop SDK AsyncGumloop"),
+    ("threads", "gumloop_ffi Client, a thread per stream"),
+]
 
 
 def log(message):
@@ -82,22 +88,29 @@ def completed_session():
     raise RuntimeError(f"session {session_id} did not complete")
 
 
-def peak_rss_kb(pid):
-    """VmHWM (peak resident memory) of a running process in KiB, or None once it is gone."""
+def proc_status(pid, key):
+    """A number of /proc/<pid>/status (e.g. VmHWM, peak resident memory in KiB, or Threads), or
+    None once the process is gone."""
     try:
         with open(f"/proc/{pid}/status") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
+                if line.startswith(key + ":"):
                     return int(line.split()[1])
     except OSError:
         pass
     return None
 
 
-def run_process(command, env=None, timeout=120):
+def peak_rss_kb(pid):
+    """VmHWM (peak resident memory) of a running process in KiB, or None once it is gone."""
+    return proc_status(pid, "VmHWM")
+
+
+def run_process(command, env=None, timeout=120, threads=None):
     """Runs `command`; returns (stdout lines, stderr text, rusage of that one child, its peak RSS
     in KiB as last sampled from /proc while it ran). The rusage's ru_maxrss is not used: after
-    fork and exec it keeps this (larger) process's high-water mark."""
+    fork and exec it keeps this (larger) process's high-water mark. With a list `threads`, the
+    most OS threads sampled is appended to it."""
     with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out_file:
         proc = subprocess.Popen(command, stdout=out_file, stderr=err, env=env)
         deadline = time.time() + timeout
@@ -106,6 +119,9 @@ def run_process(command, env=None, timeout=120):
             sample = peak_rss_kb(proc.pid)
             if sample:
                 peak = max(peak or 0, sample)
+            if threads is not None:
+                most = max(threads[-1:] or [0])
+                threads[-1:] = [max(most, proc_status(proc.pid, "Threads") or 0)]
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
@@ -149,7 +165,8 @@ class Bench:
         self.args = args
         self.bin = args.bin_dir
         self.python = sys.executable
-        self.results = {"runs": [], "stream": [], "first_call": [], "size": {}, "profile": {}}
+        self.results = {"runs": [], "stream": [], "first_call": [], "size": {}, "profile": {},
+                        "async_streams": []}
 
     # -- throughput -------------------------------------------------------------------------
     def plan(self, workload, session_id):
@@ -343,6 +360,46 @@ class Bench:
         out["handover"] = handover()
         self.results["profile"] = out
 
+    # -- many concurrent streams in one process -------------------------------------------
+    def async_streams(self):
+        """1,000 concurrent streams of ASYNC_PROMPT in one process: AsyncClient, the official
+        SDK's AsyncGumloop, and the blocking client on 1,000 threads, each in a fresh process
+        against a reset emulator, interleaved over the rounds; the run of median CPU is kept."""
+        workers = int(os.environ.get("GUMLOOP_WORKER_THREADS") or 0) or max(
+            1, min(4, (os.cpu_count() or 1) // 4))
+        rounds = {}
+        for number in range(self.args.rounds):
+            for client, label in ASYNC_CLIENTS:
+                reset_emulator()
+                threads = [0]
+                command = [self.python, f"{HERE}/async_streams.py", "--client", client,
+                           "--streams", str(self.args.async_streams), "--prompt", ASYNC_PROMPT]
+                lines, _, usage, peak = run_process(command, env=child_env(), timeout=600,
+                                                    threads=threads)
+                if not lines:
+                    continue
+                result = json.loads(lines[-1])
+                result.update({
+                    "label": label,
+                    "round": number + 1,
+                    "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+                    "peak_rss_kb": peak,
+                    "os_threads": max(threads[0], result["max_threads"]),
+                    "workers": workers,
+                    "prompt": ASYNC_PROMPT,
+                })
+                log(f"{label}: {result['events']} events, {result['complete']}/"
+                    f"{result['streams']} streams complete, {result['cpu_s']} CPU s, "
+                    f"{(peak or 0) / 1024:.0f} MiB, {result['os_threads']} threads, "
+                    f"{result['wall_s']} s")
+                rounds.setdefault(label, []).append(result)
+        for results in rounds.values():
+            ordered = sorted(results, key=lambda r: r["cpu_s"])
+            median = dict(ordered[(len(ordered) - 1) // 2])
+            median["cpu_s_rounds"] = [r["cpu_s"] for r in results]
+            median["peak_rss_kb_rounds"] = [r["peak_rss_kb"] for r in results]
+            self.results["async_streams"].append(median)
+
     # -- metadata ---------------------------------------------------------------------------
     def meta(self):
         def cmd(*args):
@@ -400,22 +457,37 @@ def main():
     parser.add_argument("--rounds", type=int, default=3,
                         help="runs of each configuration, interleaved; the median is reported")
     parser.add_argument("--stream-words", type=int, default=20000)
+    parser.add_argument("--async-streams", type=int, default=1000,
+                        help="concurrent streams of the async_streams section")
     parser.add_argument("--profile-requests", type=lambda s: [int(x) for x in s.split(",")],
                         default=[200, 1200])
     parser.add_argument("--results", required=True, help="JSON file for the raw results")
     parser.add_argument("--markdown", required=True)
     parser.add_argument("--chart", required=True)
     parser.add_argument("--skip", default="", help="comma-separated sections to skip")
+    parser.add_argument("--only-async", action="store_true",
+                        help="only the concurrent-streams comparison; prints it, writes "
+                             "--markdown with only that section and no chart")
     args = parser.parse_args()
     os.makedirs(args.work_dir, exist_ok=True)
     skip = set(filter(None, args.skip.split(",")))
+    if args.only_async:
+        bench = Bench(args)
+        bench.async_streams()
+        with open(args.results, "w") as f:
+            json.dump(bench.results, f, indent=1)
+        text = "\n".join(report.async_section(bench.results))
+        with open(args.markdown, "w") as f:
+            f.write(text)
+        print(text)
+        return
 
     bench = Bench(args)
     load_before = os.getloadavg()
     started = time.time()
     meta = bench.meta()
     log(f"load average before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
-    for section in ("throughput", "stream", "first_call", "size", "profile"):
+    for section in ("throughput", "stream", "first_call", "size", "profile", "async_streams"):
         if section not in skip:
             getattr(bench, section)()
     meta["load_before"] = load_before

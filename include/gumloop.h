@@ -46,6 +46,22 @@
 #define GUMLOOP_VERSION_NUMBER 200
 
 /**
+ * Item kind: nothing is ready now.
+ */
+#define GUMLOOP_ITEM_NONE 0
+
+/**
+ * Item kind: a stream event of call `*out_call_id`; `*out_json` is its JSON.
+ */
+#define GUMLOOP_ITEM_EVENT 1
+
+/**
+ * Item kind: call `*out_call_id` ended; `*out_code` is its outcome and `*out_json` its result or
+ * error document, exactly as the blocking function would have returned them. The ID is retired.
+ */
+#define GUMLOOP_ITEM_DONE 2
+
+/**
  * A cancellation token.
  *
  * Opaque. Create it with `gumloop_cancel_token_new`, pass it to any number of calls, trigger it from
@@ -63,6 +79,19 @@ typedef struct gumloop_cancel_token gumloop_cancel_token;
  * `const gumloop_client *`. Free it only after every call using it has returned.
  */
 typedef struct gumloop_client gumloop_client;
+
+/**
+ * A set of calls in flight whose completions and stream events the caller's event loop collects.
+ *
+ * Opaque. Create it with `gumloop_poller_new`, free it with `gumloop_poller_free`. Calls run as
+ * tasks on the library's one runtime (no thread per call); the library's threads never call the
+ * caller's code: the caller takes what is ready with `gumloop_poller_take_item` when the
+ * poller's file descriptor is readable. Every poller function may be called from any thread,
+ * including from inside the caller's event-loop callback, and none of them blocks. A poller is
+ * usable only in the process that made it: in a child after `fork()` its functions fail with
+ * `GUMLOOP_ERR_WRONG_THREAD` (make a new poller there).
+ */
+typedef struct gumloop_poller gumloop_poller;
 
 /**
  * The result of every fallible libgumloop function.
@@ -590,6 +619,126 @@ gumloop_code gumloop_oneshot_create_session(const char *agent_id,
                                             const char *access_token,
                                             const char *user_id,
                                             char **out_json);
+
+/**
+ * Creates a poller. `options_json` is NULL or a JSON object; it has no options yet, and an
+ * unknown key is refused with `GUMLOOP_ERR_INVALID_OPTION` (as for clients).
+ *
+ * On `GUMLOOP_OK`, `*out_poller` is the new poller and `*out_json` is NULL. Otherwise
+ * `*out_poller` is NULL and `*out_json` an error document. Both out-parameters are required.
+ *
+ * # Safety
+ * `options_json` must be NULL or a NUL-terminated string; `out_poller` and `out_json` NULL or
+ * valid for writing one pointer.
+ */
+gumloop_code gumloop_poller_new(const char *options_json,
+                                gumloop_poller **out_poller,
+                                char **out_json);
+
+/**
+ * Cancels every call still in flight (their connections close) and frees the poller; returns
+ * without waiting for the network. NULL is ignored. Items not taken are discarded.
+ *
+ * # Safety
+ * `poller` must be NULL or a poller from `gumloop_poller_new` not freed yet, and no other
+ * thread may be using it.
+ */
+void gumloop_poller_free(gumloop_poller *poller);
+
+/**
+ * The read end of a non-blocking, close-on-exec `AF_UNIX` socket pair owned by the poller: it
+ * is readable while items are ready.
+ *
+ * Watch it with epoll, poll or select, asyncio's `add_reader`, libuv's `uv_poll`, Node's
+ * `net.Socket({fd})` or Go's `os.NewFile`; when it is readable, call
+ * `gumloop_poller_take_item` until it reports `GUMLOOP_ITEM_NONE`. The caller may read bytes
+ * from it or not: readiness is only a hint, `gumloop_poller_take_item` is the truth (it drains
+ * the socket when it finds nothing ready, so level- and edge-triggered watching both work).
+ * Never close it. Returns -1 for NULL.
+ *
+ * # Safety
+ * `poller` must be NULL or a live poller.
+ */
+int gumloop_poller_get_fd(const gumloop_poller *poller);
+
+/**
+ * Starts `operation` on `client` with `args_json` without blocking.
+ *
+ * `operation` is the blocking function's name without `gumloop_client_`: `"create_session"`,
+ * `"get_session"`, `"list_sessions"`, `"send_message"`, `"cancel_session"`,
+ * `"rename_session"`, `"wait_session"`, `"stream_session"`, `"stream_message"`,
+ * `"resume_stream"`, and every operation added later. `args_json` is a JSON object whose keys
+ * are that function's parameter names without `_json`, e.g.
+ * `{"agent_id":"a","body":{"input":"hi"}}`, `{"agent_id":"a","query":{"page_size":5}}`,
+ * `{"session_id":"s","options":{"timeout_ms":60000}}`, `{"session_id":"s","cursor":"c"}`. An
+ * absent or `null` key is a NULL parameter; JSON values (`body`, `query`, `options`) are sent
+ * byte for byte as written; an unknown key is refused. `data`/`data_len` carry raw bytes for
+ * operations that take them (a file upload), else NULL/0.
+ *
+ * Everything is checked before anything is sent, as the blocking function checks it (the
+ * operation, the arguments, the body's fields, the credentials): on a bad argument this returns
+ * that code and error document (`param` names the argument) and starts nothing. On `GUMLOOP_OK`,
+ * `*out_call_id` is the call's ID (never 0) and `*out_json` is NULL; the call then runs as a
+ * task on the library's runtime, a stream's events and the call's end arriving as items (see
+ * `gumloop_poller_take_item`). A stream holds at most 1 MiB of events not yet taken: a caller
+ * that does not take them holds the stream back. The call uses `client` while it runs: free the
+ * client only after its last call has ended (its `GUMLOOP_ITEM_DONE` was taken) or the poller
+ * was freed.
+ *
+ * Never blocks; callable from any thread, including from inside the caller's event-loop
+ * callback.
+ *
+ * # Safety
+ * `poller` and `client` must be NULL or live handles; `operation` and `args_json` NULL or
+ * NUL-terminated strings; `data` NULL or valid for reading `data_len` bytes; `out_call_id` and
+ * `out_json` NULL or valid for writing.
+ */
+gumloop_code gumloop_poller_start_call(gumloop_poller *poller,
+                                       const gumloop_client *client,
+                                       const char *operation,
+                                       const char *args_json,
+                                       const uint8_t *data,
+                                       size_t data_len,
+                                       uint64_t *out_call_id,
+                                       char **out_json);
+
+/**
+ * Cancels call `call_id`: its task stops and its connection closes at once, and it ends with a
+ * `GUMLOOP_ITEM_DONE` item whose code is `GUMLOOP_ERR_CANCELLED` (a stream's error document
+ * then has the `stream` summary of the events queued before it), unless it had ended already
+ * (its own `GUMLOOP_ITEM_DONE` is then still to be taken, and this does nothing). An unknown or
+ * retired ID (its `GUMLOOP_ITEM_DONE` was taken): `GUMLOOP_ERR_INVALID_ARGUMENT`.
+ *
+ * On `GUMLOOP_OK`, `*out_json` is NULL; otherwise an error document. Never blocks.
+ *
+ * # Safety
+ * `poller` must be NULL or a live poller; `out_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_poller_cancel_call(gumloop_poller *poller, uint64_t call_id, char **out_json);
+
+/**
+ * Takes one ready item without blocking.
+ *
+ * Returns `GUMLOOP_OK` with `*out_kind` one of:
+ * - `GUMLOOP_ITEM_NONE`: nothing is ready now (`*out_call_id` 0, `*out_json` NULL);
+ * - `GUMLOOP_ITEM_EVENT`: a stream event of call `*out_call_id`; `*out_json` is its JSON;
+ * - `GUMLOOP_ITEM_DONE`: call `*out_call_id` ended; `*out_code` is its outcome and `*out_json`
+ *   its result or error document, exactly as the blocking function would have returned them.
+ *   The ID is retired.
+ *
+ * `*out_code` is `GUMLOOP_OK` for the other kinds. Each stream's events come in order, each
+ * once, and before its `GUMLOOP_ITEM_DONE`. Free every `*out_json` with `gumloop_string_free`.
+ * A caller error (a NULL argument) returns its code, with an error document in `*out_json`
+ * when `out_json` is not NULL.
+ *
+ * # Safety
+ * `poller` must be NULL or a live poller; the out-parameters NULL or valid for writing.
+ */
+gumloop_code gumloop_poller_take_item(gumloop_poller *poller,
+                                      uint64_t *out_call_id,
+                                      uint32_t *out_kind,
+                                      gumloop_code *out_code,
+                                      char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -5,6 +5,9 @@
 #                       time to first call, library size and a callgrind profile; rewrites
 #                       docs/BENCHMARKS.md and docs/benchmarks.png (about ten minutes)
 #   make bench-c        only the C bench programs (build/bench/)
+#   make bench-async    only 1,000 concurrent streams in one process (AsyncClient, the SDK's
+#                       AsyncGumloop, the blocking client on 1,000 threads); prints the table
+#                       and writes build/bench/async-streams.md (BENCH_ASYNC_STREAMS=N)
 #   BENCH_SECONDS=N     the measured window of each run (default 3)
 #   BENCH_ROUNDS=N      runs of each configuration, interleaved; the median is reported (default 3)
 #
@@ -25,8 +28,9 @@ BENCH_LIB := $(TARGET_DIR)/release/libgumloop.so
 BENCH_EMULATOR := $(TARGET_DIR)/release/gumloop-emulator
 BENCH_SECONDS ?= 3
 BENCH_ROUNDS ?= 3
+BENCH_ASYNC_STREAMS ?= 1000
 
-.PHONY: bench bench-tools bench-release bench-c bench-python
+.PHONY: bench bench-tools bench-release bench-release-bins bench-c bench-python bench-async
 
 ## bench-tools: the system tools the benchmarks use, installed with apt-get when missing
 bench-tools:
@@ -42,10 +46,12 @@ bench-tools:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-## bench-release: the release library and the release emulator
-bench-release:
-	cd $(ROOT) && $(CARGO) build --release -p gumloop-ffi -p gumloop-emulator
+## bench-release: the release library and the release emulator, and the hand-over bench
+bench-release: bench-release-bins
 	cd $(ROOT) && $(CARGO) bench --no-run --quiet --bench handover
+
+bench-release-bins:
+	cd $(ROOT) && $(CARGO) build --release -p gumloop-ffi -p gumloop-emulator
 
 ## bench-c: the C bench programs, against the release libgumloop.so
 bench-c: bench-tools bench-release
@@ -65,7 +71,7 @@ $(BENCH_VENV_STAMP): $(BENCH_REQUIREMENTS)
 	@cp $(BENCH_REQUIREMENTS) $@
 
 ## bench-python: the bench venv, with gumloop_ffi freshly installed from bindings/python
-bench-python: $(BENCH_VENV_STAMP) bench-release
+bench-python: $(BENCH_VENV_STAMP) bench-release-bins
 	rm -rf $(ROOT)/bindings/python/build
 	cd $(ROOT) && GUMLOOP_FFI_PREBUILT_LIBRARY=$(BENCH_LIB) $(BENCH_PIP) install --quiet \
 		--no-build-isolation --no-deps --force-reinstall ./bindings/python
@@ -78,4 +84,16 @@ bench: bench-tools bench-release bench-c bench-python
 		scripts/with-emulator.sh $(BENCH_PY) benches/run.py \
 		--bin-dir $(BENCH_DIR) --lib $(BENCH_LIB) --work-dir $(BENCH_DIR)/work \
 		--seconds $(BENCH_SECONDS) --rounds $(BENCH_ROUNDS) --results $(BENCH_DIR)/results.json \
+		--async-streams $(BENCH_ASYNC_STREAMS) \
 		--markdown docs/BENCHMARKS.md --chart docs/benchmarks.png
+
+## bench-async: only the concurrent-streams comparison (prints it; docs/ untouched)
+bench-async: bench-python
+	@mkdir -p $(BENCH_DIR)/work
+	cd $(ROOT) && GUMLOOP_EMULATOR_BIN=$(BENCH_EMULATOR) \
+		GUMLOOP_EMULATOR_ARGS="--fixtures benches/emulator-fixtures.json" \
+		scripts/with-emulator.sh $(BENCH_PY) benches/run.py --only-async \
+		--bin-dir $(BENCH_DIR) --lib $(BENCH_LIB) --work-dir $(BENCH_DIR)/work \
+		--rounds $(BENCH_ROUNDS) --async-streams $(BENCH_ASYNC_STREAMS) \
+		--results $(BENCH_DIR)/async-streams.json --markdown $(BENCH_DIR)/async-streams.md \
+		--chart $(BENCH_DIR)/unused.png

@@ -9,6 +9,8 @@
 #   GUMLOOP_BASE_URL         the api base URL   (http://127.0.0.1:P/api/v1)
 #   GUMLOOP_STREAM_BASE_URL  the stream base URL (http://127.0.0.1:Q/api/v1)
 #   GUMLOOP_EMULATOR_ADMIN   the admin base URL (http://127.0.0.1:P/_emulator)
+#   GUMLOOP_EMULATOR_STORAGE the storage host's base URL (http://127.0.0.1:R), where
+#                            artifact download URLs point
 # runs the command, stops the emulator with SIGTERM and exits with the command's status.
 set -euo pipefail
 
@@ -76,11 +78,12 @@ field() {
 GUMLOOP_BASE_URL="$(field api)"
 GUMLOOP_STREAM_BASE_URL="$(field stream)"
 GUMLOOP_EMULATOR_ADMIN="$(field admin)"
-if [[ -z "$GUMLOOP_BASE_URL" || -z "$GUMLOOP_STREAM_BASE_URL" || -z "$GUMLOOP_EMULATOR_ADMIN" ]]; then
+GUMLOOP_EMULATOR_STORAGE="$(field storage)"
+if [[ -z "$GUMLOOP_BASE_URL" || -z "$GUMLOOP_STREAM_BASE_URL" || -z "$GUMLOOP_EMULATOR_ADMIN" || -z "$GUMLOOP_EMULATOR_STORAGE" ]]; then
     echo "with-emulator.sh: cannot read the ready line: $ready" >&2
     exit 1
 fi
-export GUMLOOP_BASE_URL GUMLOOP_STREAM_BASE_URL GUMLOOP_EMULATOR_ADMIN
+export GUMLOOP_BASE_URL GUMLOOP_STREAM_BASE_URL GUMLOOP_EMULATOR_ADMIN GUMLOOP_EMULATOR_STORAGE
 
 status=0
 "$@" || status=$?

@@ -38,8 +38,12 @@
 //! - `runtime/`: the process-wide tokio runtime, fork detection, and SIGPIPE kept off the host
 //!   (`sigpipe.rs`);
 //! - `oneshot.rs`: the process-wide client behind the one-shot C call;
+//! - `args.rs`, `operations.rs`: every operation by name with its named arguments (the blocking C
+//!   functions and the poller start calls through this one table);
+//! - `poller.rs`: calls in flight that the caller's event loop collects;
 //! - `ffi/`: the C API.
 
+mod args;
 mod cancel;
 mod client;
 mod config;
@@ -48,6 +52,8 @@ pub mod ffi;
 mod http;
 mod json;
 mod oneshot;
+mod operations;
+mod poller;
 mod random;
 mod runtime;
 mod secret;
@@ -68,12 +74,15 @@ pub use stream::{StreamStart, StreamSummary};
 /// directly. Not part of the API: names here change without notice.
 #[doc(hidden)]
 pub mod internal {
+    pub use crate::args::Args;
     pub use crate::http::server_error::from_response;
     pub use crate::json::parse_object;
+    pub use crate::operations::prepare;
+    pub use crate::poller::{Item, Poller};
     pub use crate::runtime::run;
     pub use crate::sessions::create_body::check_create;
     pub use crate::sessions::send_body::{check_stream_send, plan_send, SendPlan};
-    pub use crate::stream::relay::{stream_relayed, OwnedStart};
+    pub use crate::stream::relay::{stream_relayed, OwnedStart, IN_FLIGHT_BYTES};
     pub use crate::stream::sse::{decode, to_json, SseDecoder, SseEvent};
 
     /// The largest `max_response_bytes` a client accepts (a function, so that cbindgen does not

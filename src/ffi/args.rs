@@ -93,3 +93,17 @@ pub(crate) unsafe fn optional_str<'a>(ptr: *const c_char, param: &str) -> Result
         )
     })
 }
+
+/// A blocking function's C parameters as an operation's arguments (see `crate::args`): each is
+/// `(argument name, C parameter name, pointer)`; a NULL pointer leaves the argument out.
+///
+/// # Safety
+/// Every pointer must be NULL or a NUL-terminated string.
+pub(crate) unsafe fn c_args(params: &[(&str, &str, *const c_char)]) -> Result<crate::args::Args> {
+    let mut args = crate::args::Args::default();
+    for &(name, c_name, pointer) in params {
+        // SAFETY: NULL or NUL-terminated by the caller's contract.
+        args = args.with_text(name, unsafe { optional_str(pointer, c_name) }?);
+    }
+    Ok(args)
+}

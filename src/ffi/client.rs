@@ -1,12 +1,14 @@
 //! The client handle: create, use from any number of threads, free; and the create call.
 
-use super::args::{not_null, optional, required};
+use super::args::c_args;
+use super::args::{not_null, optional};
 use super::cancel::gumloop_cancel_token;
 use super::codes::gumloop_code;
 use super::guard::{call, guard};
 use super::handle::{shared, ArcHandle};
 use crate::cancel::CancelToken;
-use crate::client::{CallAuth, Client};
+use crate::client::Client;
+use crate::operations::call_future;
 use crate::runtime::run;
 use std::ffi::c_char;
 use std::future::Future;
@@ -183,13 +185,15 @@ pub unsafe extern "C" fn gumloop_client_create_session(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let agent_id = required!(agent_id)?.to_owned();
-            let body = optional!(body_json)?.map(str::to_owned);
-            Ok(async move {
-                let auth = CallAuth::default();
-                c.create_session(&agent_id, body.as_deref(), &auth, token.as_deref())
-                    .await
-            })
+            call_future(
+                "create_session",
+                c_args(&[
+                    ("agent_id", "agent_id", agent_id),
+                    ("body", "body_json", body_json),
+                ])?,
+                c,
+                token,
+            )
         })
     }
 }

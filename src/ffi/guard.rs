@@ -107,7 +107,25 @@ pub(crate) unsafe fn call<T: Success>(
     let Some(text) = text else {
         return code;
     };
-    let (code, c_text) = match into_c(text) {
+    let (code, c_text) = text_to_c(code, text);
+    // SAFETY: as above.
+    unsafe { *out_json = c_text };
+    code
+}
+
+/// An outcome as the C API hands it over: its code, and its result or error document as an
+/// owned C string.
+pub(crate) fn outcome_to_c(outcome: Result<String>) -> (gumloop_code, *mut c_char) {
+    match outcome {
+        Ok(json) => text_to_c(GUMLOOP_OK, json),
+        Err(error) => text_to_c(error.kind.code(), error.to_document().to_string()),
+    }
+}
+
+/// `text` as an owned C string with its `code`; text that cannot be one (a NUL byte) becomes an
+/// `GUMLOOP_ERR_INVALID_RESPONSE` document.
+fn text_to_c(code: gumloop_code, text: String) -> (gumloop_code, *mut c_char) {
+    match into_c(text) {
         Ok(c) => (code, c),
         Err(why) => {
             let error = Error::new(
@@ -118,10 +136,7 @@ pub(crate) unsafe fn call<T: Success>(
             // An error document is serde_json output, which never contains a raw NUL.
             (error.kind.code(), into_c(doc).unwrap_or(ptr::null_mut()))
         }
-    };
-    // SAFETY: as above.
-    unsafe { *out_json = c_text };
-    code
+    }
 }
 
 #[cfg(test)]

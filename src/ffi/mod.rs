@@ -13,7 +13,7 @@
 //!
 //! Every exported name is `gumloop_<object>_<verb>[_<noun>]`. The modules are declared in the
 //! order the header presents them (cbindgen follows it): version and codes, strings,
-//! cancellation, the client, sessions, streams, the one-shot call.
+//! cancellation, the client, sessions, streams, the one-shot call, the poller.
 
 // One module a group, each in its own paragraph so that rustfmt keeps this order.
 mod version;
@@ -40,11 +40,14 @@ mod stream;
 
 mod oneshot;
 
+mod poller;
+
 pub use cancel::*;
 pub use client::*;
 pub use codes::*;
 pub use info::*;
 pub use oneshot::*;
+pub use poller::*;
 pub use sessions::*;
 pub use stream::*;
 pub use strings::gumloop_string_free;

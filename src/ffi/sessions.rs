@@ -3,11 +3,11 @@
 //! Each blocks the calling thread until it completes, takes an optional cancellation token, and
 //! writes the server's JSON (or an error document) to `*out_json`.
 
-use super::args::{optional, required};
+use super::args::c_args;
 use super::cancel::gumloop_cancel_token;
 use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
-use crate::sessions::wait::WaitOptions;
+use crate::operations::call_future;
 use std::ffi::c_char;
 
 /// Retrieves a session with its transcript: `GET /sessions/{session_id}`.
@@ -29,8 +29,12 @@ pub unsafe extern "C" fn gumloop_client_get_session(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(session_id)?.to_owned();
-            Ok(async move { c.get_session(&id, token.as_deref()).await })
+            call_future(
+                "get_session",
+                c_args(&[("session_id", "session_id", session_id)])?,
+                c,
+                token,
+            )
         })
     }
 }
@@ -55,12 +59,15 @@ pub unsafe extern "C" fn gumloop_client_list_sessions(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(agent_id)?.to_owned();
-            let query = optional!(query_json)?.map(str::to_owned);
-            Ok(async move {
-                c.list_sessions(&id, query.as_deref(), token.as_deref())
-                    .await
-            })
+            call_future(
+                "list_sessions",
+                c_args(&[
+                    ("agent_id", "agent_id", agent_id),
+                    ("query", "query_json", query_json),
+                ])?,
+                c,
+                token,
+            )
         })
     }
 }
@@ -86,9 +93,15 @@ pub unsafe extern "C" fn gumloop_client_send_message(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(session_id)?.to_owned();
-            let body = optional!(body_json)?.map(str::to_owned);
-            Ok(async move { c.send_message(&id, body.as_deref(), token.as_deref()).await })
+            call_future(
+                "send_message",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("body", "body_json", body_json),
+                ])?,
+                c,
+                token,
+            )
         })
     }
 }
@@ -110,8 +123,12 @@ pub unsafe extern "C" fn gumloop_client_cancel_session(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(session_id)?.to_owned();
-            Ok(async move { c.cancel_session(&id, token.as_deref()).await })
+            call_future(
+                "cancel_session",
+                c_args(&[("session_id", "session_id", session_id)])?,
+                c,
+                token,
+            )
         })
     }
 }
@@ -133,9 +150,15 @@ pub unsafe extern "C" fn gumloop_client_rename_session(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(session_id)?.to_owned();
-            let name = required!(name)?.to_owned();
-            Ok(async move { c.rename_session(&id, &name, token.as_deref()).await })
+            call_future(
+                "rename_session",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("name", "name", name),
+                ])?,
+                c,
+                token,
+            )
         })
     }
 }
@@ -161,9 +184,15 @@ pub unsafe extern "C" fn gumloop_client_wait_session(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            let id = required!(session_id)?.to_owned();
-            let options = WaitOptions::parse(optional!(options_json)?)?;
-            Ok(async move { c.wait_session(&id, options, token.as_deref()).await })
+            call_future(
+                "wait_session",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("options", "options_json", options_json),
+                ])?,
+                c,
+                token,
+            )
         })
     }
 }

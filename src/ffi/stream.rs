@@ -1,12 +1,14 @@
 //! Streaming calls: events are delivered to a callback on the caller's thread, as they arrive.
 
-use super::args::{not_null, optional, required};
+use super::args::c_args;
+use super::args::not_null;
 use super::cancel::gumloop_cancel_token;
 use super::client::gumloop_client;
 use super::codes::gumloop_code;
 use super::guard::call;
 use super::handle::{shared, ArcHandle};
 use crate::error::Result;
+use crate::operations::stream_start;
 use crate::stream::relay::{stream_relayed, OwnedStart};
 use std::ffi::{c_char, c_int, c_void};
 
@@ -99,10 +101,13 @@ pub unsafe extern "C" fn gumloop_client_stream_session(
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
         call_stream(client, on_event, user_data, cancel, out_json, || {
-            Ok(OwnedStart::Create {
-                agent_id: required!(agent_id)?.to_owned(),
-                body_json: optional!(body_json)?.map(str::to_owned),
-            })
+            stream_start(
+                "stream_session",
+                c_args(&[
+                    ("agent_id", "agent_id", agent_id),
+                    ("body", "body_json", body_json),
+                ])?,
+            )
         })
     }
 }
@@ -127,10 +132,13 @@ pub unsafe extern "C" fn gumloop_client_stream_message(
     // SAFETY: as for gumloop_client_stream_session.
     unsafe {
         call_stream(client, on_event, user_data, cancel, out_json, || {
-            Ok(OwnedStart::Send {
-                session_id: required!(session_id)?.to_owned(),
-                body_json: optional!(body_json)?.map(str::to_owned),
-            })
+            stream_start(
+                "stream_message",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("body", "body_json", body_json),
+                ])?,
+            )
         })
     }
 }
@@ -156,10 +164,13 @@ pub unsafe extern "C" fn gumloop_client_resume_stream(
     // SAFETY: as for gumloop_client_stream_session.
     unsafe {
         call_stream(client, on_event, user_data, cancel, out_json, || {
-            Ok(OwnedStart::Resume {
-                session_id: required!(session_id)?.to_owned(),
-                cursor: required!(cursor)?.to_owned(),
-            })
+            stream_start(
+                "resume_stream",
+                c_args(&[
+                    ("session_id", "session_id", session_id),
+                    ("cursor", "cursor", cursor),
+                ])?,
+            )
         })
     }
 }

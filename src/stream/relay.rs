@@ -17,7 +17,7 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, Semaphore};
 
 /// Event text queued for the callback at most (an event larger than this travels alone).
-pub(crate) const IN_FLIGHT_BYTES: usize = 1 << 20;
+pub const IN_FLIGHT_BYTES: usize = 1 << 20;
 
 /// How a stream starts, owning its arguments (the worker's task outlives no borrow).
 pub type OwnedStart = Start<String>;
@@ -31,6 +31,15 @@ struct Relayed {
     cost: u32,
 }
 
+/// Takes an event of `len` bytes out of `budget`, waiting while it is spent; returns the cost to
+/// give back when the event is taken, or `None` once the budget is closed (the reader is gone).
+/// An event larger than the whole budget costs the whole budget and travels alone.
+pub(crate) async fn reserve(budget: &Semaphore, len: usize) -> Option<u32> {
+    let cost = len.clamp(1, IN_FLIGHT_BYTES) as u32;
+    budget.acquire_many(cost).await.ok()?.forget();
+    Some(cost)
+}
+
 /// The worker's end: queues events while the budget allows, waiting when it does not.
 struct RelaySink {
     queue: mpsc::UnboundedSender<Relayed>,
@@ -39,14 +48,12 @@ struct RelaySink {
 
 impl EventSink for RelaySink {
     fn take(&mut self, text: String, info: &EventInfo, resumes: u32) -> impl Future<Output = bool> {
-        let cost = text.len().clamp(1, IN_FLIGHT_BYTES) as u32;
         let info = info.clone();
         async move {
             // The budget is closed only when the caller has stopped reading.
-            let Ok(permit) = self.budget.acquire_many(cost).await else {
+            let Some(cost) = reserve(&self.budget, text.len()).await else {
                 return false;
             };
-            permit.forget();
             let event = Relayed {
                 text,
                 info,

@@ -39,6 +39,15 @@ C_TYPES: Dict[str, Any] = {
     "gumloop_cancel_token *": ctypes.c_void_p,
     "const gumloop_cancel_token *": ctypes.c_void_p,
     "gumloop_event_callback": EVENT_CALLBACK,
+    "int": ctypes.c_int,
+    "uint64_t": ctypes.c_uint64,
+    "uint64_t *": ctypes.POINTER(ctypes.c_uint64),
+    "uint32_t *": ctypes.POINTER(ctypes.c_uint32),
+    "gumloop_code *": ctypes.POINTER(ctypes.c_uint32),
+    "const uint8_t *": ctypes.c_void_p,
+    "gumloop_poller *": ctypes.c_void_p,
+    "const gumloop_poller *": ctypes.c_void_p,
+    "gumloop_poller **": ctypes.POINTER(ctypes.c_void_p),
 }
 
 

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use crate::app_state::App;
 use crate::body::RespBody;
 use crate::errors::{json_response, ApiError};
+use crate::queue::with_entry;
 use crate::store::State;
 
 /// Answers one admin request.
@@ -39,6 +40,7 @@ pub fn handle(app: &Arc<App>, parts: &Parts, body: &[u8]) -> Response<RespBody> 
             StatusCode::OK,
             &serde_json::to_value(&app.fixtures).unwrap_or(Value::Null),
         )),
+        (&Method::PATCH, p) if p.starts_with("/_emulator/sessions/") => set_editing(app, p, body),
         _ => Err(ApiError::new(404, "not_found", "No such admin endpoint")),
     };
     result.unwrap_or_else(ApiError::into_response)
@@ -47,10 +49,12 @@ pub fn handle(app: &Arc<App>, parts: &Parts, body: &[u8]) -> Response<RespBody> 
 fn index(app: &App) -> Response<RespBody> {
     json_response(
         StatusCode::OK,
-        &json!({"api": app.api_base, "stream": app.stream_base, "endpoints": [
+        &json!({"api": app.api_base, "stream": app.stream_base, "storage": app.storage_base,
+            "endpoints": [
             "POST /_emulator/faults", "GET /_emulator/faults", "DELETE /_emulator/faults",
             "GET /_emulator/requests", "DELETE /_emulator/requests",
             "POST /_emulator/reset", "GET /_emulator/stats", "GET /_emulator/fixtures",
+            "PATCH /_emulator/sessions/{session_id}/queue/{queued_message_id}",
         ]}),
     )
 }
@@ -78,6 +82,35 @@ fn arm(app: &App, body: &[u8]) -> Result<Response<RespBody>, ApiError> {
     ))
 }
 
+/// `PATCH /_emulator/sessions/{sid}/queue/{qid}` `{"editing": bool}`: what another client
+/// (the web editor) does when it starts or abandons an edit of a queued message.
+fn set_editing(app: &App, path: &str, body: &[u8]) -> Result<Response<RespBody>, ApiError> {
+    let rest = path.trim_start_matches("/_emulator/sessions/");
+    let segs: Vec<&str> = rest.split('/').collect();
+    let [sid, "queue", qid] = segs.as_slice() else {
+        return Err(ApiError::new(404, "not_found", "No such admin endpoint"));
+    };
+    let editing = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("editing").and_then(Value::as_bool))
+        .ok_or_else(|| ApiError::invalid("editing", "body must be {\"editing\": true|false}"))?;
+    let mut store = app.store();
+    let session = store
+        .sessions
+        .get_mut(*sid)
+        .ok_or_else(|| ApiError::new(404, "session_not_found", "Session not found"))?;
+    let entry = session
+        .queue
+        .iter_mut()
+        .find(|q| q.id == *qid)
+        .ok_or_else(|| {
+            ApiError::new(404, "queued_message_not_found", "Queued message not found")
+        })?;
+    entry.editing = editing;
+    entry.touch();
+    Ok(json_response(StatusCode::OK, &with_entry(session, qid)))
+}
+
 fn reset(app: &App) -> Response<RespBody> {
     app.store().clear();
     app.faults().clear();
@@ -85,6 +118,7 @@ fn reset(app: &App) -> Response<RespBody> {
     for c in [
         &app.stats.requests_api,
         &app.stats.requests_stream,
+        &app.stats.requests_storage,
         &app.stats.requests_admin,
     ] {
         c.store(0, Ordering::Relaxed);
@@ -109,11 +143,13 @@ fn stats(app: &App) -> Response<RespBody> {
     let s = &app.stats;
     let api = s.requests_api.load(Ordering::Relaxed);
     let stream = s.requests_stream.load(Ordering::Relaxed);
+    let storage = s.requests_storage.load(Ordering::Relaxed);
     let admin = s.requests_admin.load(Ordering::Relaxed);
     json_response(
         StatusCode::OK,
         &json!({
-            "requests": {"total": api + stream + admin, "api": api, "stream": stream, "admin": admin},
+            "requests": {"total": api + stream + storage + admin, "api": api, "stream": stream,
+                "storage": storage, "admin": admin},
             "sessions": {"total": store.sessions.len(), "by_state": by_state},
             "connections": {
                 "open": s.connections_open.load(Ordering::Relaxed),

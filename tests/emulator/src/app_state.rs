@@ -19,6 +19,8 @@ pub enum Listener {
     Api,
     /// The streaming (SSE) host.
     Stream,
+    /// The storage host that serves artifact bytes at signed URLs (no credentials).
+    Storage,
 }
 
 impl Listener {
@@ -27,6 +29,7 @@ impl Listener {
         match self {
             Listener::Api => "api",
             Listener::Stream => "stream",
+            Listener::Storage => "storage",
         }
     }
 }
@@ -38,11 +41,13 @@ pub struct Stats {
     pub requests_api: AtomicU64,
     /// Requests received on the stream listener.
     pub requests_stream: AtomicU64,
+    /// Requests received on the storage listener.
+    pub requests_storage: AtomicU64,
     /// Requests to `/_emulator`.
     pub requests_admin: AtomicU64,
-    /// Connections currently open (both listeners).
+    /// Connections currently open (all listeners).
     pub connections_open: AtomicI64,
-    /// Connections accepted since start (both listeners).
+    /// Connections accepted since start (all listeners).
     pub connections_total: AtomicU64,
 }
 
@@ -56,6 +61,10 @@ pub struct App {
     pub api_base: String,
     /// Base URL of the stream host.
     pub stream_base: String,
+    /// Base URL of the storage host, e.g. `http://127.0.0.1:1236`.
+    pub storage_base: String,
+    /// The key that signs artifact download URLs (fresh for each emulator).
+    pub url_key: ring::hmac::Key,
     /// Interval of keep-alive comments on streams.
     pub keepalive: Duration,
     /// Sessions, runs and team load.
@@ -70,8 +79,15 @@ pub struct App {
 
 impl App {
     /// A fresh emulator state over `fixtures`.
-    pub fn new(fixtures: Fixtures, api_base: String, stream_base: String) -> Arc<App> {
-        Arc::new(App {
+    pub fn new(
+        fixtures: Fixtures,
+        api_base: String,
+        stream_base: String,
+        storage_base: String,
+    ) -> Result<Arc<App>, ring::error::Unspecified> {
+        let rng = ring::rand::SystemRandom::new();
+        let url_key = ring::hmac::Key::generate(ring::hmac::HMAC_SHA256, &rng)?;
+        Ok(Arc::new(App {
             keepalive: Duration::from_millis(fixtures.keepalive_ms.max(1)),
             log: Mutex::new(RequestLog::new(fixtures.request_log_limit)),
             agents: fixtures
@@ -82,10 +98,12 @@ impl App {
             fixtures,
             api_base,
             stream_base,
+            storage_base,
+            url_key,
             store: Mutex::new(Store::default()),
             faults: Mutex::new(Faults::default()),
             stats: Stats::default(),
-        })
+        }))
     }
 
     /// Locks the session store (a poisoned lock is recovered: the state stays usable).
@@ -109,6 +127,7 @@ impl App {
             (_, true) => &self.stats.requests_admin,
             (Listener::Api, false) => &self.stats.requests_api,
             (Listener::Stream, false) => &self.stats.requests_stream,
+            (Listener::Storage, false) => &self.stats.requests_storage,
         };
         counter.fetch_add(1, Ordering::Relaxed);
     }

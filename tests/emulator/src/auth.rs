@@ -206,20 +206,14 @@ pub fn resolve_agent(
             return Err(ApiError::new(404, "agent_not_found", "Agent not found")
                 .details(json!({"agent_id": raw})));
         };
-        let agent = Arc::new(Agent {
-            name: if raw == "gumball" {
-                "Gumball"
-            } else {
-                "Analytics"
-            }
-            .to_string(),
-            team_id,
-            creator_user_id: caller.user_id.clone(),
-            icon_url: None,
-            tools: Vec::new(),
-            run_delay_ms: None,
-            readers: Some(vec![caller.user_id.clone()]),
-        });
+        let name = if raw == "gumball" {
+            "Gumball"
+        } else {
+            "Analytics"
+        };
+        let mut agent = Agent::new(name, &team_id, &caller.user_id);
+        agent.readers = Some(vec![caller.user_id.clone()]);
+        let agent = Arc::new(agent);
         store.dynamic_agents.insert(id.clone(), agent.clone());
         return Ok((id, agent));
     }

@@ -16,12 +16,14 @@ pub struct TlsFiles {
 /// Everything [`crate::start`] needs to bring an emulator up.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// Interface both listeners bind to; `127.0.0.1` by default.
+    /// Interface the listeners bind to; `127.0.0.1` by default.
     pub host: String,
     /// Port of the api listener (REST and `/_emulator`); 0 lets the OS choose.
     pub api_port: u16,
     /// Port of the stream listener (SSE host); 0 lets the OS choose.
     pub stream_port: u16,
+    /// Port of the storage listener (artifact bytes at signed URLs); 0 lets the OS choose.
+    pub storage_port: u16,
     /// Agents, credentials, teams and timings.
     pub fixtures: Fixtures,
     /// `Some` serves https with a fresh self-signed certificate written to these paths.
@@ -37,6 +39,7 @@ impl Default for Config {
             host: "127.0.0.1".to_string(),
             api_port: 0,
             stream_port: 0,
+            storage_port: 0,
             fixtures: Fixtures::default(),
             tls: None,
             tls_in_memory: false,

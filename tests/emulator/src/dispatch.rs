@@ -16,9 +16,30 @@ use crate::body::{empty, full, Aborted, ChannelBody, RespBody};
 use crate::errors::{error_type, json_response};
 use crate::faults::RequestFault;
 use crate::routes::{self, Ctx, Query};
+use crate::storage;
 
-/// Largest request body accepted.
-const MAX_BODY: usize = 32 * 1024 * 1024;
+/// Largest request body accepted, whatever the file limit.
+const MIN_BODY_LIMIT: u64 = 32 * 1024 * 1024;
+
+/// Largest request body accepted: room for the base64 text of the largest file an upload
+/// may carry (4 characters per 3 bytes) plus its JSON, and never below [`MIN_BODY_LIMIT`].
+fn body_limit(app: &App) -> usize {
+    let upload = app.fixtures.max_file_bytes.div_ceil(3) * 4 + 64 * 1024;
+    usize::try_from(upload.max(MIN_BODY_LIMIT)).unwrap_or(usize::MAX)
+}
+
+/// The 413 for a body over [`body_limit`]: `file_too_large` on an upload, else
+/// `request_too_large`.
+fn body_too_large(app: &App, path: &str) -> Response<RespBody> {
+    if path.ends_with("/files") {
+        return routes::too_large(app.fixtures.max_file_bytes).into_response();
+    }
+    json_response(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        &json!({"error": {"code": "request_too_large", "message": "Request body too large",
+            "type": "invalid_request_error", "param": null, "details": {}}}),
+    )
+}
 
 fn is_admin(path: &str) -> bool {
     path == "/_emulator" || path.starts_with("/_emulator/")
@@ -33,14 +54,10 @@ pub async fn serve(
     let (parts, body) = req.into_parts();
     let admin = listener == Listener::Api && is_admin(parts.uri.path());
     app.count_request(listener, admin);
-    let body = match Limited::new(body, MAX_BODY).collect().await {
+    let body = match Limited::new(body, body_limit(&app)).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
-            return Ok(json_response(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &json!({"error": {"code": "request_too_large", "message": "Request body too large",
-                    "type": "invalid_request_error", "param": null, "details": {}}}),
-            ))
+            return Ok(body_too_large(&app, parts.uri.path()))
         }
         Err(_) => return Err(Aborted("request body could not be read")),
     };
@@ -84,16 +101,18 @@ pub async fn serve(
         }
     }
 
-    let ctx = Ctx {
-        app: &app,
-        listener,
-        method: &parts.method,
-        path,
-        query: Query::parse(parts.uri.query()),
-        headers: &parts.headers,
-        body: &body,
+    let resp = match listener {
+        Listener::Storage => storage::handle(&app, &parts),
+        Listener::Api | Listener::Stream => routes::dispatch(&Ctx {
+            app: &app,
+            listener,
+            method: &parts.method,
+            path,
+            query: Query::parse(parts.uri.query()),
+            headers: &parts.headers,
+            body: &body,
+        }),
     };
-    let resp = routes::dispatch(&ctx);
     match hit.map(|h| h.action) {
         Some(RequestFault::ResetBeforeResponse) => {
             drop(resp);

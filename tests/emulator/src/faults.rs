@@ -212,7 +212,8 @@ impl Faults {
             None => None,
             Some("api") => Some(Listener::Api),
             Some("stream") => Some(Listener::Stream),
-            Some(_) => return Err("`listener` must be \"api\" or \"stream\"".into()),
+            Some("storage") => Some(Listener::Storage),
+            Some(_) => return Err("`listener` must be \"api\", \"stream\" or \"storage\"".into()),
         };
         let times = opt_u64(spec, "times")?.unwrap_or(1);
         if times == 0 {

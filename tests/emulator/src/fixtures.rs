@@ -101,6 +101,50 @@ pub struct Agent {
     /// When set, only these users may read the agent (others get 403).
     #[serde(default)]
     pub readers: Option<Vec<String>>,
+    /// What the agent is for (searched by `GET /agents`).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The model the agent runs on.
+    #[serde(default)]
+    pub model_name: Option<String>,
+    /// The agent's instructions.
+    #[serde(default)]
+    pub system_prompt: Option<String>,
+    /// Whether the agent is enabled.
+    #[serde(default = "yes")]
+    pub is_active: bool,
+    /// Creation time, ISO-8601.
+    #[serde(default = "fixture_time")]
+    pub created_at: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The creation time given to fixture agents that name none.
+pub fn fixture_time() -> String {
+    "2026-01-15T09:00:00Z".to_string()
+}
+
+impl Agent {
+    /// An active agent with no tools, description or model, created at the fixture time.
+    pub fn new(name: &str, team_id: &str, creator_user_id: &str) -> Agent {
+        Agent {
+            name: name.to_string(),
+            team_id: team_id.to_string(),
+            creator_user_id: creator_user_id.to_string(),
+            icon_url: None,
+            tools: Vec::new(),
+            run_delay_ms: None,
+            readers: None,
+            description: None,
+            model_name: None,
+            system_prompt: None,
+            is_active: true,
+            created_at: fixture_time(),
+        }
+    }
 }
 
 /// The complete fixture set.
@@ -113,6 +157,10 @@ pub struct Fixtures {
     pub keepalive_ms: u64,
     /// The request log keeps at most this many entries (oldest dropped first).
     pub request_log_limit: usize,
+    /// Largest decoded file an upload may carry, in bytes (above it: 413 `file_too_large`).
+    pub max_file_bytes: u64,
+    /// How long an artifact's signed download URL stays valid, in milliseconds.
+    pub artifact_url_ttl_ms: u64,
     /// Teams by id.
     pub teams: BTreeMap<String, Team>,
     /// Users by id.
@@ -136,6 +184,8 @@ struct FixturesFile {
     run_delay_ms: Option<u64>,
     keepalive_ms: Option<u64>,
     request_log_limit: Option<usize>,
+    max_file_bytes: Option<u64>,
+    artifact_url_ttl_ms: Option<u64>,
     #[serde(default)]
     teams: BTreeMap<String, Team>,
     #[serde(default)]
@@ -171,16 +221,12 @@ fn user(first: &str, last: &str, email: &str, teams: &[&str]) -> User {
     }
 }
 
-fn agent(name: &str, team_id: &str, creator: &str, tools: Vec<Value>) -> Agent {
-    Agent {
-        name: name.to_string(),
-        team_id: team_id.to_string(),
-        creator_user_id: creator.to_string(),
-        icon_url: None,
-        tools,
-        run_delay_ms: None,
-        readers: None,
-    }
+fn agent(name: &str, team_id: &str, creator: &str, description: &str) -> Agent {
+    let mut agent = Agent::new(name, team_id, creator);
+    agent.description = Some(description.to_string());
+    agent.model_name = Some("gpt-4.1".to_string());
+    agent.system_prompt = Some(format!("You are the {name}."));
+    agent
 }
 
 impl Default for Fixtures {
@@ -190,12 +236,26 @@ impl Default for Fixtures {
             "name": "web_search",
             "description": "Search the web and read pages"
         });
-        let mut private = agent("Private notes agent", "team_free", "user_bob", vec![]);
+        let mut sales = agent(
+            "Sales research agent",
+            "team_pro",
+            "user_ada",
+            "Researches prospects and drafts outreach",
+        );
+        sales.tools = vec![web_search];
+        let mut private = agent(
+            "Private notes agent",
+            "team_free",
+            "user_bob",
+            "Keeps Bob's private notes",
+        );
         private.readers = Some(vec!["user_bob".to_string()]);
         Fixtures {
             run_delay_ms: 200,
             keepalive_ms: 15_000,
             request_log_limit: 100_000,
+            max_file_bytes: 200 * 1024 * 1024,
+            artifact_url_ttl_ms: 15 * 60 * 1000,
             teams: map([
                 ("team_free", team("Free team", Plan::Free, None)),
                 ("team_pro", team("Pro team", Plan::Pro, None)),
@@ -234,22 +294,24 @@ impl Default for Fixtures {
             oauth_tokens: map([("gt_oauth_ada", "user_ada".to_string())]),
             team_keys: map([("gk_team_pro", "team_pro".to_string())]),
             agents: map([
+                ("agent_pro", sales),
                 (
-                    "agent_pro",
+                    "agent_free",
                     agent(
-                        "Sales research agent",
-                        "team_pro",
+                        "Free helper agent",
+                        "team_free",
                         "user_ada",
-                        vec![web_search],
+                        "Answers questions for the free team",
                     ),
                 ),
                 (
-                    "agent_free",
-                    agent("Free helper agent", "team_free", "user_ada", vec![]),
-                ),
-                (
                     "agent_ent",
-                    agent("Enterprise agent", "team_ent", "user_ada", vec![]),
+                    agent(
+                        "Enterprise agent",
+                        "team_ent",
+                        "user_ada",
+                        "Handles enterprise workloads",
+                    ),
                 ),
                 (
                     "agent_ent_small",
@@ -257,12 +319,17 @@ impl Default for Fixtures {
                         "Small enterprise agent",
                         "team_ent_small",
                         "user_ada",
-                        vec![],
+                        "An enterprise agent with two run slots",
                     ),
                 ),
                 (
                     "agent_pro_small",
-                    agent("Small pro agent", "team_pro_small", "user_ada", vec![]),
+                    agent(
+                        "Small pro agent",
+                        "team_pro_small",
+                        "user_ada",
+                        "A pro agent with two run slots",
+                    ),
                 ),
                 ("agent_private", private),
             ]),
@@ -276,21 +343,15 @@ impl Fixtures {
     pub fn from_json(text: &str) -> Result<Fixtures, String> {
         let file: FixturesFile =
             serde_json::from_str(text).map_err(|e| format!("invalid fixtures JSON: {e}"))?;
-        let mut fx = if file.extends_defaults.unwrap_or(true) {
-            Fixtures::default()
-        } else {
-            Fixtures {
-                run_delay_ms: 200,
-                keepalive_ms: 15_000,
-                request_log_limit: 100_000,
-                teams: BTreeMap::new(),
-                users: BTreeMap::new(),
-                personal_keys: BTreeMap::new(),
-                oauth_tokens: BTreeMap::new(),
-                team_keys: BTreeMap::new(),
-                agents: BTreeMap::new(),
-            }
-        };
+        let mut fx = Fixtures::default();
+        if !file.extends_defaults.unwrap_or(true) {
+            fx.teams.clear();
+            fx.users.clear();
+            fx.personal_keys.clear();
+            fx.oauth_tokens.clear();
+            fx.team_keys.clear();
+            fx.agents.clear();
+        }
         if let Some(v) = file.run_delay_ms {
             fx.run_delay_ms = v;
         }
@@ -299,6 +360,12 @@ impl Fixtures {
         }
         if let Some(v) = file.request_log_limit {
             fx.request_log_limit = v;
+        }
+        if let Some(v) = file.max_file_bytes {
+            fx.max_file_bytes = v;
+        }
+        if let Some(v) = file.artifact_url_ttl_ms {
+            fx.artifact_url_ttl_ms = v;
         }
         fx.teams.extend(file.teams);
         fx.users.extend(file.users);

@@ -1,7 +1,8 @@
 //! `gumloop-emulator`: a local stand-in for Gumloop's Sessions API (the API as the library uses it: `docs/API.md`; the emulator's own choices: `README.md` beside this crate).
 //!
-//! One process serves two listeners, the *api* host (REST plus the `/_emulator` admin
-//! API) and the *stream* host (SSE), both under `/api/v1`. State lives in memory. Use
+//! One process serves three listeners: the *api* host (REST plus the `/_emulator` admin
+//! API) and the *stream* host (SSE), both under `/api/v1`, and the *storage* host that
+//! serves artifact bytes at signed URLs. State lives in memory. Use
 //! [`start`] to run it inside a Rust test, or the `gumloop-emulator` binary.
 //!
 //! ```no_run
@@ -11,8 +12,11 @@
 //! # Ok(()) }
 //! ```
 
+mod access;
 mod admin;
 mod app_state;
+mod approvals;
+mod artifacts;
 mod auth;
 mod body;
 mod clock;
@@ -20,16 +24,18 @@ mod config;
 mod dispatch;
 mod errors;
 mod faults;
+mod files;
 mod fixtures;
 mod ids;
 mod listeners;
 mod plan;
+mod queue;
 mod reqlog;
 mod routes;
 mod runlog;
 mod runs;
 mod sse;
-
+mod storage;
 mod store;
 mod tls;
 mod view;

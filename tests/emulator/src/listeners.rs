@@ -1,4 +1,4 @@
-//! Listeners, the accept loops, connection accounting and shutdown.
+//! The three listeners (api, stream, storage), the accept loops, connection accounting and shutdown.
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::dispatch::serve;
 use crate::tls;
 
-/// A running emulator. Dropping it (or calling [`RunningEmulator::shutdown`]) stops both
+/// A running emulator. Dropping it (or calling [`RunningEmulator::shutdown`]) stops the
 /// listeners; connections already open finish on their own.
 pub struct RunningEmulator {
     /// Base URL of the REST host, e.g. `http://127.0.0.1:41234/api/v1`.
@@ -27,10 +27,14 @@ pub struct RunningEmulator {
     pub stream_url: String,
     /// Base URL of the admin API, e.g. `http://127.0.0.1:41234/_emulator`.
     pub admin_url: String,
+    /// Base URL of the storage host, e.g. `http://127.0.0.1:41236` (artifact downloads).
+    pub storage_url: String,
     /// Bound address of the api listener.
     pub api_addr: SocketAddr,
     /// Bound address of the stream listener.
     pub stream_addr: SocketAddr,
+    /// Bound address of the storage listener.
+    pub storage_addr: SocketAddr,
     /// The certificate (PEM) in TLS mode.
     pub cert_pem: Option<String>,
     shutdown: watch::Sender<bool>,
@@ -41,10 +45,11 @@ impl RunningEmulator {
     pub fn ready_line(&self) -> String {
         let q = |s: &str| serde_json::Value::String(s.to_string()).to_string();
         format!(
-            "{{\"api\":{},\"stream\":{},\"admin\":{}}}",
+            "{{\"api\":{},\"stream\":{},\"admin\":{},\"storage\":{}}}",
             q(&self.api_url),
             q(&self.stream_url),
-            q(&self.admin_url)
+            q(&self.admin_url),
+            q(&self.storage_url)
         )
     }
 
@@ -85,11 +90,12 @@ fn base(scheme: &str, addr: SocketAddr) -> String {
     }
 }
 
-/// Binds both listeners, writes the TLS files if asked, and starts serving.
+/// Binds the listeners, writes the TLS files if asked, and starts serving.
 pub async fn start(config: Config) -> Result<RunningEmulator, BoxError> {
     config.fixtures.validate()?;
     let api = bind(&config.host, config.api_port)?;
     let stream = bind(&config.host, config.stream_port)?;
+    let storage = bind(&config.host, config.storage_port)?;
     let tls = if config.tls.is_some() || config.tls_in_memory {
         let tls = tls::generate(&config.host)?;
         if let Some(files) = &config.tls {
@@ -105,10 +111,18 @@ pub async fn start(config: Config) -> Result<RunningEmulator, BoxError> {
     let scheme = if tls.is_some() { "https" } else { "http" };
     let api_addr = api.local_addr()?;
     let stream_addr = stream.local_addr()?;
+    let storage_addr = storage.local_addr()?;
     let api_url = format!("{}/api/v1", base(scheme, api_addr));
     let stream_url = format!("{}/api/v1", base(scheme, stream_addr));
     let admin_url = format!("{}/_emulator", base(scheme, api_addr));
-    let app = App::new(config.fixtures, api_url.clone(), stream_url.clone());
+    let storage_url = base(scheme, storage_addr);
+    let app = App::new(
+        config.fixtures,
+        api_url.clone(),
+        stream_url.clone(),
+        storage_url.clone(),
+    )
+    .map_err(|_| "no randomness for the URL signing key")?;
     let (shutdown, stop) = watch::channel(false);
     let acceptor = tls.as_ref().map(|t| t.acceptor.clone());
     tokio::spawn(accept_loop(
@@ -118,13 +132,22 @@ pub async fn start(config: Config) -> Result<RunningEmulator, BoxError> {
         acceptor.clone(),
         stop.clone(),
     ));
-    tokio::spawn(accept_loop(stream, Listener::Stream, app, acceptor, stop));
+    tokio::spawn(accept_loop(
+        stream,
+        Listener::Stream,
+        app.clone(),
+        acceptor.clone(),
+        stop.clone(),
+    ));
+    tokio::spawn(accept_loop(storage, Listener::Storage, app, acceptor, stop));
     Ok(RunningEmulator {
         api_url,
         stream_url,
         admin_url,
+        storage_url,
         api_addr,
         stream_addr,
+        storage_addr,
         cert_pem: tls.map(|t| t.cert_pem),
         shutdown,
     })

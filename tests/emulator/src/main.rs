@@ -1,12 +1,12 @@
 //! `gumloop-emulator`: runs the emulator until SIGTERM or SIGINT.
 //!
 //! ```text
-//! gumloop-emulator [--api-port N] [--stream-port N] [--host 127.0.0.1]
+//! gumloop-emulator [--api-port N] [--stream-port N] [--storage-port N] [--host 127.0.0.1]
 //!                  [--fixtures FILE.json] [--tls-cert-out PATH --tls-key-out PATH]
 //!                  [--keepalive-ms N] [--run-delay-ms N]
 //! ```
 //! When ready it prints one JSON line on stdout:
-//! `{"api":"http://127.0.0.1:P/api/v1","stream":"http://127.0.0.1:Q/api/v1","admin":"http://127.0.0.1:P/_emulator"}`.
+//! `{"api":"http://127.0.0.1:P/api/v1","stream":"http://127.0.0.1:Q/api/v1","admin":"http://127.0.0.1:P/_emulator","storage":"http://127.0.0.1:R"}`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use gumloop_emulator::{start, Config, Fixtures, TlsFiles};
 
-const USAGE: &str = "usage: gumloop-emulator [--api-port N] [--stream-port N] [--host 127.0.0.1] \
+const USAGE: &str = "usage: gumloop-emulator [--api-port N] [--stream-port N] [--storage-port N] [--host 127.0.0.1] \
 [--fixtures FILE.json] [--tls-cert-out PATH --tls-key-out PATH] [--keepalive-ms N] [--run-delay-ms N]";
 
 fn parse_args(args: Vec<String>) -> Result<Config, String> {
@@ -46,6 +46,7 @@ fn parse_args(args: Vec<String>) -> Result<Config, String> {
         match flag.as_str() {
             "--api-port" => config.api_port = number(value()?)? as u16,
             "--stream-port" => config.stream_port = number(value()?)? as u16,
+            "--storage-port" => config.storage_port = number(value()?)? as u16,
             "--host" => config.host = value()?,
             "--fixtures" => fixtures_path = Some(PathBuf::from(value()?)),
             "--tls-cert-out" => cert_out = Some(PathBuf::from(value()?)),

@@ -1,9 +1,16 @@
 //! What a run will do, derived from its input and the markers in it:
-//! `[fail]`, `[approval]`, `[slow:N]` (N ms) and `[words:N]` (an answer of N words).
+//! `[fail]`, `[approval]` / `[approval:N]` (N tool approvals), `[human_input]` (one ask
+//! with a question), `[slow:N]` (N ms), `[words:N]` (an answer of N words) and
+//! `[artifact:NAME]` / `[artifact:NAME:BYTES]` (an artifact the completed run leaves).
 
 use std::time::Duration;
 
+use crate::artifacts::MAX_ARTIFACT_BYTES;
+use crate::files::Attached;
 use crate::ids::new_id;
+
+/// Largest N of `[approval:N]` (an approvals request answers at most 20 asks).
+pub const MAX_ASKS: usize = 20;
 
 /// How a run ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,8 +19,14 @@ pub enum Outcome {
     Complete,
     /// `failed` (`[fail]`).
     Fail,
-    /// `approval_required` with one pending approval (`[approval]`).
-    Approval,
+    /// `approval_required`, pausing on `tools` tool approvals (`[approval]`,
+    /// `[approval:N]`) and, with `human`, one human-input ask (`[human_input]`).
+    Approval {
+        /// Number of `tool_approval` asks.
+        tools: usize,
+        /// Whether a `human_input` ask comes too.
+        human: bool,
+    },
 }
 
 /// Everything a run needs, fixed when it is requested.
@@ -35,6 +48,22 @@ pub struct RunPlan {
     pub message_id: String,
     /// The user who asked.
     pub user_id: String,
+    /// Artifacts the run leaves when it completes: (name, size if the marker gave one).
+    pub artifacts: Vec<(String, Option<u64>)>,
+}
+
+/// An `artifact:` marker's name and size: `NAME` or `NAME:BYTES` (BYTES up to
+/// [`MAX_ARTIFACT_BYTES`]); `None` for an empty name.
+fn artifact_marker(rest: &str) -> Option<(String, Option<u64>)> {
+    let (name, size) = match rest.rsplit_once(':') {
+        Some((name, n)) if n.trim().parse::<u64>().is_ok() => (name, n.trim().parse().ok()),
+        _ => (rest, None),
+    };
+    let name = name.trim();
+    if name.is_empty() || size.is_some_and(|s| s > MAX_ARTIFACT_BYTES) {
+        return None;
+    }
+    Some((name.to_string(), size))
 }
 
 const VOCABULARY: [&str; 12] = [
@@ -72,7 +101,10 @@ pub fn word_count(text: &str) -> u64 {
 impl RunPlan {
     /// Plans a run of `input` for `user_id`; `default_delay_ms` applies without `[slow:N]`.
     pub fn new(input: &str, default_delay_ms: u64, user_id: &str) -> RunPlan {
-        let mut outcome = Outcome::Complete;
+        let mut fail = false;
+        let mut tools = 0usize;
+        let mut human = false;
+        let mut artifacts = Vec::new();
         let mut delay_ms = default_delay_ms;
         let mut words: Option<usize> = None;
         let mut cleaned = String::new();
@@ -88,15 +120,31 @@ impl RunPlan {
             let marker = &after[1..close];
             let known = match marker.split_once(':') {
                 None if marker == "fail" => {
-                    outcome = Outcome::Fail;
+                    fail = true;
                     true
                 }
                 None if marker == "approval" => {
-                    if outcome != Outcome::Fail {
-                        outcome = Outcome::Approval;
-                    }
+                    tools = tools.max(1);
                     true
                 }
+                None if marker == "human_input" => {
+                    human = true;
+                    true
+                }
+                Some(("approval", n)) => match n.trim().parse::<usize>() {
+                    Ok(n) if (1..=MAX_ASKS).contains(&n) => {
+                        tools = n;
+                        true
+                    }
+                    _ => false,
+                },
+                Some(("artifact", rest)) => match artifact_marker(rest) {
+                    Some(a) => {
+                        artifacts.push(a);
+                        true
+                    }
+                    None => false,
+                },
                 Some(("slow", n)) => n.trim().parse().map(|n| delay_ms = n).is_ok(),
                 Some(("words", n)) => n.trim().parse().map(|n| words = Some(n)).is_ok(),
                 _ => false,
@@ -108,6 +156,13 @@ impl RunPlan {
         }
         cleaned.push_str(rest);
         let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+        let outcome = if fail {
+            Outcome::Fail
+        } else if tools > 0 || human {
+            Outcome::Approval { tools, human }
+        } else {
+            Outcome::Complete
+        };
         let answer = match words {
             Some(n) => (0..n)
                 .map(|i| VOCABULARY[i % VOCABULARY.len()])
@@ -125,7 +180,40 @@ impl RunPlan {
             delay: Duration::from_millis(delay_ms),
             message_id: new_id("msg_"),
             user_id: user_id.to_string(),
+            artifacts,
         }
+    }
+}
+
+impl RunPlan {
+    /// The run that continues a turn once its asks are resolved: it completes with
+    /// `answer`.
+    pub fn continuation(answer: String, delay_ms: u64, user_id: &str) -> RunPlan {
+        RunPlan {
+            input: String::new(),
+            cleaned: String::new(),
+            deltas: split_words(&answer),
+            answer,
+            outcome: Outcome::Complete,
+            delay: Duration::from_millis(delay_ms),
+            message_id: new_id("msg_"),
+            user_id: user_id.to_string(),
+            artifacts: Vec::new(),
+        }
+    }
+
+    /// The same plan, its answer naming each attached file with its size.
+    pub fn with_attachments(mut self, files: &[Attached]) -> RunPlan {
+        if files.is_empty() {
+            return self;
+        }
+        let list: Vec<String> = files
+            .iter()
+            .map(|f| format!("{} ({} bytes)", f.name, f.size))
+            .collect();
+        self.answer = format!("{} Attached files: {}.", self.answer, list.join(", "));
+        self.deltas = split_words(&self.answer);
+        self
     }
 }
 
@@ -148,10 +236,43 @@ mod tests {
         assert_eq!(p.answer, "alpha bravo charlie");
         assert_eq!(p.cleaned, "hello world");
         assert_eq!(RunPlan::new("[fail] x", 1, "u").outcome, Outcome::Fail);
+        let asks = |input: &str| RunPlan::new(input, 1, "u").outcome;
         assert_eq!(
-            RunPlan::new("[approval]", 1, "u").outcome,
-            Outcome::Approval
+            asks("[approval]"),
+            Outcome::Approval {
+                tools: 1,
+                human: false
+            }
         );
+        assert_eq!(
+            asks("[approval:3] [human_input]"),
+            Outcome::Approval {
+                tools: 3,
+                human: true
+            }
+        );
+        assert_eq!(
+            asks("[human_input]"),
+            Outcome::Approval {
+                tools: 0,
+                human: true
+            }
+        );
+        assert_eq!(asks("[approval] [fail]"), Outcome::Fail);
+        // Out of range counts are not markers: the text stays.
+        for text in ["[approval:0]", "[approval:21]", "[approval:x]"] {
+            let p = RunPlan::new(text, 1, "u");
+            assert_eq!(p.outcome, Outcome::Complete, "{text}");
+            assert_eq!(p.answer, format!("Echo: {text}"));
+        }
+        let p = RunPlan::new("a [artifact:r.txt] [artifact:x:y:12] [artifact: ]", 1, "u");
+        assert_eq!(
+            p.artifacts,
+            [("r.txt".to_string(), None), ("x:y".to_string(), Some(12))]
+        );
+        assert_eq!(p.cleaned, "a [artifact: ]");
+        let p = RunPlan::new("[artifact:big:67108865]", 1, "u");
+        assert!(p.artifacts.is_empty());
         let p = RunPlan::new("keep [this] text", 1, "u");
         assert_eq!(p.answer, "Echo: keep [this] text");
         assert_eq!(p.outcome, Outcome::Complete);

@@ -8,13 +8,16 @@ use serde_json::{json, Map, Value};
 use tokio::time::{sleep_until, Instant};
 
 use crate::app_state::App;
+use crate::approvals::make_asks;
+use crate::artifacts::{default_content, Artifact};
 use crate::clock::{iso_seconds, now_millis};
 use crate::errors::ApiError;
 use crate::fixtures::Plan;
 use crate::ids::new_id;
 use crate::plan::{word_count, Outcome, RunPlan};
+use crate::queue::take_next;
 use crate::runlog::RunLog;
-use crate::store::{State, Store, Usage};
+use crate::store::{Session, State, Store, Usage};
 
 /// Whether a new run may start now or must wait.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +93,7 @@ pub fn launch(
         false,
     );
     session.run = Some(run.clone());
-    session.pending_approvals.clear();
+    session.asks.clear();
     if !session.participants.contains(&plan.user_id) {
         session.participants.push(plan.user_id.clone());
     }
@@ -195,35 +198,42 @@ fn finish(app: &Arc<App>, run: &Arc<RunLog>, plan: &RunPlan) {
     usage.output_tokens += word_count(&plan.answer);
     let (state, reason, error) = match plan.outcome {
         Outcome::Complete => (State::Completed, "stop", None),
-        Outcome::Approval => (State::ApprovalRequired, "stop", None),
+        Outcome::Approval { .. } => (State::ApprovalRequired, "stop", None),
         Outcome::Fail => (State::Failed, "error", Some(FAIL_MESSAGE)),
     };
     session.state = state;
-    if plan.outcome == Outcome::Approval {
-        session.pending_approvals = vec![json!({
-            "action_request_id": new_id("areq_"),
-            "type": "tool_approval",
-            "title": "Approve web_search",
-            "reason": "The agent wants to search the web",
-            "recipient_user_id": plan.user_id,
-            "tool_name": "web_search",
-            "server_label": "emulator",
-            "display_fields": [["Query", plan.cleaned]],
-            "questions": [],
-        })];
-    }
-    let next = session.deliveries.pop_front();
     let mut events = vec![event("text-end", json!({"id": plan.message_id}))];
+    if let Outcome::Approval { tools, human } = plan.outcome {
+        session.asks = make_asks(tools, human, &plan.user_id, &plan.cleaned);
+        events.extend(session.asks.iter().map(|ask| {
+            event(
+                "action-request",
+                json!({"action_request_id": ask.id, "action_request": ask.wire}),
+            )
+        }));
+    }
+    // A paused turn has not ended: queued messages wait for its continuation.
+    let next = match plan.outcome {
+        Outcome::Approval { .. } => None,
+        _ => take_next(session),
+    };
     events.extend(finish_events(reason, error, next.is_some()));
     run.append(events, true);
+    let made = match plan.outcome {
+        Outcome::Complete => artifacts_of(session, plan),
+        _ => Vec::new(),
+    };
     let team_id = session.team_id.clone();
     match next {
-        Some((message_id, input, user_id)) => {
-            // The session keeps its slot for the queued delivery.
-            session
-                .messages
-                .push(user_message(message_id, &input, &user_id));
-            let plan = RunPlan::new(&input, delay_for(app, &store, run.session_id()), &user_id);
+        Some(queued) => {
+            // The session keeps its slot for the queued message.
+            session.messages.push(user_message(
+                queued.message_id,
+                &queued.input,
+                &queued.user_id,
+            ));
+            let delay = delay_for(app, &store, run.session_id());
+            let plan = RunPlan::new(&queued.input, delay, &queued.user_id);
             if let Some(load) = store.teams.get_mut(&team_id) {
                 load.running = load.running.saturating_sub(1);
             }
@@ -232,6 +242,31 @@ fn finish(app: &Arc<App>, run: &Arc<RunLog>, plan: &RunPlan) {
         }
         None => release(app, &mut store, &team_id),
     }
+    for mut artifact in made {
+        artifact.seq = store.next_artifact_seq;
+        store.next_artifact_seq += 1;
+        store.artifacts.push(artifact);
+    }
+}
+
+/// The artifacts a completed run leaves (their `seq` is set when they are stored).
+fn artifacts_of(session: &Session, plan: &RunPlan) -> Vec<Artifact> {
+    let now = iso_seconds(now_millis());
+    plan.artifacts
+        .iter()
+        .map(|(name, size)| Artifact {
+            id: new_id("art_"),
+            version_id: new_id("artv_"),
+            agent_id: session.agent_id.clone(),
+            session_id: session.id.clone(),
+            filename: name.clone(),
+            created_at: now.clone(),
+            seq: 0,
+            creator_user_id: plan.user_id.clone(),
+            size: size.unwrap_or_else(|| default_content(&session.id, name).len() as u64),
+            sized: size.is_some(),
+        })
+        .collect()
 }
 
 /// The run duration for a session's agent (per-agent override or the default).
@@ -283,28 +318,33 @@ fn release(app: &Arc<App>, store: &mut Store, team_id: &str) {
     }
 }
 
-/// Cancels a `processing` or `queued` session (→ `failed`); other states are left as
-/// they are. Returns the resulting state.
-pub fn cancel(app: &Arc<App>, store: &mut Store, session_id: &str) -> Option<State> {
-    let session = store.sessions.get_mut(session_id)?;
-    let was = session.state;
-    if !was.is_busy() {
-        return Some(was);
-    }
+/// Ends a session's current run with `reason`: an error message in the transcript, an
+/// error `finish` on its stream, and no waiting plan.
+fn stop_current(session: &mut Session, reason: &str) {
     session.state = State::Failed;
     session.waiting_plan = None;
-    session.deliveries.clear();
     session.messages.push(json!({
         "id": new_id("msg_"),
         "role": "assistant",
         "content": null,
         "created_at": iso_seconds(now_millis()),
         "creator_id": null,
-        "parts": [{"type": "error", "error": "Cancelled"}],
+        "parts": [{"type": "error", "error": reason}],
     }));
     if let Some(run) = &session.run {
-        run.append(finish_events("error", Some("Cancelled"), false), true);
+        run.append(finish_events("error", Some(reason), false), true);
     }
+}
+
+/// Cancels a `processing` or `queued` session (→ `failed`); other states are left as
+/// they are. Queued messages stay queued. Returns the resulting state.
+pub fn cancel(app: &Arc<App>, store: &mut Store, session_id: &str) -> Option<State> {
+    let session = store.sessions.get_mut(session_id)?;
+    let was = session.state;
+    if !was.is_busy() {
+        return Some(was);
+    }
+    stop_current(session, "Cancelled");
     let team_id = session.team_id.clone();
     if was == State::Processing {
         release(app, store, &team_id);
@@ -312,4 +352,29 @@ pub fn cancel(app: &Arc<App>, store: &mut Store, session_id: &str) -> Option<Sta
         load.queue.retain(|id| id != session_id);
     }
     Some(State::Failed)
+}
+
+/// The message a run interrupted by a promoted queued message ends with.
+pub const INTERRUPTED: &str = "Interrupted: a queued message was sent now";
+
+/// Stops a `processing` or `queued` session's run so that another takes its place (the
+/// run becomes part of the transcript as failed). A `processing` run hands its slot to
+/// the replacement: the result is then `Some(Admission::Run)`; otherwise `None`, and the
+/// replacement must be admitted as usual.
+pub fn interrupt(store: &mut Store, session_id: &str) -> Option<Admission> {
+    let session = store.sessions.get_mut(session_id)?;
+    let was = session.state;
+    if !was.is_busy() {
+        return None;
+    }
+    stop_current(session, INTERRUPTED);
+    let team_id = session.team_id.clone();
+    let load = store.teams.get_mut(&team_id)?;
+    if was == State::Processing {
+        // `launch` counts the replacement again.
+        load.running = load.running.saturating_sub(1);
+        return Some(Admission::Run);
+    }
+    load.queue.retain(|id| id != session_id);
+    None
 }

@@ -1,11 +1,16 @@
 //! In-memory sessions, per-team run load, and agents created on first use.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::access::Access;
+use crate::approvals::Ask;
+use crate::artifacts::Artifact;
+use crate::files::StoredFile;
 use crate::fixtures::Agent;
+use crate::queue::Queued;
 use crate::runlog::RunLog;
 
 /// A session's state (docs/API.md §4).
@@ -97,18 +102,23 @@ pub struct Session {
     pub incognito: bool,
     /// Trigger id (always null for API-created sessions).
     pub trigger_id: Option<String>,
-    /// Pending approvals while `approval_required`.
-    pub pending_approvals: Vec<Value>,
+    /// The asks of the current turn's pause (answered ones included) while
+    /// `approval_required`; cleared when a new run starts.
+    pub asks: Vec<Ask>,
     /// Usage, `None` until a run finished.
     pub usage: Option<Usage>,
     /// The current or last run's event log.
     pub run: Option<Arc<RunLog>>,
     /// The plan of a run that waits in `queued`.
     pub waiting_plan: Option<crate::plan::RunPlan>,
-    /// Inputs delivered with `delivery:"queued"` while busy: (message id, input, user).
-    pub deliveries: VecDeque<(String, String, String)>,
-    /// `Idempotency-Key` → message id of `delivery:"queued"` sends.
-    pub idempotency: HashMap<String, String>,
+    /// Queued messages, in order (the queue endpoints and `delivery:"queued"` sends).
+    pub queue: VecDeque<Queued>,
+    /// `Idempotency-Key` → (message id, time in ms) of `delivery:"queued"` sends.
+    pub idempotency: HashMap<String, (String, u64)>,
+    /// Who the session is shared with.
+    pub access: Access,
+    /// Uploaded files by stored path.
+    pub files: BTreeMap<String, StoredFile>,
 }
 
 impl Session {
@@ -138,6 +148,10 @@ pub struct Store {
     pub dynamic_agents: HashMap<String, Arc<Agent>>,
     /// Run load by team id.
     pub teams: HashMap<String, TeamLoad>,
+    /// Artifacts made by runs, oldest first.
+    pub artifacts: Vec<Artifact>,
+    /// Creation counter of artifacts.
+    pub next_artifact_seq: u64,
 }
 
 impl Store {
@@ -164,5 +178,6 @@ impl Store {
         self.sessions.clear();
         self.dynamic_agents.clear();
         self.teams.clear();
+        self.artifacts.clear();
     }
 }

@@ -3,6 +3,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::app_state::App;
+use crate::approvals::pending;
 use crate::auth::find_agent;
 use crate::store::{Session, Store, Usage};
 
@@ -22,6 +23,19 @@ fn usage_json(usage: Option<Usage>) -> Value {
     }
 }
 
+/// `{id, first_name, last_name, email, profile_picture}` of a fixtures user, or null.
+pub fn creator_json(app: &App, user_id: &str) -> Value {
+    app.fixtures.users.get(user_id).map_or(Value::Null, |u| {
+        json!({
+            "id": user_id,
+            "first_name": u.first_name,
+            "last_name": u.last_name,
+            "email": u.email,
+            "profile_picture": null,
+        })
+    })
+}
+
 /// The full session object; `with_messages: false` gives `messages: []` (list items).
 pub fn session_json(app: &App, store: &Store, s: &Session, with_messages: bool) -> Value {
     let agent = find_agent(app, store, &s.agent_id);
@@ -35,15 +49,7 @@ pub fn session_json(app: &App, store: &Store, s: &Session, with_messages: bool) 
             );
         }
     }
-    let creator = users.get(&s.creator_user_id).map(|u| {
-        json!({
-            "id": s.creator_user_id,
-            "first_name": u.first_name,
-            "last_name": u.last_name,
-            "email": u.email,
-            "profile_picture": null,
-        })
-    });
+    let creator = creator_json(app, &s.creator_user_id);
     json!({
         "id": s.id,
         "agent_id": s.agent_id,
@@ -59,7 +65,7 @@ pub fn session_json(app: &App, store: &Store, s: &Session, with_messages: bool) 
         "agent_tools": agent.as_ref().map_or_else(Vec::new, |a| a.tools.clone()),
         "participants": participants,
         "creator": creator,
-        "pending_approvals": s.pending_approvals,
+        "pending_approvals": pending(&s.asks),
         "usage": usage_json(s.usage),
         "incognito": s.incognito,
     })

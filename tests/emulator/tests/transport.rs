@@ -179,10 +179,14 @@ fn binary_prints_one_ready_line_and_exits_cleanly_on_sigterm() {
     assert!(line.starts_with(r#"{"api":"https://127.0.0.1:"#), "{line}");
     let ready: serde_json::Value = serde_json::from_str(&line).unwrap();
     let keys: Vec<_> = ready.as_object().unwrap().keys().cloned().collect();
-    assert_eq!(keys.len(), 3);
+    assert_eq!(keys.len(), 4);
     assert!(ready["api"].as_str().unwrap().ends_with("/api/v1"));
     assert!(ready["stream"].as_str().unwrap().ends_with("/api/v1"));
     assert!(ready["admin"].as_str().unwrap().ends_with("/_emulator"));
+    assert!(ready["storage"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://127.0.0.1:"));
     let pem = std::fs::read_to_string(&cert).unwrap();
     assert!(std::fs::read_to_string(&key)
         .unwrap()
@@ -208,10 +212,11 @@ fn binary_prints_one_ready_line_and_exits_cleanly_on_sigterm() {
 
 #[test]
 fn binary_honours_ports_and_sigint_and_rejects_bad_arguments() {
-    let (api_port, stream_port) = (free_port(), free_port());
+    let (api_port, stream_port, storage_port) = (free_port(), free_port(), free_port());
     let mut child = Command::new(bin())
         .args(["--api-port", &api_port.to_string()])
         .args(["--stream-port", &stream_port.to_string()])
+        .args(["--storage-port", &storage_port.to_string()])
         .args([
             "--host",
             "127.0.0.1",
@@ -230,7 +235,7 @@ fn binary_honours_ports_and_sigint_and_rejects_bad_arguments() {
     assert_eq!(
         line.trim_end(),
         format!(
-            r#"{{"api":"http://127.0.0.1:{api_port}/api/v1","stream":"http://127.0.0.1:{stream_port}/api/v1","admin":"http://127.0.0.1:{api_port}/_emulator"}}"#
+            r#"{{"api":"http://127.0.0.1:{api_port}/api/v1","stream":"http://127.0.0.1:{stream_port}/api/v1","admin":"http://127.0.0.1:{api_port}/_emulator","storage":"http://127.0.0.1:{storage_port}"}}"#
         )
     );
     signal(&child, libc::SIGINT);
@@ -260,6 +265,7 @@ fn with_emulator_script_exports_urls_and_passes_the_status_through() {
             "-c",
             "curl_free_check() { [[ $1 == http://127.0.0.1:* ]]; }; \
              curl_free_check \"$GUMLOOP_BASE_URL\" && curl_free_check \"$GUMLOOP_STREAM_BASE_URL\" \
+             && curl_free_check \"$GUMLOOP_EMULATOR_STORAGE\" \
              && echo \"$GUMLOOP_EMULATOR_ADMIN\" && exit 7",
         ])
         .env("GUMLOOP_EMULATOR_BIN", bin())

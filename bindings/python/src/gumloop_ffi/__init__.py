@@ -17,7 +17,6 @@ and checks that its version is the one this package was written for.
 
 from ._client import (
     Client,
-    Input,
     Sessions,
     code_message,
     code_name,
@@ -25,7 +24,9 @@ from ._client import (
     library_path,
     library_version,
 )
+from ._async_client import AsyncClient, AsyncEventStream, AsyncSessions
 from ._handles import CancelToken
+from ._requests import Input
 from ._stream import EventStream
 from ._errors import (
     APIConnectionError,
@@ -59,6 +60,9 @@ from ._types import (
 from ._version import LIBRARY_VERSION, __version__
 
 __all__ = [
+    "AsyncClient",
+    "AsyncEventStream",
+    "AsyncSessions",
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",

@@ -18,10 +18,11 @@ from typing import (
     overload,
 )
 
-from . import _args
+from . import _args, _requests
 from ._errors import GumloopError, client_closed, error_from_call, invalid_argument, python_error
 from ._handles import CancelToken, _Handle, check_token, maybe_cancel
 from ._native import OK, native
+from ._requests import Input, Request
 from ._stream import EventStream
 from ._types import (
     MessageReceipt,
@@ -33,8 +34,6 @@ from ._types import (
     parse_session_response,
 )
 
-#: What ``input`` may be: text, or a list of content parts (objects or strings).
-Input = Union[str, Sequence[Union[str, Mapping[str, Any]]]]
 
 _T = TypeVar("_T")
 
@@ -69,59 +68,28 @@ def _receipt(text: str) -> MessageReceipt:
     return MessageReceipt(parse_object(text))
 
 
-def _check_input(input: object) -> Optional[Any]:
-    """``input`` as it goes into the body: text, a list of parts, or None (not sent)."""
-    if input is None:
+def parse_page(text: Optional[str]) -> SessionList:
+    """A page of ``list_sessions``."""
+    return _parsed(text, parse_session_list, "a page of sessions")
+
+
+def send_answer(text: Optional[str], delivery: Optional[str]) -> Union[SessionResponse, MessageReceipt]:
+    """The answer of ``send_message``: a receipt for a queued message, else the envelope."""
+    if delivery == "queued":
+        return _parsed(text, _receipt, "a message receipt")
+    return _session_response(text)
+
+
+def next_page_query(
+    query: Dict[str, Any], cursor: Optional[str], seen: Set[str]
+) -> Optional[Dict[str, Any]]:
+    """The query of the page after one whose ``next_cursor`` is ``cursor`` (None: the last)."""
+    if not cursor:
         return None
-    if not isinstance(input, (str, list, tuple)):
-        raise invalid_argument(
-            "input",
-            f"`input` must be a str or a list of content parts, not {_args.type_name(input)}",
-            wrong_type=True,
-        )
-    return input if isinstance(input, str) else list(input)
-
-
-def _body(fields: Mapping[str, Any], extra: Mapping[str, Any]) -> bytes:
-    """A request body of ``fields`` then ``extra``, leaving out every None."""
-    body: Dict[str, Any] = {}
-    for source in (fields, extra):
-        for key, value in source.items():
-            if value is not None:
-                body[key] = value
-    return _args.json_bytes("body", body)
-
-
-def _create_body(
-    input: Optional[Input],
-    session_id: Optional[str],
-    name: Optional[str],
-    metadata: Optional[Mapping[str, Any]],
-    incognito: Optional[bool],
-    extra: Mapping[str, Any],
-) -> bytes:
-    _refuse_on_event(extra)
-    mapping = _args.check_mapping("metadata", metadata)
-    return _body(
-        {
-            "input": _check_input(input),
-            "session_id": _args.check_str("session_id", session_id),
-            "name": _args.check_str("name", name),
-            "metadata": None if mapping is None else dict(mapping),
-            "incognito": _args.check_bool("incognito", incognito),
-        },
-        extra,
-    )
-
-
-def _refuse_on_event(extra: Mapping[str, Any]) -> None:
-    if "on_event" in extra:
-        raise invalid_argument(
-            "on_event",
-            "streaming calls take no `on_event` callback: they return an EventStream; "
-            "iterate it (`for event in client.sessions.stream(...)`)",
-            wrong_type=True,
-        )
+    if cursor in seen:  # a server bug would otherwise make a listing loop forever
+        raise _invalid_response(f"the server sent next_cursor {cursor!r} a second time", None)
+    seen.add(cursor)
+    return dict(query, cursor=cursor)
 
 
 class Sessions:
@@ -141,18 +109,21 @@ class Sessions:
     def __init__(self, handle: _Handle) -> None:
         self._handle = handle
 
-    def _call(self, function: str, *args: Any, cancel: Optional[CancelToken]) -> Optional[str]:
-        """``function(client, *args, cancel, &out_json)``: the answer's text, or the error."""
+    def _call(self, request: Request, cancel: Optional[CancelToken]) -> Optional[str]:
+        """The request's blocking function: the answer's text, or the error."""
         # The common case (no token) skips the context managers: they cost more than the call's
         # own Python work.
         handle = self._handle
+        args = request.values()
         pointer = handle.acquire()
         try:
             if cancel is None:
-                code, text = native.client_call(function, pointer, *args, None)
+                code, text = native.client_call(request.function, pointer, *args, None)
             else:
                 with maybe_cancel(cancel) as cancel_pointer:
-                    code, text = native.client_call(function, pointer, *args, cancel_pointer)
+                    code, text = native.client_call(
+                        request.function, pointer, *args, cancel_pointer
+                    )
         finally:
             handle.release()
         _raise_for(code, text)
@@ -184,18 +155,18 @@ class Sessions:
         says the session exists, returns that session with :attr:`SessionResponse.recovered`
         set.
         """
-        agent = _args.text("agent_id", agent_id)
-        payload = _create_body(input, session_id, name, metadata, incognito, extra)
-        text = self._call("gumloop_client_create_session", agent, payload, cancel=cancel)
-        return _session_response(text)
+        request = _requests.create(
+            "create_session", agent_id, input, session_id, name, metadata, incognito, extra
+        )
+        return _session_response(self._call(request, cancel))
 
     def retrieve(
         self, session_id: str, *, cancel: Optional[CancelToken] = None
     ) -> SessionResponse:
         """The session with its transcript, usage and pending approvals:
         ``GET /sessions/{session_id}``."""
-        sid = _args.text("session_id", session_id)
-        return _session_response(self._call("gumloop_client_get_session", sid, cancel=cancel))
+        request = _requests.on_session("get_session", session_id)
+        return _session_response(self._call(request, cancel))
 
     def list(
         self,
@@ -220,7 +191,7 @@ class Sessions:
         parameters are sent as given. :meth:`list_all` follows the cursors for you.
         """
         agent = _args.text("agent_id", agent_id)
-        query = _list_query(
+        query = _requests.list_query(
             page_size, cursor, search, sort_order, type, state, creator_user_id, trigger_id, extra
         )
         return self._list_page(agent, query, cancel)
@@ -249,7 +220,7 @@ class Sessions:
         their errors are raised by ``next()``.
         """
         agent = _args.text("agent_id", agent_id)
-        query = _list_query(
+        query = _requests.list_query(
             page_size, cursor, search, sort_order, type, state, creator_user_id, trigger_id, extra
         )
         check_token(cancel)
@@ -258,27 +229,19 @@ class Sessions:
     def _list_page(
         self, agent: bytes, query: Dict[str, Any], cancel: Optional[CancelToken]
     ) -> SessionList:
-        payload = _args.json_bytes("query", query) if query else None
-        text = self._call("gumloop_client_list_sessions", agent, payload, cancel=cancel)
-        return _parsed(text, parse_session_list, "a page of sessions")
+        text = self._call(_requests.list_page(agent, query), cancel)
+        return parse_page(text)
 
     def _all_pages(
         self, agent: bytes, query: Dict[str, Any], cancel: Optional[CancelToken]
     ) -> Iterator[Session]:
         seen: Set[str] = set()
-        while True:
-            page = self._list_page(agent, query, cancel)
+        page_query: Optional[Dict[str, Any]] = query
+        while page_query is not None:
+            page = self._list_page(agent, page_query, cancel)
             for session in page.sessions:
                 yield session
-            cursor = page.next_cursor
-            if not cursor:
-                return
-            if cursor in seen:  # a server bug would otherwise make this loop forever
-                raise _invalid_response(
-                    f"the server sent next_cursor {cursor!r} a second time", None
-                )
-            seen.add(cursor)
-            query = dict(query, cursor=cursor)
+            page_query = next_page_query(page_query, page.next_cursor, seen)
 
     @overload
     def send(
@@ -341,20 +304,8 @@ class Sessions:
         a :class:`~gumloop_ffi.MessageReceipt` (``message_id``, ``status``). ``attachments`` is
         a list of ``{"file_name", "media_type"}``.
         """
-        sid = _args.text("session_id", session_id)
-        payload = _body(
-            {
-                "input": _check_input(input),
-                "delivery": _args.check_str("delivery", delivery),
-                "idempotency_key": _args.check_str("idempotency_key", idempotency_key),
-                "attachments": _args.check_list("attachments", attachments),
-            },
-            extra,
-        )
-        text = self._call("gumloop_client_send_message", sid, payload, cancel=cancel)
-        if delivery == "queued":
-            return _parsed(text, _receipt, "a message receipt")
-        return _session_response(text)
+        request = _requests.send(session_id, input, delivery, idempotency_key, attachments, extra)
+        return send_answer(self._call(request, cancel), delivery)
 
     def cancel(self, session_id: str, *, cancel: Optional[CancelToken] = None) -> SessionResponse:
         """Cancels a running or queued session: ``POST /sessions/{session_id}/cancel``.
@@ -363,18 +314,15 @@ class Sessions:
         ``session.id``, ``agent_id`` and ``state`` are meaningful. (``cancel=`` is, as
         everywhere, a token that ends this call itself.)
         """
-        sid = _args.text("session_id", session_id)
-        return _session_response(self._call("gumloop_client_cancel_session", sid, cancel=cancel))
+        request = _requests.on_session("cancel_session", session_id)
+        return _session_response(self._call(request, cancel))
 
     def rename(
         self, session_id: str, name: str, *, cancel: Optional[CancelToken] = None
     ) -> SessionResponse:
         """Renames a session: ``PATCH /sessions/{session_id}``. ``name`` must be 1 to 256
         characters after trimming."""
-        sid = _args.text("session_id", session_id)
-        new_name = _args.text("name", name)
-        text = self._call("gumloop_client_rename_session", sid, new_name, cancel=cancel)
-        return _session_response(text)
+        return _session_response(self._call(_requests.rename(session_id, name), cancel))
 
     #: The official SDK's name for :meth:`rename`: ``client.sessions.update(session_id,
     #: name="...")``. The same method, with the same signature.
@@ -397,19 +345,8 @@ class Sessions:
         (5). At the deadline it raises :class:`~gumloop_ffi.APITimeoutError` whose
         ``details["last_state"]`` is the last state seen.
         """
-        sid = _args.text("session_id", session_id)
-        options: Dict[str, int] = {}
-        for key, param, seconds in (
-            ("timeout_ms", "timeout", timeout),
-            ("poll_interval_ms", "poll_interval", poll_interval),
-            ("max_poll_interval_ms", "max_poll_interval", max_poll_interval),
-        ):
-            ms = _args.seconds_to_ms(param, seconds)
-            if ms is not None:
-                options[key] = ms
-        payload = _args.json_bytes("options", options) if options else None
-        text = self._call("gumloop_client_wait_session", sid, payload, cancel=cancel)
-        return _session_response(text)
+        request = _requests.wait(session_id, timeout, poll_interval, max_poll_interval)
+        return _session_response(self._call(request, cancel))
 
     # --- streams --------------------------------------------------------------------------
 
@@ -435,15 +372,10 @@ class Sessions:
         (a failed run is an event, not an exception). ``with client.sessions.stream(...) as
         events:`` closes the stream however the block is left.
         """
-        agent = _args.text("agent_id", agent_id)
-        payload = _create_body(input, session_id, name, metadata, incognito, extra)
-        return EventStream(
-            self._handle,
-            "gumloop_client_stream_session",
-            (agent, payload),
-            check_token(cancel),
-            session_id=session_id,
+        request = _requests.create(
+            "stream_session", agent_id, input, session_id, name, metadata, incognito, extra
         )
+        return EventStream(self._handle, request, check_token(cancel), session_id=session_id)
 
     def stream_message(
         self,
@@ -459,23 +391,10 @@ class Sessions:
         on the streaming host). ``input`` (or ``message=``) is required, unless
         ``approval_responses`` answers the session's pending approvals. Events and results as
         for :meth:`stream`."""
-        _refuse_on_event(extra)
-        sid = _args.text("session_id", session_id)
-        payload = _body(
-            {
-                "input": _check_input(input),
-                "attachments": _args.check_list("attachments", attachments),
-                "approval_responses": _args.check_list("approval_responses", approval_responses),
-            },
-            extra,
+        request = _requests.stream_message(
+            session_id, input, attachments, approval_responses, extra
         )
-        return EventStream(
-            self._handle,
-            "gumloop_client_stream_message",
-            (sid, payload),
-            check_token(cancel),
-            session_id=session_id,
-        )
+        return EventStream(self._handle, request, check_token(cancel), session_id=session_id)
 
     def resume_stream(
         self, session_id: str, last_cursor: str, *, cancel: Optional[CancelToken] = None
@@ -486,48 +405,14 @@ class Sessions:
         Events after the cursor are replayed, then followed live. When the run has already
         ended, the one event is a final ``finish`` and ``stream.summary.finish_reason`` is
         ``"not_resumable"``: retrieve the session for its state."""
-        sid = _args.text("session_id", session_id)
-        cursor = _args.text("last_cursor", last_cursor)
+        request = _requests.resume_stream(session_id, last_cursor)
         return EventStream(
             self._handle,
-            "gumloop_client_resume_stream",
-            (sid, cursor),
+            request,
             check_token(cancel),
             session_id=session_id,
             cursor=last_cursor,
         )
-
-
-def _list_query(
-    page_size: Optional[int],
-    cursor: Optional[str],
-    search: Optional[str],
-    sort_order: Optional[str],
-    type_: Optional[str],
-    state: Optional[str],
-    creator_user_id: Optional[str],
-    trigger_id: Optional[str],
-    extra: Mapping[str, Any],
-) -> Dict[str, Any]:
-    query: Dict[str, Any] = {}
-    size = _args.check_int("page_size", page_size, minimum=1)
-    if size is not None:
-        query["page_size"] = size
-    for key, value in (
-        ("cursor", cursor),
-        ("search", search),
-        ("sort_order", sort_order),
-        ("type", type_),
-        ("state", state),
-        ("creator_user_id", creator_user_id),
-        ("trigger_id", trigger_id),
-    ):
-        if _args.check_str(key, value) is not None:
-            query[key] = value
-    for key, value in extra.items():
-        if value is not None:
-            query[key] = value
-    return query
 
 
 class Client:

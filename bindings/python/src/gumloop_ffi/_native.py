@@ -27,7 +27,7 @@ import ctypes
 import importlib.resources
 import os
 import sys
-from ctypes import POINTER, c_char_p, c_int, c_int32, c_size_t, c_uint32, c_void_p
+from ctypes import POINTER, c_char_p, c_int, c_int32, c_size_t, c_uint32, c_uint64, c_void_p
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -144,7 +144,33 @@ SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
     ),
     # void gumloop_string_free(char *s);
     "gumloop_string_free": ([c_void_p], None),
+    # gumloop_code gumloop_poller_new(const char *options_json, gumloop_poller **out_poller,
+    #     char **out_json);
+    "gumloop_poller_new": ([c_char_p, POINTER(c_void_p), c_out_string], c_gumloop_code),
+    # void gumloop_poller_free(gumloop_poller *poller);
+    "gumloop_poller_free": ([c_void_p], None),
+    # int gumloop_poller_get_fd(const gumloop_poller *poller);
+    "gumloop_poller_get_fd": ([c_void_p], c_int),
+    # gumloop_code gumloop_poller_start_call(gumloop_poller *poller, const gumloop_client *client,
+    #     const char *operation, const char *args_json, const uint8_t *data, size_t data_len,
+    #     uint64_t *out_call_id, char **out_json);
+    "gumloop_poller_start_call": (
+        [c_void_p, c_void_p, c_char_p, c_char_p, c_void_p, c_size_t, POINTER(c_uint64), c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_poller_cancel_call(gumloop_poller *poller, uint64_t call_id,
+    #     char **out_json);
+    "gumloop_poller_cancel_call": ([c_void_p, c_uint64, c_out_string], c_gumloop_code),
+    # gumloop_code gumloop_poller_take_item(gumloop_poller *poller, uint64_t *out_call_id,
+    #     uint32_t *out_kind, gumloop_code *out_code, char **out_json);
+    "gumloop_poller_take_item": (
+        [c_void_p, POINTER(c_uint64), POINTER(c_uint32), POINTER(c_gumloop_code), c_out_string],
+        c_gumloop_code,
+    ),
 }
+
+#: ``GUMLOOP_ITEM_NONE``, ``GUMLOOP_ITEM_EVENT``, ``GUMLOOP_ITEM_DONE``.
+ITEM_NONE, ITEM_EVENT, ITEM_DONE = 0, 1, 2
 
 #: ``GUMLOOP_OK``.
 OK = 0

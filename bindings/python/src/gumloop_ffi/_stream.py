@@ -37,6 +37,7 @@ from ._callbacks import CallbackScope
 from ._errors import ClientClosedError, GumloopError, error_from_call, python_error
 from ._handles import CancelToken, _Handle
 from ._native import EVENT_CALLBACK, OK, native
+from ._requests import Request
 from ._types import GumloopObject, StreamEvent, StreamSummary, parse_object
 
 #: How long a garbage-collected stream's finalizer waits for its worker to end. A finalizer can
@@ -247,7 +248,99 @@ def _finalize(state: _StreamState) -> None:
     state.join(FINALIZER_JOIN_SECONDS)
 
 
-class EventStream(Generator[StreamEvent, None, StreamSummary]):
+class StreamView:
+    """What the consumer of a stream has seen: the events it was given, the session, the last
+    cursor, and the summary; shared by :class:`EventStream` and the asyncio client's stream."""
+
+    def __init__(self, session_id: Optional[str], cursor: Optional[str]) -> None:
+        self._events = 0
+        self._saw_final = False
+        self._session_id = session_id
+        self._last_cursor = cursor
+        #: The summary, once the stream has ended (finished, failed or closed); else None.
+        self.summary: Optional[StreamSummary] = None
+
+    @property
+    def session_id(self) -> Optional[str]:
+        """The session streamed: known from the start for ``stream_message`` and
+        ``resume_stream``, from the first event (``interaction_id``) for ``stream``."""
+        return self._session_id
+
+    @property
+    def last_cursor(self) -> Optional[str]:
+        """The ``stream_cursor`` of the last event yielded: ``resume_stream`` from it."""
+        return self._last_cursor
+
+    def _parse_event(self, item: bytes) -> StreamEvent:
+        """The event ``item``, counted as given to the consumer; raises InvalidResponseError."""
+        try:
+            value = json.loads(item.decode("utf-8", "replace"), object_hook=GumloopObject)
+            if not isinstance(value, GumloopObject):
+                raise ValueError("the event is not a JSON object")
+        except ValueError as error:
+            raise _invalid_event(item, error) from None
+        event = StreamEvent(value)
+        self._events += 1
+        cursor = event.stream_cursor
+        if cursor is not None:
+            self._last_cursor = cursor
+        if event.interaction_id is not None:
+            self._session_id = event.interaction_id
+        if event.final and event.type == "finish":
+            self._saw_final = True
+        return event
+
+    def _outcome(self, code: int, text: Optional[str]) -> StreamSummary:
+        """Sets :attr:`summary` from the call's outcome and returns it, or raises its error."""
+        if code != OK:
+            error = error_from_call(code, text)
+            summary = _error_summary(text)
+            # The library puts the stream's summary under the error document's `stream` key.
+            if summary is not None and "events" in summary:
+                self.summary = self._with_consumer_view(summary)
+            else:
+                self.summary = self._consumer_summary()
+            raise error
+        self.summary = self._with_consumer_view(_summary(text))
+        return self.summary
+
+    def _with_consumer_view(self, summary: StreamSummary) -> StreamSummary:
+        if summary.get("session_id") is None and self._session_id is not None:
+            summary["session_id"] = self._session_id
+        return summary
+
+    def _closed_summary_of(self, result: Optional[Tuple[int, Optional[str]]]) -> StreamSummary:
+        """The summary of a stream closed by its consumer: the library's (from ``result``, the
+        call's outcome if it had one), reduced to what the consumer got when events were left
+        unread."""
+        summary = StreamSummary()
+        if result is not None:
+            code, text = result
+            found = _summary(text) if code == OK else _error_summary(text)
+            summary = found if found is not None else summary
+        summary = self._with_consumer_view(summary)
+        if not self._saw_final:
+            resumes = summary.resumes
+            summary = self._consumer_summary()
+            summary["resumes"] = resumes
+            summary["stopped"] = True
+        return summary
+
+    def _consumer_summary(self) -> StreamSummary:
+        """A summary of what the consumer got, for a stream that did not finish."""
+        return StreamSummary(
+            {
+                "session_id": self._session_id,
+                "last_cursor": self._last_cursor,
+                "finish_reason": None,
+                "final": False,
+                "events": self._events,
+                "resumes": 0,
+            }
+        )
+
+
+class EventStream(StreamView, Generator[StreamEvent, None, StreamSummary]):
     """The events of one streaming call, as a generator.
 
     Iterate it (``for event in stream``) to get each :class:`~gumloop_ffi.StreamEvent` once, in
@@ -278,35 +371,18 @@ class EventStream(Generator[StreamEvent, None, StreamSummary]):
     def __init__(
         self,
         handle: _Handle,
-        function: str,
-        args: Tuple[Any, ...],
+        request: Request,
         cancel: Optional[CancelToken],
         *,
         session_id: Optional[str] = None,
         cursor: Optional[str] = None,
     ) -> None:
-        self._state = _StreamState(handle, function, args, cancel, self.buffer_size)
+        self._state = _StreamState(
+            handle, request.function, request.values(), cancel, self.buffer_size
+        )
+        super().__init__(session_id, cursor)
         self._finalizer = weakref.finalize(self, _finalize, self._state)
         self._ended = False
-        self._events = 0
-        self._saw_final = False
-        self._session_id = session_id
-        self._last_cursor = cursor
-        #: The summary, once the stream has ended (finished, failed or closed); else None.
-        self.summary: Optional[StreamSummary] = None
-
-    # --- what the consumer has seen -----------------------------------------------------------
-
-    @property
-    def session_id(self) -> Optional[str]:
-        """The session streamed: known from the start for ``stream_message`` and
-        ``resume_stream``, from the first event (``interaction_id``) for ``stream``."""
-        return self._session_id
-
-    @property
-    def last_cursor(self) -> Optional[str]:
-        """The ``stream_cursor`` of the last event yielded: ``resume_stream`` from it."""
-        return self._last_cursor
 
     @property
     def closed(self) -> bool:
@@ -398,22 +474,10 @@ class EventStream(Generator[StreamEvent, None, StreamSummary]):
 
     def _event(self, item: bytes) -> StreamEvent:
         try:
-            value = json.loads(item.decode("utf-8", "replace"), object_hook=GumloopObject)
-            if not isinstance(value, GumloopObject):
-                raise ValueError("the event is not a JSON object")
-        except ValueError as error:
+            return self._parse_event(item)
+        except GumloopError:
             self.close()
-            raise _invalid_event(item, error) from None
-        event = StreamEvent(value)
-        self._events += 1
-        cursor = event.stream_cursor
-        if cursor is not None:
-            self._last_cursor = cursor
-        if event.interaction_id is not None:
-            self._session_id = event.interaction_id
-        if event.final and event.type == "finish":
-            self._saw_final = True
-        return event
+            raise
 
     def _finish(self) -> StreamEvent:
         """The call has returned and every event was read: stop, or raise its error."""
@@ -429,52 +493,10 @@ class EventStream(Generator[StreamEvent, None, StreamSummary]):
                 raise state.abort_error
             raise StopIteration(self.summary)
         code, text = channel.result or (OK, None)
-        if code != OK:
-            error = error_from_call(code, text)
-            summary = _error_summary(text)
-            # The library puts the stream's summary under the error document's `stream` key.
-            if summary is not None and "events" in summary:
-                self.summary = self._with_consumer_view(summary)
-            else:
-                self.summary = self._consumer_summary()
-            raise error
-        self.summary = self._with_consumer_view(_summary(text))
-        raise StopIteration(self.summary)
-
-    def _with_consumer_view(self, summary: StreamSummary) -> StreamSummary:
-        if summary.get("session_id") is None and self._session_id is not None:
-            summary["session_id"] = self._session_id
-        return summary
+        raise StopIteration(self._outcome(code, text))
 
     def _closed_summary(self) -> StreamSummary:
-        """The summary of a stream closed by its consumer: the library's, reduced to what this
-        iterator yielded when events were left unread."""
-        channel = self._state.channel
-        summary = StreamSummary()
-        if channel.result is not None:
-            code, text = channel.result
-            found = _summary(text) if code == OK else _error_summary(text)
-            summary = found if found is not None else summary
-        summary = self._with_consumer_view(summary)
-        if not self._saw_final:
-            resumes = summary.resumes
-            summary = self._consumer_summary()
-            summary["resumes"] = resumes
-            summary["stopped"] = True
-        return summary
-
-    def _consumer_summary(self) -> StreamSummary:
-        """A summary of what this iterator yielded, for a stream that did not finish."""
-        return StreamSummary(
-            {
-                "session_id": self._session_id,
-                "last_cursor": self._last_cursor,
-                "finish_reason": None,
-                "final": False,
-                "events": self._events,
-                "resumes": 0,
-            }
-        )
+        return self._closed_summary_of(self._state.channel.result)
 
 
 def _summary(text: Optional[str]) -> StreamSummary:

@@ -1,12 +1,13 @@
 //! `POST /agents/{agent_id}/sessions` (docs/API.md §4.1; the emulator's choices in its README).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use hyper::{Response, StatusCode};
 use serde_json::json;
 
 use super::fields::{input_field, opt_bool, opt_object, opt_str, parse_object, valid_name};
-use super::Ctx;
+use super::{files, Ctx};
+use crate::access::Access;
 use crate::auth::resolve_agent;
 use crate::body::RespBody;
 use crate::clock::{iso_seconds, now_millis};
@@ -36,6 +37,10 @@ pub fn create(ctx: &Ctx, raw_agent: &str) -> Result<Response<RespBody>, ApiError
     opt_object(&body, "metadata")?;
     let stream = opt_bool(&body, "stream")?.unwrap_or(false);
     let incognito = opt_bool(&body, "incognito")?.unwrap_or(false);
+    // A session that does not exist yet has no stored files, so no attachment can name one.
+    if let Some(first) = files::wanted(&body)?.and_then(|w| w.into_iter().next()) {
+        return Err(files::not_this_session(0, &first.file_name));
+    }
     if stream {
         ctx.require_stream_host()?;
         if input.is_none() {
@@ -80,12 +85,19 @@ pub fn create(ctx: &Ctx, raw_agent: &str) -> Result<Response<RespBody>, ApiError
         participants: vec![caller.user_id.clone()],
         incognito,
         trigger_id: None,
-        pending_approvals: Vec::new(),
+        asks: Vec::new(),
         usage: None,
         run: None,
         waiting_plan: None,
-        deliveries: VecDeque::new(),
+        queue: VecDeque::new(),
         idempotency: HashMap::new(),
+        files: BTreeMap::new(),
+        access: Access::new(
+            app.fixtures
+                .users
+                .get(&caller.user_id)
+                .map_or("", |u| u.email.as_str()),
+        ),
     };
     let mut run = None;
     if let (Some(input), Some(admission)) = (&input, admission) {

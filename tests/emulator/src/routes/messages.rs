@@ -5,18 +5,19 @@ use hyper::{Response, StatusCode};
 use serde_json::json;
 
 use super::fields::{input_field, opt_array, opt_bool, opt_str, parse_object};
-use super::{session_for, Ctx};
+use super::queue::queue_full;
+use super::{files, session_for, Ctx};
+use crate::approvals::{apply, parse_items, Completion};
 use crate::body::RespBody;
+use crate::clock::now_millis;
 use crate::errors::{json_response, ApiError};
+use crate::files::Attached;
 use crate::ids::new_id;
 use crate::plan::RunPlan;
+use crate::queue::{replay, valid_key, Queued, MAX_QUEUE};
 use crate::runs::{admit, delay_for, launch, user_message};
 use crate::sse;
-use crate::store::State;
 use crate::view::envelope;
-
-/// The input used when a stream send resolves approvals without new text.
-const APPROVAL_INPUT: &str = "Approval responses received; continuing.";
 
 fn receipt(message_id: &str) -> Response<RespBody> {
     json_response(
@@ -31,7 +32,7 @@ pub fn send(ctx: &Ctx, session_id: &str) -> Result<Response<RespBody>, ApiError>
     let body = parse_object(ctx.body)?;
     let input = input_field(&body)?;
     let stream = opt_bool(&body, "stream")?.unwrap_or(false);
-    let attachments = opt_array(&body, "attachments")?;
+    let attachments = files::wanted(&body)?;
     let approvals = opt_array(&body, "approval_responses")?;
     let queued = match opt_str(&body, "delivery")? {
         None | Some("immediate") => false,
@@ -43,22 +44,6 @@ pub fn send(ctx: &Ctx, session_id: &str) -> Result<Response<RespBody>, ApiError>
             ))
         }
     };
-    if let Some(list) = attachments {
-        if list.len() > 10 {
-            return Err(ApiError::invalid(
-                "attachments",
-                "at most 10 attachments are allowed",
-            ));
-        }
-        if !list.is_empty() {
-            return Err(ApiError::new(
-                400,
-                "invalid_attachment",
-                "The attachment does not belong to this session",
-            )
-            .param("attachments"));
-        }
-    }
     if stream {
         ctx.require_stream_host()?;
     }
@@ -70,50 +55,71 @@ pub fn send(ctx: &Ctx, session_id: &str) -> Result<Response<RespBody>, ApiError>
         )
         .param("approval_responses"));
     }
-    if queued && (stream || approvals.is_some() || attachments.is_some_and(|a| !a.is_empty())) {
+    if queued
+        && (stream || approvals.is_some() || attachments.as_ref().is_some_and(|a| !a.is_empty()))
+    {
         return Err(ApiError::invalid(
             "delivery",
             "`delivery: queued` cannot be combined with stream, attachments or approval_responses",
         ));
     }
-    let idempotency_key = ctx
-        .headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    // Streamed approval responses (stream host only, checked above).
+    let items = match approvals {
+        Some(_) => Some(parse_items(&body)?),
+        None => None,
+    };
+    let idempotency_key =
+        match ctx.headers.get("idempotency-key") {
+            None => None,
+            Some(_) if !queued => None,
+            Some(v) => match v.to_str().ok().filter(|k| valid_key(k)) {
+                Some(k) => Some(k.to_string()),
+                None => return Err(ApiError::invalid(
+                    "Idempotency-Key",
+                    "`Idempotency-Key` must be 1 to 256 printable ASCII characters without spaces",
+                )),
+            },
+        };
 
     let app = ctx.app;
     let mut store = app.store();
     let session = session_for(app, &store, &caller, session_id)?;
     let state = session.state;
+    let attached = files::resolve(session, attachments.as_deref().unwrap_or_default())?;
 
-    let input = match (input, approvals) {
-        (Some(i), _) => i,
-        (None, Some(_)) => APPROVAL_INPUT.to_string(),
-        (None, None) => {
-            return Err(ApiError::invalid(
-                "input",
-                "`input` (or `message`) is required",
-            ))
-        }
-    };
-    if approvals.is_some() && state != State::ApprovalRequired {
-        return Err(ApiError::new(
-            409,
-            "session_not_awaiting_approval",
-            "The session has no pending approvals",
-        ));
+    if let Some(items) = items {
+        let applied = apply(
+            app,
+            &mut store,
+            session_id,
+            &caller.user_id,
+            &items,
+            Completion::Required,
+            input.as_deref(),
+        )?;
+        drop(store);
+        return match applied.run {
+            Some(run) => Ok(sse::follow(run, 0, app.keepalive, ctx.stream_fault())),
+            None => Err(ApiError::new(
+                500,
+                "internal_error",
+                "The run did not start",
+            )),
+        };
     }
+    let Some(input) = input else {
+        return Err(ApiError::invalid(
+            "input",
+            "`input` (or `message`) is required",
+        ));
+    };
 
     if queued {
-        if let Some(existing) = idempotency_key
-            .as_ref()
-            .and_then(|k| session.idempotency.get(k))
-        {
-            return Ok(receipt(existing));
+        if let Some(existing) = idempotency_key.as_ref().and_then(|k| replay(session, k)) {
+            return Ok(receipt(&existing));
         }
-        let message_id = new_id("msg_");
-        if !state.is_busy() {
+        let message_id = if !state.is_busy() {
+            let message_id = new_id("msg_");
             let admission = admit(app, &store, &session.team_id)?;
             let delay = delay_for(app, &store, session_id);
             let s = store.sessions.get_mut(session_id).expect("session exists");
@@ -121,14 +127,21 @@ pub fn send(ctx: &Ctx, session_id: &str) -> Result<Response<RespBody>, ApiError>
                 .push(user_message(message_id.clone(), &input, &caller.user_id));
             let plan = RunPlan::new(&input, delay, &caller.user_id);
             launch(app, &mut store, session_id, plan, admission);
+            message_id
         } else {
+            if session.queue.len() >= MAX_QUEUE {
+                return Err(queue_full());
+            }
+            let entry = Queued::new(input, &caller.user_id);
+            let id = entry.message_id.clone();
             let s = store.sessions.get_mut(session_id).expect("session exists");
-            s.deliveries
-                .push_back((message_id.clone(), input, caller.user_id.clone()));
-        }
+            s.queue.push_back(entry);
+            id
+        };
         if let Some(key) = idempotency_key {
             let s = store.sessions.get_mut(session_id).expect("session exists");
-            s.idempotency.insert(key, message_id.clone());
+            s.idempotency
+                .insert(key, (message_id.clone(), now_millis()));
         }
         return Ok(receipt(&message_id));
     }
@@ -144,11 +157,12 @@ pub fn send(ctx: &Ctx, session_id: &str) -> Result<Response<RespBody>, ApiError>
     let admission = admit(app, &store, &session.team_id)?;
     let delay = delay_for(app, &store, session_id);
     let s = store.sessions.get_mut(session_id).expect("session exists");
-    if approvals.is_none() {
-        s.messages
-            .push(user_message(new_id("msg_"), &input, &caller.user_id));
+    let mut message = user_message(new_id("msg_"), &input, &caller.user_id);
+    if let Some(parts) = message["parts"].as_array_mut() {
+        parts.extend(attached.iter().map(Attached::part));
     }
-    let plan = RunPlan::new(&input, delay, &caller.user_id);
+    s.messages.push(message);
+    let plan = RunPlan::new(&input, delay, &caller.user_id).with_attachments(&attached);
     let run = launch(app, &mut store, session_id, plan, admission);
     if stream {
         drop(store);

@@ -1,9 +1,16 @@
 //! The `/api/v1` routes of both hosts.
 
+mod access;
+mod agents;
+mod approvals;
+mod artifacts;
 mod create;
 mod fields;
+mod files;
 mod list;
 mod messages;
+mod paging;
+mod queue;
 mod session;
 
 use std::sync::Arc;
@@ -18,6 +25,11 @@ use crate::body::RespBody;
 use crate::errors::ApiError;
 use crate::faults::StreamFault;
 use crate::store::{Session, Store};
+
+/// The 413 `file_too_large` for an upload over `limit` bytes (size unknown).
+pub fn too_large(limit: u64) -> ApiError {
+    files::too_large(limit, None)
+}
 
 /// Decoded query parameters, in order.
 #[derive(Debug, Default)]
@@ -139,6 +151,22 @@ fn route(ctx: &Ctx) -> Result<Response<RespBody>, ApiError> {
     let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
     let m = ctx.method;
     match segs.as_slice() {
+        ["agents"] => match *m {
+            Method::GET => agents::list(ctx),
+            _ => Err(method_not_allowed("GET")),
+        },
+        ["agents", agent] if !agent.is_empty() => match *m {
+            Method::GET => agents::retrieve(ctx, agent),
+            _ => Err(method_not_allowed("GET")),
+        },
+        ["agents", agent, "artifacts"] if !agent.is_empty() => match *m {
+            Method::GET => artifacts::list(ctx, agent),
+            _ => Err(method_not_allowed("GET")),
+        },
+        ["artifacts", id, "download"] if !id.is_empty() => match *m {
+            Method::GET => artifacts::download(ctx, id),
+            _ => Err(method_not_allowed("GET")),
+        },
         ["agents", agent, "sessions"] if !agent.is_empty() => match *m {
             Method::POST => create::create(ctx, agent),
             Method::GET => list::list(ctx, agent),
@@ -151,6 +179,33 @@ fn route(ctx: &Ctx) -> Result<Response<RespBody>, ApiError> {
         },
         ["sessions", id, "messages"] if !id.is_empty() => match *m {
             Method::POST => messages::send(ctx, id),
+            _ => Err(method_not_allowed("POST")),
+        },
+        ["sessions", id, "queue"] if !id.is_empty() => match *m {
+            Method::GET => queue::list(ctx, id),
+            Method::POST => queue::add(ctx, id),
+            _ => Err(method_not_allowed("GET, POST")),
+        },
+        ["sessions", id, "queue", qid] if !id.is_empty() && !qid.is_empty() => match *m {
+            Method::PATCH => queue::edit(ctx, id, qid),
+            Method::DELETE => queue::delete(ctx, id, qid),
+            _ => Err(method_not_allowed("PATCH, DELETE")),
+        },
+        ["sessions", id, "queue", qid, "send"] if !id.is_empty() && !qid.is_empty() => match *m {
+            Method::POST => queue::send_now(ctx, id, qid),
+            _ => Err(method_not_allowed("POST")),
+        },
+        ["sessions", id, "access"] if !id.is_empty() => match *m {
+            Method::GET => access::get(ctx, id),
+            Method::PUT => access::update(ctx, id),
+            _ => Err(method_not_allowed("GET, PUT")),
+        },
+        ["sessions", id, "approvals"] if !id.is_empty() => match *m {
+            Method::POST => approvals::resolve(ctx, id),
+            _ => Err(method_not_allowed("POST")),
+        },
+        ["sessions", id, "files"] if !id.is_empty() => match *m {
+            Method::POST => files::upload(ctx, id),
             _ => Err(method_not_allowed("POST")),
         },
         ["sessions", id, "cancel"] if !id.is_empty() => match *m {

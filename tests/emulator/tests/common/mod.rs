@@ -35,11 +35,12 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
-/// The emulator under test plus clients for both hosts.
+/// The emulator under test plus clients for its hosts.
 pub struct Emu {
     pub running: RunningEmulator,
     pub api: Client,
     pub stream: Client,
+    pub storage: Client,
 }
 
 /// Starts an emulator with the default fixtures.
@@ -58,6 +59,7 @@ pub async fn emu_with(fixtures: Fixtures) -> Emu {
     Emu {
         api: Client::plain(running.api_addr),
         stream: Client::plain(running.stream_addr),
+        storage: Client::plain(running.storage_addr),
         running,
     }
 }
@@ -516,4 +518,41 @@ pub async fn admin_get(emu: &Emu, path: &str) -> Value {
 pub async fn arm(emu: &Emu, spec: &str) {
     let resp = emu.api.post("/_emulator/faults", &[], spec).await;
     assert_eq!(resp.status, 201, "{}", resp.text());
+}
+
+/// Creates an idle session of Ada's on `agent_pro`; returns its id.
+pub async fn idle_session(emu: &Emu) -> String {
+    let (status, env) = create(&emu.api, "agent_pro", ADA, "{}").await;
+    assert_eq!(status, 201, "{env}");
+    env["session"]["id"].as_str().unwrap().to_string()
+}
+
+/// Starts a run of Ada's on `agent` with `input`; returns its session id.
+pub async fn run_session(emu: &Emu, agent: &str, input: &str) -> String {
+    let body = serde_json::json!({ "input": input }).to_string();
+    let (status, env) = create(&emu.api, agent, ADA, &body).await;
+    assert_eq!(status, 202, "{env}");
+    env["session"]["id"].as_str().unwrap().to_string()
+}
+
+/// Uploads `bytes` as `name` to a session (as Ada).
+pub async fn upload(emu: &Emu, sid: &str, name: &str, bytes: &[u8]) -> Resp {
+    use base64::Engine;
+    let body = serde_json::json!({
+        "file_name": name,
+        "file_content": base64::engine::general_purpose::STANDARD.encode(bytes),
+    })
+    .to_string();
+    emu.api
+        .post(&format!("/api/v1/sessions/{sid}/files"), ADA, &body)
+        .await
+}
+
+/// The last message of a session's transcript.
+pub fn last_message(env: &Value) -> Value {
+    env["session"]["messages"]
+        .as_array()
+        .and_then(|m| m.last())
+        .cloned()
+        .unwrap_or(Value::Null)
 }

@@ -1,0 +1,227 @@
+"""Each method's arguments, checked once and encoded as one library operation.
+
+Both clients build their calls here: :class:`~gumloop_ffi.Client` passes a request's parameters
+to the blocking ``gumloop_client_<operation>`` function, :class:`~gumloop_ffi.AsyncClient`
+passes its :meth:`Request.args_json` to ``gumloop_poller_start_call``. Every problem raises
+:class:`~gumloop_ffi.InvalidArgumentError` before anything is sent.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+
+from . import _args
+from ._errors import invalid_argument
+
+#: What ``input`` may be: text, or a list of content parts (objects or strings).
+Input = Union[str, Sequence[Union[str, Mapping[str, Any]]]]
+
+
+class Param(NamedTuple):
+    """One parameter: its name (the C parameter's without ``_json``), its bytes (None: NULL),
+    and whether they are JSON text."""
+
+    name: str
+    value: Optional[bytes]
+    is_json: bool = False
+
+
+class Request(NamedTuple):
+    """One call of the library: the operation and its parameters, in the C function's order."""
+
+    operation: str
+    params: Tuple[Param, ...]
+
+    @property
+    def function(self) -> str:
+        """The blocking C function."""
+        return "gumloop_client_" + self.operation
+
+    def values(self) -> Tuple[Optional[bytes], ...]:
+        return tuple(param.value for param in self.params)
+
+    def args_json(self) -> bytes:
+        """The poller's ``args_json``: JSON parameters as written, text ones as JSON strings."""
+        parts = []
+        for param in self.params:
+            if param.value is None:
+                continue
+            value = param.value if param.is_json else json.dumps(param.value.decode()).encode()
+            parts.append(json.dumps(param.name).encode() + b":" + value)
+        return b"{" + b",".join(parts) + b"}"
+
+
+def check_input(input: object) -> Optional[Any]:
+    """``input`` as it goes into the body: text, a list of parts, or None (not sent)."""
+    if input is None:
+        return None
+    if not isinstance(input, (str, list, tuple)):
+        raise invalid_argument(
+            "input",
+            f"`input` must be a str or a list of content parts, not {_args.type_name(input)}",
+            wrong_type=True,
+        )
+    return input if isinstance(input, str) else list(input)
+
+
+def body(fields: Mapping[str, Any], extra: Mapping[str, Any]) -> bytes:
+    """A request body of ``fields`` then ``extra``, leaving out every None."""
+    result: Dict[str, Any] = {}
+    for source in (fields, extra):
+        for key, value in source.items():
+            if value is not None:
+                result[key] = value
+    return _args.json_bytes("body", result)
+
+
+def refuse_on_event(extra: Mapping[str, Any]) -> None:
+    if "on_event" in extra:
+        raise invalid_argument(
+            "on_event",
+            "streaming calls take no `on_event` callback: they return an event stream; "
+            "iterate it (`for event in client.sessions.stream(...)`)",
+            wrong_type=True,
+        )
+
+
+def create(
+    operation: str,
+    agent_id: str,
+    input: Optional[Input],
+    session_id: Optional[str],
+    name: Optional[str],
+    metadata: Optional[Mapping[str, Any]],
+    incognito: Optional[bool],
+    extra: Mapping[str, Any],
+) -> Request:
+    """``create_session`` or ``stream_session``."""
+    agent = _args.text("agent_id", agent_id)
+    refuse_on_event(extra)
+    mapping = _args.check_mapping("metadata", metadata)
+    payload = body(
+        {
+            "input": check_input(input),
+            "session_id": _args.check_str("session_id", session_id),
+            "name": _args.check_str("name", name),
+            "metadata": None if mapping is None else dict(mapping),
+            "incognito": _args.check_bool("incognito", incognito),
+        },
+        extra,
+    )
+    return Request(operation, (Param("agent_id", agent), Param("body", payload, True)))
+
+
+def on_session(operation: str, session_id: str) -> Request:
+    """``get_session`` or ``cancel_session``."""
+    return Request(operation, (Param("session_id", _args.text("session_id", session_id)),))
+
+
+def list_query(
+    page_size: Optional[int],
+    cursor: Optional[str],
+    search: Optional[str],
+    sort_order: Optional[str],
+    type_: Optional[str],
+    state: Optional[str],
+    creator_user_id: Optional[str],
+    trigger_id: Optional[str],
+    extra: Mapping[str, Any],
+) -> Dict[str, Any]:
+    query: Dict[str, Any] = {}
+    size = _args.check_int("page_size", page_size, minimum=1)
+    if size is not None:
+        query["page_size"] = size
+    for key, value in (
+        ("cursor", cursor),
+        ("search", search),
+        ("sort_order", sort_order),
+        ("type", type_),
+        ("state", state),
+        ("creator_user_id", creator_user_id),
+        ("trigger_id", trigger_id),
+    ):
+        if _args.check_str(key, value) is not None:
+            query[key] = value
+    for key, value in extra.items():
+        if value is not None:
+            query[key] = value
+    return query
+
+
+def list_page(agent: bytes, query: Dict[str, Any]) -> Request:
+    payload = _args.json_bytes("query", query) if query else None
+    return Request("list_sessions", (Param("agent_id", agent), Param("query", payload, True)))
+
+
+def send(
+    session_id: str,
+    input: Optional[Input],
+    delivery: Optional[str],
+    idempotency_key: Optional[str],
+    attachments: Optional[Sequence[Mapping[str, Any]]],
+    extra: Mapping[str, Any],
+) -> Request:
+    sid = _args.text("session_id", session_id)
+    payload = body(
+        {
+            "input": check_input(input),
+            "delivery": _args.check_str("delivery", delivery),
+            "idempotency_key": _args.check_str("idempotency_key", idempotency_key),
+            "attachments": _args.check_list("attachments", attachments),
+        },
+        extra,
+    )
+    return Request("send_message", (Param("session_id", sid), Param("body", payload, True)))
+
+
+def rename(session_id: str, name: str) -> Request:
+    sid = _args.text("session_id", session_id)
+    new_name = _args.text("name", name)
+    return Request("rename_session", (Param("session_id", sid), Param("name", new_name)))
+
+
+def wait(
+    session_id: str,
+    timeout: Optional[float],
+    poll_interval: Optional[float],
+    max_poll_interval: Optional[float],
+) -> Request:
+    sid = _args.text("session_id", session_id)
+    options: Dict[str, int] = {}
+    for key, param, seconds in (
+        ("timeout_ms", "timeout", timeout),
+        ("poll_interval_ms", "poll_interval", poll_interval),
+        ("max_poll_interval_ms", "max_poll_interval", max_poll_interval),
+    ):
+        ms = _args.seconds_to_ms(param, seconds)
+        if ms is not None:
+            options[key] = ms
+    payload = _args.json_bytes("options", options) if options else None
+    return Request("wait_session", (Param("session_id", sid), Param("options", payload, True)))
+
+
+def stream_message(
+    session_id: str,
+    input: Optional[Input],
+    attachments: Optional[Sequence[Mapping[str, Any]]],
+    approval_responses: Optional[Sequence[Mapping[str, Any]]],
+    extra: Mapping[str, Any],
+) -> Request:
+    refuse_on_event(extra)
+    sid = _args.text("session_id", session_id)
+    payload = body(
+        {
+            "input": check_input(input),
+            "attachments": _args.check_list("attachments", attachments),
+            "approval_responses": _args.check_list("approval_responses", approval_responses),
+        },
+        extra,
+    )
+    return Request("stream_message", (Param("session_id", sid), Param("body", payload, True)))
+
+
+def resume_stream(session_id: str, last_cursor: str) -> Request:
+    sid = _args.text("session_id", session_id)
+    cursor = _args.text("last_cursor", last_cursor)
+    return Request("resume_stream", (Param("session_id", sid), Param("cursor", cursor)))

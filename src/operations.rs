@@ -1,0 +1,226 @@
+//! The operation table: every operation of a client, by name, with its arguments and its core
+//! call. The blocking C functions and the poller both start calls through it, so an operation is
+//! written once: adding one is one entry in [`OPERATIONS`].
+
+use crate::args::Args;
+use crate::cancel::CancelToken;
+use crate::client::{CallAuth, Client};
+use crate::error::{Error, ErrorKind, Result};
+use crate::sessions::wait::WaitOptions;
+use crate::stream::relay::OwnedStart;
+use futures_util::future::BoxFuture;
+use std::future::Future;
+use std::sync::Arc;
+
+/// A call ready to run: it owns everything it uses.
+pub type CallFuture = BoxFuture<'static, Result<String>>;
+
+/// Makes a call's future, given the client and an optional cancellation token.
+pub type MakeCall = Box<dyn FnOnce(Arc<Client>, Option<Arc<CancelToken>>) -> CallFuture + Send>;
+
+/// What an operation's arguments make.
+pub enum Prepared {
+    /// A call with one answer.
+    Call(MakeCall),
+    /// A stream of events, then a summary.
+    Stream(OwnedStart),
+}
+
+/// One operation: its name and how its arguments become a call.
+pub struct Operation {
+    /// The name a poller's `start_call` takes (the blocking function is
+    /// `gumloop_client_<name>`).
+    pub name: &'static str,
+    /// Takes the operation's arguments (each named in its errors) and returns the call.
+    pub prepare: fn(&mut Args) -> Result<Prepared>,
+}
+
+/// A call operation from a closure of the client, the token and the arguments it took.
+fn call<F, Fut>(run: F) -> Prepared
+where
+    F: FnOnce(Arc<Client>, Option<Arc<CancelToken>>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<String>> + Send + 'static,
+{
+    Prepared::Call(Box::new(move |client, token| Box::pin(run(client, token))))
+}
+
+/// Every operation, in the header's order.
+pub static OPERATIONS: &[Operation] = &[
+    Operation {
+        name: "create_session",
+        prepare: |args| {
+            let agent_id = args.text("agent_id")?;
+            let body = args.json("body");
+            Ok(call(move |c, t| async move {
+                let auth = CallAuth::default();
+                c.create_session(&agent_id, body.as_deref(), &auth, t.as_deref())
+                    .await
+            }))
+        },
+    },
+    Operation {
+        name: "get_session",
+        prepare: |args| {
+            let session_id = args.text("session_id")?;
+            Ok(call(move |c, t| async move {
+                c.get_session(&session_id, t.as_deref()).await
+            }))
+        },
+    },
+    Operation {
+        name: "list_sessions",
+        prepare: |args| {
+            let agent_id = args.text("agent_id")?;
+            let query = args.json("query");
+            Ok(call(move |c, t| async move {
+                c.list_sessions(&agent_id, query.as_deref(), t.as_deref())
+                    .await
+            }))
+        },
+    },
+    Operation {
+        name: "send_message",
+        prepare: |args| {
+            let session_id = args.text("session_id")?;
+            let body = args.json("body");
+            Ok(call(move |c, t| async move {
+                c.send_message(&session_id, body.as_deref(), t.as_deref())
+                    .await
+            }))
+        },
+    },
+    Operation {
+        name: "cancel_session",
+        prepare: |args| {
+            let session_id = args.text("session_id")?;
+            Ok(call(move |c, t| async move {
+                c.cancel_session(&session_id, t.as_deref()).await
+            }))
+        },
+    },
+    Operation {
+        name: "rename_session",
+        prepare: |args| {
+            let session_id = args.text("session_id")?;
+            let name = args.text("name")?;
+            Ok(call(move |c, t| async move {
+                c.rename_session(&session_id, &name, t.as_deref()).await
+            }))
+        },
+    },
+    Operation {
+        name: "wait_session",
+        prepare: |args| {
+            let session_id = args.text("session_id")?;
+            let options = WaitOptions::parse(args.json("options").as_deref())?;
+            Ok(call(move |c, t| async move {
+                c.wait_session(&session_id, options, t.as_deref()).await
+            }))
+        },
+    },
+    Operation {
+        name: "stream_session",
+        prepare: |args| {
+            Ok(Prepared::Stream(OwnedStart::Create {
+                agent_id: args.text("agent_id")?,
+                body_json: args.json("body"),
+            }))
+        },
+    },
+    Operation {
+        name: "stream_message",
+        prepare: |args| {
+            Ok(Prepared::Stream(OwnedStart::Send {
+                session_id: args.text("session_id")?,
+                body_json: args.json("body"),
+            }))
+        },
+    },
+    Operation {
+        name: "resume_stream",
+        prepare: |args| {
+            Ok(Prepared::Stream(OwnedStart::Resume {
+                session_id: args.text("session_id")?,
+                cursor: args.text("cursor")?,
+            }))
+        },
+    },
+];
+
+/// The operation named `name`.
+pub fn find(name: &str) -> Result<&'static Operation> {
+    OPERATIONS.iter().find(|op| op.name == name).ok_or_else(|| {
+        let known: Vec<&str> = OPERATIONS.iter().map(|op| op.name).collect();
+        Error::about(
+            ErrorKind::InvalidArgument,
+            "operation",
+            format!("unknown operation `{name}`; known: {}", known.join(", ")),
+        )
+    })
+}
+
+/// Prepares the operation `name` from `args`, refusing arguments it does not take.
+pub fn prepare(name: &str, mut args: Args) -> Result<Prepared> {
+    let operation = find(name)?;
+    let prepared = (operation.prepare)(&mut args)?;
+    args.finish(name)?;
+    Ok(prepared)
+}
+
+/// The call of the call operation `name` with `args`, for a blocking function.
+pub fn call_future(
+    name: &str,
+    args: Args,
+    client: Arc<Client>,
+    token: Option<Arc<CancelToken>>,
+) -> Result<CallFuture> {
+    match prepare(name, args)? {
+        Prepared::Call(make) => Ok(make(client, token)),
+        Prepared::Stream(_) => Err(Error::new(
+            ErrorKind::Internal,
+            format!("the operation `{name}` streams: it needs a streaming function"),
+        )),
+    }
+}
+
+/// The start of the streaming operation `name` with `args`, for a blocking function.
+pub fn stream_start(name: &str, args: Args) -> Result<OwnedStart> {
+    match prepare(name, args)? {
+        Prepared::Stream(start) => Ok(start),
+        Prepared::Call(_) => Err(Error::new(
+            ErrorKind::Internal,
+            format!("the operation `{name}` does not stream"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_unknown_ones_are_refused_by_name() {
+        let mut names: Vec<&str> = OPERATIONS.iter().map(|op| op.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), OPERATIONS.len());
+        let error = prepare("get_sessions", Args::default()).err().unwrap();
+        assert_eq!(error.param.as_deref(), Some("operation"));
+        assert!(error.message.contains("get_session,"), "{}", error.message);
+    }
+
+    #[test]
+    fn arguments_are_checked_by_name() {
+        let args = Args::parse(Some(r#"{"session_id":"s","cursor":""}"#)).unwrap();
+        assert!(matches!(
+            prepare("resume_stream", args),
+            Ok(Prepared::Stream(OwnedStart::Resume { .. }))
+        ));
+        let args = Args::parse(Some(r#"{"session_id":"s","body":{}}"#)).unwrap();
+        let error = prepare("get_session", args).err().unwrap();
+        assert_eq!(error.param.as_deref(), Some("body"));
+        let args = Args::parse(Some(r#"{"session_id":"s","options":{"timeout_ms":0}}"#)).unwrap();
+        let error = prepare("wait_session", args).err().unwrap();
+        assert_eq!(error.param.as_deref(), Some("timeout_ms"));
+    }
+}
