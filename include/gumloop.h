@@ -11,6 +11,9 @@
  * {"error":{"kind","gumloop_code","message","status","code","type","param","details",
  *           "retryable","attempts","retry_after_ms","trace_id","body"}}
  * (null where unknown), plus "stream", the stream's summary, when a streaming call fails.
+ * `retryable` is true only when repeating the exact call is safe and may succeed; a write that
+ * may have been acted on says what it may have created in `details.may_have_created`
+ * ("session" or "message") and `details.session_id`.
  */
 
 #ifndef GUMLOOP_H
@@ -325,7 +328,8 @@ void gumloop_cancel_token_free(gumloop_cancel_token *cancel);
  *
  * Options (all optional; an unknown key is an error, so a typo never passes silently):
  * `access_token` (or `api_key`), `user_id` (sent as `x-auth-key`), `team_id` (sent as the
- * `team_id` query parameter), `base_url`, `stream_base_url`, `timeout_ms` (whole request,
+ * `team_id` query parameter of REST requests, as the official SDK sends it: not when the call
+ * names its own, and not to the streaming host), `base_url`, `stream_base_url`, `timeout_ms` (whole request,
  * default 90000), `connect_timeout_ms` (default 30000), `stream_idle_timeout_ms` (default
  * 3600000), `ca_cert_pem` (PEM text) and `ca_cert_path` (a PEM file), trusted in addition to the
  * system's roots, `proxy` (URL), `user_agent_suffix`, `max_response_bytes` (default 16 MiB, at most 1 GiB),
@@ -358,10 +362,13 @@ void gumloop_cancel_token_free(gumloop_cancel_token *cancel);
  * and body), and a 301, 302 or 303, which would turn it into a GET, fails with
  * `GUMLOOP_ERR_REDIRECT`.
  *
- * Omitted options come from the environment: `GUMLOOP_ACCESS_TOKEN` (then `GUMLOOP_API_KEY`,
- * both read again on every request so a rotated token is picked up), `GUMLOOP_USER_ID`,
+ * Omitted options come from the environment, as the official SDK reads it:
+ * `GUMLOOP_ACCESS_TOKEN` (read again on every request so a rotated token is picked up), then
+ * `GUMLOOP_API_KEY` (as the SDK's command-line tool reads it), `GUMLOOP_USER_ID`,
  * `GUMLOOP_TEAM_ID`, `GUMLOOP_BASE_URL` (default `https://api.gumloop.com/api/v1`),
- * `GUMLOOP_STREAM_BASE_URL`.
+ * `GUMLOOP_STREAM_BASE_URL` (when unset, derived as the SDK derives it: `api.gumloop.com`
+ * streams from `ws.gumloop.com`, `localhost:8080` from `localhost:9093`, any other base from
+ * itself).
  *
  * Threads: the library runs one runtime per process, with `GUMLOOP_WORKER_THREADS` worker
  * threads (read when the first call starts it; 1 to 64, default one per four cores, 1 to 4). A
@@ -405,9 +412,21 @@ void gumloop_client_free(gumloop_client *client);
  *
  * Exactly-once creation: when the body has a `session_id`, a create whose outcome is unknown
  * (time-out, lost connection, HTTP 500/502/504) is repeated; if the repeat answers 409
- * `session_already_exists`, the first attempt did arrive, so the session is fetched and returned
- * as a success with a top-level `"_gumloop":{"attempts":N,"recovered":true}` added (the rest is
- * the server's `GET /sessions/{id}` answer). With the client option `auto_session_id`, a body
+ * `session_already_exists`, the session is fetched and checked: its `agent_id` is `agent_id`
+ * (unless that is the alias `gumball` or `analytics`), its `creator.id` is the caller (when the
+ * client or call has a `user_id` and the answer names a creator), its first user message is the
+ * text `input` (or `message`) sent, and no user message when none was sent (not checked for
+ * content parts or an `incognito` create), and its `name` is the `name` sent, trimmed. If so,
+ * the first attempt made it, and it is returned as a success with a top-level
+ * `"_gumloop":{"attempts":N,"recovered":true}` added (the rest is the server's
+ * `GET /sessions/{id}` answer). If not, the ID was another session's: `GUMLOOP_ERR_CONFLICT`
+ * whose `details` are `{"session_id","failed_check","reason"}` (`failed_check` is `agent`,
+ * `creator`, `input` or `name`). If the fetch fails, its error says
+ * `"may_have_created":"session"` and the `session_id` in `details`, and is not `retryable`
+ * (repeating the create would meet the session as a conflict). A create without a
+ * `session_id` whose outcome is unknown is not `retryable` either, and says
+ * `"may_have_created":"session"`: list the agent's sessions to find it. With the client option
+ * `auto_session_id`, a body
  * without `session_id` gets a generated one (`sess_` and 24 letters and digits) so every create
  * is protected. It is off by default because the API does not document which ID formats it
  * accepts, and because it changes the body the caller wrote.
@@ -539,15 +558,19 @@ gumloop_code gumloop_client_wait_session(const gumloop_client *client,
  * `{"session_id","last_cursor","finish_reason","final":true,"events","resumes"}`; a
  * `finish_reason` of `"not_resumable"` means the run ended before the stream could resume
  * (retrieve the session for its state). Otherwise it is an error document whose `stream` key
- * holds that summary (its `details` stay the server's, when the server answered with an error):
- * `GUMLOOP_ERR_STREAM_INCOMPLETE` when the stream could not be resumed,
- * `GUMLOOP_ERR_CANCELLED` when the callback or `cancel` stopped it.
+ * holds that summary (its `details` are the server's, when the server answered with an error,
+ * with the library's added): `GUMLOOP_ERR_STREAM_INCOMPLETE` when the stream could not be
+ * resumed, `GUMLOOP_ERR_CANCELLED` when the callback or `cancel` stopped it. A failed create
+ * that may have made the session says `"may_have_created":"session"` in `details` (and
+ * `session_id` when known), and is not `retryable`.
  *
  * With a `session_id` in `body_json` (or the client option `auto_session_id`) the create is
- * repeated after an unknown outcome, and never makes two sessions; when the repeat finds the
- * session made by the lost attempt, its events cannot be replayed without a cursor and the call
- * fails with `GUMLOOP_ERR_STREAM_INCOMPLETE` whose `details` are
- * `{"session_id":…,"created":true}`.
+ * repeated after an unknown outcome, and never makes two sessions. When the repeat meets 409
+ * `session_already_exists`, the session is fetched and checked as
+ * `gumloop_client_create_session` checks it: if the lost attempt made it, its events cannot be
+ * replayed without a cursor and the call fails with `GUMLOOP_ERR_STREAM_INCOMPLETE` whose
+ * `details` are `{"session_id":…,"created":true,"may_have_created":"session"}`; if it is not
+ * this call's, `GUMLOOP_ERR_CONFLICT` names the failed check.
  *
  * # Safety
  * `client` and `cancel` must be NULL or live handles; the strings NULL or NUL-terminated;

@@ -5,7 +5,7 @@ use crate::config::{env_credential, no_credentials, process_env, Config, Credent
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::headers::check_header_value;
 use crate::http::paths::{build_url, Endpoint};
-use crate::http::retry::{Attempts, Repeat};
+use crate::http::retry::{settle, Attempts, CallFacts, Creates, Repeat};
 use crate::http::server_error;
 use crate::http::transport::{classify, read_body, retry_after_ms, Transport};
 use crate::secret::Secret;
@@ -53,7 +53,7 @@ impl std::fmt::Debug for Client {
 pub(crate) struct Call<'a> {
     /// The HTTP method.
     pub method: Method,
-    /// The full URL, without `team_id` (added here).
+    /// The full URL, without the configured `team_id` (added here to REST calls).
     pub url: Url,
     /// A JSON body.
     pub body: Option<String>,
@@ -65,6 +65,11 @@ pub(crate) struct Call<'a> {
     pub stream: bool,
     /// How safe the request is to repeat after a failure.
     pub repeat: Repeat,
+    /// What the request makes when the server acts on it (said in the error of a call whose
+    /// outcome is unknown).
+    pub creates: Option<Creates>,
+    /// The session the request creates (a keyed create) or writes to, when known.
+    pub session_id: Option<String>,
 }
 
 impl<'a> Call<'a> {
@@ -83,6 +88,18 @@ impl<'a> Call<'a> {
             auth,
             headers: Vec::new(),
             stream: false,
+            creates: None,
+            session_id: None,
+        }
+    }
+
+    /// The facts `retry::settle` needs to settle this call's error.
+    pub fn facts(&self, may_have_acted: bool) -> CallFacts<'_> {
+        CallFacts {
+            repeat: self.repeat,
+            creates: self.creates,
+            session_id: self.session_id.as_deref(),
+            may_have_acted,
         }
     }
 }
@@ -193,8 +210,13 @@ impl Client {
             Some(url) => url.clone(),
             None => {
                 let mut url = call.url.clone();
+                // As the official SDK: the configured team rides on every REST request unless
+                // the call names its own (`setdefault`), and not on the streaming host.
                 if let Some(team) = &self.config.team_id {
-                    url.query_pairs_mut().append_pair("team_id", team);
+                    let own = url.query_pairs().any(|(key, _)| key == "team_id");
+                    if !call.stream && !own {
+                        url.query_pairs_mut().append_pair("team_id", team);
+                    }
                 }
                 url
             }
@@ -264,7 +286,8 @@ impl Client {
         self.execute_counted(&call, cancel).await.0
     }
 
-    /// As `execute`, also telling what the attempts saw.
+    /// As `execute`, also telling what the attempts saw. The error is settled (`retryable`,
+    /// and what a write may have created) by `retry::settle`.
     pub(crate) async fn execute_counted(
         &self,
         call: &Call<'_>,
@@ -272,17 +295,31 @@ impl Client {
     ) -> (Result<String>, Attempts) {
         let mut attempts = Attempts::default();
         loop {
+            // A token triggered before the attempt stops it before anything is sent.
+            let sent = !cancel.is_some_and(CancelToken::is_cancelled);
             attempts.count += 1;
             let error = match self.attempt(call, cancel).await {
                 Ok(text) => return (Ok(text), attempts),
                 Err(error) => error,
             };
+            let in_flight = sent && error.kind == ErrorKind::Cancelled;
+            attempts.outcome_unknown |= in_flight;
             let wait = match attempts.next_wait(&self.config.retry, call.repeat, error) {
                 Ok(wait) => wait,
-                Err(error) => return (Err(error), attempts),
+                Err(error) => {
+                    let facts = call.facts(attempts.outcome_unknown);
+                    return (Err(settle(error, &facts)), attempts);
+                }
             };
             if let Err(cancelled) = with_cancel(cancel, tokio::time::sleep(wait)).await {
-                return (Err(cancelled), attempts);
+                let error = Error {
+                    attempts: attempts.count,
+                    ..cancelled
+                };
+                return (
+                    Err(settle(error, &call.facts(attempts.outcome_unknown))),
+                    attempts,
+                );
             }
         }
     }

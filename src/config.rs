@@ -35,8 +35,9 @@ pub fn process_env(name: &str) -> Option<String> {
 pub enum CredentialSource {
     /// Given explicitly: fixed for the client's life.
     Fixed(Secret),
-    /// Read from `GUMLOOP_ACCESS_TOKEN`, then `GUMLOOP_API_KEY`, on every request, so a rotated
-    /// token is picked up live.
+    /// Read from `GUMLOOP_ACCESS_TOKEN` (as the official SDK reads it), then `GUMLOOP_API_KEY`
+    /// (which only the SDK's command-line tool reads), on every request, so a rotated token is
+    /// picked up live.
     Environment,
 }
 
@@ -47,7 +48,9 @@ pub struct Config {
     pub credential: CredentialSource,
     /// Sent as `x-auth-key` when set.
     pub user_id: Option<String>,
-    /// Sent as the `team_id` query parameter on REST calls when set.
+    /// Sent as the `team_id` query parameter on REST calls when set, unless the call has its
+    /// own `team_id` (a list filter), which wins; never sent to the streaming host (as the
+    /// official SDK does).
     pub team_id: Option<String>,
     /// REST base URL, without a trailing slash.
     pub base_url: Url,
@@ -203,12 +206,20 @@ fn parse_base_url(param: &str, text: &str, allow_insecure_http: bool) -> Result<
     Ok(url)
 }
 
-/// The streaming base derived from the REST base, as the official SDK derives it.
+/// The streaming base derived from the REST base, as the official SDK derives it: the
+/// production host `api.gumloop.com` becomes `ws.gumloop.com`, and Gumloop's local development
+/// pair `localhost:8080` becomes `localhost:9093`; any other base streams from itself.
 fn derive_stream_url(base: &Url) -> Url {
     let mut url = base.clone();
-    if base.host_str() == Some("api.gumloop.com") {
-        // Setting a valid domain on an https URL cannot fail.
-        let _ = url.set_host(Some("ws.gumloop.com"));
+    match (base.host_str(), base.port()) {
+        // Setting a valid domain, or a port on a URL with a host, cannot fail.
+        (Some("api.gumloop.com"), _) => {
+            let _ = url.set_host(Some("ws.gumloop.com"));
+        }
+        (Some(host), Some(8080)) if host.eq_ignore_ascii_case("localhost") => {
+            let _ = url.set_port(Some(9093));
+        }
+        _ => {}
     }
     url
 }
@@ -427,7 +438,9 @@ impl Config {
     }
 }
 
-/// The credential found in the environment: `GUMLOOP_ACCESS_TOKEN`, then `GUMLOOP_API_KEY`.
+/// The credential found in the environment: `GUMLOOP_ACCESS_TOKEN`, as the official SDK reads
+/// it, then `GUMLOOP_API_KEY`, as the SDK's command-line tool reads it (the SDK's library does
+/// not; this library does, so that a program run where the CLI works finds its key).
 pub fn env_credential(env: EnvReader<'_>) -> Option<Secret> {
     env("GUMLOOP_ACCESS_TOKEN")
         .or_else(|| env("GUMLOOP_API_KEY"))
@@ -482,6 +495,32 @@ mod tests {
         assert_eq!(c.team_id.as_deref(), Some("team_1"));
         assert_eq!(c.base_url.as_str(), DEFAULT_BASE_URL);
         assert_eq!(c.stream_base_url.as_str(), "https://ws.gumloop.com/api/v1");
+    }
+
+    #[test]
+    fn the_stream_host_is_derived_as_the_official_sdk_derives_it() {
+        let derived = |base: &str| {
+            let env = env_of(&[("GUMLOOP_ACCESS_TOKEN", "t"), ("GUMLOOP_BASE_URL", base)]);
+            Config::parse(None, &env)
+                .unwrap()
+                .stream_base_url
+                .to_string()
+        };
+        assert_eq!(
+            derived("http://localhost:8080/api/v1"),
+            "http://localhost:9093/api/v1"
+        );
+        assert_eq!(
+            derived("https://api.gumloop.com/api/v1/"),
+            "https://ws.gumloop.com/api/v1"
+        );
+        // Any other base streams from itself.
+        for base in [
+            "http://localhost:8081/api/v1",
+            "http://127.0.0.1:8080/api/v1",
+        ] {
+            assert_eq!(derived(base), base);
+        }
     }
 
     #[test]

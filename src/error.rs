@@ -185,6 +185,9 @@ pub struct Error {
     pub attempts: u32,
     /// For a streaming call, what the stream delivered before it failed (its summary).
     pub stream: Option<Box<Value>>,
+    /// Whether the call was a write the server may have acted on, so that repeating it is not
+    /// safe (set where a call ends, by `http::retry::settle`; it makes `retryable` false).
+    pub unsafe_to_repeat: bool,
 }
 
 impl Error {
@@ -198,6 +201,7 @@ impl Error {
             details: None,
             attempts: 1,
             stream: None,
+            unsafe_to_repeat: false,
         }
     }
 
@@ -230,19 +234,16 @@ impl Error {
         self.server.as_ref().map(|s| s.status)
     }
 
-    /// Whether repeating the same call later may succeed.
+    /// Whether repeating this exact call is safe and may succeed (the rule is `http::retry::retryable`).
     pub fn retryable(&self) -> bool {
-        match self.kind {
-            ErrorKind::Connect | ErrorKind::Timeout | ErrorKind::ConnectionLost => true,
-            ErrorKind::RateLimited => true,
-            ErrorKind::Server => matches!(self.status(), Some(500 | 502 | 503 | 504)),
-            _ => false,
-        }
+        crate::http::retry::retryable(self)
     }
 
     /// The error document handed to callers: `{"error":{…}}` with each of [`DOCUMENT_FIELDS`]
     /// (`null` where unknown), plus [`STREAM_FIELD`] (the stream's summary) for errors of
-    /// streaming calls.
+    /// streaming calls. `details` holds the server's details with the library's own added over
+    /// them (e.g. `may_have_created` and `session_id` for a write that may have created
+    /// something).
     pub fn to_document(&self) -> Value {
         let mut doc = Map::new();
         doc.insert("kind".into(), json!(self.kind.name()));
@@ -261,13 +262,7 @@ impl Error {
             (None, None) => Value::Null,
         };
         doc.insert("param".into(), param);
-        doc.insert(
-            "details".into(),
-            server
-                .and_then(|s| s.details.clone())
-                .or_else(|| self.details.as_deref().cloned())
-                .unwrap_or(Value::Null),
-        );
+        doc.insert("details".into(), self.merged_details());
         doc.insert("retryable".into(), json!(self.retryable()));
         doc.insert("attempts".into(), json!(self.attempts));
         doc.insert(
@@ -286,6 +281,23 @@ impl Error {
             server.map(|s| s.body.clone()).unwrap_or(Value::Null),
         );
         json!({ "error": doc })
+    }
+}
+
+impl Error {
+    /// The server's details, with the library's added over them (the library's alone when the
+    /// server's are not an object).
+    fn merged_details(&self) -> Value {
+        let server = self.server.as_deref().and_then(|s| s.details.clone());
+        match (server, self.details.as_deref()) {
+            (Some(Value::Object(mut map)), Some(Value::Object(ours))) => {
+                map.extend(ours.iter().map(|(k, v)| (k.clone(), v.clone())));
+                Value::Object(map)
+            }
+            (_, Some(ours)) => ours.clone(),
+            (Some(theirs), None) => theirs,
+            (None, None) => Value::Null,
+        }
     }
 }
 

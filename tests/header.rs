@@ -161,3 +161,46 @@ fn the_readme_code_table_is_the_headers() {
     declared.sort_by_key(|(_, value)| *value);
     assert_eq!(listed, declared);
 }
+
+/// The error document's fields as the header's opening comment lists them in braces.
+fn documented_error_fields(header: &str) -> Vec<String> {
+    let start = header
+        .find("{\"error\":{")
+        .expect("the header lists the error document's fields");
+    let end = start + header[start..].find("}}").expect("the list ends");
+    header[start + "{\"error\":{".len()..end]
+        .split(',')
+        .map(|f| {
+            f.trim()
+                .trim_start_matches('*')
+                .trim()
+                .trim_matches('"')
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn the_header_lists_every_field_of_the_error_document() {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/gumloop.h"))
+        .expect("include/gumloop.h is readable");
+    let document = gumloop::Error::new(gumloop::ErrorKind::Timeout, "x").to_document();
+    let mut fields: Vec<String> = document["error"]
+        .as_object()
+        .expect("an object")
+        .keys()
+        .cloned()
+        .collect();
+    let mut listed = documented_error_fields(&header);
+    listed.sort();
+    fields.sort();
+    assert_eq!(
+        listed, fields,
+        "the header's list and Error::to_document differ"
+    );
+    // The streaming call's extra field is named after the list.
+    assert!(
+        header.contains("plus \"stream\""),
+        "the header names the stream field"
+    );
+}

@@ -328,7 +328,9 @@ fn keyed_streaming_creates_make_one_session_and_name_it_when_its_answer_is_lost(
     let doc = error.to_document();
     assert_eq!(doc["error"]["details"]["session_id"], "sess_keyed_stream");
     assert_eq!(doc["error"]["details"]["created"], true);
-    assert_eq!(doc["error"]["attempts"], 2);
+    assert_eq!(doc["error"]["details"]["may_have_created"], "session");
+    // Two creates and the GET that checked the session is this call's.
+    assert_eq!(doc["error"]["attempts"], 3);
     assert_eq!(doc["error"]["stream"]["session_id"], "sess_keyed_stream");
     assert_eq!(doc["error"]["stream"]["events"], 0);
     assert!(seen.events.is_empty());

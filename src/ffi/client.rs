@@ -33,7 +33,8 @@ impl ArcHandle for gumloop_client {
 ///
 /// Options (all optional; an unknown key is an error, so a typo never passes silently):
 /// `access_token` (or `api_key`), `user_id` (sent as `x-auth-key`), `team_id` (sent as the
-/// `team_id` query parameter), `base_url`, `stream_base_url`, `timeout_ms` (whole request,
+/// `team_id` query parameter of REST requests, as the official SDK sends it: not when the call
+/// names its own, and not to the streaming host), `base_url`, `stream_base_url`, `timeout_ms` (whole request,
 /// default 90000), `connect_timeout_ms` (default 30000), `stream_idle_timeout_ms` (default
 /// 3600000), `ca_cert_pem` (PEM text) and `ca_cert_path` (a PEM file), trusted in addition to the
 /// system's roots, `proxy` (URL), `user_agent_suffix`, `max_response_bytes` (default 16 MiB, at most 1 GiB),
@@ -66,10 +67,13 @@ impl ArcHandle for gumloop_client {
 /// and body), and a 301, 302 or 303, which would turn it into a GET, fails with
 /// `GUMLOOP_ERR_REDIRECT`.
 ///
-/// Omitted options come from the environment: `GUMLOOP_ACCESS_TOKEN` (then `GUMLOOP_API_KEY`,
-/// both read again on every request so a rotated token is picked up), `GUMLOOP_USER_ID`,
+/// Omitted options come from the environment, as the official SDK reads it:
+/// `GUMLOOP_ACCESS_TOKEN` (read again on every request so a rotated token is picked up), then
+/// `GUMLOOP_API_KEY` (as the SDK's command-line tool reads it), `GUMLOOP_USER_ID`,
 /// `GUMLOOP_TEAM_ID`, `GUMLOOP_BASE_URL` (default `https://api.gumloop.com/api/v1`),
-/// `GUMLOOP_STREAM_BASE_URL`.
+/// `GUMLOOP_STREAM_BASE_URL` (when unset, derived as the SDK derives it: `api.gumloop.com`
+/// streams from `ws.gumloop.com`, `localhost:8080` from `localhost:9093`, any other base from
+/// itself).
 ///
 /// Threads: the library runs one runtime per process, with `GUMLOOP_WORKER_THREADS` worker
 /// threads (read when the first call starts it; 1 to 64, default one per four cores, 1 to 4). A
@@ -158,9 +162,21 @@ where
 ///
 /// Exactly-once creation: when the body has a `session_id`, a create whose outcome is unknown
 /// (time-out, lost connection, HTTP 500/502/504) is repeated; if the repeat answers 409
-/// `session_already_exists`, the first attempt did arrive, so the session is fetched and returned
-/// as a success with a top-level `"_gumloop":{"attempts":N,"recovered":true}` added (the rest is
-/// the server's `GET /sessions/{id}` answer). With the client option `auto_session_id`, a body
+/// `session_already_exists`, the session is fetched and checked: its `agent_id` is `agent_id`
+/// (unless that is the alias `gumball` or `analytics`), its `creator.id` is the caller (when the
+/// client or call has a `user_id` and the answer names a creator), its first user message is the
+/// text `input` (or `message`) sent, and no user message when none was sent (not checked for
+/// content parts or an `incognito` create), and its `name` is the `name` sent, trimmed. If so,
+/// the first attempt made it, and it is returned as a success with a top-level
+/// `"_gumloop":{"attempts":N,"recovered":true}` added (the rest is the server's
+/// `GET /sessions/{id}` answer). If not, the ID was another session's: `GUMLOOP_ERR_CONFLICT`
+/// whose `details` are `{"session_id","failed_check","reason"}` (`failed_check` is `agent`,
+/// `creator`, `input` or `name`). If the fetch fails, its error says
+/// `"may_have_created":"session"` and the `session_id` in `details`, and is not `retryable`
+/// (repeating the create would meet the session as a conflict). A create without a
+/// `session_id` whose outcome is unknown is not `retryable` either, and says
+/// `"may_have_created":"session"`: list the agent's sessions to find it. With the client option
+/// `auto_session_id`, a body
 /// without `session_id` gets a generated one (`sess_` and 24 letters and digits) so every create
 /// is protected. It is off by default because the API does not document which ID formats it
 /// accepts, and because it changes the body the caller wrote.

@@ -74,15 +74,19 @@ unsafe fn call_stream(
 /// `{"session_id","last_cursor","finish_reason","final":true,"events","resumes"}`; a
 /// `finish_reason` of `"not_resumable"` means the run ended before the stream could resume
 /// (retrieve the session for its state). Otherwise it is an error document whose `stream` key
-/// holds that summary (its `details` stay the server's, when the server answered with an error):
-/// `GUMLOOP_ERR_STREAM_INCOMPLETE` when the stream could not be resumed,
-/// `GUMLOOP_ERR_CANCELLED` when the callback or `cancel` stopped it.
+/// holds that summary (its `details` are the server's, when the server answered with an error,
+/// with the library's added): `GUMLOOP_ERR_STREAM_INCOMPLETE` when the stream could not be
+/// resumed, `GUMLOOP_ERR_CANCELLED` when the callback or `cancel` stopped it. A failed create
+/// that may have made the session says `"may_have_created":"session"` in `details` (and
+/// `session_id` when known), and is not `retryable`.
 ///
 /// With a `session_id` in `body_json` (or the client option `auto_session_id`) the create is
-/// repeated after an unknown outcome, and never makes two sessions; when the repeat finds the
-/// session made by the lost attempt, its events cannot be replayed without a cursor and the call
-/// fails with `GUMLOOP_ERR_STREAM_INCOMPLETE` whose `details` are
-/// `{"session_id":…,"created":true}`.
+/// repeated after an unknown outcome, and never makes two sessions. When the repeat meets 409
+/// `session_already_exists`, the session is fetched and checked as
+/// `gumloop_client_create_session` checks it: if the lost attempt made it, its events cannot be
+/// replayed without a cursor and the call fails with `GUMLOOP_ERR_STREAM_INCOMPLETE` whose
+/// `details` are `{"session_id":…,"created":true,"may_have_created":"session"}`; if it is not
+/// this call's, `GUMLOOP_ERR_CONFLICT` names the failed check.
 ///
 /// # Safety
 /// `client` and `cancel` must be NULL or live handles; the strings NULL or NUL-terminated;

@@ -10,8 +10,12 @@
 //!   arrived, and the client then fetches that session. Exactly one session, never two.
 //!
 //! A POST that may have reached the server is otherwise never repeated.
+//!
+//! The same facts decide what a failed call's error document says (`retryable`, and
+//! `details.may_have_created` / `details.session_id`): [`settle`] is the one place for both.
 
 use crate::error::{Error, ErrorKind, Result};
+use serde_json::{json, Value};
 use std::time::Duration;
 
 /// Default number of repeats after the first attempt.
@@ -78,6 +82,95 @@ fn outcome_unknown(error: &Error) -> bool {
     }
 }
 
+/// Whether the server said, or the transport knows, that it did not act on the request: a
+/// connection never made, HTTP 429 or 503.
+fn not_acted_on(error: &Error) -> bool {
+    error.kind == ErrorKind::Connect || matches!(error.status(), Some(429 | 503))
+}
+
+/// Whether the same request, sent again, may get another answer: the failures of the moment
+/// (connection, time-out, limits, 500/502/503/504), not a refusal.
+fn may_succeed_later(error: &Error) -> bool {
+    match error.kind {
+        ErrorKind::Connect | ErrorKind::Timeout | ErrorKind::ConnectionLost => true,
+        ErrorKind::RateLimited => true,
+        ErrorKind::Server => matches!(error.status(), Some(500 | 502 | 503 | 504)),
+        _ => false,
+    }
+}
+
+/// Whether repeating the exact call that failed with `error` is safe and may succeed: the
+/// rule behind the error document's `retryable`. A write that may have been acted on
+/// (`error.unsafe_to_repeat`, set by [`settle`]) is never retryable: repeating it could do it
+/// twice, or, for a create with a `session_id`, meet the caller's own session as a conflict.
+pub(crate) fn retryable(error: &Error) -> bool {
+    !error.unsafe_to_repeat && may_succeed_later(error)
+}
+
+/// What a write leaves on the server when it is acted on, as the error document names it in
+/// `details.may_have_created`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Creates {
+    /// A session (a create, or the create that opens a stream).
+    Session,
+    /// A message, and the run it starts (a send, or the send that opens a stream).
+    Message,
+}
+
+impl Creates {
+    /// The name used in `details.may_have_created`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Creates::Session => "session",
+            Creates::Message => "message",
+        }
+    }
+}
+
+/// What is known of a call whose error is being settled.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CallFacts<'a> {
+    /// How safe the call's request is to repeat.
+    pub repeat: Repeat,
+    /// What the call makes when it is acted on, if anything.
+    pub creates: Option<Creates>,
+    /// The session the call creates (a keyed create) or writes to, when known.
+    pub session_id: Option<&'a str>,
+    /// Whether the server may have acted on one of the call's requests: an attempt with an
+    /// unknown outcome (the last one included), a cancellation while a request was in flight,
+    /// or a stream that opened.
+    pub may_have_acted: bool,
+}
+
+/// Settles the error a call ends with (the one place that decides it): a write that may have
+/// been acted on is marked unsafe to repeat (so not `retryable`), and when it may have created
+/// something its `details` say so: `may_have_created` (`"session"` or `"message"`) and
+/// `session_id` when known, added to any details the error already has.
+pub(crate) fn settle(mut error: Error, facts: &CallFacts<'_>) -> Error {
+    if facts.repeat == Repeat::Idempotent || !facts.may_have_acted {
+        return error;
+    }
+    error.unsafe_to_repeat = true;
+    let Some(creates) = facts.creates else {
+        return error;
+    };
+    let mut details = match error.details.take().map(|d| *d) {
+        Some(Value::Object(map)) => map,
+        Some(other) => {
+            let mut map = serde_json::Map::new();
+            map.insert("library".into(), other);
+            map
+        }
+        None => serde_json::Map::new(),
+    };
+    details.insert("may_have_created".into(), json!(creates.name()));
+    if let Some(id) = facts.session_id {
+        details.entry("session_id").or_insert_with(|| json!(id));
+    }
+    error.details = Some(Box::new(Value::Object(details)));
+    error
+}
+
 /// Whether `error` is the 409 `session_already_exists` of a create whose `session_id` is taken.
 fn already_exists(error: &Error) -> bool {
     error.kind == ErrorKind::Conflict
@@ -112,10 +205,13 @@ impl Attempts {
                 self.outcome_unknown |= outcome_unknown(&error);
                 Ok(wait)
             }
-            None => Err(Error {
-                attempts: self.count,
-                ..error
-            }),
+            None => {
+                self.outcome_unknown |= outcome_unknown(&error);
+                Err(Error {
+                    attempts: self.count,
+                    ..error
+                })
+            }
         }
     }
 
@@ -134,9 +230,7 @@ impl RetryPolicy {
         if attempt > self.max_retries {
             return None;
         }
-        let not_acted_on =
-            error.kind == ErrorKind::Connect || matches!(error.status(), Some(429 | 503));
-        let allowed = not_acted_on
+        let allowed = not_acted_on(error)
             || match repeat {
                 Repeat::Idempotent | Repeat::CreateWithSessionId => outcome_unknown(error),
                 Repeat::Unsafe => false,

@@ -52,13 +52,8 @@ pub fn from_response(status: u16, bytes: &[u8], retry_after_ms: Option<u64>) -> 
         }
     };
     Error {
-        kind,
-        message,
-        param: None,
         server: Some(Box::new(server)),
-        details: None,
-        attempts: 1,
-        stream: None,
+        ..Error::new(kind, message)
     }
 }
 

@@ -2,6 +2,7 @@
 //! their bodies as `docs/API.md` §4 describes them).
 
 pub(crate) mod create_body;
+pub(crate) mod recovery;
 pub(crate) mod send_body;
 pub(crate) mod wait;
 
@@ -9,15 +10,13 @@ use crate::cancel::CancelToken;
 use crate::client::{Call, CallAuth, Client};
 use crate::error::{Error, Result};
 use crate::http::paths::Endpoint;
-use crate::http::retry::Repeat;
+use crate::http::retry::{settle, Creates, Repeat};
 use crate::json::{body_text, parse_object, splice_field};
 use create_body::check_create;
+use recovery::Expected;
 use reqwest::{Method, Url};
 use send_body::plan_send;
 use serde_json::{json, Map, Value};
-
-/// Agent IDs that the server resolves per caller, so a session's `agent_id` differs from them.
-const ALIAS_AGENTS: &[&str] = &["gumball", "analytics"];
 
 impl Client {
     /// The create body to send (`text`, whose parsed fields are `fields`) and its session ID:
@@ -106,8 +105,10 @@ impl Client {
     ///
     /// A body with a `session_id` (given, or generated with the `auto_session_id` option) is
     /// created exactly once: after an unknown outcome the create is repeated, and when the
-    /// repeat answers 409 `session_already_exists` the session is fetched and returned, marked
-    /// with a top-level `"_gumloop":{"recovered":true,"attempts":N}`.
+    /// repeat answers 409 `session_already_exists` the session is fetched and, if it is the one
+    /// this call made (see [`recovery`]), returned, marked with a top-level
+    /// `"_gumloop":{"recovered":true,"attempts":N}`; otherwise the call fails with `Conflict`
+    /// whose details name the check that failed.
     pub async fn create_session(
         &self,
         agent_id: &str,
@@ -120,8 +121,10 @@ impl Client {
         check_create(&fields)?;
         let (text, session_id) = self.keyed_body(&fields, body_text(body_json))?;
         let mut call = Call::json(Method::POST, url, Some(text), auth);
+        call.creates = Some(Creates::Session);
         if session_id.is_some() {
             call.repeat = Repeat::CreateWithSessionId;
+            call.session_id.clone_from(&session_id);
         }
         let (result, attempts) = self.execute_counted(&call, cancel).await;
         let (Err(error), Some(session_id)) = (&result, session_id) else {
@@ -130,26 +133,54 @@ impl Client {
         if !attempts.created_by_lost_attempt(error) {
             return result;
         }
-        // An earlier attempt reached the server: that session is the one this call created.
-        // It is fetched with this call's own credentials.
+        // An earlier attempt may have reached the server; if that failed, the session may
+        // exist and the error says so.
         let envelope = self
-            .get_session_as(&session_id, auth, cancel)
+            .recover_keyed_create(
+                agent_id,
+                &fields,
+                &session_id,
+                auth,
+                error,
+                attempts.count,
+                cancel,
+            )
             .await
-            .map_err(|e| Error {
-                attempts: attempts.count + e.attempts,
-                ..e
-            })?;
-        let owner = serde_json::from_str::<Value>(&envelope)
-            .ok()
-            .and_then(|v| v["session"]["agent_id"].as_str().map(str::to_owned));
-        if owner.as_deref() != Some(agent_id) && !ALIAS_AGENTS.contains(&agent_id) {
-            return result; // an unrelated session of another agent has this ID
-        }
+            .map_err(|e| settle(e, &call.facts(true)))?;
         Ok(splice_field(
             &envelope,
             "_gumloop",
             &json!({ "recovered": true, "attempts": attempts.count }),
         ))
+    }
+
+    /// The session `session_id` if a keyed create of `fields` for `agent_id` made it: a repeat
+    /// of that create met `conflict` (409 `session_already_exists`) after `attempts` attempts,
+    /// one of which may have reached the server. The session is fetched with the call's own
+    /// credentials and checked ([`recovery`]); one that is not the call's is `Conflict`.
+    #[allow(clippy::too_many_arguments)] // each is one fact of the create being recovered
+    pub(crate) async fn recover_keyed_create(
+        &self,
+        agent_id: &str,
+        fields: &Map<String, Value>,
+        session_id: &str,
+        auth: &CallAuth,
+        conflict: &Error,
+        attempts: u32,
+        cancel: Option<&CancelToken>,
+    ) -> Result<String> {
+        let envelope = self
+            .get_session_as(session_id, auth, cancel)
+            .await
+            .map_err(|e| Error {
+                attempts: attempts + e.attempts,
+                ..e
+            })?;
+        let caller = auth.user_id.as_deref().or(self.config().user_id.as_deref());
+        Expected::of(agent_id, fields, caller)
+            .check(&envelope)
+            .map_err(|failed| failed.into_error(conflict, session_id, attempts + 1))?;
+        Ok(envelope)
     }
 
     /// `GET /sessions/{session_id}`: the session envelope with its transcript.
@@ -201,6 +232,8 @@ impl Client {
         let plan = plan_send(parse_object(Some(&text))?, &text)?;
         let auth = CallAuth::default();
         let mut call = Call::json(Method::POST, url, Some(plan.body), &auth);
+        call.creates = Some(Creates::Message);
+        call.session_id = Some(session_id.to_string());
         if let Some(key) = plan.idempotency_key {
             call.headers.push(("idempotency-key", key));
         }

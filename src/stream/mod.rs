@@ -9,7 +9,7 @@ use crate::cancel::{with_cancel, CancelToken};
 use crate::client::{Call, CallAuth, Client};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::paths::Endpoint;
-use crate::http::retry::{Attempts, Backoff, Repeat};
+use crate::http::retry::{settle, Attempts, Backoff, CallFacts, Creates, Repeat};
 use crate::http::transport::classify;
 use crate::json::{body_text, parse_object, splice_field};
 use crate::sessions::create_body::check_create;
@@ -173,6 +173,33 @@ fn created_by_lost_attempt(session_id: Option<&str>, attempts: u32) -> Error {
     error
 }
 
+/// What the request that opens a stream started by `start` is: a write unless it is a
+/// resume, creating a session (a create) or a message (a send).
+pub(crate) fn stream_write<S>(start: &Start<S>) -> (Repeat, Option<Creates>) {
+    match start {
+        Start::Create { .. } => (Repeat::Unsafe, Some(Creates::Session)),
+        Start::Send { .. } => (Repeat::Unsafe, Some(Creates::Message)),
+        Start::Resume { .. } => (Repeat::Idempotent, None),
+    }
+}
+
+/// Settles the error a stream ends with (`retry::settle`); `write` is [`stream_write`] of its
+/// start, `may_have_acted` whether the server may have acted on the request that opens it.
+pub(crate) fn settle_stream_error(
+    error: Error,
+    write: (Repeat, Option<Creates>),
+    session_id: Option<&str>,
+    may_have_acted: bool,
+) -> Error {
+    let facts = CallFacts {
+        repeat: write.0,
+        creates: write.1,
+        session_id,
+        may_have_acted,
+    };
+    settle(error, &facts)
+}
+
 /// What the library reads from an event, beside its text.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EventInfo {
@@ -241,6 +268,9 @@ struct Streamer<S> {
     /// What was delivered, so that a resume's replay is not delivered again.
     replay: Replay,
     sink: S,
+    /// Whether the server may have acted on the request that opens the stream: an attempt
+    /// with an unknown outcome, or a stream that opened.
+    may_have_acted: bool,
 }
 
 /// What the library reads from `event`, and its text for the callback.
@@ -343,8 +373,17 @@ impl Client {
         };
         let mut call = Call::json(method, url, body, auth);
         call.stream = true;
+        match start {
+            StreamStart::Create { .. } => call.creates = Some(Creates::Session),
+            StreamStart::Send { session_id, .. } => {
+                call.creates = Some(Creates::Message);
+                call.session_id = Some(session_id.to_string());
+            }
+            StreamStart::Resume { .. } => {}
+        }
         if keyed.is_some() {
             call.repeat = Repeat::CreateWithSessionId;
+            call.session_id.clone_from(&keyed);
         }
         Ok((call, keyed))
     }
@@ -368,6 +407,8 @@ impl Client {
         if !response.status().is_success() {
             return Err(self.error_of(response).await);
         }
+        // The server took the request: whatever happens next, it may have acted on it.
+        streamer.may_have_acted = true;
         let content_type = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
@@ -447,24 +488,66 @@ impl Client {
             summary: StreamSummary::for_start(&start),
             replay: Replay::new(resumed_after),
             sink,
+            may_have_acted: false,
         };
         let auth = CallAuth::default();
-        let outcome = match self.stream_call(start, &auth) {
-            Ok((first, keyed)) => {
-                if keyed.is_some() {
-                    streamer.summary.session_id = keyed;
-                }
-                with_cancel(cancel, self.stream_all(first, &mut streamer))
-                    .await
-                    .and_then(|inner| inner)
-            }
-            Err(error) => Err(error),
+        let write = stream_write(&start);
+        let (first, keyed) = match self.stream_call(start, &auth) {
+            Ok(opened) => opened,
+            Err(error) => return (Err(error), streamer.summary),
         };
+        if keyed.is_some() {
+            streamer.summary.session_id = keyed;
+        }
+        // A token triggered before the call stops it before anything is sent.
+        let sent = !cancel.is_some_and(CancelToken::is_cancelled);
+        let outcome = with_cancel(cancel, self.stream_all(start, first, &mut streamer))
+            .await
+            .and_then(|inner| inner);
+        let outcome = outcome.map_err(|error| {
+            let acted = streamer.may_have_acted || (sent && error.kind == ErrorKind::Cancelled);
+            settle_stream_error(error, write, streamer.summary.session_id.as_deref(), acted)
+        });
         (outcome, streamer.summary)
+    }
+
+    /// The error of a keyed streaming create whose repeat met `conflict` (409
+    /// `session_already_exists`) after an attempt that may have reached the server: the session
+    /// is fetched and checked as a keyed create's recovery does; if it is this call's, its
+    /// events cannot be replayed without a cursor (`created_by_lost_attempt`).
+    async fn lost_streamed_create(
+        &self,
+        start: StreamStart<'_>,
+        session_id: Option<&str>,
+        conflict: &Error,
+        attempts: u32,
+    ) -> Error {
+        let (
+            StreamStart::Create {
+                agent_id,
+                body_json,
+            },
+            Some(session_id),
+        ) = (start, session_id)
+        else {
+            return conflict.clone();
+        };
+        let fields = parse_object(body_json).unwrap_or_default();
+        let auth = CallAuth::default();
+        match self
+            .recover_keyed_create(
+                agent_id, &fields, session_id, &auth, conflict, attempts, None,
+            )
+            .await
+        {
+            Ok(_) => created_by_lost_attempt(Some(session_id), attempts + 1),
+            Err(error) => error,
+        }
     }
 
     async fn stream_all<S: EventSink>(
         &self,
+        start: StreamStart<'_>,
         first: Call<'_>,
         streamer: &mut Streamer<S>,
     ) -> Result<()> {
@@ -490,13 +573,15 @@ impl Client {
                 Err(error) if streamer.summary.resumes == 0 && before == 0 => {
                     opening.count += 1;
                     if opening.created_by_lost_attempt(&error) {
-                        return Err(created_by_lost_attempt(
-                            streamer.summary.session_id.as_deref(),
-                            opening.count,
-                        ));
+                        streamer.may_have_acted = true;
+                        let id = streamer.summary.session_id.clone();
+                        return Err(self
+                            .lost_streamed_create(start, id.as_deref(), &error, opening.count)
+                            .await);
                     }
-                    let wait = opening.next_wait(&self.config().retry, call.repeat, error)?;
-                    tokio::time::sleep(wait).await;
+                    let next = opening.next_wait(&self.config().retry, call.repeat, error);
+                    streamer.may_have_acted |= opening.outcome_unknown;
+                    tokio::time::sleep(next?).await;
                     continue;
                 }
                 Err(error)

@@ -11,7 +11,10 @@ use crate::cancel::{cancelled_error, CancelToken};
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::runtime::{refuse_inside_runtime, runtime, task_output};
-use crate::stream::{stopped_by_callback, EventInfo, EventSink, Start, StreamSummary};
+use crate::stream::{
+    settle_stream_error, stopped_by_callback, stream_write, EventInfo, EventSink, Start,
+    StreamSummary,
+};
 use std::future::Future;
 use std::sync::Arc;
 use tokio::sync::{mpsc, Semaphore};
@@ -93,6 +96,9 @@ pub fn stream_relayed(
         budget: Arc::clone(&budget),
     };
     let token = cancel.clone();
+    let write = stream_write(&start);
+    // A token triggered before the call stops it before anything is sent.
+    let cancelled_before = cancel.as_ref().is_some_and(|t| t.is_cancelled());
     let worker = runtime.spawn(async move {
         let (outcome, sent) = client
             .stream_to(start.borrowed(), sink, token.as_deref())
@@ -129,10 +135,19 @@ pub fn stream_relayed(
             // The worker may be waiting for the network: end it rather than wait for it.
             budget.close();
             worker.abort();
-            Err(match stop {
+            let error = match stop {
                 Stop::ByCallback => stopped_by_callback(),
                 _ => cancelled_error(),
-            })
+            };
+            // An event arrived, or the request may be in flight: the server may have acted.
+            let acted = matches!(stop, Stop::ByCallback) || !cancelled_before;
+            let session_id = summary.session_id.clone();
+            Err(settle_stream_error(
+                error,
+                write,
+                session_id.as_deref(),
+                acted,
+            ))
         }
     };
     match outcome {

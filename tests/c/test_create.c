@@ -218,7 +218,7 @@ static void test_transport_errors(gumloop_client *client) {
     admin_fault(FAULT_CREATE("\"delay_ms\":1500"));
     code = create(hasty, "agent_pro", NULL, &out);
     CHECK_CODE(code, GUMLOOP_ERR_TIMEOUT, out);
-    CHECK(contains(out, "\"retryable\":true"));
+    CHECK(contains(out, "\"retryable\":false"));
     gumloop_string_free(out);
     gumloop_client_free(hasty);
 

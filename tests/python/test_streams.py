@@ -541,7 +541,12 @@ def test_a_keyed_stream_whose_create_answer_was_lost_names_its_one_session(
     # The create was repeated (a repeat cannot make a second session) and met 409.
     posts = [r for r in emulator.requests() if r["method"] == "POST"]
     assert [sent_body(r)["session_id"] for r in posts] == ["sess_py_keyed", "sess_py_keyed"]
-    assert caught.value.details == {"session_id": "sess_py_keyed", "created": True}
+    assert caught.value.details == {
+        "session_id": "sess_py_keyed",
+        "created": True,
+        "may_have_created": "session",
+    }
+    assert caught.value.retryable is False
     assert caught.value.summary["session_id"] == "sess_py_keyed"
     assert caught.value.summary["events"] == 0
     assert ada.sessions.retrieve("sess_py_keyed").session.id == "sess_py_keyed"

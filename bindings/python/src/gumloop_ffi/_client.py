@@ -19,8 +19,15 @@ from typing import (
 )
 
 from . import _args, _requests
-from ._errors import GumloopError, client_closed, error_from_call, invalid_argument, python_error
-from ._handles import CancelToken, _Handle, check_token, maybe_cancel
+from ._errors import (
+    GumloopError,
+    client_closed,
+    error_from_call,
+    interrupted_note,
+    invalid_argument,
+    python_error,
+)
+from ._handles import CancelToken, _Handle, call_cancellable, check_token
 from ._native import OK, native
 from ._requests import Input, Request
 from ._stream import EventStream
@@ -97,7 +104,11 @@ class Sessions:
 
     Every method blocks until the server answers, with the GIL released, and takes ``cancel=``,
     a :class:`~gumloop_ffi.CancelToken` that another thread can trigger to end the call with
-    :class:`~gumloop_ffi.CancelledError`. Arguments left as None are not sent. An argument that
+    :class:`~gumloop_ffi.CancelledError`. On the main thread Ctrl-C ends any call at once: it is
+    cancelled, and the ``KeyboardInterrupt`` carries the call's ``CancelledError`` as its
+    ``__cause__`` (whose ``details`` say ``may_have_created``, ``"session"`` or ``"message"``,
+    and the ``session_id``, for a write that may have taken effect) and, on Python 3.11 and
+    later, a note saying the same. Arguments left as None are not sent. An argument that
     is not acceptable raises :class:`~gumloop_ffi.InvalidArgumentError` before anything is sent;
     a refusal by the server raises an :class:`~gumloop_ffi.APIStatusError` subclass.
 
@@ -111,19 +122,16 @@ class Sessions:
 
     def _call(self, request: Request, cancel: Optional[CancelToken]) -> Optional[str]:
         """The request's blocking function: the answer's text, or the error."""
-        # The common case (no token) skips the context managers: they cost more than the call's
-        # own Python work.
+        # On the main thread the call runs on a helper so that Ctrl-C can end it (call_cancellable).
         handle = self._handle
         args = request.values()
         pointer = handle.acquire()
         try:
-            if cancel is None:
-                code, text = native.client_call(request.function, pointer, *args, None)
-            else:
-                with maybe_cancel(cancel) as cancel_pointer:
-                    code, text = native.client_call(
-                        request.function, pointer, *args, cancel_pointer
-                    )
+            code, text = call_cancellable(
+                lambda token: native.client_call(request.function, pointer, *args, token),
+                cancel,
+                interrupted_note,
+            )
         finally:
             handle.release()
         _raise_for(code, text)
@@ -419,9 +427,12 @@ class Client:
     """A Gumloop API client over one libgumloop client handle and its connection pool.
 
     Arguments left as None are not passed to the library, which then reads the environment as
-    the official SDK does: ``GUMLOOP_ACCESS_TOKEN`` (then ``GUMLOOP_API_KEY``; both read again
-    on every request), ``GUMLOOP_USER_ID``, ``GUMLOOP_TEAM_ID``, ``GUMLOOP_BASE_URL``,
-    ``GUMLOOP_STREAM_BASE_URL``. ``access_token`` wins over ``api_key``.
+    the official SDK does: ``GUMLOOP_ACCESS_TOKEN`` (read again on every request; when unset,
+    ``GUMLOOP_API_KEY``, as the SDK's command-line tool reads it), ``GUMLOOP_USER_ID``,
+    ``GUMLOOP_TEAM_ID``, ``GUMLOOP_BASE_URL``, ``GUMLOOP_STREAM_BASE_URL`` (derived from the
+    base URL as the SDK derives it when unset). ``access_token`` wins over ``api_key``.
+    ``team_id`` goes on REST requests only, and a ``team_id=`` filter of :meth:`Sessions.list`
+    wins over it.
 
     Timeouts are in seconds (floats allowed): ``timeout`` bounds a whole request (library
     default 90 s), ``connect_timeout`` the connection (30 s), ``stream_timeout`` the longest gap
@@ -537,15 +548,19 @@ class Client:
 
     @property
     def closed(self) -> bool:
-        """Whether :meth:`close` was called."""
-        return self._handle.closed
+        """Whether :meth:`close` was called (True too for a client whose constructor failed:
+        it has nothing to use)."""
+        handle: Optional[_Handle] = getattr(self, "_handle", None)
+        return handle is None or handle.closed
 
     def close(self) -> None:
         """Waits for calls in flight, then frees the client. Calling it again does nothing."""
-        self._handle.close()
+        handle: Optional[_Handle] = getattr(self, "_handle", None)
+        if handle is not None:
+            handle.close()
 
     def __enter__(self) -> "Client":
-        if self._handle.closed:
+        if self.closed:
             raise client_closed()
         return self
 
@@ -553,6 +568,10 @@ class Client:
         self.close()
 
     def __repr__(self) -> str:
+        # Never raises, even for a client whose constructor failed (a traceback that shows
+        # locals calls it).
+        if getattr(self, "_handle", None) is None:
+            return "<gumloop_ffi.Client not created>"
         return f"<gumloop_ffi.Client {'closed' if self.closed else 'open'}>"
 
 

@@ -113,8 +113,10 @@ class GumloopError(Exception):
 
     @property
     def details(self) -> Any:
-        """Structured details: the server's for an error status; for a stream that failed or
-        was cancelled, the stream summary; for a ``wait`` that timed out, ``{"last_state"}``."""
+        """Structured details: the server's for an error status; for a ``wait`` that timed
+        out, ``{"last_state"}``; for a write that may have taken effect (a time-out, a lost
+        connection, a cancellation in flight), ``may_have_created`` (``"session"`` or
+        ``"message"``) and ``session_id`` when known, added to the server's."""
         return self._info.get("details")
 
     @property
@@ -320,7 +322,7 @@ def error_from_call(code: int, text: Optional[str]) -> GumloopError:
     if text:
         try:
             parsed = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             parsed = None
         if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict):
             document = parsed
@@ -358,4 +360,31 @@ def client_closed(what: str = "client") -> ClientClosedError:
     return ClientClosedError(
         message,
         {"error": {"kind": "GUMLOOP_CLIENT_CLOSED", "gumloop_code": None, "message": message}},
+    )
+
+
+def interrupted_note(code: int, text: Optional[str]) -> str:
+    """What a call ended by Ctrl-C may have done, from the library's answer (``code``, ``text``):
+    the note on the ``KeyboardInterrupt``."""
+    try:
+        document = json.loads(text) if text else None
+    except (ValueError, RecursionError):
+        document = None
+    if not isinstance(document, dict):
+        return "gumloop: the call was interrupted"
+    if code == 0:
+        session = document.get("session")
+        sid = session.get("id") if isinstance(session, dict) else None
+        done = "gumloop: the call had completed when it was interrupted"
+        return f"{done} (session {sid!r})" if isinstance(sid, str) else done
+    error = document.get("error")
+    details = error.get("details") if isinstance(error, dict) else None
+    made = details.get("may_have_created") if isinstance(details, dict) else None
+    sid = details.get("session_id") if isinstance(details, dict) else None
+    if not isinstance(made, str):
+        return "gumloop: the call was interrupted and cancelled"
+    where = f"session {sid!r}" if isinstance(sid, str) else "its ID is not known"
+    return (
+        f"gumloop: the call was interrupted and cancelled; it may have created a {made} "
+        f"({where}): check before repeating it (the __cause__'s details say the same)"
     )

@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import threading
 import weakref
-from typing import Callable, Iterator, Optional, Protocol, Set
+from typing import Callable, Iterator, List, Optional, Protocol, Set, Tuple
 
 from . import _args
-from ._errors import ClientClosedError, client_closed, invalid_argument, python_error
+from ._errors import (
+    ClientClosedError,
+    client_closed,
+    error_from_call,
+    invalid_argument,
+    python_error,
+)
 from ._native import native
 
 
@@ -149,7 +156,8 @@ class CancelToken:
     """A cancellation token (``gumloop_cancel_token``): pass it to calls as ``cancel=``, and call
     :meth:`cancel` from any thread to end them with :class:`~gumloop_ffi.CancelledError`.
 
-    A blocked foreign call cannot be interrupted by Ctrl-C; a token can end it. One token may
+    Ctrl-C ends a blocking call on the main thread by itself (see :func:`call_cancellable`); a
+    token ends a call on any thread. One token may
     serve many calls and streams; once triggered it stays triggered. It is freed by
     :meth:`close` (which waits for calls using it) or when collected.
     """
@@ -227,3 +235,106 @@ def maybe_cancel(cancel: Optional[CancelToken]) -> Iterator[Optional[int]]:
     with token._handle.use() as pointer:
         yield pointer
 
+
+
+#: A foreign call: given the cancel token's pointer (or None), returns (code, text).
+NativeCall = Callable[[Optional[int]], Tuple[int, Optional[str]]]
+
+
+def _interruptible_here() -> bool:
+    """Whether Ctrl-C can reach this thread: the main thread, with a Python SIGINT handler."""
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    try:
+        return callable(signal.getsignal(signal.SIGINT))
+    except (ValueError, OSError):  # pragma: no cover - no signals on this platform or thread
+        return False
+
+
+def call_cancellable(
+    call: NativeCall,
+    cancel: Optional[CancelToken],
+    describe: Callable[[int, Optional[str]], str],
+) -> Tuple[int, Optional[str]]:
+    """Runs the blocking foreign ``call`` so that Ctrl-C ends it at once.
+
+    A foreign call cannot be interrupted by a signal: Python runs its handler only when the call
+    returns. So on the main thread (the only one Ctrl-C reaches) the call runs on a helper
+    thread, with a token of its own (linked to ``cancel``), while this thread waits in a way a
+    signal interrupts. On ``KeyboardInterrupt`` the token is triggered, the helper is joined (the
+    library ends a cancelled call at once), and the ``KeyboardInterrupt`` goes on, with the
+    call's :class:`~gumloop_ffi.CancelledError` as its ``__cause__`` and a note (Python 3.11+)
+    from ``describe(code, text)`` saying what the call may have done, e.g. the session a create
+    may have made. Elsewhere the call runs on this thread as it is.
+    """
+    cancel = check_token(cancel)
+    if not _interruptible_here():
+        if cancel is None:
+            return call(None)
+        with maybe_cancel(cancel) as pointer:
+            return call(pointer)
+    own = CancelToken()
+    try:
+        if cancel is not None:
+            cancel._link(own)
+        try:
+            with own._handle.use() as pointer:
+                return _wait_interruptibly(call, pointer, own, describe)
+        finally:
+            if cancel is not None:
+                cancel._unlink(own)
+    finally:
+        own.close()
+
+
+def _wait_interruptibly(
+    call: NativeCall,
+    pointer: int,
+    own: CancelToken,
+    describe: Callable[[int, Optional[str]], str],
+) -> Tuple[int, Optional[str]]:
+    outcome: List[Tuple[int, Optional[str]]] = []
+    failure: List[BaseException] = []
+    # The helper's end is waited for on an Event, not by join(): a join interrupted by Ctrl-C
+    # may mark the thread as ended while it still runs.
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append(call(pointer))
+        except BaseException as error:  # handed to the waiting thread
+            failure.append(error)
+        finally:
+            done.set()
+
+    helper = threading.Thread(target=run, name="gumloop-call", daemon=True)
+    helper.start()
+    try:
+        done.wait()
+    except KeyboardInterrupt as interrupt:
+        own.cancel()
+        _wait_through_interrupts(done)
+        helper.join()
+        if outcome:
+            code, text = outcome[0]
+            note = describe(code, text)
+            add_note = getattr(interrupt, "add_note", None)
+            if add_note is not None:
+                add_note(note)
+            if code != 0:
+                interrupt.__cause__ = error_from_call(code, text)
+        raise
+    helper.join()
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+def _wait_through_interrupts(done: threading.Event) -> None:
+    """Waits for ``done``, which a triggered token brings at once, even through another Ctrl-C."""
+    while True:
+        try:
+            done.wait()
+            return
+        except KeyboardInterrupt:
+            continue

@@ -34,11 +34,17 @@ from collections import deque
 from typing import Any, Deque, Generator, Optional, Tuple
 
 from ._callbacks import CallbackScope
-from ._errors import ClientClosedError, GumloopError, error_from_call, python_error
+from ._errors import (
+    ClientClosedError,
+    GumloopError,
+    error_from_call,
+    interrupted_note,
+    python_error,
+)
 from ._handles import CancelToken, _Handle
 from ._native import EVENT_CALLBACK, OK, native
 from ._requests import Request
-from ._types import GumloopObject, StreamEvent, StreamSummary, parse_object
+from ._types import GumloopObject, StreamEvent, StreamSummary, loads, parse_object
 
 #: How long a garbage-collected stream's finalizer waits for its worker to end. A finalizer can
 #: run on any thread at almost any point (even one holding a lock the worker needs to finish),
@@ -274,7 +280,7 @@ class StreamView:
     def _parse_event(self, item: bytes) -> StreamEvent:
         """The event ``item``, counted as given to the consumer; raises InvalidResponseError."""
         try:
-            value = json.loads(item.decode("utf-8", "replace"), object_hook=GumloopObject)
+            value = loads(item.decode("utf-8", "replace"))
             if not isinstance(value, GumloopObject):
                 raise ValueError("the event is not a JSON object")
         except ValueError as error:
@@ -419,10 +425,28 @@ class EventStream(StreamView, Generator[StreamEvent, None, StreamSummary]):
                 if state.abort_error is not None:
                     raise state.abort_error
                 raise StopIteration(self.summary)
-        item = state.channel.get()
+        try:
+            item = state.channel.get()
+        except KeyboardInterrupt as interrupt:
+            self._interrupted(interrupt)
+            raise
         if item is not None:
             return self._event(item)
         return self._finish()
+
+    def _interrupted(self, interrupt: KeyboardInterrupt) -> None:
+        """Ctrl-C while waiting for an event: closes the stream (its call is cancelled and its
+        worker joined) and notes on ``interrupt`` what the call may have created."""
+        self.close()
+        result = self._state.channel.result
+        if result is None:
+            return
+        code, text = result
+        add_note = getattr(interrupt, "add_note", None)
+        if add_note is not None:
+            add_note(interrupted_note(code, text))
+        if code != OK:
+            interrupt.__cause__ = error_from_call(code, text)
 
     def send(self, value: None) -> StreamEvent:
         """Same as ``next()``: a stream takes no values from its consumer."""

@@ -16,7 +16,7 @@ absent. A key that collides with a dict method (``items``, ``keys``, ``values``,
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 
 class GumloopObject(Dict[str, Any]):
@@ -269,9 +269,18 @@ class StreamSummary(GumloopObject):
         return self.get("stopped") is True
 
 
+def loads(text: Union[str, bytes]) -> Any:
+    """``json.loads`` with every object a :class:`GumloopObject`; JSON nested deeper than
+    Python can parse raises ValueError (like any other unreadable JSON), not RecursionError."""
+    try:
+        return json.loads(text, object_hook=GumloopObject)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply to be read") from None
+
+
 def parse_object(text: str) -> GumloopObject:
     """Parses JSON text; every object in it becomes a :class:`GumloopObject`."""
-    value = json.loads(text, object_hook=GumloopObject)
+    value = loads(text)
     if not isinstance(value, GumloopObject):
         raise ValueError("the server's answer is not a JSON object")
     return value

@@ -1,0 +1,3 @@
+module gumloop
+
+go 1.19
