@@ -52,6 +52,7 @@ bench-release: bench-release-bins
 
 bench-release-bins:
 	cd $(ROOT) && $(CARGO) build --release -p gumloop-ffi -p gumloop-emulator
+	@$(ROOT)/scripts/soname-link.sh $(TARGET_DIR)/release >/dev/null
 
 ## bench-c: the C bench programs, against the release libgumloop.so
 bench-c: bench-tools bench-release

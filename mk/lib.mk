@@ -8,11 +8,14 @@ LIB_RELEASE := $(TARGET_DIR)/release/libgumloop.so
 
 .PHONY: lib lib-release cbindgen header check-header check-no-openssl test-rust lint
 
+# Each build gets the link its SONAME names (programs linked with -lgumloop look for it).
 lib:
 	cd $(ROOT) && $(CARGO) build -p gumloop-ffi
+	@$(ROOT)/scripts/soname-link.sh $(dir $(LIB_DEBUG)) >/dev/null
 
 lib-release:
 	cd $(ROOT) && $(CARGO) build --release -p gumloop-ffi
+	@$(ROOT)/scripts/soname-link.sh $(dir $(LIB_RELEASE)) >/dev/null
 
 # cbindgen at exactly the pinned version, installed into .tools when missing or different.
 cbindgen:

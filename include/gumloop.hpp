@@ -1,0 +1,858 @@
+/*
+ * gumloop.hpp: the C++17 API of libgumloop, header-only, over the C API of gumloop.h.
+ *
+ * Every C function has one counterpart here (a test fails when one is missing):
+ * gumloop_client_<verb>_<noun> is gumloop::client::<verb>_<noun>, gumloop_cancel_token_<verb>
+ * is gumloop::cancel_token::<verb>, gumloop_oneshot_create_session is
+ * gumloop::oneshot_create_session, and so on. The C API's rules hold unchanged; this header only
+ * changes how they look:
+ *
+ * - Handles are move-only owners: gumloop::client, gumloop::cancel_token and gumloop::poller
+ *   (the non-blocking calls, pulled by the caller's event loop) free what they hold
+ *   when destroyed. A moved-from handle holds nothing; a call on it throws gumloop::error
+ *   (GUMLOOP_ERR_NULL_ARGUMENT), as the C function does when given NULL.
+ * - Results are std::string, the library's JSON exactly as the C call returned it (parse it with
+ *   the JSON library of your choice). Strings the library hands out are freed here.
+ * - A failed call throws gumloop::error, which keeps the whole error document (document()) and
+ *   gives its fields typed (code, kind, message, HTTP status, the server's code, param,
+ *   retryable, retry_after_ms, details, body, stream, ...). The fields are read by a small JSON
+ *   reader in namespace gumloop::detail; a value that is not a string or a number (details,
+ *   body, stream) is handed out as its JSON text.
+ * - A string argument with a NUL byte inside cannot be passed to C: std::invalid_argument.
+ * - Streams take any callable invoked as f(std::string_view event_json) on the calling thread.
+ *   It returns void (go on) or bool (false stops the stream, which then throws gumloop::error
+ *   GUMLOOP_ERR_CANCELLED). An exception it throws stops the stream and is rethrown once the C
+ *   call has returned; it never crosses the C code.
+ *
+ * Compiles as C++17 and later with -Wall -Wextra -Wpedantic. Link with -lgumloop.
+ */
+#ifndef GUMLOOP_HPP
+#define GUMLOOP_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <new>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "gumloop.h"
+
+namespace gumloop {
+
+/** A JSON text argument that may be absent (std::nullopt is NULL for the C call). */
+using optional_json = std::optional<std::string>;
+
+namespace detail {
+
+/** Frees a library string. */
+struct string_deleter {
+    void operator()(char *s) const noexcept { ::gumloop_string_free(s); }
+};
+
+/** A string the library handed out, owned until it is copied into a std::string. */
+using owned_string = std::unique_ptr<char, string_deleter>;
+
+/**
+ * A small, strict JSON reader (RFC 8259): enough to find the members of the error document.
+ * It validates what it reads; on malformed input its functions return false.
+ */
+class json_reader {
+public:
+    explicit json_reader(std::string_view text) noexcept : text_(text) {}
+
+    /** Skips one value of any kind, checking it; *raw is its text. */
+    bool value(std::string_view *raw) noexcept {
+        skip_space();
+        const std::size_t start = pos_;
+        if (!skip_value(0)) {
+            return false;
+        }
+        *raw = text_.substr(start, pos_ - start);
+        return true;
+    }
+
+    /** Whether only white space is left. */
+    bool at_end() noexcept {
+        skip_space();
+        return pos_ == text_.size();
+    }
+
+    /**
+     * Reads the members of an object, calling on_member(key, raw_value) for each (the key
+     * decoded, the value as its JSON text).
+     */
+    template <class F>
+    bool object(F &&on_member) {
+        skip_space();
+        if (!eat('{')) {
+            return false;
+        }
+        skip_space();
+        if (eat('}')) {
+            return true;
+        }
+        for (;;) {
+            std::string key;
+            std::string_view raw;
+            skip_space();
+            if (!string(&key)) {
+                return false;
+            }
+            skip_space();
+            if (!eat(':') || !value(&raw)) {
+                return false;
+            }
+            on_member(key, raw);
+            skip_space();
+            if (eat('}')) {
+                return true;
+            }
+            if (!eat(',')) {
+                return false;
+            }
+        }
+    }
+
+    /** Reads a string, decoding its escapes into UTF-8. */
+    bool string(std::string *out) {
+        if (!eat('"')) {
+            return false;
+        }
+        while (pos_ < text_.size()) {
+            const unsigned char c = static_cast<unsigned char>(text_[pos_++]);
+            if (c == '"') {
+                return true;
+            }
+            if (c < 0x20) {
+                return false;
+            }
+            if (c != '\\') {
+                out->push_back(static_cast<char>(c));
+                continue;
+            }
+            if (pos_ >= text_.size()) {
+                return false;
+            }
+            const char e = text_[pos_++];
+            switch (e) {
+                case '"': out->push_back('"'); break;
+                case '\\': out->push_back('\\'); break;
+                case '/': out->push_back('/'); break;
+                case 'b': out->push_back('\b'); break;
+                case 'f': out->push_back('\f'); break;
+                case 'n': out->push_back('\n'); break;
+                case 'r': out->push_back('\r'); break;
+                case 't': out->push_back('\t'); break;
+                case 'u': {
+                    std::uint32_t cp = 0;
+                    if (!hex4(&cp)) {
+                        return false;
+                    }
+                    if (cp >= 0xD800 && cp <= 0xDBFF) {
+                        std::uint32_t low = 0;
+                        if (!eat('\\') || !eat('u') || !hex4(&low) || low < 0xDC00 || low > 0xDFFF) {
+                            return false;
+                        }
+                        cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                    } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                        return false;
+                    }
+                    utf8(cp, out);
+                    break;
+                }
+                default: return false;
+            }
+        }
+        return false;
+    }
+
+private:
+    static constexpr int max_depth = 512;
+
+    bool eat(char c) noexcept {
+        if (pos_ < text_.size() && text_[pos_] == c) {
+            ++pos_;
+            return true;
+        }
+        return false;
+    }
+
+    void skip_space() noexcept {
+        while (pos_ < text_.size() &&
+               (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r')) {
+            ++pos_;
+        }
+    }
+
+    bool literal(std::string_view word) noexcept {
+        if (text_.substr(pos_, word.size()) != word) {
+            return false;
+        }
+        pos_ += word.size();
+        return true;
+    }
+
+    bool digits() noexcept {
+        const std::size_t start = pos_;
+        while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
+            ++pos_;
+        }
+        return pos_ > start;
+    }
+
+    bool number() noexcept {
+        eat('-');
+        if (eat('0')) {
+            // A leading zero stands alone.
+        } else if (pos_ < text_.size() && text_[pos_] >= '1' && text_[pos_] <= '9') {
+            digits();
+        } else {
+            return false;
+        }
+        if (eat('.') && !digits()) {
+            return false;
+        }
+        if (eat('e') || eat('E')) {
+            if (!eat('+')) {
+                eat('-');
+            }
+            if (!digits()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    bool hex4(std::uint32_t *out) noexcept {
+        if (text_.size() - pos_ < 4) {
+            return false;
+        }
+        std::uint32_t v = 0;
+        for (int i = 0; i < 4; ++i) {
+            const char h = text_[pos_++];
+            v <<= 4;
+            if (h >= '0' && h <= '9') {
+                v |= static_cast<std::uint32_t>(h - '0');
+            } else if (h >= 'a' && h <= 'f') {
+                v |= static_cast<std::uint32_t>(h - 'a' + 10);
+            } else if (h >= 'A' && h <= 'F') {
+                v |= static_cast<std::uint32_t>(h - 'A' + 10);
+            } else {
+                return false;
+            }
+        }
+        *out = v;
+        return true;
+    }
+
+    static void utf8(std::uint32_t cp, std::string *out) {
+        if (cp < 0x80) {
+            out->push_back(static_cast<char>(cp));
+        } else if (cp < 0x800) {
+            out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+            out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        } else if (cp < 0x10000) {
+            out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+            out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+            out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        } else {
+            out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+            out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+            out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+            out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        }
+    }
+
+    bool skip_value(int depth) {
+        if (depth > max_depth) {
+            return false;
+        }
+        skip_space();
+        if (pos_ >= text_.size()) {
+            return false;
+        }
+        switch (text_[pos_]) {
+            case '"': {
+                std::string ignored;
+                return string(&ignored);
+            }
+            case '{':
+            case '[': {
+                const char close = text_[pos_] == '{' ? '}' : ']';
+                const bool is_object = close == '}';
+                ++pos_;
+                skip_space();
+                if (eat(close)) {
+                    return true;
+                }
+                for (;;) {
+                    if (is_object) {
+                        std::string ignored;
+                        skip_space();
+                        if (!string(&ignored)) {
+                            return false;
+                        }
+                        skip_space();
+                        if (!eat(':')) {
+                            return false;
+                        }
+                    }
+                    if (!skip_value(depth + 1)) {
+                        return false;
+                    }
+                    skip_space();
+                    if (eat(close)) {
+                        return true;
+                    }
+                    if (!eat(',')) {
+                        return false;
+                    }
+                }
+            }
+            case 't': return literal("true");
+            case 'f': return literal("false");
+            case 'n': return literal("null");
+            default: return number();
+        }
+    }
+
+    std::string_view text_;
+    std::size_t pos_ = 0;
+};
+
+/** The value of a JSON string, or nothing when `raw` is not a string. */
+inline std::optional<std::string> json_string(std::string_view raw) {
+    std::string out;
+    json_reader reader(raw);
+    if (reader.string(&out) && reader.at_end()) {
+        return out;
+    }
+    return std::nullopt;
+}
+
+/** The value of a JSON number that is a whole number within T's range, or nothing. */
+template <class T>
+std::optional<T> json_integer(std::string_view raw) {
+    const bool negative = !raw.empty() && raw.front() == '-';
+    if (negative) {
+        raw.remove_prefix(1);
+    }
+    if (raw.empty() || (raw.size() > 1 && raw.front() == '0')) {
+        return std::nullopt;
+    }
+    // The magnitude, at most that of T's largest (or, when negative, smallest) value.
+    using wide = unsigned long long;
+    const wide most = negative ? (std::is_signed<T>::value ? static_cast<wide>(std::numeric_limits<T>::max()) + 1 : 0)
+                               : static_cast<wide>(std::numeric_limits<T>::max());
+    wide magnitude = 0;
+    for (const char c : raw) {
+        if (c < '0' || c > '9') {
+            return std::nullopt;
+        }
+        const wide digit = static_cast<wide>(c - '0');
+        if (digit > most || magnitude > (most - digit) / 10) {
+            return std::nullopt;
+        }
+        magnitude = magnitude * 10 + digit;
+    }
+    if (!negative) {
+        return static_cast<T>(magnitude);
+    }
+    if (magnitude == 0) {
+        return static_cast<T>(0);
+    }
+    // -(magnitude - 1) - 1 stays within T even for its smallest value.
+    return static_cast<T>(-static_cast<long long>(magnitude - 1) - 1);
+}
+
+}  // namespace detail
+
+/**
+ * A failed call: its code and its whole error document
+ * {"error":{"kind","gumloop_code","message","status","code","type","param","details",
+ *           "retryable","attempts","retry_after_ms","trace_id","body"[,"stream"]}}.
+ * what() is "KIND: message".
+ */
+class error : public std::runtime_error {
+public:
+    /** An error from a code and the document the C call returned (may be empty). */
+    error(gumloop_code code, std::string document)
+        : std::runtime_error(::gumloop_code_get_name(code)),
+          code_(code),
+          document_(std::move(document)),
+          kind_(::gumloop_code_get_name(code)),
+          message_(::gumloop_code_get_message(code)) {
+        read_document();
+        what_ = kind_ + ": " + message_;
+    }
+
+    /** "KIND: message". */
+    const char *what() const noexcept override { return what_.c_str(); }
+    /** The gumloop_code the call returned. */
+    gumloop_code code() const noexcept { return code_; }
+    /** The code's constant name, e.g. "GUMLOOP_ERR_CONFLICT". */
+    const std::string &kind() const noexcept { return kind_; }
+    /** What went wrong, in one line. */
+    const std::string &message() const noexcept { return message_; }
+    /** The HTTP status the server answered with, if it answered. */
+    std::optional<int> status() const noexcept { return status_; }
+    /** The server's own error code ("code"), e.g. "session_already_exists". */
+    const std::optional<std::string> &server_code() const noexcept { return server_code_; }
+    /** The server's error type ("type"). */
+    const std::optional<std::string> &type() const noexcept { return type_; }
+    /** The argument that was wrong (its JSON text when the server gave something else than a string). */
+    const std::optional<std::string> &param() const noexcept { return param_; }
+    /** Whether the same call may succeed if made again. */
+    bool retryable() const noexcept { return retryable_; }
+    /** How many attempts the library made. */
+    std::optional<std::uint32_t> attempts() const noexcept { return attempts_; }
+    /** How long the server asked to wait before trying again (HTTP 429 / 503). */
+    std::optional<std::uint64_t> retry_after_ms() const noexcept { return retry_after_ms_; }
+    /** The server's trace ID. */
+    const std::optional<std::string> &trace_id() const noexcept { return trace_id_; }
+    /** "details" as JSON text ("null" when there are none). */
+    const std::string &details() const noexcept { return details_; }
+    /** The server's response body as JSON text ("null" when the server did not answer). */
+    const std::string &body() const noexcept { return body_; }
+    /** A streaming call's summary as JSON text ("null" for other calls). */
+    const std::string &stream() const noexcept { return stream_; }
+    /** The whole error document, as the library returned it. */
+    const std::string &document() const noexcept { return document_; }
+
+private:
+    // Reads the members of "error", once the whole document is known to be valid JSON (a
+    // malformed document leaves every field as the code alone gives it).
+    void read_document() {
+        std::string_view whole;
+        detail::json_reader check(document_);
+        if (!check.value(&whole) || !check.at_end()) {
+            return;
+        }
+        detail::json_reader outer(document_);
+        outer.object([this](const std::string &key, std::string_view raw) {
+            if (key != "error") {
+                return;
+            }
+            detail::json_reader inner(raw);
+            inner.object([this](const std::string &field, std::string_view value) { read_field(field, value); });
+        });
+    }
+
+    void read_field(const std::string &field, std::string_view value) {
+        if (field == "kind") {
+            if (auto s = detail::json_string(value)) {
+                kind_ = *s;
+            }
+        } else if (field == "message") {
+            if (auto s = detail::json_string(value)) {
+                message_ = *s;
+            }
+        } else if (field == "status") {
+            status_ = detail::json_integer<int>(value);
+        } else if (field == "code") {
+            server_code_ = detail::json_string(value);
+        } else if (field == "type") {
+            type_ = detail::json_string(value);
+        } else if (field == "param") {
+            if (value == "null") {
+                param_.reset();
+            } else if (auto s = detail::json_string(value)) {
+                param_ = *s;
+            } else {
+                param_ = std::string(value);
+            }
+        } else if (field == "retryable") {
+            retryable_ = value == "true";
+        } else if (field == "attempts") {
+            attempts_ = detail::json_integer<std::uint32_t>(value);
+        } else if (field == "retry_after_ms") {
+            retry_after_ms_ = detail::json_integer<std::uint64_t>(value);
+        } else if (field == "trace_id") {
+            trace_id_ = detail::json_string(value);
+        } else if (field == "details") {
+            details_ = std::string(value);
+        } else if (field == "body") {
+            body_ = std::string(value);
+        } else if (field == "stream") {
+            stream_ = std::string(value);
+        }
+    }
+
+    gumloop_code code_;
+    std::string document_;
+    std::string kind_;
+    std::string message_;
+    std::optional<int> status_;
+    std::optional<std::string> server_code_;
+    std::optional<std::string> type_;
+    std::optional<std::string> param_;
+    bool retryable_ = false;
+    std::optional<std::uint32_t> attempts_;
+    std::optional<std::uint64_t> retry_after_ms_;
+    std::optional<std::string> trace_id_;
+    std::string details_ = "null";
+    std::string body_ = "null";
+    std::string stream_ = "null";
+    std::string what_;
+};
+
+namespace detail {
+
+/**
+ * Owns one library handle, freed with `Free` when destroyed; move-only (a moved-from owner holds
+ * NULL, which every free function ignores).
+ */
+template <class T, void (*Free)(T *)>
+class owner {
+public:
+    explicit owner(T *handle = nullptr) noexcept : handle_(handle) {}
+    owner(const owner &) = delete;
+    owner &operator=(const owner &) = delete;
+    owner(owner &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    owner &operator=(owner &&other) noexcept {
+        if (this != &other) {
+            Free(handle_);
+            handle_ = std::exchange(other.handle_, nullptr);
+        }
+        return *this;
+    }
+    ~owner() { Free(handle_); }
+
+    T *get() const noexcept { return handle_; }
+    /** Where a C constructor writes the new handle (only while this holds none). */
+    T **out() noexcept { return &handle_; }
+
+private:
+    T *handle_;
+};
+
+/** The result of a C call: its JSON on GUMLOOP_OK, else gumloop::error. Frees `json`. */
+inline std::string take(gumloop_code code, char *json) {
+    owned_string owned(json);
+    std::string text = owned ? std::string(owned.get()) : std::string();
+    if (code != GUMLOOP_OK) {
+        throw error(code, std::move(text));
+    }
+    return text;
+}
+
+/** Calls a C function whose last parameter is `char **out_json`; its result as for take(). */
+template <class... Params, class... Args>
+std::string call(gumloop_code (*c_function)(Params...), Args... args) {
+    char *json = nullptr;
+    const gumloop_code code = c_function(args..., &json);
+    return take(code, json);
+}
+
+/** `s` as a C string; std::invalid_argument when it holds a NUL byte. */
+inline const char *c_str(const std::string &s, const char *param) {
+    if (s.find('\0') != std::string::npos) {
+        throw std::invalid_argument(std::string("gumloop: ") + param + " contains a NUL byte");
+    }
+    return s.c_str();
+}
+
+/** An optional string argument as a C string, NULL when absent. */
+inline const char *c_str(const std::optional<std::string> &s, const char *param) {
+    return s ? c_str(*s, param) : nullptr;
+}
+
+/** A stream's callable and the exception it threw, if any. */
+template <class F>
+struct stream_state {
+    F *on_event;
+    std::exception_ptr failure;
+};
+
+/** The C callback: calls the callable, catching everything it throws (nothing crosses C). */
+template <class F>
+int call_on_event(void *user_data, const char *event_json, std::size_t len) noexcept {
+    auto *state = static_cast<stream_state<F> *>(user_data);
+    try {
+        using result = std::invoke_result_t<F &, std::string_view>;
+        static_assert(std::is_void_v<result> || std::is_same_v<result, bool>,
+                      "a stream callable returns void or bool (false stops the stream)");
+        if constexpr (std::is_void_v<result>) {
+            std::invoke(*state->on_event, std::string_view(event_json, len));
+            return 0;
+        } else {
+            return std::invoke(*state->on_event, std::string_view(event_json, len)) ? 0 : 1;
+        }
+    } catch (...) {
+        state->failure = std::current_exception();
+        return 1;
+    }
+}
+
+/** Runs a streaming C call with `on_event`; rethrows what the callable threw, after the call. */
+template <class F, class Call>
+std::string stream(F &on_event, Call &&c_call) {
+    stream_state<F> state{&on_event, nullptr};
+    char *json = nullptr;
+    const gumloop_code code = c_call(&call_on_event<F>, static_cast<void *>(&state), &json);
+    owned_string owned(json);
+    if (state.failure) {
+        std::rethrow_exception(state.failure);
+    }
+    return take(code, owned.release());
+}
+
+}  // namespace detail
+
+/** The version of the loaded library, e.g. "0.2.0" (compare with GUMLOOP_VERSION_STRING). */
+inline std::string version_get() { return ::gumloop_version_get(); }
+
+/** The constant's name for `code`, e.g. "GUMLOOP_ERR_CONFLICT". */
+inline std::string code_get_name(gumloop_code code) { return ::gumloop_code_get_name(code); }
+
+/** A one-line English description of `code`. */
+inline std::string code_get_message(gumloop_code code) { return ::gumloop_code_get_message(code); }
+
+/**
+ * A cancellation token (owns a gumloop_cancel_token): pass it to any number of calls and
+ * trigger it from any thread. It must outlive the calls that use it.
+ */
+class cancel_token {
+public:
+    /** A token that is not triggered. */
+    cancel_token() : token_(::gumloop_cancel_token_new()) {
+        if (!token_.get()) {
+            throw std::bad_alloc();
+        }
+    }
+    /** Ends every call that uses this token. Any thread, any number of times. */
+    void trigger() const noexcept { ::gumloop_cancel_token_trigger(token_.get()); }
+    /** Whether the token was triggered. */
+    bool is_triggered() const noexcept { return ::gumloop_cancel_token_is_triggered(token_.get()) != 0; }
+    /** The C handle (still owned by this object). */
+    const gumloop_cancel_token *get() const noexcept { return token_.get(); }
+
+private:
+    detail::owner<gumloop_cancel_token, ::gumloop_cancel_token_free> token_;
+};
+
+namespace detail {
+inline const gumloop_cancel_token *handle(const cancel_token *cancel) noexcept {
+    return cancel ? cancel->get() : nullptr;
+}
+}  // namespace detail
+
+/**
+ * A Gumloop API client (owns a gumloop_client): its configuration and connection pool. Safe to
+ * use from any number of threads at once. Every call blocks until it completes; `cancel` (may
+ * be nullptr) ends it from another thread with GUMLOOP_ERR_CANCELLED.
+ */
+class client {
+public:
+    /** A client from `options_json` (see gumloop_client_new; std::nullopt means {}). */
+    explicit client(const optional_json &options_json = std::nullopt) {
+        char *json = nullptr;
+        const gumloop_code code =
+            ::gumloop_client_new(detail::c_str(options_json, "options_json"), client_.out(), &json);
+        detail::take(code, json);
+    }
+    /** The C handle (still owned by this object). */
+    const gumloop_client *get() const noexcept { return client_.get(); }
+
+    /** POST /agents/{agent_id}/sessions: see gumloop_client_create_session. */
+    std::string create_session(const std::string &agent_id, const optional_json &body_json = std::nullopt,
+                               const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_create_session, client_.get(), detail::c_str(agent_id, "agent_id"),
+            detail::c_str(body_json, "body_json"), detail::handle(cancel));
+    }
+
+    /** GET /sessions/{session_id}: see gumloop_client_get_session. */
+    std::string get_session(const std::string &session_id, const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_get_session, client_.get(), detail::c_str(session_id, "session_id"),
+            detail::handle(cancel));
+    }
+
+    /** GET /agents/{agent_id}/sessions, one page: see gumloop_client_list_sessions. */
+    std::string list_sessions(const std::string &agent_id, const optional_json &query_json = std::nullopt,
+                              const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_list_sessions, client_.get(), detail::c_str(agent_id, "agent_id"),
+            detail::c_str(query_json, "query_json"), detail::handle(cancel));
+    }
+
+    /** POST /sessions/{session_id}/messages: see gumloop_client_send_message. */
+    std::string send_message(const std::string &session_id, const optional_json &body_json,
+                             const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_send_message, client_.get(), detail::c_str(session_id, "session_id"),
+            detail::c_str(body_json, "body_json"), detail::handle(cancel));
+    }
+
+    /** POST /sessions/{session_id}/cancel: see gumloop_client_cancel_session. */
+    std::string cancel_session(const std::string &session_id, const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_cancel_session, client_.get(), detail::c_str(session_id, "session_id"),
+            detail::handle(cancel));
+    }
+
+    /** PATCH /sessions/{session_id} with a new name: see gumloop_client_rename_session. */
+    std::string rename_session(const std::string &session_id, const std::string &name,
+                               const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_rename_session, client_.get(), detail::c_str(session_id, "session_id"),
+            detail::c_str(name, "name"), detail::handle(cancel));
+    }
+
+    /** Waits until a session settles: see gumloop_client_wait_session. */
+    std::string wait_session(const std::string &session_id, const optional_json &options_json = std::nullopt,
+                             const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_wait_session, client_.get(), detail::c_str(session_id, "session_id"),
+            detail::c_str(options_json, "options_json"), detail::handle(cancel));
+    }
+
+    /**
+     * Creates a session and streams its first run, calling on_event(std::string_view) for each
+     * event; returns the summary. See gumloop_client_stream_session.
+     */
+    template <class F>
+    std::string stream_session(const std::string &agent_id, const optional_json &body_json, F &&on_event,
+                               const cancel_token *cancel = nullptr) const {
+        const char *agent = detail::c_str(agent_id, "agent_id");
+        const char *body = detail::c_str(body_json, "body_json");
+        return detail::stream(on_event, [&](gumloop_event_callback cb, void *user, char **json) {
+            return ::gumloop_client_stream_session(client_.get(), agent, body, cb, user, detail::handle(cancel), json);
+        });
+    }
+
+    /** Sends a message and streams the run it starts. See gumloop_client_stream_message. */
+    template <class F>
+    std::string stream_message(const std::string &session_id, const optional_json &body_json, F &&on_event,
+                               const cancel_token *cancel = nullptr) const {
+        const char *session = detail::c_str(session_id, "session_id");
+        const char *body = detail::c_str(body_json, "body_json");
+        return detail::stream(on_event, [&](gumloop_event_callback cb, void *user, char **json) {
+            return ::gumloop_client_stream_message(client_.get(), session, body, cb, user, detail::handle(cancel), json);
+        });
+    }
+
+    /** Resumes a session's stream after `cursor`. See gumloop_client_resume_stream. */
+    template <class F>
+    std::string resume_stream(const std::string &session_id, const std::string &cursor, F &&on_event,
+                              const cancel_token *cancel = nullptr) const {
+        const char *session = detail::c_str(session_id, "session_id");
+        const char *after = detail::c_str(cursor, "cursor");
+        return detail::stream(on_event, [&](gumloop_event_callback cb, void *user, char **json) {
+            return ::gumloop_client_resume_stream(client_.get(), session, after, cb, user, detail::handle(cancel), json);
+        });
+    }
+
+private:
+    // Freed when the client is destroyed; no call may be using it then.
+    detail::owner<gumloop_client, ::gumloop_client_free> client_;
+};
+
+/**
+ * A set of calls in flight whose completions and stream events the caller's own event loop
+ * collects (owns a gumloop_poller). Watch get_fd() for readability, then call take_item()
+ * until it returns std::nullopt. Nothing is ever called back: items are pulled. Every member may
+ * be called from any thread; none blocks. Destroying it cancels the calls still in flight.
+ */
+class poller {
+public:
+    /** One ready item: a stream event or the end of a call. */
+    struct item {
+        /** The call it belongs to (the ID start_call returned). */
+        std::uint64_t call_id = 0;
+        /** GUMLOOP_ITEM_EVENT or GUMLOOP_ITEM_DONE. */
+        std::uint32_t kind = GUMLOOP_ITEM_NONE;
+        /** For GUMLOOP_ITEM_DONE: the call's outcome. */
+        gumloop_code code = GUMLOOP_OK;
+        /** The event's JSON, or the call's result or error document. */
+        std::string json;
+
+        /** Whether this is a stream event. */
+        bool is_event() const noexcept { return kind == GUMLOOP_ITEM_EVENT; }
+        /** Whether this is the end of a call (its ID is retired). */
+        bool is_done() const noexcept { return kind == GUMLOOP_ITEM_DONE; }
+        /** A finished call's result, as the blocking call would return it; gumloop::error otherwise. */
+        std::string result() const {
+            if (code != GUMLOOP_OK) {
+                throw error(code, json);
+            }
+            return json;
+        }
+    };
+
+    /** A poller (see gumloop_poller_new; std::nullopt means {}). */
+    explicit poller(const optional_json &options_json = std::nullopt) {
+        char *json = nullptr;
+        const gumloop_code code =
+            ::gumloop_poller_new(detail::c_str(options_json, "options_json"), poller_.out(), &json);
+        detail::take(code, json);
+    }
+    /** The C handle (still owned by this object). */
+    gumloop_poller *get() const noexcept { return poller_.get(); }
+
+    /** The descriptor that is readable while items are ready (-1 for a moved-from poller). Never close it. */
+    int get_fd() const noexcept { return ::gumloop_poller_get_fd(poller_.get()); }
+
+    /**
+     * Starts `operation` with `args_json` (the blocking function's parameter names without
+     * `_json`, e.g. {"agent_id":"a","body":{"input":"hi"}}) and raw `data` for operations that
+     * take bytes; returns the call's ID. Checks everything first: gumloop::error, nothing started.
+     */
+    std::uint64_t start_call(const client &with, const std::string &operation, const std::string &args_json,
+                             std::string_view data = {}) const {
+        std::uint64_t call_id = 0;
+        char *json = nullptr;
+        const gumloop_code code = ::gumloop_poller_start_call(
+            poller_.get(), with.get(), detail::c_str(operation, "operation"), detail::c_str(args_json, "args_json"),
+            data.empty() ? nullptr : reinterpret_cast<const std::uint8_t *>(data.data()), data.size(), &call_id,
+            &json);
+        detail::take(code, json);
+        return call_id;
+    }
+
+    /** Cancels a call: it ends with a DONE item whose code is GUMLOOP_ERR_CANCELLED. */
+    void cancel_call(std::uint64_t call_id) const {
+        char *json = nullptr;
+        const gumloop_code code = ::gumloop_poller_cancel_call(poller_.get(), call_id, &json);
+        detail::take(code, json);
+    }
+
+    /** Takes one ready item without blocking; std::nullopt when none is ready. */
+    std::optional<item> take_item() const {
+        item next;
+        char *json = nullptr;
+        const gumloop_code code = ::gumloop_poller_take_item(poller_.get(), &next.call_id, &next.kind, &next.code, &json);
+        detail::owned_string owned(json);
+        if (code != GUMLOOP_OK) {
+            throw error(code, owned ? std::string(owned.get()) : std::string());
+        }
+        if (next.kind == GUMLOOP_ITEM_NONE) {
+            return std::nullopt;
+        }
+        next.json = owned ? std::string(owned.get()) : std::string();
+        return next;
+    }
+
+private:
+    // Freed when the poller is destroyed: the calls still in flight are cancelled (without
+    // waiting for the network).
+    detail::owner<gumloop_poller, ::gumloop_poller_free> poller_;
+};
+
+/**
+ * Creates a session without a client handle (credentials from the arguments or the
+ * environment). See gumloop_oneshot_create_session.
+ */
+inline std::string oneshot_create_session(const std::string &agent_id, const optional_json &body_json = std::nullopt,
+                                          const std::optional<std::string> &access_token = std::nullopt,
+                                          const std::optional<std::string> &user_id = std::nullopt) {
+    return detail::call(::gumloop_oneshot_create_session, detail::c_str(agent_id, "agent_id"),
+        detail::c_str(body_json, "body_json"), detail::c_str(access_token, "access_token"), detail::c_str(user_id,
+        "user_id"));
+}
+
+}  // namespace gumloop
+
+#endif /* GUMLOOP_HPP */
