@@ -7,9 +7,12 @@ CXXFLAGS_STRICT := -std=c++17 -Wall -Wextra -Wpedantic -Werror
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 C_BUILD := $(ROOT)/build/c
 C_TESTS := test_create test_threads test_sessions test_reliability test_fork test_poller test_surface
+# Run against the tests' hostile server (tests/hostile) instead of the emulator: test -> scenario.
+C_HOSTILE_TESTS := test_hostile:reject-upload
+HOSTILE := $(TARGET_DIR)/debug/gumloop-hostile
 WITH_EMULATOR := $(ROOT)/scripts/with-emulator.sh
 
-.PHONY: demo-run test-c c-tests
+.PHONY: demo-run test-c c-tests hostile
 
 # Built against the release library, shared, with its directory as the run path.
 $(C_BUILD)/quickstart: $(ROOT)/examples/quickstart.c $(ROOT)/include/gumloop.h lib-release
@@ -29,7 +32,7 @@ DEMO_DEPS += demo-run
 
 c-tests: lib
 	@mkdir -p $(C_BUILD)
-	@for t in $(C_TESTS); do \
+	@for t in $(C_TESTS) $(foreach h,$(C_HOSTILE_TESTS),$(firstword $(subst :, ,$(h)))); do \
 		$(CC) $(CFLAGS_STRICT) -I$(ROOT)/include -I$(ROOT)/tests/c $(ROOT)/tests/c/$$t.c $(ROOT)/tests/c/harness.c \
 			-L$(TARGET_DIR)/debug -Wl,-rpath,$(TARGET_DIR)/debug -lgumloop -lpthread -o $(C_BUILD)/$$t || exit 1; \
 		$(CC) $(CFLAGS_STRICT) $(SANITIZE) -I$(ROOT)/include -I$(ROOT)/tests/c $(ROOT)/tests/c/$$t.c $(ROOT)/tests/c/harness.c \
@@ -41,8 +44,18 @@ c-tests: lib
 	$(CC) $(CFLAGS_STRICT) -I$(ROOT)/include $(ROOT)/examples/quickstart.c $(TARGET_DIR)/debug/libgumloop.a \
 		-lpthread -ldl -lm -o $(C_BUILD)/quickstart_static
 
-test-c: c-tests emulator
+hostile:
+	cd $(ROOT) && $(CARGO) build -p gumloop-hostile
+
+test-c: c-tests emulator hostile
 	$(C_BUILD)/test_header_cpp
+	@for h in $(C_HOSTILE_TESTS); do \
+		t=$${h%%:*}; scenario=$${h#*:}; \
+		echo "== $$t (hostile server: $$scenario)"; $(HOSTILE) $$scenario -- $(C_BUILD)/$$t || exit 1; \
+		echo "== $$t (hostile server: $$scenario; AddressSanitizer, UBSan, LeakSanitizer)"; \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+			$(HOSTILE) $$scenario -- $(C_BUILD)/$$t.asan || exit 1; \
+	done
 	@for t in $(C_TESTS); do \
 		echo "== $$t"; $(WITH_EMULATOR) $(C_BUILD)/$$t || exit 1; \
 		echo "== $$t (AddressSanitizer, UBSan, LeakSanitizer)"; \

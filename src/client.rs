@@ -167,6 +167,40 @@ impl Client {
 
     /// Builds the HTTP request for `call`: credentials, team, headers and body.
     pub(crate) fn request(&self, call: &Call<'_>) -> Result<reqwest::RequestBuilder> {
+        self.request_to(call, None)
+    }
+
+    /// Sends `call` and follows its redirects by the rule of [`crate::http::redirect`].
+    pub(crate) async fn send(&self, call: &Call<'_>) -> Result<reqwest::Response> {
+        let mut response = self.request(call)?.send().await.map_err(classify)?;
+        let mut hops = 0;
+        loop {
+            let current = response.url().clone();
+            let next = crate::http::redirect::next_hop(
+                &call.method,
+                &call.url,
+                &current,
+                &response,
+                hops,
+            )?;
+            let Some(next) = next else {
+                return Ok(response);
+            };
+            hops += 1;
+            response = self
+                .request_to(call, Some(&next))?
+                .send()
+                .await
+                .map_err(classify)?;
+        }
+    }
+
+    /// As [`Client::request`]; a redirect's `url` is used as the server gave it.
+    fn request_to(
+        &self,
+        call: &Call<'_>,
+        redirected: Option<&Url>,
+    ) -> Result<reqwest::RequestBuilder> {
         call.auth.check()?;
         let token = self.bearer(call.auth)?;
         // The header text is built in a buffer that is wiped when dropped; the copy the HTTP
@@ -180,15 +214,21 @@ impl Client {
         })?;
         bearer.set_sensitive(true);
 
-        let mut url = call.url.clone();
-        // As the official SDK: the configured team rides on every REST request unless the call
-        // names its own (`setdefault`), and not on the streaming host.
-        if let Some(team) = &self.config.team_id {
-            let own = url.query_pairs().any(|(key, _)| key == "team_id");
-            if !call.stream && !own {
-                url.query_pairs_mut().append_pair("team_id", team);
+        let url = match redirected {
+            Some(url) => url.clone(),
+            None => {
+                let mut url = call.url.clone();
+                // As the official SDK: the configured team rides on every REST request unless
+                // the call names its own (`setdefault`), and not on the streaming host.
+                if let Some(team) = &self.config.team_id {
+                    let own = url.query_pairs().any(|(key, _)| key == "team_id");
+                    if !call.stream && !own {
+                        url.query_pairs_mut().append_pair("team_id", team);
+                    }
+                }
+                url
             }
-        }
+        };
         let pool = self.transport.pool(&self.config)?;
         let mut request = pool
             .request(call.method.clone(), url)
@@ -294,9 +334,8 @@ impl Client {
 
     /// One attempt of `call`.
     async fn attempt(&self, call: &Call<'_>, cancel: Option<&CancelToken>) -> Result<String> {
-        let request = self.request(call)?;
         with_cancel(cancel, async {
-            let response = request.send().await.map_err(classify)?;
+            let response = self.send(call).await?;
             let status = response.status().as_u16();
             if !(200..300).contains(&status) {
                 return Err(self.error_of(response).await);

@@ -21,6 +21,8 @@ pub(crate) const DEFAULT_STREAM_IDLE_TIMEOUT: Duration = Duration::from_secs(360
 pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 /// Default cap on the bytes of one file upload: the API's documented limit, 200 MB.
 pub(crate) const DEFAULT_MAX_UPLOAD_BYTES: u64 = 200 * 1024 * 1024;
+/// The largest `max_response_bytes` a client accepts (1 GiB).
+pub(crate) const MAX_RESPONSE_BYTES_LIMIT: u64 = 1 << 30;
 
 /// Reads one environment variable; a function so tests need not touch the process environment.
 pub type EnvReader<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -66,6 +68,9 @@ pub struct Config {
     pub ca_certs_pem: Vec<Vec<u8>>,
     /// Proxy URL for every request.
     pub proxy: Option<Secret>,
+    /// The environment's proxies (see `proxy`), unless `use_env_proxy` is false or `proxy` is
+    /// set; read when the client is built.
+    pub env_proxies: crate::http::proxy::EnvProxies,
     /// Appended to the `User-Agent`.
     pub user_agent_suffix: Option<String>,
     /// Cap on one response body.
@@ -95,6 +100,7 @@ const KNOWN_OPTIONS: &[&str] = &[
     "ca_cert_pem",
     "ca_cert_path",
     "proxy",
+    "use_env_proxy",
     "user_agent_suffix",
     "max_response_bytes",
     "max_upload_bytes",
@@ -107,19 +113,6 @@ const KNOWN_OPTIONS: &[&str] = &[
 
 /// The most repeats a client may be configured for.
 const MAX_RETRIES_LIMIT: u64 = 10;
-
-/// Headers the library sets itself; `extra_headers` may not replace them.
-const RESERVED_HEADERS: &[&str] = &[
-    "authorization",
-    "x-auth-key",
-    "content-type",
-    "content-length",
-    "host",
-    "user-agent",
-    "accept",
-    "transfer-encoding",
-    "connection",
-];
 
 struct Options<'a> {
     map: &'a Map<String, Value>,
@@ -170,6 +163,7 @@ impl<'a> Options<'a> {
     }
 }
 
+/// Whether `url`'s host is loopback: `localhost`, 127.0.0.0/8 or `::1`.
 pub(crate) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
@@ -260,10 +254,12 @@ fn parse_extra_headers(value: Option<&Value>) -> Result<Vec<(String, String)>> {
                 format!("`{name}` is not a valid header name"),
             ));
         }
-        if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+        if crate::http::headers::is_library_owned(name) {
             return Err(Error::invalid_option(
                 "extra_headers",
-                format!("header `{name}` is set by the library and cannot be replaced"),
+                format!(
+                    "header `{name}` is set by the library or by HTTP itself and cannot be added"
+                ),
             ));
         }
         check_header_value(ErrorKind::InvalidOption, "extra_headers", value)?;
@@ -374,11 +370,31 @@ impl Config {
             }
             None => None,
         };
+        let use_env_proxy = options.bool("use_env_proxy")?.unwrap_or(true);
+        let env_proxies = if proxy.is_none() && use_env_proxy {
+            crate::http::proxy::EnvProxies::from_env(env)?
+        } else {
+            crate::http::proxy::EnvProxies::default()
+        };
         let user_agent_suffix = options.string("user_agent_suffix")?;
         if let Some(suffix) = &user_agent_suffix {
             check_header_value(ErrorKind::InvalidOption, "user_agent_suffix", suffix)?;
         }
-        let max_response_bytes = positive(map, "max_response_bytes", DEFAULT_MAX_RESPONSE_BYTES)?;
+        let max_response_bytes = match map.get("max_response_bytes") {
+            None | Some(Value::Null) => DEFAULT_MAX_RESPONSE_BYTES,
+            Some(v) => match v.as_u64() {
+                Some(n) if n > 0 && n <= MAX_RESPONSE_BYTES_LIMIT => n,
+                _ => {
+                    return Err(Error::invalid_option(
+                        "max_response_bytes",
+                        format!(
+                            "option `max_response_bytes` must be a whole number from 1 to \
+                             {MAX_RESPONSE_BYTES_LIMIT} (1 GiB)"
+                        ),
+                    ))
+                }
+            },
+        };
         let max_upload_bytes = positive(map, "max_upload_bytes", DEFAULT_MAX_UPLOAD_BYTES)?;
 
         let max_retries = match map.get("max_retries") {
@@ -419,6 +435,7 @@ impl Config {
                 .unwrap_or(DEFAULT_STREAM_IDLE_TIMEOUT),
             ca_certs_pem: read_ca_certs(&options)?,
             proxy,
+            env_proxies,
             user_agent_suffix,
             max_response_bytes,
             max_upload_bytes,
@@ -463,6 +480,7 @@ pub fn no_credentials() -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
     use std::collections::HashMap;
 
     fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
@@ -553,6 +571,67 @@ mod tests {
             &env
         )
         .is_ok());
+    }
+
+    #[test]
+    fn environment_proxies_are_read_unless_turned_off_or_replaced() {
+        let env = env_of(&[("GUMLOOP_ACCESS_TOKEN", "t"), ("https_proxy", "http://p:1")]);
+        let on = Config::parse(None, &env).unwrap();
+        let api = Url::parse("https://api.gumloop.com/api/v1").unwrap();
+        assert_eq!(
+            on.env_proxies
+                .for_url(&api)
+                .map(|u| u.to_string())
+                .as_deref(),
+            Some("http://p:1/")
+        );
+        let off = Config::parse(Some(r#"{"use_env_proxy":false}"#), &env).unwrap();
+        assert!(off.env_proxies.is_empty());
+        assert_eq!(off.env_proxies.for_url(&api), None);
+        let explicit = Config::parse(Some(r#"{"proxy":"http://q:2"}"#), &env).unwrap();
+        assert!(explicit.env_proxies.is_empty());
+        let e = Config::parse(Some(r#"{"use_env_proxy":"no"}"#), &env).unwrap_err();
+        assert_eq!(e.param.as_deref(), Some("use_env_proxy"));
+    }
+
+    #[test]
+    fn extra_headers_cannot_carry_what_the_library_or_http_owns() {
+        let env = env_of(&[]);
+        for name in [
+            "Authorization",
+            "x-auth-key",
+            "Idempotency-Key",
+            "Content-Type",
+            "Content-Length",
+            "Content-Encoding",
+            "Transfer-Encoding",
+            "Expect",
+            "Upgrade",
+            "TE",
+            "Connection",
+            "Host",
+            "Keep-Alive",
+            "Proxy-Authorization",
+            "Proxy-Connection",
+            "Proxy-Anything",
+            "Trailer",
+            "User-Agent",
+            "Accept",
+        ] {
+            let options = json!({ "access_token": "t", "extra_headers": { name: "x" } });
+            let e = Config::parse(Some(&options.to_string()), &env)
+                .expect_err(&format!("{name} was accepted"));
+            assert_eq!(e.kind, ErrorKind::InvalidOption, "{name}");
+            assert_eq!(e.param.as_deref(), Some("extra_headers"), "{name}");
+            assert!(e.message.contains(name), "{name}: {}", e.message);
+        }
+        for name in ["X-Request-Source", "traceparent", "Proxyish"] {
+            let options = json!({ "access_token": "t", "extra_headers": { name: "x" } });
+            assert!(
+                Config::parse(Some(&options.to_string()), &env).is_ok(),
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -91,7 +91,7 @@ error_kinds! {
     Tls = GUMLOOP_ERR_TLS, "the TLS handshake failed";
     ConnectionLost = GUMLOOP_ERR_CONNECTION_LOST, "the connection failed mid-exchange; the outcome is unknown";
     Cancelled = GUMLOOP_ERR_CANCELLED, "the call was cancelled";
-    Redirect = GUMLOOP_ERR_REDIRECT, "the server redirected to another origin; not followed";
+    Redirect = GUMLOOP_ERR_REDIRECT, "a redirect was not followed: to another origin, changing the method, or too many";
     BadRequest = GUMLOOP_ERR_BAD_REQUEST, "the server rejected the request (HTTP 400)";
     Unauthorized = GUMLOOP_ERR_UNAUTHORIZED, "missing or invalid credentials (HTTP 401)";
     Forbidden = GUMLOOP_ERR_FORBIDDEN, "permission denied (HTTP 403)";
@@ -101,7 +101,7 @@ error_kinds! {
     RateLimited = GUMLOOP_ERR_RATE_LIMITED, "a rate or concurrency limit was hit (HTTP 429)";
     Server = GUMLOOP_ERR_SERVER, "the server failed (HTTP 5xx)";
     HttpStatus = GUMLOOP_ERR_HTTP_STATUS, "the server answered with an unexpected HTTP status";
-    InvalidResponse = GUMLOOP_ERR_INVALID_RESPONSE, "the server's answer is not valid JSON";
+    InvalidResponse = GUMLOOP_ERR_INVALID_RESPONSE, "the server's answer is malformed: not valid HTTP, JSON or event stream";
     ResponseTooLarge = GUMLOOP_ERR_RESPONSE_TOO_LARGE, "the server's answer exceeds the response size limit";
     StreamIncomplete = GUMLOOP_ERR_STREAM_INCOMPLETE, "the event stream ended before its final event and could not be resumed";
     Internal = GUMLOOP_ERR_INTERNAL, "internal error in libgumloop";

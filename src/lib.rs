@@ -28,12 +28,15 @@
 //!   wiped memory, cancellation;
 //! - `json.rs`, `random.rs`: JSON bodies kept as the caller wrote them, and random IDs;
 //! - `http/`: the connection pool, header values, every API path (`paths.rs`), the retry rules
-//!   and retry state (`retry.rs`) and the reading of error answers;
+//!   and retry state (`retry.rs`), the reading of error answers, proxies from the environment
+//!   (`proxy.rs`) and the following of redirects (`redirect.rs`);
 //! - `sessions/`: the REST calls, the checks of their request bodies, and waiting for a session
 //!   to settle;
 //! - `stream/`: SSE decoding, the streaming core with its automatic resume, and the relay that
-//!   runs a stream's network side on a worker;
-//! - `runtime/`: the process-wide tokio runtime and fork detection;
+//!   runs a stream's network side on a worker, and the dropping of events a resume replays
+//!   (`replay.rs`);
+//! - `runtime/`: the process-wide tokio runtime, fork detection, and SIGPIPE kept off the host
+//!   (`sigpipe.rs`);
 //! - `oneshot.rs`: the process-wide client behind the one-shot C call;
 //! - `args.rs`, `operations.rs`: every operation by name with its named arguments (the blocking C
 //!   functions and the poller start calls through this one table);
@@ -85,4 +88,15 @@ pub mod internal {
     pub use crate::sessions::send_body::{check_stream_send, plan_send, SendPlan};
     pub use crate::stream::relay::{stream_relayed, OwnedStart, IN_FLIGHT_BYTES};
     pub use crate::stream::sse::{decode, to_json, SseDecoder, SseEvent};
+
+    /// The largest `max_response_bytes` a client accepts (a function, so that cbindgen does not
+    /// put the core's constant in the C header).
+    pub fn max_response_bytes_limit() -> u64 {
+        crate::config::MAX_RESPONSE_BYTES_LIMIT
+    }
+
+    /// The longest `retry_after_ms` an error reports.
+    pub fn max_retry_after_ms() -> u64 {
+        crate::http::transport::MAX_RETRY_AFTER_MS
+    }
 }

@@ -18,6 +18,8 @@
 //! times its idle timeout.
 
 mod common;
+#[path = "fault_matrix/hostile_rows.rs"]
+mod hostile_rows;
 
 use common::{parse, run, Emulator};
 use gumloop::Secret;
@@ -851,15 +853,22 @@ fn rest_success(op: Op, text: &str, problems: &mut Vec<String>) -> Outcome {
     }
 }
 
-/// Runs the row's operation once with `client`.
+/// Runs the row's operation once with `client`; a fault that needs a run long enough to be
+/// resumed gets one.
 fn call(client: &Client, row: &Row, context: Option<&str>) -> Observed {
+    call_op(client, row.op, row.fault.needs_long_run(), context)
+}
+
+/// Runs `op` once with `client`; `long_run` asks for a run long enough to be resumed, `context`
+/// is the ID (pending ask, queued message, artifact) the operation works on.
+fn call_op(client: &Client, op: Op, long_run: bool, context: Option<&str>) -> Observed {
     let none = CallAuth::default();
     let mut problems = Vec::new();
     let rest = |result: gumloop::Result<String>, problems: &mut Vec<String>| match result {
-        Ok(text) => (rest_success(row.op, &text, problems), None, None),
+        Ok(text) => (rest_success(op, &text, problems), None, None),
         Err(error) => failure(&error),
     };
-    let (outcome, attempts, retry_after_ms) = match row.op {
+    let (outcome, attempts, retry_after_ms) = match op {
         Op::Create | Op::CreateAutoId => rest(
             run(client.create_session(AGENT, Some(r#"{"input":"fault matrix"}"#), &none, None)),
             &mut problems,
@@ -978,13 +987,13 @@ fn call(client: &Client, row: &Row, context: Option<&str>) -> Observed {
         Op::Stream | Op::StreamWithId => {
             // A run that outlives a stall's idle time-out, paced so that no gap between two
             // events comes near it.
-            let input = if row.fault.needs_long_run() {
+            let input = if long_run {
                 "[slow:1500] [words:30] fault matrix"
             } else {
                 "fault matrix"
             };
             let mut body = json!({ "input": input });
-            if row.op == Op::StreamWithId {
+            if op == Op::StreamWithId {
                 body["session_id"] = json!(KEYED);
             }
             let body = body.to_string();
@@ -1041,6 +1050,30 @@ fn call(client: &Client, row: &Row, context: Option<&str>) -> Observed {
         retry_after_ms,
         problems,
     }
+}
+
+/// What differs between a call's outcome and requests and the expected ones, after `problems`.
+fn differences<R: AsRef<str>>(
+    mut problems: Vec<String>,
+    outcome: &Outcome,
+    requests: &[R],
+    expect: &Cell,
+) -> Vec<String> {
+    if *outcome != expect.outcome {
+        problems.push(format!(
+            "outcome {outcome:?}, expected {:?}",
+            expect.outcome
+        ));
+    }
+    let requests: Vec<&str> = requests.iter().map(AsRef::as_ref).collect();
+    if requests.join(" ") != expect.requests {
+        problems.push(format!(
+            "requests `{}`, expected `{}`",
+            requests.join(" "),
+            expect.requests
+        ));
+    }
+    problems
 }
 
 /// The emulator, a plain HTTP client for its admin API, and the library's clients (one per
@@ -1180,20 +1213,7 @@ impl Bench {
         let sessions = self.sessions_total() - before;
 
         let expect = &row.expect;
-        let mut wrong = observed.problems;
-        if observed.outcome != expect.outcome {
-            wrong.push(format!(
-                "outcome {:?}, expected {:?}",
-                observed.outcome, expect.outcome
-            ));
-        }
-        if requests.join(" ") != expect.requests {
-            wrong.push(format!(
-                "requests `{}`, expected `{}`",
-                requests.join(" "),
-                expect.requests
-            ));
-        }
+        let mut wrong = differences(observed.problems, &observed.outcome, &requests, expect);
         if sessions != expect.sessions {
             wrong.push(format!(
                 "{sessions} sessions created, expected {}",
@@ -1280,6 +1300,33 @@ fn every_fault_against_every_operation() {
     );
 }
 
+#[test]
+fn every_hostile_server_fault() {
+    let rows = hostile_rows::hostile_rows();
+    let failures: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = rows
+            .chunks(rows.len().div_ceil(LANES))
+            .map(|lane| {
+                scope.spawn(move || {
+                    lane.iter()
+                        .flat_map(hostile_rows::check)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a lane panicked"))
+            .collect()
+    });
+    assert!(
+        failures.is_empty(),
+        "hostile rows that fail (of {}):\n{}",
+        rows.len(),
+        failures.join("\n")
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // The table in docs/RELIABILITY.md
 
@@ -1329,6 +1376,7 @@ fn render() -> String {
             None => bugs.push((bug, vec![name])),
         }
     }
+    out.push_str(&hostile_rows::render());
     if !bugs.is_empty() {
         out.push_str("\nRows marked ✗ fail today: the row states the correct behaviour.\n\n");
         for (bug, names) in bugs {

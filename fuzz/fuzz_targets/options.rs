@@ -42,6 +42,7 @@ const KNOWN_OPTIONS: &[&str] = &[
     "ca_cert_pem",
     "ca_cert_path",
     "proxy",
+    "use_env_proxy",
     "user_agent_suffix",
     "max_response_bytes",
     "max_upload_bytes",
@@ -97,7 +98,7 @@ fn check_config(c: &Config, options: Option<&Map<String, Value>>) {
     check_base_url(&c.stream_base_url, c.allow_insecure_http);
     assert!(!c.timeout.is_zero() && !c.connect_timeout.is_zero());
     assert!(!c.stream_idle_timeout.is_zero());
-    assert!(c.max_response_bytes > 0);
+    assert!(c.max_response_bytes > 0 && c.max_response_bytes <= 1 << 30);
     if let CredentialSource::Fixed(token) = &c.credential {
         assert!(!token.expose().is_empty() && header_safe(token.expose()));
     }
@@ -112,7 +113,21 @@ fn check_config(c: &Config, options: Option<&Map<String, Value>>) {
         assert!(!name.is_empty());
         let lower = name.to_ascii_lowercase();
         assert!(
-            !["authorization", "x-auth-key", "host", "content-length"].contains(&lower.as_str()),
+            ![
+                "authorization",
+                "x-auth-key",
+                "idempotency-key",
+                "host",
+                "content-length",
+                "content-encoding",
+                "transfer-encoding",
+                "expect",
+                "upgrade",
+                "te",
+                "connection",
+            ]
+            .contains(&lower.as_str())
+                && !lower.starts_with("proxy-"),
             "extra header {name} replaces one the library sets"
         );
     }

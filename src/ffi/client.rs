@@ -37,10 +37,14 @@ impl ArcHandle for gumloop_client {
 /// names its own, and not to the streaming host), `base_url`, `stream_base_url`, `timeout_ms` (whole request,
 /// default 90000), `connect_timeout_ms` (default 30000), `stream_idle_timeout_ms` (default
 /// 3600000), `ca_cert_pem` (PEM text) and `ca_cert_path` (a PEM file), trusted in addition to the
-/// system's roots, `proxy` (URL), `user_agent_suffix`, `max_response_bytes` (default 16 MiB),
+/// system's roots, `proxy` (URL), `user_agent_suffix`, `max_response_bytes` (default 16 MiB, at most 1 GiB),
 /// `max_upload_bytes` (default 200 MiB: a larger `gumloop_client_upload_file` is refused before
 /// sending), `allow_insecure_http` (plain `http://` is otherwise allowed only for loopback hosts),
-/// `extra_headers` (an object of header names to string values), `max_retries` (0–10, default
+/// `extra_headers` (an object of header names to string values; the headers the library or HTTP
+/// owns are refused: `authorization`, `x-auth-key`, `idempotency-key`, `accept`, `content-type`,
+/// `content-length`, `content-encoding`, `transfer-encoding`, `expect`, `upgrade`, `te`,
+/// `trailer`, `connection`, `keep-alive`, `host`, `user-agent` and every `proxy-*`),
+/// `use_env_proxy` (default true; see below), `max_retries` (0–10, default
 /// 2; 0 turns retries off), `max_backoff_ms` (default 8000: the longest wait between attempts,
 /// and the longest `Retry-After` honoured), `auto_session_id` (default false; see
 /// `gumloop_client_create_session`).
@@ -50,6 +54,19 @@ impl ArcHandle for gumloop_client {
 /// time-outs and lost connections, with exponential backoff and jitter. A POST that may have
 /// reached the server is never repeated blindly. Error documents say how many `attempts` were
 /// made.
+///
+/// Proxies: an explicit `proxy` applies to every request. Otherwise the environment's are used,
+/// read when the client is created, by libcurl's rule: `http_proxy` (lowercase only) for
+/// `http://` URLs, `HTTPS_PROXY` or `https_proxy` for `https://` URLs, `ALL_PROXY` or
+/// `all_proxy` for either, hosts listed in `NO_PROXY`/`no_proxy` (and their subdomains; `*` for
+/// all) go direct, and loopback hosts never go through an environment proxy. A proxy sees the
+/// request, credentials included, unless the URL is `https://`. `use_env_proxy: false` ignores
+/// the environment.
+///
+/// Redirects are followed only within the origin of the first request, at most 5: a GET
+/// follows 301, 302, 303, 307 and 308; any other method follows only 307 and 308 (same method
+/// and body), and a 301, 302 or 303, which would turn it into a GET, fails with
+/// `GUMLOOP_ERR_REDIRECT`.
 ///
 /// Omitted options come from the environment, as the official SDK reads it:
 /// `GUMLOOP_ACCESS_TOKEN` (read again on every request so a rotated token is picked up), then
@@ -64,7 +81,9 @@ impl ArcHandle for gumloop_client {
 /// call runs on a worker while the calling thread sleeps; a streaming call's events come back to
 /// the calling thread, where its callback is invoked (at most 1 MiB of events waits for a slow
 /// callback). An invalid `GUMLOOP_WORKER_THREADS` makes calls fail with
-/// `GUMLOOP_ERR_INVALID_OPTION`.
+/// `GUMLOOP_ERR_INVALID_OPTION`. The library's threads, which write every socket it uses, block
+/// SIGPIPE in their own signal mask: a write to a closed connection fails with `EPIPE` and never
+/// kills the host; the process's disposition and the host's handlers are left alone.
 ///
 /// On `GUMLOOP_OK`, `*out_client` is the new client and `*out_json` is NULL. Otherwise
 /// `*out_client` is NULL and `*out_json` is an error document; free it with

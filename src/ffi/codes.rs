@@ -45,7 +45,8 @@ pub const GUMLOOP_ERR_TLS: gumloop_code = 102;
 pub const GUMLOOP_ERR_CONNECTION_LOST: gumloop_code = 103;
 /// The call was cancelled by the caller.
 pub const GUMLOOP_ERR_CANCELLED: gumloop_code = 104;
-/// The server redirected to another origin; the library does not follow (credentials stay home).
+/// A redirect was not followed: to another origin (credentials stay home), one that would change
+/// the method of a POST or PATCH (301, 302, 303), or more than 5.
 pub const GUMLOOP_ERR_REDIRECT: gumloop_code = 105;
 /// HTTP 400: the server rejected the request.
 pub const GUMLOOP_ERR_BAD_REQUEST: gumloop_code = 200;
@@ -65,7 +66,7 @@ pub const GUMLOOP_ERR_RATE_LIMITED: gumloop_code = 206;
 pub const GUMLOOP_ERR_SERVER: gumloop_code = 207;
 /// Another unexpected HTTP status.
 pub const GUMLOOP_ERR_HTTP_STATUS: gumloop_code = 208;
-/// The server's answer is not valid JSON.
+/// The server's answer is malformed: not valid HTTP, JSON or event stream.
 pub const GUMLOOP_ERR_INVALID_RESPONSE: gumloop_code = 300;
 /// The server's answer exceeds `max_response_bytes`.
 pub const GUMLOOP_ERR_RESPONSE_TOO_LARGE: gumloop_code = 301;

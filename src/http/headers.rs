@@ -26,6 +26,38 @@ pub fn check_header_value(kind: ErrorKind, param: &str, value: &str) -> Result<(
     }
 }
 
+/// Headers that the library or HTTP itself owns, lowercase; `extra_headers` may not set them
+/// (nor any `proxy-*` header, see [`is_library_owned`]). The library sets the credentials
+/// (`authorization`, `x-auth-key`), `idempotency-key`, `accept`, `content-type` and
+/// `user-agent`; the HTTP stack frames the message and its connection with the rest.
+pub const LIBRARY_OWNED_HEADERS: &[&str] = &[
+    "authorization",
+    "x-auth-key",
+    "idempotency-key",
+    "accept",
+    "content-type",
+    "content-length",
+    "content-encoding",
+    "transfer-encoding",
+    "expect",
+    "upgrade",
+    "te",
+    "trailer",
+    "connection",
+    "keep-alive",
+    "host",
+    "user-agent",
+];
+
+/// The prefix of the headers meant for a proxy, all of which HTTP owns.
+pub const PROXY_HEADER_PREFIX: &str = "proxy-";
+
+/// Whether header `name` (any case) is one the library or HTTP owns.
+pub fn is_library_owned(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    LIBRARY_OWNED_HEADERS.contains(&lower.as_str()) || lower.starts_with(PROXY_HEADER_PREFIX)
+}
+
 /// The `User-Agent` this library sends: `gumloop-ffi/<version> (<os>; <arch>)`, plus the suffix.
 pub fn user_agent(suffix: Option<&str>) -> String {
     let base = format!(
@@ -53,6 +85,24 @@ mod tests {
             assert!(!e.message.contains(bad));
         }
         assert!(check_header_value(ErrorKind::InvalidArgument, "x", "tab\tok").is_ok());
+    }
+
+    #[test]
+    fn the_header_file_lists_every_owned_header() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/include/gumloop.h");
+        let header = std::fs::read_to_string(path).expect("include/gumloop.h");
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+            .expect("README.md");
+        for doc in [&header, &readme] {
+            let lower = doc.to_ascii_lowercase();
+            for name in LIBRARY_OWNED_HEADERS {
+                assert!(
+                    lower.contains(&format!("`{name}`")),
+                    "{name} is not documented"
+                );
+            }
+            assert!(lower.contains(&format!("`{PROXY_HEADER_PREFIX}*`")));
+        }
     }
 
     #[test]

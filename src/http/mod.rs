@@ -4,7 +4,9 @@
 
 pub(crate) mod headers;
 pub(crate) mod paths;
+pub(crate) mod proxy;
 pub(crate) mod query;
+pub(crate) mod redirect;
 pub(crate) mod retry;
 pub(crate) mod server_error;
 pub(crate) mod transport;

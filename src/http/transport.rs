@@ -4,33 +4,14 @@
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::headers::user_agent;
-use reqwest::redirect::{Attempt, Policy};
+use reqwest::redirect::Policy;
 use std::sync::RwLock;
 use std::time::Duration;
 
-/// Redirects followed at most, all within the same origin.
-const MAX_REDIRECTS: usize = 5;
+/// The longest `Retry-After` reported, in milliseconds (one day); longer values are clamped.
+pub(crate) const MAX_RETRY_AFTER_MS: u64 = 86_400_000;
 /// How long an idle pooled connection is kept.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
-
-/// A redirect to another origin is refused, so credentials never travel to another host.
-fn same_origin_only(attempt: Attempt<'_>) -> reqwest::redirect::Action {
-    if attempt.previous().len() > MAX_REDIRECTS {
-        return attempt.error(format!("more than {MAX_REDIRECTS} redirects"));
-    }
-    let first = &attempt.previous()[0];
-    let next = attempt.url();
-    if next.origin() == first.origin() {
-        attempt.follow()
-    } else {
-        let message = format!(
-            "refused a redirect from {} to another origin, {}",
-            first.origin().ascii_serialization(),
-            next.origin().ascii_serialization()
-        );
-        attempt.error(message)
-    }
-}
 
 fn build_pool(config: &Config) -> Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
@@ -38,7 +19,9 @@ fn build_pool(config: &Config) -> Result<reqwest::Client> {
         .connect_timeout(config.connect_timeout)
         .pool_idle_timeout(POOL_IDLE_TIMEOUT)
         .tcp_nodelay(true)
-        .redirect(Policy::custom(same_origin_only));
+        // The HTTP client's own reading of the environment is off: `http::proxy` decides.
+        .no_proxy()
+        .redirect(Policy::none());
     for pem in &config.ca_certs_pem {
         let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
             Error::invalid_option("ca_cert_pem", format!("bad CA certificate: {e}"))
@@ -52,6 +35,9 @@ fn build_pool(config: &Config) -> Result<reqwest::Client> {
             Error::invalid_option("proxy", "the proxy URL is not usable by the HTTP client")
         })?;
         builder = builder.proxy(proxy);
+    } else if !config.env_proxies.is_empty() {
+        let proxies = config.env_proxies.clone();
+        builder = builder.proxy(reqwest::Proxy::custom(move |url| proxies.for_url(url)));
     }
     builder.build().map_err(|e| {
         Error::new(
@@ -127,6 +113,19 @@ fn is_tls_failure(error: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
+/// Whether the HTTP stack failed because the answer was not valid HTTP: a head too large (or
+/// with too many headers), a bad status line, a bad header or length.
+fn is_malformed_answer(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = current {
+        if let Some(hyper) = e.downcast_ref::<hyper::Error>() {
+            return hyper.is_parse() || hyper.is_parse_status();
+        }
+        current = e.source();
+    }
+    false
+}
+
 /// Maps a failure of the HTTP stack to the library's kinds.
 pub fn classify(error: reqwest::Error) -> Error {
     let text = describe(&error);
@@ -136,6 +135,8 @@ pub fn classify(error: reqwest::Error) -> Error {
         ErrorKind::Tls
     } else if error.is_redirect() {
         ErrorKind::Redirect
+    } else if is_malformed_answer(&error) {
+        ErrorKind::InvalidResponse
     } else if error.is_connect() {
         ErrorKind::Connect
     } else {
@@ -144,7 +145,13 @@ pub fn classify(error: reqwest::Error) -> Error {
     Error::new(kind, text)
 }
 
-/// Reads the whole body of `response`, refusing more than `max` bytes.
+/// The most of a declared `Content-Length` reserved before any byte arrives; the buffer grows
+/// with what the server actually sends.
+const FIRST_RESERVE: usize = 64 * 1024;
+
+/// Reads the whole body of `response`, refusing more than `max` bytes. A declared length is only
+/// a hint: a server that declares more than `max` is refused at once, and no more than
+/// [`FIRST_RESERVE`] bytes are reserved for what it declares.
 pub async fn read_body(mut response: reqwest::Response, max: u64) -> Result<Vec<u8>> {
     let too_large = || {
         Error::new(
@@ -156,7 +163,8 @@ pub async fn read_body(mut response: reqwest::Response, max: u64) -> Result<Vec<
     if declared.is_some_and(|n| n > max) {
         return Err(too_large());
     }
-    let mut body = Vec::with_capacity(declared.unwrap_or(0) as usize);
+    let reserve = declared.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    let mut body = Vec::with_capacity(reserve.min(FIRST_RESERVE));
     while let Some(chunk) = response.chunk().await.map_err(classify)? {
         if (body.len() + chunk.len()) as u64 > max {
             return Err(too_large());
@@ -166,9 +174,29 @@ pub async fn read_body(mut response: reqwest::Response, max: u64) -> Result<Vec<
     Ok(body)
 }
 
-/// The `Retry-After` header of `response` in milliseconds (delay-seconds form).
+/// The `Retry-After` header of `response` in milliseconds, from its delay-seconds form (a
+/// fraction is accepted). A wait longer than [`MAX_RETRY_AFTER_MS`] is reported as that; a value
+/// that is not a non-negative finite number of seconds (an HTTP date, `-5`, `NaN`, `inf`) counts
+/// as absent.
 pub fn retry_after_ms(response: &reqwest::Response) -> Option<u64> {
     let value = response.headers().get(reqwest::header::RETRY_AFTER)?;
-    let seconds: f64 = value.to_str().ok()?.trim().parse().ok()?;
-    (seconds.is_finite() && seconds >= 0.0).then_some((seconds * 1000.0) as u64)
+    parse_retry_after(value.to_str().ok()?)
+}
+
+/// See [`retry_after_ms`].
+pub(crate) fn parse_retry_after(text: &str) -> Option<u64> {
+    let text = text.trim();
+    // Digits with at most one decimal point: no sign, exponent, `inf` or `NaN` words.
+    let digits = text.bytes().filter(u8::is_ascii_digit).count();
+    let points = text.bytes().filter(|&b| b == b'.').count();
+    if digits == 0 || digits + points != text.len() || points > 1 {
+        return None;
+    }
+    let seconds: f64 = text.parse().ok()?;
+    let ms = seconds * 1000.0;
+    Some(if ms >= MAX_RETRY_AFTER_MS as f64 {
+        MAX_RETRY_AFTER_MS
+    } else {
+        ms as u64
+    })
 }

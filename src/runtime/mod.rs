@@ -12,6 +12,7 @@
 //!   thread, as are any callbacks it makes (`Client::stream`).
 
 pub(crate) mod fork;
+pub(crate) mod sigpipe;
 
 use crate::error::{Error, ErrorKind, Result};
 use std::future::Future;
@@ -60,6 +61,8 @@ fn build(generation: u64) -> Result<Box<Slot>> {
     let runtime = Builder::new_multi_thread()
         .worker_threads(worker_threads()?)
         .thread_name("gumloop-worker")
+        // Every socket the library writes is written on these threads: see `sigpipe`.
+        .on_thread_start(crate::runtime::sigpipe::block_for_this_thread)
         .enable_all()
         .build()
         .map_err(|e| {
@@ -116,10 +119,13 @@ pub(crate) fn refuse_inside_runtime() -> Result<()> {
 
 /// Runs `future` to completion on the caller's thread (for calls whose callbacks must run there).
 ///
-/// Refuses with `WrongThread` when called from inside a runtime.
+/// Refuses with `WrongThread` when called from inside a runtime. SIGPIPE is blocked on the
+/// caller's thread for the call (see `sigpipe`).
 pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
     refuse_inside_runtime()?;
-    Ok(runtime()?.block_on(future))
+    let runtime = runtime()?;
+    let _sigpipe = crate::runtime::sigpipe::Blocked::new();
+    Ok(runtime.block_on(future))
 }
 
 /// Runs `future` on a worker of the runtime while the caller's thread sleeps until it is done.

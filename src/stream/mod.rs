@@ -2,6 +2,7 @@
 //! connection drops, stalls or ends before the final `finish` event (`docs/API.md` §5).
 
 pub(crate) mod relay;
+pub(crate) mod replay;
 pub(crate) mod sse;
 
 use crate::cancel::{with_cancel, CancelToken};
@@ -13,6 +14,7 @@ use crate::http::transport::classify;
 use crate::json::{body_text, parse_object, splice_field};
 use crate::sessions::create_body::check_create;
 use crate::sessions::send_body::check_stream_send;
+use crate::stream::replay::Replay;
 use crate::stream::sse::{decode, SseDecoder, SseEvent};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
@@ -263,21 +265,19 @@ enum Ended {
 struct Streamer<S> {
     /// What was received and handed to the sink.
     summary: StreamSummary,
+    /// What was delivered, so that a resume's replay is not delivered again.
+    replay: Replay,
     sink: S,
     /// Whether the server may have acted on the request that opens the stream: an attempt
     /// with an unknown outcome, or a stream that opened.
     may_have_acted: bool,
 }
 
-/// What the library reads from `event`, and its text for the callback; `None` for an event a
-/// resume replayed (its cursor is the one the stream resumed from).
-fn inspect(event: SseEvent, last_cursor: Option<&str>) -> Option<(String, EventInfo)> {
+/// What the library reads from `event`, and its text for the callback.
+fn inspect(event: SseEvent) -> (String, EventInfo) {
     let (object, verbatim) = decode(&event);
     let text_of = |key: &str| object.get(key).and_then(Value::as_str).map(str::to_owned);
     let cursor = text_of("stream_cursor");
-    if cursor.is_some() && cursor.as_deref() == last_cursor {
-        return None;
-    }
     let is_final = object.get("type").and_then(Value::as_str) == Some("finish")
         && object.get("final").and_then(Value::as_bool) == Some(true);
     let info = EventInfo {
@@ -291,13 +291,32 @@ fn inspect(event: SseEvent, last_cursor: Option<&str>) -> Option<(String, EventI
     } else {
         Value::Object(object).to_string()
     };
-    Some((text, info))
+    (text, info)
 }
 
 impl<S: EventSink> Streamer<S> {
-    /// Delivers one decoded event; returns how the stream ends, if it does.
+    /// Takes one decoded event off the wire; returns how the stream ends, if it does.
     async fn deliver(&mut self, event: SseEvent) -> Option<Ended> {
-        let (text, info) = inspect(event, self.summary.last_cursor.as_deref())?;
+        let ready = self.replay.take(inspect(event));
+        self.hand_over(ready).await
+    }
+
+    /// The connection ended: the events held back while a resume was undecided are delivered.
+    async fn connection_ended(&mut self) -> Option<Ended> {
+        let held = self.replay.connection_ended();
+        self.hand_over(held).await
+    }
+
+    async fn hand_over(&mut self, events: Vec<(String, EventInfo)>) -> Option<Ended> {
+        for (text, info) in events {
+            if let Some(end) = self.hand_over_one(text, info).await {
+                return Some(end);
+            }
+        }
+        None
+    }
+
+    async fn hand_over_one(&mut self, text: String, info: EventInfo) -> Option<Ended> {
         self.summary.record(&info);
         if !self.sink.take(text, &info, self.summary.resumes).await {
             return Some(Ended::Stopped);
@@ -376,9 +395,8 @@ impl Client {
         streamer: &mut Streamer<S>,
     ) -> Result<Ended> {
         let idle = self.config().stream_idle_timeout;
-        let request = self.request(call)?;
-        let mut response = match tokio::time::timeout(idle, request.send()).await {
-            Ok(sent) => sent.map_err(classify)?,
+        let mut response = match tokio::time::timeout(idle, self.send(call)).await {
+            Ok(sent) => sent?,
             Err(_) => {
                 return Err(Error::new(
                     ErrorKind::Timeout,
@@ -462,8 +480,13 @@ impl Client {
         sink: S,
         cancel: Option<&CancelToken>,
     ) -> (Result<()>, StreamSummary) {
+        let resumed_after = match start {
+            StreamStart::Resume { cursor, .. } => Some(cursor),
+            _ => None,
+        };
         let mut streamer = Streamer {
             summary: StreamSummary::for_start(&start),
+            replay: Replay::new(resumed_after),
             sink,
             may_have_acted: false,
         };
@@ -534,7 +557,12 @@ impl Client {
         let mut failures = 0u32;
         loop {
             let before = streamer.summary.events;
-            let outcome = self.stream_once(&call, streamer).await;
+            let mut outcome = self.stream_once(&call, streamer).await;
+            if !matches!(outcome, Ok(Ended::Final | Ended::Stopped)) {
+                if let Some(end) = streamer.connection_ended().await {
+                    outcome = Ok(end);
+                }
+            }
             let reason = match outcome {
                 Ok(Ended::Final) => return Ok(()),
                 Ok(Ended::Stopped) => return Err(stopped_by_callback()),
@@ -593,6 +621,7 @@ impl Client {
             }
             tokio::time::sleep(RESUME_BACKOFF.step(failures)).await;
             streamer.summary.resumes += 1;
+            streamer.replay.resumed(&cursor);
             call = self
                 .stream_call(
                     StreamStart::Resume {
