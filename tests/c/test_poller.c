@@ -200,14 +200,15 @@ static void many_calls_from_one_loop(gumloop_client *client) {
 static void cancelling(gumloop_client *client) {
     int epoll_fd = -1;
     gumloop_poller *poller = new_poller(&epoll_fd);
-    /* A long stream cancelled at once, before any event, and one cancelled after its first. */
+    /* A long stream cancelled at once (an event may beat the cancel), and one cancelled after its
+     * first event. */
     const char *slow = "{\"agent_id\":\"agent_pro\",\"body\":{\"input\":\"[words:50] [slow:60000] long\"}}";
     uint64_t early = start(poller, client, "stream_session", slow);
     uint64_t mid = start(poller, client, "stream_session", slow);
     char *json = NULL;
     CHECK_CODE(gumloop_poller_cancel_call(poller, early, &json), GUMLOOP_OK, json);
     CHECK(json == NULL);
-    int early_done = 0, mid_events = 0, mid_done = 0;
+    int early_done = 0, early_events = 0, mid_events = 0, mid_done = 0;
     while (!(early_done && mid_done)) {
         struct epoll_event ev;
         CHECK(epoll_wait(epoll_fd, &ev, 1, 30000) == 1);
@@ -220,9 +221,15 @@ static void cancelling(gumloop_client *client) {
             if (kind == GUMLOOP_ITEM_NONE) {
                 break;
             }
-            if (id == early) {
+            if (id == early && kind == GUMLOOP_ITEM_EVENT) {
+                /* On a loaded machine the first event may come in before the cancel does. */
+                CHECK(!early_done);
+                early_events++;
+            } else if (id == early) {
+                char expected[32];
+                snprintf(expected, sizeof expected, "\"events\":%d", early_events);
                 CHECK(kind == GUMLOOP_ITEM_DONE && code == GUMLOOP_ERR_CANCELLED);
-                CHECK(contains(item, "\"events\":0"));
+                CHECK(contains(item, expected));
                 early_done = 1;
             } else if (id == mid && kind == GUMLOOP_ITEM_EVENT) {
                 CHECK(!mid_done);
