@@ -110,6 +110,10 @@ type Client struct {
 	handle *C.gumloop_client
 	// Sessions are the session calls: create, retrieve, list, send, stream, ...
 	Sessions *Sessions
+	// Agents find and check agents.
+	Agents *Agents
+	// Artifacts list and fetch the files agents produced.
+	Artifacts *Artifacts
 }
 
 // ErrClosed is returned by calls on a closed Client.
@@ -136,6 +140,8 @@ func NewClient(opts *Options) (*Client, error) {
 	}
 	c := &Client{handle: handle}
 	c.Sessions = &Sessions{client: c}
+	c.Agents = &Agents{client: c}
+	c.Artifacts = &Artifacts{client: c}
 	runtime.SetFinalizer(c, func(c *Client) { _ = c.Close() })
 	return c, nil
 }

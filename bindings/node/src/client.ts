@@ -7,6 +7,7 @@
 import { errorFor, GumloopError, localError } from "./errors.js";
 import { c, OK, Pointer, takeString } from "./native.js";
 import { CallData, poller } from "./poller.js";
+import { Agents, Artifacts, SessionExtras } from "./resources.js";
 import { EventStream, StreamEvent, StreamSummary } from "./stream.js";
 
 /** Client options; omitted ones come from the environment and the library's defaults. */
@@ -133,6 +134,10 @@ export class Client {
   #closeWhenIdle = false;
   /** The session calls. */
   readonly sessions: Sessions;
+  /** Finding and checking agents. */
+  readonly agents: Agents;
+  /** The files agents produced. */
+  readonly artifacts: Artifacts;
 
   /** Makes a client; bad options throw an InvalidOptionError naming the option. */
   constructor(options: ClientOptions = {}) {
@@ -143,6 +148,17 @@ export class Client {
     if (code !== OK || out[0] === null) throw errorFor(code, text);
     this.#handle = out[0];
     this.sessions = new Sessions(this);
+    this.agents = new Agents(this);
+    this.artifacts = new Artifacts(this);
+  }
+
+  /**
+   * A request the library does not wrap: `path` is given as segments (each encoded as one
+   * segment, after the API's base path), with the library's credentials, safe-retry rules,
+   * limits and error model. The answer is the server's JSON.
+   */
+  request(method: string, path: string[], params: { query?: Record<string, unknown>; body?: unknown } = {}, options?: CallOptions): Promise<unknown> {
+    return this.call("send_request", { method, path, query: params.query ?? null, body: params.body ?? null }, options).then((t) => JSON.parse(t) as unknown);
   }
 
   /** Whether close() was called. */
@@ -254,10 +270,11 @@ function parsed<T>(text: Promise<string>): Promise<T> {
 }
 
 /** The session calls, named as the official SDK names them. */
-export class Sessions {
+export class Sessions extends SessionExtras {
   readonly #client: Client;
 
   constructor(client: Client) {
+    super(client);
     this.#client = client;
   }
 

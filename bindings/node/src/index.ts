@@ -16,6 +16,7 @@ import { c, libraryPath as loadedFrom } from "./native.js";
 export * from "./errors.js";
 export * from "./client.js";
 export * from "./stream.js";
+export * from "./resources.js";
 
 /** The version of the loaded libgumloop, e.g. "0.2.0". */
 export function libraryVersion(): string {
