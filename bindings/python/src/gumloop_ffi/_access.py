@@ -6,8 +6,37 @@ from typing import Any, Dict, Mapping, Optional, Sequence
 
 from . import _args
 from ._handles import CancelToken
+from ._requests import Call, Param, Request
 from ._resource import Resource, parsed_object
 from ._types import GumloopObject
+
+
+def _access_answer(text: Optional[str]) -> GumloopObject:
+    return parsed_object(text, "an access document")
+
+
+def get_access_call(session_id: str) -> Call[GumloopObject]:
+    sid = _args.text("session_id", session_id)
+    return Call(Request("get_session_access", (Param("session_id", sid),)), _access_answer)
+
+
+def update_access_call(
+    session_id: str,
+    share: Optional[Sequence[Mapping[str, Any]]],
+    remove: Optional[Sequence[Mapping[str, Any]]],
+    link: Optional[Mapping[str, Any]],
+) -> Call[GumloopObject]:
+    sid = _args.text("session_id", session_id)
+    body: Dict[str, Any] = {}
+    for key, value in (("share", share), ("remove", remove)):
+        items = _args.check_list(key, value)
+        if items is not None:
+            body[key] = items
+    mapping = _args.check_mapping("link", link)
+    if mapping is not None:
+        body["link"] = dict(mapping)
+    params = (Param("session_id", sid), Param("body", _args.json_bytes("body", body), True))
+    return Call(Request("update_session_access", params), _access_answer)
 
 
 class SessionAccess(Resource):
@@ -16,9 +45,7 @@ class SessionAccess(Resource):
     def get_access(self, session_id: str, *, cancel: Optional[CancelToken] = None) -> GumloopObject:
         """``GET /sessions/{session_id}/access``: ``access`` with ``people``, ``teams``,
         ``organization_access``, ``link``, ``link_role``, ``password_protected``."""
-        sid = _args.text("session_id", session_id)
-        text = self._native_call("gumloop_client_get_session_access", sid, cancel=cancel)
-        return parsed_object(text, "an access document")
+        return self._run(get_access_call(session_id), cancel)
 
     def update_access(
         self,
@@ -33,15 +60,4 @@ class SessionAccess(Resource):
         "role"}``, ``{"type": "team", "team_id", "role"}`` or ``{"type": "organization",
         "role"}``; ``remove``: the same without ``role``; ``link``: ``{"mode": "none" |
         "anyone" | "password", "role"}``. Returns the new ``access`` and ``notified``."""
-        sid = _args.text("session_id", session_id)
-        body: Dict[str, Any] = {}
-        for key, value in (("share", share), ("remove", remove)):
-            items = _args.check_list(key, value)
-            if items is not None:
-                body[key] = items
-        mapping = _args.check_mapping("link", link)
-        if mapping is not None:
-            body["link"] = dict(mapping)
-        payload = _args.json_bytes("body", body)
-        text = self._native_call("gumloop_client_update_session_access", sid, payload, cancel=cancel)
-        return parsed_object(text, "an access document")
+        return self._run(update_access_call(session_id, share, remove, link), cancel)

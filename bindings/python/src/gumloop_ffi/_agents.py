@@ -6,6 +6,7 @@ from typing import Any, Dict, Iterator, Mapping, Optional
 
 from . import _args
 from ._handles import CancelToken, check_token
+from ._requests import Call, Param, Request
 from ._resource import Resource, all_pages, parsed_object, query_fields, query_json
 from ._types import GumloopObject
 
@@ -28,6 +29,17 @@ def _query(
         },
         extra,
     )
+
+
+def list_call(query: Dict[str, Any], cursor: Optional[str]) -> Call[GumloopObject]:
+    """One page of ``list_agents`` (``cursor`` overrides the query's)."""
+    request = Request("list_agents", (Param("query", query_json(query, cursor), True),))
+    return Call(request, lambda text: parsed_object(text, "a page of agents"))
+
+
+def retrieve_call(agent_id: str) -> Call[GumloopObject]:
+    request = Request("get_agent", (Param("agent_id", _args.text("agent_id", agent_id)),))
+    return Call(request, lambda text: parsed_object(text, "an agent"))
 
 
 class Agents(Resource):
@@ -71,13 +83,9 @@ class Agents(Resource):
 
     def retrieve(self, agent_id: str, *, cancel: Optional[CancelToken] = None) -> GumloopObject:
         """``GET /agents/{agent_id}``: ``agent`` (aliases ``gumball`` and ``analytics`` too)."""
-        agent = _args.text("agent_id", agent_id)
-        text = self._native_call("gumloop_client_get_agent", agent, cancel=cancel)
-        return parsed_object(text, "an agent")
+        return self._run(retrieve_call(agent_id), cancel)
 
     def _page(
         self, query: Dict[str, Any], cursor: Optional[str], cancel: Optional[CancelToken]
     ) -> GumloopObject:
-        payload = query_json(query, cursor)
-        text = self._native_call("gumloop_client_list_agents", payload, cancel=cancel)
-        return parsed_object(text, "a page of agents")
+        return self._run(list_call(query, cursor), cancel)

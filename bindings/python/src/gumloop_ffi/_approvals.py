@@ -3,11 +3,12 @@ helpers :func:`accept` and :func:`reject` that build its answers."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
 from . import _args
 from ._errors import invalid_argument
 from ._handles import CancelToken
+from ._requests import Call, Param, Request
 from ._resource import Resource, parsed_object
 from ._types import GumloopObject, Session, SessionResponse
 
@@ -61,6 +62,33 @@ def _pending(session: Union[Session, SessionResponse]) -> List[GumloopObject]:
     return session.pending_approvals
 
 
+def resolve_call(
+    session_id: str,
+    request: Optional[Mapping[str, Any]],
+    approval_responses: Optional[Sequence[Mapping[str, Any]]],
+) -> Call[GumloopObject]:
+    """``resolve_approvals``: ``request`` as the body, with ``approval_responses`` set."""
+    sid = _args.text("session_id", session_id)
+    body: Dict[str, Any] = dict(_args.check_mapping("request", request) or {})
+    answers = _args.check_list("approval_responses", approval_responses)
+    if answers is not None:
+        body["approval_responses"] = answers
+    payload = _args.json_bytes("body", body)
+    params = (Param("session_id", sid), Param("body", payload, True))
+    return Call(
+        Request("resolve_approvals", params), lambda text: parsed_object(text, "an approvals result")
+    )
+
+
+def pending_call(
+    session: Union[Session, SessionResponse], answer: Callable[[Ask], Dict[str, Any]]
+) -> Call[GumloopObject]:
+    """``resolve_approvals`` answering every pending ask of ``session`` with ``answer(ask)``."""
+    asks = _pending(session)
+    sid = session.session.id if isinstance(session, SessionResponse) else session.id
+    return resolve_call(sid, None, [answer(ask) for ask in asks])
+
+
 class SessionApprovals(Resource):
     """Approvals (part of ``client.sessions``)."""
 
@@ -81,14 +109,7 @@ class SessionApprovals(Resource):
         stream the continued run. A session not awaiting approval raises
         :class:`~gumloop_ffi.ConflictError` (``session_not_awaiting_approval``).
         """
-        sid = _args.text("session_id", session_id)
-        body: Dict[str, Any] = dict(_args.check_mapping("request", request) or {})
-        answers = _args.check_list("approval_responses", approval_responses)
-        if answers is not None:
-            body["approval_responses"] = answers
-        payload = _args.json_bytes("body", body)
-        text = self._native_call("gumloop_client_resolve_approvals", sid, payload, cancel=cancel)
-        return parsed_object(text, "an approvals result")
+        return self._run(resolve_call(session_id, request, approval_responses), cancel)
 
     def accept_pending(
         self,
@@ -99,11 +120,7 @@ class SessionApprovals(Resource):
     ) -> GumloopObject:
         """Accepts every pending tool approval of ``session`` (as :meth:`wait` returned it).
         Human-input asks need answers: give them with :func:`accept` and ``values``."""
-        asks = _pending(session)
-        sid = session.session.id if isinstance(session, SessionResponse) else session.id
-        return self.resolve_approvals(
-            sid, approval_responses=[accept(a, reason=reason) for a in asks], cancel=cancel
-        )
+        return self._run(pending_call(session, lambda ask: accept(ask, reason=reason)), cancel)
 
     def reject_pending(
         self,
@@ -113,8 +130,4 @@ class SessionApprovals(Resource):
         cancel: Optional[CancelToken] = None,
     ) -> GumloopObject:
         """Rejects every pending ask of ``session`` (as :meth:`wait` returned it)."""
-        asks = _pending(session)
-        sid = session.session.id if isinstance(session, SessionResponse) else session.id
-        return self.resolve_approvals(
-            sid, approval_responses=[reject(a, reason=reason) for a in asks], cancel=cancel
-        )
+        return self._run(pending_call(session, lambda ask: reject(ask, reason=reason)), cancel)

@@ -8,6 +8,7 @@ from typing import Any, Dict, Iterator, Mapping, Optional, Union
 from . import _args
 from ._handles import CancelToken, check_token, maybe_cancel
 from ._native import native
+from ._requests import Call, Param, Request
 from ._resource import Resource, all_pages, parsed_object, query_fields, query_json, raise_for
 from ._types import GumloopObject
 
@@ -41,6 +42,39 @@ def _download_options(version_id: Optional[str], max_bytes: Optional[int]) -> Op
             },
             {},
         )
+    )
+
+
+def list_call(agent: bytes, query: Dict[str, Any], cursor: Optional[str]) -> Call[GumloopObject]:
+    """One page of ``list_artifacts`` (``cursor`` overrides the query's)."""
+    params = (Param("agent_id", agent), Param("query", query_json(query, cursor), True))
+    return Call(
+        Request("list_artifacts", params), lambda text: parsed_object(text, "a page of artifacts")
+    )
+
+
+def download_call(artifact_id: str, version_id: Optional[str]) -> Call[GumloopObject]:
+    aid = _args.text("artifact_id", artifact_id)
+    version = _args.optional_text("version_id", version_id)
+    request = Request(
+        "get_artifact_download", (Param("artifact_id", aid), Param("version_id", version))
+    )
+    return Call(request, lambda text: parsed_object(text, "an artifact download"))
+
+
+def download_to_file_call(
+    artifact_id: str,
+    path: Union[str, "os.PathLike[str]"],
+    version_id: Optional[str],
+    max_bytes: Optional[int],
+) -> Call[GumloopObject]:
+    aid = _args.text("artifact_id", artifact_id)
+    destination = _args.text("path", _args.check_path("path", path))
+    options = _download_options(version_id, max_bytes)
+    params = (Param("artifact_id", aid), Param("path", destination), Param("options", options, True))
+    return Call(
+        Request("download_artifact_to_file", params),
+        lambda text: parsed_object(text, "a downloaded artifact"),
     )
 
 
@@ -95,10 +129,7 @@ class Artifacts(Resource):
         ``download_url`` (a signed link: treat it as a secret), ``filename``, ``media_type``,
         ``size``. To fetch the bytes use :meth:`download_bytes` or :meth:`download_to_file`,
         which never send Gumloop credentials to another host."""
-        aid = _args.text("artifact_id", artifact_id)
-        version = _args.optional_text("version_id", version_id)
-        text = self._native_call("gumloop_client_get_artifact_download", aid, version, cancel=cancel)
-        return parsed_object(text, "an artifact download")
+        return self._run(download_call(artifact_id, version_id), cancel)
 
     def download_bytes(
         self,
@@ -139,13 +170,7 @@ class Artifacts(Resource):
         temporary file renamed into place when complete; a failure leaves nothing behind. At
         most ``max_bytes`` (default 1 GiB). Returns ``artifact_id``, ``filename``,
         ``media_type``, ``size`` and ``path`` (where it was written)."""
-        aid = _args.text("artifact_id", artifact_id)
-        destination = _args.text("path", _args.check_path("path", path))
-        options = _download_options(version_id, max_bytes)
-        text = self._native_call(
-            "gumloop_client_download_artifact_to_file", aid, destination, options, cancel=cancel
-        )
-        return parsed_object(text, "a downloaded artifact")
+        return self._run(download_to_file_call(artifact_id, path, version_id, max_bytes), cancel)
 
     def _page(
         self,
@@ -154,6 +179,4 @@ class Artifacts(Resource):
         cursor: Optional[str],
         cancel: Optional[CancelToken],
     ) -> GumloopObject:
-        payload = query_json(query, cursor)
-        text = self._native_call("gumloop_client_list_artifacts", agent, payload, cancel=cancel)
-        return parsed_object(text, "a page of artifacts")
+        return self._run(list_call(agent, query, cursor), cancel)

@@ -27,14 +27,15 @@ from typing import (
 from . import _args, _requests
 from ._client import (
     Client,
-    _raise_for,
     _session_response,
     next_page_query,
     parse_page,
     send_answer,
 )
 from ._errors import ClientClosedError, GumloopError, client_closed
+from ._async_resources import AsyncAgents, AsyncArtifacts, AsyncSessionExtras
 from ._poller import PendingCall, Poller
+from ._raw import request_call
 from ._requests import Input, Request
 from ._stream import StreamView
 from ._types import MessageReceipt, Session, SessionList, SessionResponse, StreamEvent
@@ -137,7 +138,7 @@ class AsyncEventStream(StreamView):
         return f"<gumloop_ffi.AsyncEventStream {status} session_id={self._session_id!r}>"
 
 
-class AsyncSessions:
+class AsyncSessions(AsyncSessionExtras):
     """``client.sessions`` of an :class:`AsyncClient`: the methods of
     :class:`~gumloop_ffi.Sessions`, awaited.
 
@@ -147,15 +148,6 @@ class AsyncSessions:
     (``task.cancel()``, ``asyncio.timeout``, ``asyncio.wait_for``), which cancels the call and
     closes its connection at once.
     """
-
-    def __init__(self, client: "AsyncClient") -> None:
-        self._client = client
-
-    async def _call(self, request: Request) -> Optional[str]:
-        call = self._client._start(request)
-        code, text = await call.outcome()
-        _raise_for(code, text)
-        return text
 
     async def create(
         self,
@@ -369,6 +361,8 @@ class AsyncClient:
     """
 
     sessions: AsyncSessions
+    agents: AsyncAgents
+    artifacts: AsyncArtifacts
 
     def __init__(self, api_key: Optional[str] = None, **options: Any) -> None:
         # The blocking client checks the options and owns the library's client handle.
@@ -377,6 +371,20 @@ class AsyncClient:
             weakref.WeakKeyDictionary()
         )
         self.sessions = AsyncSessions(self)
+        self.agents = AsyncAgents(self)
+        self.artifacts = AsyncArtifacts(self, options.get("max_response_bytes"))
+
+    async def request(
+        self,
+        method: str,
+        path: Sequence[str],
+        *,
+        query: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+    ) -> Any:
+        """As :meth:`gumloop_ffi.Client.request`: a request the library does not wrap, its
+        JSON answer parsed."""
+        return await self.sessions._run(request_call(method, path, query, body))
 
     def _start(self, request: Request) -> PendingCall:
         """Starts ``request`` on the running loop's poller."""

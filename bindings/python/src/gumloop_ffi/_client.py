@@ -35,7 +35,7 @@ from ._artifacts import Artifacts
 from ._files import SessionFiles
 from ._native import OK, native
 from ._queue import SessionQueue
-from ._raw import send_request
+from ._raw import request_call
 from ._resource import Resource, invalid_response, parsed, raise_for
 from ._requests import Input, Request
 from ._stream import EventStream
@@ -567,7 +567,7 @@ class Client:
         (not with GET or HEAD). The client's credentials, retry rules (only GET and HEAD are
         repeated after an unknown outcome), limits and exceptions apply as to every call.
         """
-        return send_request(self._handle, method, path, query, body, cancel)
+        return Resource(self._handle)._run(request_call(method, path, query, body), cancel)
 
     @property
     def closed(self) -> bool:

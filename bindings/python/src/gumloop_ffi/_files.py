@@ -8,6 +8,7 @@ from typing import Optional, Union
 from . import _args
 from ._errors import invalid_argument
 from ._handles import CancelToken
+from ._requests import Call, Param, Request
 from ._resource import Resource, parsed_object
 from ._types import GumloopObject
 
@@ -34,6 +35,23 @@ def _read(file_content: object) -> bytes:
     )
 
 
+def upload_call(
+    session_id: str,
+    file_name: Optional[str],
+    file_content: FileContent,
+    media_type: Optional[str],
+) -> Call[GumloopObject]:
+    """``upload_file``, its bytes read (from the path, if one is given)."""
+    sid = _args.text("session_id", session_id)
+    if file_name is None and isinstance(file_content, os.PathLike):
+        file_name = os.path.basename(os.fspath(file_content))
+    name = _args.text("file_name", file_name)
+    media = _args.optional_text("media_type", media_type)
+    params = (Param("session_id", sid), Param("file_name", name), Param("media_type", media))
+    request = Request("upload_file", params, _read(file_content))
+    return Call(request, lambda text: parsed_object(text, "an uploaded file"))
+
+
 class SessionFiles(Resource):
     """File uploads (part of ``client.sessions``)."""
 
@@ -56,13 +74,4 @@ class SessionFiles(Resource):
         raises :class:`~gumloop_ffi.InvalidArgumentError` before sending; the server's limit
         raises :class:`~gumloop_ffi.APIStatusError` 413 (``file_too_large``).
         """
-        sid = _args.text("session_id", session_id)
-        if file_name is None and isinstance(file_content, os.PathLike):
-            file_name = os.path.basename(os.fspath(file_content))
-        name = _args.text("file_name", file_name)
-        media = _args.optional_text("media_type", media_type)
-        data = _read(file_content)
-        text = self._native_call(
-            "gumloop_client_upload_file", sid, name, media, data, len(data), cancel=cancel
-        )
-        return parsed_object(text, "an uploaded file")
+        return self._run(upload_call(session_id, file_name, file_content, media_type), cancel)

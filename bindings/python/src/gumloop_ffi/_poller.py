@@ -122,14 +122,18 @@ class Poller:
         if self._pointer is None:
             raise RuntimeError("the poller is closed")
         call_id = c_uint64()
+        data = request.data
+        # An operation that takes bytes gets a non-NULL pointer even for none (the poller reads
+        # NULL as "no data" and refuses the upload), so an empty upload goes through as by the
+        # blocking function. (ctypes passes b"" as non-NULL anyway; this does not rely on it.)
         code, text = native.call_json(
             "gumloop_poller_start_call",
             self._pointer,
             client_pointer,
             request.operation.encode(),
             request.args_json(),
-            None,
-            0,
+            None if data is None else (data or b"\0"),
+            0 if data is None else len(data),
             ctypes.byref(call_id),
         )
         if code != OK:

@@ -6,13 +6,55 @@ from typing import Optional
 
 from . import _args
 from ._handles import CancelToken
-from ._resource import Resource, parsed_object
+from ._requests import Call, Param, Request
+from ._resource import Resource, parsed, parsed_object
 from ._types import GumloopObject, SessionResponse, parse_session_response
-from ._resource import parsed
 
 
-def _input_body(input: object) -> bytes:
-    return _args.json_bytes("body", {"input": _args.text("input", input).decode("utf-8")})
+def _input_body(input: object) -> Param:
+    text = _args.text("input", input).decode("utf-8")
+    return Param("body", _args.json_bytes("body", {"input": text}), True)
+
+
+def _queue_answer(text: Optional[str]) -> GumloopObject:
+    return parsed_object(text, "a queue")
+
+
+def _queued_answer(text: Optional[str]) -> GumloopObject:
+    return parsed_object(text, "a queued message")
+
+
+def _on_queued(operation: str, session_id: str, queued_message_id: str) -> Request:
+    sid = _args.text("session_id", session_id)
+    qid = _args.text("queued_message_id", queued_message_id)
+    return Request(operation, (Param("session_id", sid), Param("queued_message_id", qid)))
+
+
+def list_queue_call(session_id: str) -> Call[GumloopObject]:
+    sid = _args.text("session_id", session_id)
+    return Call(Request("list_queue", (Param("session_id", sid),)), _queue_answer)
+
+
+def queue_message_call(session_id: str, input: str) -> Call[GumloopObject]:
+    sid = _args.text("session_id", session_id)
+    request = Request("queue_message", (Param("session_id", sid), _input_body(input)))
+    return Call(request, _queued_answer)
+
+
+def edit_queued_call(session_id: str, queued_message_id: str, input: str) -> Call[GumloopObject]:
+    on = _on_queued("edit_queued_message", session_id, queued_message_id)
+    return Call(Request(on.operation, on.params + (_input_body(input),)), _queued_answer)
+
+
+def delete_queued_call(session_id: str, queued_message_id: str) -> Call[GumloopObject]:
+    return Call(_on_queued("delete_queued_message", session_id, queued_message_id), _queue_answer)
+
+
+def send_queued_call(session_id: str, queued_message_id: str) -> Call[SessionResponse]:
+    return Call(
+        _on_queued("send_queued_message", session_id, queued_message_id),
+        lambda text: parsed(text, parse_session_response, "a session"),
+    )
 
 
 class SessionQueue(Resource):
@@ -21,8 +63,7 @@ class SessionQueue(Resource):
     def list_queue(self, session_id: str, *, cancel: Optional[CancelToken] = None) -> GumloopObject:
         """``GET /sessions/{session_id}/queue``: ``queue``, each entry with ``id``, ``input``,
         ``state`` (``queued`` or ``editing``) and ``position`` (from 1)."""
-        sid = _args.text("session_id", session_id)
-        return parsed_object(self._native_call("gumloop_client_list_queue", sid, cancel=cancel), "a queue")
+        return self._run(list_queue_call(session_id), cancel)
 
     def queue_message(
         self, session_id: str, input: str, *, cancel: Optional[CancelToken] = None
@@ -32,9 +73,7 @@ class SessionQueue(Resource):
         :class:`~gumloop_ffi.ConflictError` (``queue_full``). It is sent automatically when the
         current run ends. Not repeated after an unknown outcome; for a deduplicated add use
         ``send(..., delivery="queued", idempotency_key=...)``."""
-        sid = _args.text("session_id", session_id)
-        text = self._native_call("gumloop_client_queue_message", sid, _input_body(input), cancel=cancel)
-        return parsed_object(text, "a queued message")
+        return self._run(queue_message_call(session_id, input), cancel)
 
     def edit_queued_message(
         self,
@@ -45,29 +84,18 @@ class SessionQueue(Resource):
         cancel: Optional[CancelToken] = None,
     ) -> GumloopObject:
         """Replaces a queued message's text: ``PATCH /sessions/{id}/queue/{queued_message_id}``."""
-        sid = _args.text("session_id", session_id)
-        qid = _args.text("queued_message_id", queued_message_id)
-        text = self._native_call(
-            "gumloop_client_edit_queued_message", sid, qid, _input_body(input), cancel=cancel
-        )
-        return parsed_object(text, "a queued message")
+        return self._run(edit_queued_call(session_id, queued_message_id, input), cancel)
 
     def delete_queued_message(
         self, session_id: str, queued_message_id: str, *, cancel: Optional[CancelToken] = None
     ) -> GumloopObject:
         """Removes a queued message: ``DELETE /sessions/{id}/queue/{queued_message_id}``;
         returns the ``queue`` left."""
-        sid = _args.text("session_id", session_id)
-        qid = _args.text("queued_message_id", queued_message_id)
-        text = self._native_call("gumloop_client_delete_queued_message", sid, qid, cancel=cancel)
-        return parsed_object(text, "a queue")
+        return self._run(delete_queued_call(session_id, queued_message_id), cancel)
 
     def send_queued_message(
         self, session_id: str, queued_message_id: str, *, cancel: Optional[CancelToken] = None
     ) -> SessionResponse:
         """Sends a queued message now, aborting the current run:
         ``POST /sessions/{id}/queue/{queued_message_id}/send``; returns the session."""
-        sid = _args.text("session_id", session_id)
-        qid = _args.text("queued_message_id", queued_message_id)
-        text = self._native_call("gumloop_client_send_queued_message", sid, qid, cancel=cancel)
-        return parsed(text, parse_session_response, "a session")
+        return self._run(send_queued_call(session_id, queued_message_id), cancel)

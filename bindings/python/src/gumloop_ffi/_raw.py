@@ -7,19 +7,14 @@ from typing import Any, Mapping, Optional, Sequence
 
 from . import _args
 from ._errors import invalid_argument
-from ._handles import CancelToken, _Handle
-from ._resource import Resource, parsed
+from ._requests import Call, Param, Request
+from ._resource import parsed
 
 
-def send_request(
-    handle: _Handle,
-    method: str,
-    path: Sequence[str],
-    query: Optional[Mapping[str, Any]],
-    body: Any,
-    cancel: Optional[CancelToken],
-) -> Any:
-    """``gumloop_client_send_request`` (see :meth:`Client.request`)."""
+def request_call(
+    method: str, path: Sequence[str], query: Optional[Mapping[str, Any]], body: Any
+) -> Call[Any]:
+    """``send_request`` (see :meth:`Client.request`): the server's JSON answer, parsed."""
     verb = _args.text("method", method)
     if isinstance(path, str) or not isinstance(path, (list, tuple)):
         raise invalid_argument(
@@ -33,7 +28,11 @@ def send_request(
     mapping = _args.check_mapping("query", query)
     query_json = None if mapping is None else _args.json_bytes("query", dict(mapping))
     body_json = None if body is None else _args.json_bytes("body", body)
-    text = Resource(handle)._native_call(
-        "gumloop_client_send_request", verb, path_json, query_json, body_json, cancel=cancel
+    params = (
+        Param("method", verb),
+        Param("path", path_json, True),
+        Param("query", query_json, True),
+        Param("body", body_json, True),
     )
-    return parsed(text, json.loads, "JSON")
+    return Call(Request("send_request", params), lambda text: parsed(text, json.loads, "JSON"))
+

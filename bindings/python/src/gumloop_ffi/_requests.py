@@ -9,7 +9,19 @@ passes its :meth:`Request.args_json` to ``gumloop_poller_start_call``. Every pro
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Generic,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+    Union,
+)
 
 from . import _args
 from ._errors import invalid_argument
@@ -28,18 +40,23 @@ class Param(NamedTuple):
 
 
 class Request(NamedTuple):
-    """One call of the library: the operation and its parameters, in the C function's order."""
+    """One call of the library: the operation and its parameters, in the C function's order,
+    and the raw bytes of an operation that takes them (a file upload), passed last with their
+    length."""
 
     operation: str
     params: Tuple[Param, ...]
+    data: Optional[bytes] = None
 
     @property
     def function(self) -> str:
         """The blocking C function."""
         return "gumloop_client_" + self.operation
 
-    def values(self) -> Tuple[Optional[bytes], ...]:
-        return tuple(param.value for param in self.params)
+    def values(self) -> Tuple[Any, ...]:
+        """The blocking function's arguments after the client (``data`` and its length last)."""
+        values = tuple(param.value for param in self.params)
+        return values if self.data is None else values + (self.data, len(self.data))
 
     def args_json(self) -> bytes:
         """The poller's ``args_json``: JSON parameters as written, text ones as JSON strings."""
@@ -50,6 +67,20 @@ class Request(NamedTuple):
             value = param.value if param.is_json else json.dumps(param.value.decode()).encode()
             parts.append(json.dumps(param.name).encode() + b":" + value)
         return b"{" + b",".join(parts) + b"}"
+
+
+_T = TypeVar("_T")
+
+
+class Call(Generic[_T]):
+    """A request and how its answer is read: both clients run the request their own way and
+    give its text to :attr:`parse` (which raises InvalidResponseError for an unusable one)."""
+
+    __slots__ = ("request", "parse")
+
+    def __init__(self, request: Request, parse: Callable[[Optional[str]], _T]) -> None:
+        self.request = request
+        self.parse = parse
 
 
 def check_input(input: object) -> Optional[Any]:

@@ -3,12 +3,13 @@ through the C library, and turning its answer into Python values or exceptions."
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Set, TypeVar
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, TypeVar
 
 from . import _args
 from ._errors import GumloopError, error_from_call, python_error
 from ._handles import CancelToken, _Handle, maybe_cancel
 from ._native import OK, native
+from ._requests import Call
 from ._types import GumloopObject, parse_object
 
 _T = TypeVar("_T")
@@ -59,23 +60,35 @@ def query_json(query: Mapping[str, Any], cursor: Optional[str] = None) -> Option
     return _args.json_bytes("query", dict(query)) if query else None
 
 
+def page_items(answer: GumloopObject, items: str) -> List[Any]:
+    """The list field ``items`` of a page, its objects as :class:`GumloopObject`."""
+    return [GumloopObject(item) if isinstance(item, dict) else item for item in answer._get_list(items)]
+
+
+def next_cursor(answer: GumloopObject, seen: Set[str]) -> Optional[str]:
+    """The page's ``next_cursor`` (None on the last page); a cursor seen twice raises, so that
+    a server bug cannot make a listing loop forever."""
+    cursor = answer._get_str("next_cursor")
+    if not cursor:
+        return None
+    if cursor in seen:
+        raise invalid_response(f"the server sent next_cursor {cursor!r} a second time", None)
+    seen.add(cursor)
+    return cursor
+
+
 def all_pages(
     page: Callable[[Optional[str]], GumloopObject], items: str, cursor: Optional[str]
 ) -> Iterator[GumloopObject]:
     """Every item of the list field ``items`` across pages: ``page(cursor)`` fetches one, and
-    ``next_cursor`` is followed until it is None (a cursor seen twice raises, so a server bug
-    cannot loop forever)."""
+    ``next_cursor`` is followed until it is None."""
     seen: Set[str] = set()
     while True:
         answer = page(cursor)
-        for item in answer._get_list(items):
-            yield GumloopObject(item) if isinstance(item, dict) else item
-        cursor = answer._get_str("next_cursor")
-        if not cursor:
+        yield from page_items(answer, items)
+        cursor = next_cursor(answer, seen)
+        if cursor is None:
             return
-        if cursor in seen:
-            raise invalid_response(f"the server sent next_cursor {cursor!r} a second time", None)
-        seen.add(cursor)
 
 
 class Resource:
@@ -100,3 +113,8 @@ class Resource:
             handle.release()
         raise_for(code, text)
         return text
+
+    def _run(self, call: "Call[_T]", cancel: Optional[CancelToken]) -> _T:
+        """Runs ``call``'s request through its blocking function and parses the answer."""
+        request = call.request
+        return call.parse(self._native_call(request.function, *request.values(), cancel=cancel))
