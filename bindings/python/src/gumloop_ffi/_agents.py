@@ -11,7 +11,7 @@ from ._resource import Resource, all_pages, parsed_object, query_fields, query_j
 from ._types import GumloopObject
 
 
-def _query(
+def list_query(
     search: Optional[str],
     team_id: Optional[str],
     page_size: Optional[int],
@@ -61,7 +61,7 @@ class Agents(Resource):
         ``summary=True`` trims each agent to its identity, model, creator and activity fields.
         Returns ``agents`` and ``next_cursor`` (None on the last page); :meth:`list_all`
         follows the cursors."""
-        query = _query(search, team_id, page_size, cursor, summary, extra)
+        query = list_query(search, team_id, page_size, cursor, summary, extra)
         return self._page(query, None, cancel)
 
     def list_all(
@@ -77,7 +77,7 @@ class Agents(Resource):
     ) -> Iterator[GumloopObject]:
         """Every matching agent across all pages, fetched as you iterate (arguments as for
         :meth:`list`, checked at once; request errors are raised by ``next()``)."""
-        query = _query(search, team_id, page_size, cursor, summary, extra)
+        query = list_query(search, team_id, page_size, cursor, summary, extra)
         check_token(cancel)
         return all_pages(lambda c: self._page(query, c, cancel), "agents", cursor)
 

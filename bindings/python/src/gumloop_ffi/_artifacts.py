@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Iterator, Mapping, Optional, Union
+from typing import Any, Dict, Iterator, Mapping, Optional, Tuple, Union
 
 from . import _args
 from ._handles import CancelToken, check_token, maybe_cancel
@@ -13,15 +13,18 @@ from ._resource import Resource, all_pages, parsed_object, query_fields, query_j
 from ._types import GumloopObject
 
 
-def _list_query(
+def list_args(
+    agent_id: str,
     session_id: Optional[str],
     search_query: Optional[str],
     sort_order: Optional[str],
     page_size: Optional[int],
     cursor: Optional[str],
     extra: Mapping[str, Any],
-) -> Dict[str, Any]:
-    return query_fields(
+) -> Tuple[bytes, Dict[str, Any]]:
+    """``list_artifacts``' agent and query, checked."""
+    agent = _args.text("agent_id", agent_id)
+    query = query_fields(
         {
             "session_id": _args.check_str("session_id", session_id),
             "search_query": _args.check_str("search_query", search_query),
@@ -31,6 +34,7 @@ def _list_query(
         },
         extra,
     )
+    return agent, query
 
 
 def _download_options(version_id: Optional[str], max_bytes: Optional[int]) -> Optional[bytes]:
@@ -96,8 +100,9 @@ class Artifacts(Resource):
     ) -> GumloopObject:
         """One page of an agent's artifacts (``session_id`` narrows to one session):
         ``GET /agents/{agent_id}/artifacts``. Returns ``artifacts`` and ``next_cursor``."""
-        agent = _args.text("agent_id", agent_id)
-        query = _list_query(session_id, search_query, sort_order, page_size, cursor, extra)
+        agent, query = list_args(
+            agent_id, session_id, search_query, sort_order, page_size, cursor, extra
+        )
         return self._page(agent, query, None, cancel)
 
     def list_all(
@@ -113,8 +118,9 @@ class Artifacts(Resource):
         **extra: Any,
     ) -> Iterator[GumloopObject]:
         """Every matching artifact across all pages, fetched as you iterate."""
-        agent = _args.text("agent_id", agent_id)
-        query = _list_query(session_id, search_query, sort_order, page_size, cursor, extra)
+        agent, query = list_args(
+            agent_id, session_id, search_query, sort_order, page_size, cursor, extra
+        )
         check_token(cancel)
         return all_pages(lambda c: self._page(agent, query, c, cancel), "artifacts", cursor)
 

@@ -29,7 +29,7 @@ from typing import (
     Union,
 )
 
-from . import _access, _agents, _approvals, _args, _artifacts, _files, _queue
+from . import _access, _agents, _approvals, _artifacts, _files, _queue
 from ._approvals import Ask, accept, reject
 from ._files import FileContent
 from ._requests import Call, Request
@@ -166,7 +166,7 @@ class AsyncAgents(AsyncResource):
         **extra: Any,
     ) -> GumloopObject:
         """As :meth:`gumloop_ffi.Agents.list`."""
-        query = _agents._query(search, team_id, page_size, cursor, summary, extra)
+        query = _agents.list_query(search, team_id, page_size, cursor, summary, extra)
         return await self._run(_agents.list_call(query, None))
 
     def list_all(
@@ -182,7 +182,7 @@ class AsyncAgents(AsyncResource):
         """As :meth:`gumloop_ffi.Agents.list_all`, an async iterator (``async for agent in
         client.agents.list_all()``); arguments are checked at once, pages fetched as you
         iterate."""
-        query = _agents._query(search, team_id, page_size, cursor, summary, extra)
+        query = _agents.list_query(search, team_id, page_size, cursor, summary, extra)
         return async_pages(lambda c: self._run(_agents.list_call(query, c)), "agents", cursor)
 
     async def retrieve(self, agent_id: str) -> GumloopObject:
@@ -209,8 +209,9 @@ class AsyncArtifacts(AsyncResource):
         **extra: Any,
     ) -> GumloopObject:
         """As :meth:`gumloop_ffi.Artifacts.list`."""
-        agent = _args.text("agent_id", agent_id)
-        query = _artifacts._list_query(session_id, search_query, sort_order, page_size, cursor, extra)
+        agent, query = _artifacts.list_args(
+            agent_id, session_id, search_query, sort_order, page_size, cursor, extra
+        )
         return await self._run(_artifacts.list_call(agent, query, None))
 
     def list_all(
@@ -226,8 +227,9 @@ class AsyncArtifacts(AsyncResource):
     ) -> AsyncIterator[GumloopObject]:
         """As :meth:`gumloop_ffi.Artifacts.list_all`, an async iterator; arguments are checked
         at once, pages fetched as you iterate."""
-        agent = _args.text("agent_id", agent_id)
-        query = _artifacts._list_query(session_id, search_query, sort_order, page_size, cursor, extra)
+        agent, query = _artifacts.list_args(
+            agent_id, session_id, search_query, sort_order, page_size, cursor, extra
+        )
         return async_pages(
             lambda c: self._run(_artifacts.list_call(agent, query, c)), "artifacts", cursor
         )
