@@ -4,6 +4,7 @@ blocking client's arguments, answers and exceptions."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import tempfile
 from pathlib import Path
@@ -15,7 +16,7 @@ import gumloop_ffi
 from gumloop_ffi import AsyncClient, accept, reject
 
 from conftest import Emulator, sent_body
-from test_async import run
+from test_async import run, until
 from test_files_approvals import _answer
 
 
@@ -211,6 +212,29 @@ def test_async_artifacts_list_and_download(
     run(scenario)
     # Every private directory download_bytes made was removed, after success and failure.
     assert list(scratch.iterdir()) == []
+
+
+def test_async_download_bytes_cancelled_leaves_no_directory(
+    emulator: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    async def scenario(client: AsyncClient) -> None:
+        sid = (await client.sessions.create("agent_pro", "[artifact:held.bin:100]")).session.id
+        await client.sessions.wait(sid, poll_interval=0.01)
+        aid = (await client.artifacts.list("agent_pro", session_id=sid)).artifacts[0].id
+        emulator.arm(listener="storage", method="GET", path="/artifacts/**", delay_ms=600_000)
+        emulator.clear_log()
+        task = asyncio.ensure_future(client.artifacts.download_bytes(aid))
+        await until(lambda: any(r["listener"] == "storage" for r in emulator.requests()))
+        assert len(list(tmp_path.iterdir())) == 1  # the private directory, while it downloads
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert list(tmp_path.iterdir()) == []
+        await until(lambda: client.in_flight == 0)
+
+    run(scenario)
 
 
 def test_async_raw_request_encodes_each_segment(emulator: Emulator) -> None:
