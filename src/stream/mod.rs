@@ -14,6 +14,7 @@ use crate::json::{body_text, parse_object, splice_field};
 use crate::sessions::create_body::check_create;
 use crate::sessions::send_body::check_stream_send;
 use crate::stream::sse::{decode, SseDecoder, SseEvent};
+use futures_util::{FutureExt, StreamExt};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 use std::future::Future;
@@ -377,7 +378,10 @@ impl Client {
     ) -> Result<Ended> {
         let idle = self.config().stream_idle_timeout;
         let request = self.request(call)?;
-        let mut response = match tokio::time::timeout(idle, request.send()).await {
+        // The request's future (connecting, sending, waiting for the head) is boxed: held
+        // inline, its space would stay reserved in every stream's task for the stream's whole
+        // life, though it is needed only until the response's head arrives.
+        let response = match tokio::time::timeout(idle, Box::pin(request.send())).await {
             Ok(sent) => sent.map_err(classify)?,
             Err(_) => {
                 return Err(Error::new(
@@ -387,7 +391,7 @@ impl Client {
             }
         };
         if !response.status().is_success() {
-            return Err(self.error_of(response).await);
+            return Err(Box::pin(self.error_of(response)).await);
         }
         // The server took the request: whatever happens next, it may have acted on it.
         streamer.may_have_acted = true;
@@ -406,8 +410,11 @@ impl Client {
         let max = usize::try_from(self.config().max_response_bytes).unwrap_or(usize::MAX);
         let mut decoder = SseDecoder::new(max);
         let mut events = Vec::new();
+        // Only the body is kept: the response's headers are slices of the connection's first
+        // read buffer and would pin it (8 KiB) for the stream's whole life.
+        let mut body = response.bytes_stream();
         loop {
-            let chunk = match tokio::time::timeout(idle, response.chunk()).await {
+            let chunk = match tokio::time::timeout(idle, body.next().map(Option::transpose)).await {
                 Err(_) => {
                     return Ok(Ended::Dropped(Error::new(
                         ErrorKind::Timeout,
@@ -547,9 +554,11 @@ impl Client {
                     if opening.created_by_lost_attempt(&error) {
                         streamer.may_have_acted = true;
                         let id = streamer.summary.session_id.clone();
-                        return Err(self
-                            .lost_streamed_create(start, id.as_deref(), &error, opening.count)
-                            .await);
+                        // Boxed: a rare path whose future would otherwise enlarge every
+                        // stream's task.
+                        let recovery =
+                            self.lost_streamed_create(start, id.as_deref(), &error, opening.count);
+                        return Err(Box::pin(recovery).await);
                     }
                     let next = opening.next_wait(&self.config().retry, call.repeat, error);
                     streamer.may_have_acted |= opening.outcome_unknown;
