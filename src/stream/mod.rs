@@ -485,9 +485,10 @@ impl Client {
         }
         // A token triggered before the call stops it before anything is sent.
         let sent = !cancel.is_some_and(CancelToken::is_cancelled);
-        let outcome = with_cancel(cancel, self.stream_all(start, first, &mut streamer))
-            .await
-            .and_then(|inner| inner);
+        // Boxed: `with_cancel` keeps the future it is given beside the one it polls, so held
+        // inline the stream's state (about 1.7 KiB) would take twice its space in the task.
+        let all = Box::pin(self.stream_all(start, first, &mut streamer));
+        let outcome = with_cancel(cancel, all).await.and_then(|inner| inner);
         let outcome = outcome.map_err(|error| {
             let acted = streamer.may_have_acted || (sent && error.kind == ErrorKind::Cancelled);
             settle_stream_error(error, write, streamer.summary.session_id.as_deref(), acted)
