@@ -26,12 +26,7 @@ pub unsafe extern "C" fn gumloop_client_get_session_access(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "get_session_access",
-                c_args(&[("session_id", "session_id", session_id)])?,
-                c,
-                token,
-            )
+            call_future("get_session_access", c_args!(session_id)?, c, token)
         })
     }
 }
@@ -59,10 +54,7 @@ pub unsafe extern "C" fn gumloop_client_update_session_access(
         call_client(client, cancel, out_json, |c, token| {
             call_future(
                 "update_session_access",
-                c_args(&[
-                    ("session_id", "session_id", session_id),
-                    ("body", "body_json", body_json),
-                ])?,
+                c_args!(session_id, body_json)?,
                 c,
                 token,
             )

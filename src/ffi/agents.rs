@@ -27,12 +27,7 @@ pub unsafe extern "C" fn gumloop_client_list_agents(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "list_agents",
-                c_args(&[("query", "query_json", query_json)])?,
-                c,
-                token,
-            )
+            call_future("list_agents", c_args!(query_json)?, c, token)
         })
     }
 }
@@ -54,12 +49,7 @@ pub unsafe extern "C" fn gumloop_client_get_agent(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "get_agent",
-                c_args(&[("agent_id", "agent_id", agent_id)])?,
-                c,
-                token,
-            )
+            call_future("get_agent", c_args!(agent_id)?, c, token)
         })
     }
 }

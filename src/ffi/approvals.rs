@@ -36,10 +36,7 @@ pub unsafe extern "C" fn gumloop_client_resolve_approvals(
         call_client(client, cancel, out_json, |c, token| {
             call_future(
                 "resolve_approvals",
-                c_args(&[
-                    ("session_id", "session_id", session_id),
-                    ("body", "body_json", body_json),
-                ])?,
+                c_args!(session_id, body_json)?,
                 c,
                 token,
             )

@@ -61,7 +61,25 @@ macro_rules! optional {
     };
 }
 
-pub(crate) use {not_null, optional, required};
+/// A blocking function's C string parameters as an operation's arguments, each named by its
+/// identifier: the argument is the parameter's name without `_json` (`body_json` gives `body`).
+/// Unsafe to expand, as `args_from_c`.
+macro_rules! c_args {
+    ($($arg:ident),+ $(,)?) => {
+        $crate::ffi::args::args_from_c(&[$((
+            $crate::ffi::args::argument_name(stringify!($arg)),
+            stringify!($arg),
+            $arg,
+        )),+])
+    };
+}
+
+pub(crate) use {c_args, not_null, optional, required};
+
+/// An operation's argument name for a C parameter: the parameter's name without `_json`.
+pub(crate) fn argument_name(c_name: &str) -> &str {
+    c_name.strip_suffix("_json").unwrap_or(c_name)
+}
 
 /// The body of `required!`: the string at `ptr`, an argument named `param`.
 ///
@@ -99,7 +117,9 @@ pub(crate) unsafe fn optional_str<'a>(ptr: *const c_char, param: &str) -> Result
 ///
 /// # Safety
 /// Every pointer must be NULL or a NUL-terminated string.
-pub(crate) unsafe fn c_args(params: &[(&str, &str, *const c_char)]) -> Result<crate::args::Args> {
+pub(crate) unsafe fn args_from_c(
+    params: &[(&str, &str, *const c_char)],
+) -> Result<crate::args::Args> {
     let mut args = crate::args::Args::default();
     for &(name, c_name, pointer) in params {
         // SAFETY: NULL or NUL-terminated by the caller's contract.

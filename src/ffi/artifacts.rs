@@ -32,15 +32,7 @@ pub unsafe extern "C" fn gumloop_client_list_artifacts(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "list_artifacts",
-                c_args(&[
-                    ("agent_id", "agent_id", agent_id),
-                    ("query", "query_json", query_json),
-                ])?,
-                c,
-                token,
-            )
+            call_future("list_artifacts", c_args!(agent_id, query_json)?, c, token)
         })
     }
 }
@@ -69,10 +61,7 @@ pub unsafe extern "C" fn gumloop_client_get_artifact_download(
         call_client(client, cancel, out_json, |c, token| {
             call_future(
                 "get_artifact_download",
-                c_args(&[
-                    ("artifact_id", "artifact_id", artifact_id),
-                    ("version_id", "version_id", version_id),
-                ])?,
+                c_args!(artifact_id, version_id)?,
                 c,
                 token,
             )
@@ -172,11 +161,7 @@ pub unsafe extern "C" fn gumloop_client_download_artifact_to_file(
         call_client(client, cancel, out_json, |c, token| {
             call_future(
                 "download_artifact_to_file",
-                c_args(&[
-                    ("artifact_id", "artifact_id", artifact_id),
-                    ("path", "path", path),
-                    ("options", "options_json", options_json),
-                ])?,
+                c_args!(artifact_id, path, options_json)?,
                 c,
                 token,
             )

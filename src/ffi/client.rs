@@ -202,15 +202,7 @@ pub unsafe extern "C" fn gumloop_client_create_session(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "create_session",
-                c_args(&[
-                    ("agent_id", "agent_id", agent_id),
-                    ("body", "body_json", body_json),
-                ])?,
-                c,
-                token,
-            )
+            call_future("create_session", c_args!(agent_id, body_json)?, c, token)
         })
     }
 }

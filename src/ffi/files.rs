@@ -42,12 +42,8 @@ pub unsafe extern "C" fn gumloop_client_upload_file(
         call_client(client, cancel, out_json, |c, token| {
             call_future(
                 "upload_file",
-                c_args(&[
-                    ("session_id", "session_id", session_id),
-                    ("file_name", "file_name", file_name),
-                    ("media_type", "media_type", media_type),
-                ])?
-                .with_data(Some(bytes_arg(data, data_len, "data")?)),
+                c_args!(session_id, file_name, media_type)?
+                    .with_data(Some(bytes_arg(data, data_len, "data")?)),
                 c,
                 token,
             )

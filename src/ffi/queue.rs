@@ -25,12 +25,7 @@ pub unsafe extern "C" fn gumloop_client_list_queue(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "list_queue",
-                c_args(&[("session_id", "session_id", session_id)])?,
-                c,
-                token,
-            )
+            call_future("list_queue", c_args!(session_id)?, c, token)
         })
     }
 }
@@ -56,15 +51,7 @@ pub unsafe extern "C" fn gumloop_client_queue_message(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "queue_message",
-                c_args(&[
-                    ("session_id", "session_id", session_id),
-                    ("body", "body_json", body_json),
-                ])?,
-                c,
-                token,
-            )
+            call_future("queue_message", c_args!(session_id, body_json)?, c, token)
         })
     }
 }
@@ -91,11 +78,7 @@ pub unsafe extern "C" fn gumloop_client_edit_queued_message(
         call_client(client, cancel, out_json, |c, token| {
             call_future(
                 "edit_queued_message",
-                c_args(&[
-                    ("session_id", "session_id", session_id),
-                    ("queued_message_id", "queued_message_id", queued_message_id),
-                    ("body", "body_json", body_json),
-                ])?,
+                c_args!(session_id, queued_message_id, body_json)?,
                 c,
                 token,
             )
@@ -122,10 +105,7 @@ pub unsafe extern "C" fn gumloop_client_delete_queued_message(
         call_client(client, cancel, out_json, |c, token| {
             call_future(
                 "delete_queued_message",
-                c_args(&[
-                    ("session_id", "session_id", session_id),
-                    ("queued_message_id", "queued_message_id", queued_message_id),
-                ])?,
+                c_args!(session_id, queued_message_id)?,
                 c,
                 token,
             )
@@ -153,10 +133,7 @@ pub unsafe extern "C" fn gumloop_client_send_queued_message(
         call_client(client, cancel, out_json, |c, token| {
             call_future(
                 "send_queued_message",
-                c_args(&[
-                    ("session_id", "session_id", session_id),
-                    ("queued_message_id", "queued_message_id", queued_message_id),
-                ])?,
+                c_args!(session_id, queued_message_id)?,
                 c,
                 token,
             )

@@ -39,12 +39,7 @@ pub unsafe extern "C" fn gumloop_client_send_request(
         call_client(client, cancel, out_json, |c, token| {
             call_future(
                 "send_request",
-                c_args(&[
-                    ("method", "method", method),
-                    ("path", "path_json", path_json),
-                    ("query", "query_json", query_json),
-                    ("body", "body_json", body_json),
-                ])?,
+                c_args!(method, path_json, query_json, body_json)?,
                 c,
                 token,
             )

@@ -29,12 +29,7 @@ pub unsafe extern "C" fn gumloop_client_get_session(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "get_session",
-                c_args(&[("session_id", "session_id", session_id)])?,
-                c,
-                token,
-            )
+            call_future("get_session", c_args!(session_id)?, c, token)
         })
     }
 }
@@ -59,15 +54,7 @@ pub unsafe extern "C" fn gumloop_client_list_sessions(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "list_sessions",
-                c_args(&[
-                    ("agent_id", "agent_id", agent_id),
-                    ("query", "query_json", query_json),
-                ])?,
-                c,
-                token,
-            )
+            call_future("list_sessions", c_args!(agent_id, query_json)?, c, token)
         })
     }
 }
@@ -93,15 +80,7 @@ pub unsafe extern "C" fn gumloop_client_send_message(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "send_message",
-                c_args(&[
-                    ("session_id", "session_id", session_id),
-                    ("body", "body_json", body_json),
-                ])?,
-                c,
-                token,
-            )
+            call_future("send_message", c_args!(session_id, body_json)?, c, token)
         })
     }
 }
@@ -123,12 +102,7 @@ pub unsafe extern "C" fn gumloop_client_cancel_session(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "cancel_session",
-                c_args(&[("session_id", "session_id", session_id)])?,
-                c,
-                token,
-            )
+            call_future("cancel_session", c_args!(session_id)?, c, token)
         })
     }
 }
@@ -150,15 +124,7 @@ pub unsafe extern "C" fn gumloop_client_rename_session(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "rename_session",
-                c_args(&[
-                    ("session_id", "session_id", session_id),
-                    ("name", "name", name),
-                ])?,
-                c,
-                token,
-            )
+            call_future("rename_session", c_args!(session_id, name)?, c, token)
         })
     }
 }
@@ -184,15 +150,7 @@ pub unsafe extern "C" fn gumloop_client_wait_session(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "wait_session",
-                c_args(&[
-                    ("session_id", "session_id", session_id),
-                    ("options", "options_json", options_json),
-                ])?,
-                c,
-                token,
-            )
+            call_future("wait_session", c_args!(session_id, options_json)?, c, token)
         })
     }
 }

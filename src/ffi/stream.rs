@@ -105,13 +105,7 @@ pub unsafe extern "C" fn gumloop_client_stream_session(
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
         call_stream(client, on_event, user_data, cancel, out_json, || {
-            stream_start(
-                "stream_session",
-                c_args(&[
-                    ("agent_id", "agent_id", agent_id),
-                    ("body", "body_json", body_json),
-                ])?,
-            )
+            stream_start("stream_session", c_args!(agent_id, body_json)?)
         })
     }
 }
@@ -136,13 +130,7 @@ pub unsafe extern "C" fn gumloop_client_stream_message(
     // SAFETY: as for gumloop_client_stream_session.
     unsafe {
         call_stream(client, on_event, user_data, cancel, out_json, || {
-            stream_start(
-                "stream_message",
-                c_args(&[
-                    ("session_id", "session_id", session_id),
-                    ("body", "body_json", body_json),
-                ])?,
-            )
+            stream_start("stream_message", c_args!(session_id, body_json)?)
         })
     }
 }
@@ -168,13 +156,7 @@ pub unsafe extern "C" fn gumloop_client_resume_stream(
     // SAFETY: as for gumloop_client_stream_session.
     unsafe {
         call_stream(client, on_event, user_data, cancel, out_json, || {
-            stream_start(
-                "resume_stream",
-                c_args(&[
-                    ("session_id", "session_id", session_id),
-                    ("cursor", "cursor", cursor),
-                ])?,
-            )
+            stream_start("resume_stream", c_args!(session_id, cursor)?)
         })
     }
 }
