@@ -16,6 +16,7 @@ use crate::sessions::create_body::check_create;
 use crate::sessions::send_body::check_stream_send;
 use crate::stream::replay::Replay;
 use crate::stream::sse::{decode, SseDecoder, SseEvent};
+use futures_util::{FutureExt, StreamExt};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 use std::future::Future;
@@ -395,7 +396,10 @@ impl Client {
         streamer: &mut Streamer<S>,
     ) -> Result<Ended> {
         let idle = self.config().stream_idle_timeout;
-        let mut response = match tokio::time::timeout(idle, self.send(call)).await {
+        // The request's future (connecting, sending, following redirects, waiting for the head)
+        // is boxed: held inline, its space would stay reserved in every stream's task for the
+        // stream's whole life, though it is needed only until the response's head arrives.
+        let response = match tokio::time::timeout(idle, Box::pin(self.send(call))).await {
             Ok(sent) => sent?,
             Err(_) => {
                 return Err(Error::new(
@@ -405,7 +409,7 @@ impl Client {
             }
         };
         if !response.status().is_success() {
-            return Err(self.error_of(response).await);
+            return Err(Box::pin(self.error_of(response)).await);
         }
         // The server took the request: whatever happens next, it may have acted on it.
         streamer.may_have_acted = true;
@@ -424,8 +428,11 @@ impl Client {
         let max = usize::try_from(self.config().max_response_bytes).unwrap_or(usize::MAX);
         let mut decoder = SseDecoder::new(max);
         let mut events = Vec::new();
+        // Only the body is kept: the response's headers are slices of the connection's first
+        // read buffer and would pin it (8 KiB) for the stream's whole life.
+        let mut body = response.bytes_stream();
         loop {
-            let chunk = match tokio::time::timeout(idle, response.chunk()).await {
+            let chunk = match tokio::time::timeout(idle, body.next().map(Option::transpose)).await {
                 Err(_) => {
                     return Ok(Ended::Dropped(Error::new(
                         ErrorKind::Timeout,
@@ -501,9 +508,10 @@ impl Client {
         }
         // A token triggered before the call stops it before anything is sent.
         let sent = !cancel.is_some_and(CancelToken::is_cancelled);
-        let outcome = with_cancel(cancel, self.stream_all(start, first, &mut streamer))
-            .await
-            .and_then(|inner| inner);
+        // Boxed: `with_cancel` keeps the future it is given beside the one it polls, so held
+        // inline the stream's state (about 1.7 KiB) would take twice its space in the task.
+        let all = Box::pin(self.stream_all(start, first, &mut streamer));
+        let outcome = with_cancel(cancel, all).await.and_then(|inner| inner);
         let outcome = outcome.map_err(|error| {
             let acted = streamer.may_have_acted || (sent && error.kind == ErrorKind::Cancelled);
             settle_stream_error(error, write, streamer.summary.session_id.as_deref(), acted)
@@ -575,9 +583,11 @@ impl Client {
                     if opening.created_by_lost_attempt(&error) {
                         streamer.may_have_acted = true;
                         let id = streamer.summary.session_id.clone();
-                        return Err(self
-                            .lost_streamed_create(start, id.as_deref(), &error, opening.count)
-                            .await);
+                        // Boxed: a rare path whose future would otherwise enlarge every
+                        // stream's task.
+                        let recovery =
+                            self.lost_streamed_create(start, id.as_deref(), &error, opening.count);
+                        return Err(Box::pin(recovery).await);
                     }
                     let next = opening.next_wait(&self.config().retry, call.repeat, error);
                     streamer.may_have_acted |= opening.outcome_unknown;
