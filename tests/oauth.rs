@@ -392,7 +392,11 @@ fn credentials_replaced_on_a_live_client_apply_to_the_next_call_on_the_same_conn
     );
     run(client.get_agent("agent_pro", None)).expect("the new token is used");
     // Each admin request opens its own connection: one more is the stats request itself.
-    assert_eq!(connections(), before + 1, "the client's connection was kept");
+    assert_eq!(
+        connections(),
+        before + 1,
+        "the client's connection was kept"
+    );
     // A refused change changes nothing.
     let e = client
         .set_credentials(r#"{"access_token":"x\ny"}"#)

@@ -118,3 +118,28 @@ pub(crate) fn take() -> Value {
 pub(crate) fn fd() -> RawFd {
     wake().map_or(-1, |(reader, _)| reader.as_raw_fd())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::record::Event;
+
+    // The only unit test that touches the process's queue.
+    #[test]
+    fn the_queue_is_bounded_counts_what_it_drops_and_keeps_nothing_when_off() {
+        set_setting(Level::Info as u8);
+        assert!(accepts(Level::Warn) && !accepts(Level::Debug));
+        for n in 0..CAPACITY + 3 {
+            push(Record::new(Level::Info, Event::Retry, n.to_string()));
+        }
+        let taken = take();
+        let records = taken["records"].as_array().unwrap();
+        assert_eq!((records.len(), taken["dropped"].as_u64()), (CAPACITY, Some(3)));
+        assert_eq!(records[0]["message"], "3", "the oldest went first");
+        assert_eq!(take()["dropped"], 0);
+        push(Record::new(Level::Info, Event::Retry, "x".into()));
+        assert_eq!(set_setting(OFF), "info");
+        assert_eq!(take()["records"].as_array().unwrap().len(), 0);
+        assert!(!accepts(Level::Error));
+    }
+}
