@@ -134,7 +134,10 @@ mod tests {
         }
         let taken = take();
         let records = taken["records"].as_array().unwrap();
-        assert_eq!((records.len(), taken["dropped"].as_u64()), (CAPACITY, Some(3)));
+        assert_eq!(
+            (records.len(), taken["dropped"].as_u64()),
+            (CAPACITY, Some(3))
+        );
         assert_eq!(records[0]["message"], "3", "the oldest went first");
         assert_eq!(take()["dropped"], 0);
         push(Record::new(Level::Info, Event::Retry, "x".into()));
