@@ -7,7 +7,7 @@ use crate::cancel::CancelToken;
 use crate::client::{CallAuth, Client};
 use crate::error::{Error, Result};
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The client name the SDK registers with when none is given.
 const DEFAULT_CLIENT_NAME: &str = "Gumloop Python SDK";
@@ -74,15 +74,17 @@ impl Client {
                 )
             })?),
         };
-        let body = json!({
-            "client_name": client_name.unwrap_or(DEFAULT_CLIENT_NAME),
-            "redirect_uris": [redirect_uri],
-            "grant_types": ["authorization_code", "refresh_token"],
-            "response_types": ["code"],
-            "token_endpoint_auth_method": "none",
-            "scope": scope_string(scopes.as_ref())?,
-        });
-        self.oauth_post("register", body.to_string(), "application/json", cancel)
+        // Written field by field: a JSON map would reorder the SDK's fields.
+        let text = |value: &str| Value::String(value.to_string()).to_string();
+        let body = format!(
+            "{{\"client_name\":{},\"redirect_uris\":[{}],\
+             \"grant_types\":[\"authorization_code\",\"refresh_token\"],\
+             \"response_types\":[\"code\"],\"token_endpoint_auth_method\":\"none\",\"scope\":{}}}",
+            text(client_name.unwrap_or(DEFAULT_CLIENT_NAME)),
+            text(redirect_uri),
+            text(&scope_string(scopes.as_ref())?),
+        );
+        self.oauth_post("register", body, "application/json", cancel)
             .await
     }
 
