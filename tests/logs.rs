@@ -164,7 +164,31 @@ fn records_are_pulled_and_never_hold_a_secret() {
         .unwrap()
         .to_string();
     run(client.download_artifact(&artifact, &Default::default(), None)).unwrap();
+    // A stream dropped after two events resumes from its cursor; a keyed create whose answer
+    // was lost is recovered.
+    emu.fault(json!({"path": "/api/v1/agents/agent_pro/sessions", "drop_stream_after": 2}));
+    let start = StreamStart::Create {
+        agent_id: "agent_pro",
+        body_json: Some(r#"{"input":"[words:6]"}"#),
+    };
+    let dropped = run(client.stream(start, &mut |_| true, None)).unwrap();
+    assert_eq!(dropped.resumes, 1);
+    emu.fault(json!({"method": "POST", "path": "/api/v1/agents/agent_pro/sessions", "reset": "before_response"}));
+    let keyed = r#"{"session_id":"sess_logged_1","input":"hello"}"#;
+    run(client.create_session("agent_pro", Some(keyed), &Default::default(), None)).unwrap();
     let got = records();
+    let resumes = of_event(&got, "resume");
+    assert_eq!(resumes.len(), 1, "{got:?}");
+    let cursor = resumes[0]["cursor"].as_str().unwrap();
+    assert!(
+        cursor.ends_with(":2") && resumes[0]["resume"] == 1,
+        "{}",
+        resumes[0]
+    );
+    assert_eq!(resumes[0]["operation"], "stream_session");
+    let recovered = of_event(&got, "recovered");
+    assert_eq!(recovered.len(), 1, "{got:?}");
+    assert_eq!(recovered[0]["session_id"], "sess_logged_1");
     let redirects = of_event(&got, "redirect");
     assert_eq!(redirects.len(), 1, "{got:?}");
     assert_eq!(redirects[0]["to_path"], "/api/v1/agents/agent_free");
@@ -172,7 +196,8 @@ fn records_are_pulled_and_never_hold_a_secret() {
         .into_iter()
         .filter(|r| r["operation"] == "stream_session")
         .count();
-    assert_eq!(streamed, 1, "{got:?}");
+    // The first stream, the dropped one, and the dropped one's resume.
+    assert_eq!(streamed, 3, "{got:?}");
 
     let secrets = [
         "gk_personal_ada",

@@ -409,3 +409,48 @@ fn credentials_replaced_on_a_live_client_apply_to_the_next_call_on_the_same_conn
         Some("invalid_auth_key")
     );
 }
+
+#[test]
+fn a_credential_set_is_replaced_whole_while_calls_run_on_other_threads() {
+    let emu = Emulator::start();
+    // Two sets that each work, and fail when mixed: a personal key needs its user ID, and the
+    // OAuth token is sent without one.
+    let personal = r#"{"access_token":"gk_personal_ada","user_id":"user_ada"}"#;
+    let oauth = r#"{"access_token":"gt_oauth_ada","user_id":null}"#;
+    let client = Arc::new(emu.client(json!({})));
+    let running = Arc::new(std::sync::atomic::AtomicUsize::new(4));
+    let callers: Vec<_> = (0..4)
+        .map(|_| {
+            let (client, running) = (client.clone(), running.clone());
+            std::thread::spawn(move || {
+                for _ in 0..25 {
+                    run(client.get_agent("agent_pro", None)).expect("never a torn credential set");
+                }
+                running.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            })
+        })
+        .collect();
+    // Flip between the sets for as long as the calls run.
+    let mut flips = 0u64;
+    while running.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+        let set = if flips % 2 == 0 { oauth } else { personal };
+        flips += 1;
+        assert_eq!(client.set_credentials(set).unwrap(), flips);
+        std::thread::yield_now();
+    }
+    for caller in callers {
+        caller.join().unwrap();
+    }
+    assert!(flips > 1, "{flips}");
+    // Both sets were really used: the log has requests with and without x-auth-key.
+    let logged = emu.requests();
+    let with_user = logged
+        .iter()
+        .filter(|r| r["headers"].get("x-auth-key").is_some())
+        .count();
+    assert!(
+        with_user > 0 && with_user < logged.len(),
+        "{with_user} of {}",
+        logged.len()
+    );
+}
