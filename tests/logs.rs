@@ -293,3 +293,45 @@ fn refresh_records(emu: &Emulator) -> Vec<Value> {
     assert!(!text.contains(built["code_verifier"].as_str().unwrap()) && !text.contains(&code));
     got
 }
+
+/// `GUMLOOP_LOG=info` writes records to stderr as JSON lines, without any call to the C API:
+/// this test runs itself again as a child process with the variable set.
+#[test]
+fn gumloop_log_writes_json_lines_to_stderr() {
+    if let Ok(base) = std::env::var("LOGS_TEST_CHILD_BASE") {
+        let client = Client::new(Some(
+            &json!({"base_url": base, "access_token": "gk_personal_ada", "user_id": "user_ada"})
+                .to_string(),
+        ))
+        .unwrap();
+        run(client.get_agent("agent_pro", None)).unwrap();
+        run(client.get_agent("no_such_agent", None)).unwrap_err();
+        return;
+    }
+    let emu = Emulator::start();
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "gumloop_log_writes_json_lines_to_stderr",
+            "--nocapture",
+        ])
+        .env("LOGS_TEST_CHILD_BASE", &emu.running.api_url)
+        .env("GUMLOOP_LOG", "info")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<Value> = stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix("gumloop: "))
+        .map(parse)
+        .collect();
+    // At info, only the failed call: its one attempt.
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert_eq!(lines[0]["status"], 404);
+    assert_eq!(lines[0]["path"], "/api/v1/agents/no_such_agent");
+    assert!(
+        !stderr.contains("gk_personal_ada") && !stderr.contains("user_ada"),
+        "{stderr}"
+    );
+}
