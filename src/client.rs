@@ -227,7 +227,14 @@ impl Client {
         if refreshes && self.lacks_token(&creds) {
             // A client given only a refresh token gets its first access token now.
             let seen = self.refresher.attempts();
-            self.refresh_after_401(creds.generation, seen).await?;
+            if let Err(refresh) = self.refresh_after_401(creds.generation, seen).await {
+                let error = Error::about(
+                    ErrorKind::NoCredentials,
+                    "access_token",
+                    "no access token, and getting one with the refresh token failed",
+                );
+                return Err(with_refresh_error(error, &refresh));
+            }
             return self.send_as(call, &self.live.snapshot()).await;
         }
         let seen = self.refresher.attempts();
@@ -237,13 +244,7 @@ impl Client {
         }
         match self.refresh_after_401(creds.generation, seen).await {
             Ok(()) => self.send_as(call, &self.live.snapshot()).await,
-            Err(refresh) => {
-                let mut error = self.error_of(response).await;
-                let mut details = serde_json::Map::new();
-                details.insert("refresh".into(), refresh.to_document()["error"].clone());
-                error.details = Some(Box::new(serde_json::Value::Object(details)));
-                Err(error)
-            }
+            Err(refresh) => Err(with_refresh_error(self.error_of(response).await, &refresh)),
         }
     }
 
@@ -520,6 +521,14 @@ impl Client {
             Err(e) => e,
         }
     }
+}
+
+/// `error` with the error document of the refresh that failed in its `details.refresh`.
+fn with_refresh_error(mut error: Error, refresh: &Error) -> Error {
+    let mut details = serde_json::Map::new();
+    details.insert("refresh".into(), refresh.to_document()["error"].clone());
+    error.details = Some(Box::new(serde_json::Value::Object(details)));
+    error
 }
 
 /// Checks that a success body is JSON and returns it unchanged, as text.

@@ -363,11 +363,25 @@ fn a_client_with_only_a_refresh_token_gets_its_first_token_before_its_first_call
         .map(|r| r["path"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(paths, ["/oauth/token", "/api/v1/agents/agent_pro"]);
+    // A refresh token that no longer works: no credential, the refresh's error attached.
+    let stale = Client::new(Some(
+        &json!({"base_url": emu.running.api_url, "client_id": "gumloop_cli",
+                "refresh_token": tokens["refresh_token"]})
+        .to_string(),
+    ))
+    .unwrap();
+    let error = run(stale.get_agent("agent_pro", None)).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::NoCredentials);
+    assert_eq!(
+        error.to_document()["error"]["details"]["refresh"]["code"],
+        "invalid_grant"
+    );
+    emu.admin("DELETE", "/requests", None);
     // A signing-in client without a token refuses API calls before sending anything.
     let signing = signing_client(&emu);
     let error = run(signing.get_agent("agent_pro", None)).unwrap_err();
     assert_eq!(error.kind, ErrorKind::NoCredentials);
-    assert_eq!(emu.requests().len(), 2);
+    assert_eq!(emu.requests().len(), 0);
 }
 
 #[test]
