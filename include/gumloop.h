@@ -21,6 +21,7 @@
 
 
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -346,12 +347,12 @@ gumloop_cancel_token *gumloop_cancel_token_new(void);
 void gumloop_cancel_token_trigger(const gumloop_cancel_token *cancel);
 
 /**
- * Whether `cancel` was triggered (0 or 1). NULL gives 0.
+ * Whether `cancel` was triggered. NULL gives false.
  *
  * # Safety
  * `cancel` must be NULL or a live token from `gumloop_cancel_token_new`.
  */
-int32_t gumloop_cancel_token_is_triggered(const gumloop_cancel_token *cancel);
+bool gumloop_cancel_token_is_triggered(const gumloop_cancel_token *cancel);
 
 /**
  * Frees a token. NULL is ignored.

@@ -57,8 +57,8 @@ pub(crate) struct Call<'a> {
     pub url: Url,
     /// A JSON body.
     pub body: Option<String>,
-    /// Per-call credentials.
-    pub auth: &'a CallAuth,
+    /// Per-call credentials (only the one-shot call has them); the client's when `None`.
+    pub auth: Option<&'a CallAuth>,
     /// Extra headers for this call only (e.g. `Idempotency-Key`).
     pub headers: Vec<(&'static str, String)>,
     /// Whether the answer is an event stream: no whole-request timeout, `Accept: text/event-stream`.
@@ -75,8 +75,23 @@ pub(crate) struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
-    /// A call that expects a JSON answer.
+    /// A call that expects a JSON answer, made with the client's credentials.
+    pub fn api(method: Method, url: Url, body: Option<String>) -> Call<'a> {
+        Call::with_auth(method, url, body, None)
+    }
+
+    /// As [`Call::api`], with per-call credentials `auth`.
     pub fn json(method: Method, url: Url, body: Option<String>, auth: &'a CallAuth) -> Call<'a> {
+        Call::with_auth(method, url, body, Some(auth))
+    }
+
+    /// A call that expects a JSON answer, with per-call credentials or none.
+    pub fn with_auth(
+        method: Method,
+        url: Url,
+        body: Option<String>,
+        auth: Option<&'a CallAuth>,
+    ) -> Call<'a> {
         let repeat = if method == Method::GET || method == Method::HEAD {
             Repeat::Idempotent
         } else {
@@ -147,8 +162,8 @@ impl Client {
         build_url(&self.config.stream_base_url, endpoint)
     }
 
-    fn bearer(&self, auth: &CallAuth) -> Result<Secret> {
-        if let Some(token) = &auth.access_token {
+    fn bearer(&self, auth: Option<&CallAuth>) -> Result<Secret> {
+        if let Some(token) = auth.and_then(|a| a.access_token.as_ref()) {
             return Ok(token.clone());
         }
         match &self.config.credential {
@@ -204,7 +219,9 @@ impl Client {
         call: &Call<'_>,
         redirected: Option<&Url>,
     ) -> Result<reqwest::RequestBuilder> {
-        call.auth.check()?;
+        if let Some(auth) = call.auth {
+            auth.check()?;
+        }
         let token = self.bearer(call.auth)?;
         // The call's own options (`request_options`), when it runs in a context.
         let context = crate::context::CallContext::current();
@@ -250,7 +267,8 @@ impl Client {
         for (name, value) in &call.headers {
             request = request.header(*name, value.as_str());
         }
-        if let Some(user) = call.auth.user_id.as_ref().or(self.config.user_id.as_ref()) {
+        let per_call_user = call.auth.and_then(|a| a.user_id.as_ref());
+        if let Some(user) = per_call_user.or(self.config.user_id.as_ref()) {
             let mut value = HeaderValue::try_from(user.as_str()).map_err(|_| {
                 Error::invalid_argument("user_id", "the user ID is not a valid header value")
             })?;
