@@ -53,6 +53,7 @@ mod cancel;
 mod client;
 mod codes;
 mod config;
+mod context;
 mod credentials;
 mod description;
 mod error;

@@ -14,7 +14,7 @@
 
 use crate::args::Args;
 use crate::cancel::CancelToken;
-use crate::client::{CallAuth, Client};
+use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::sessions::wait::WaitOptions;
 use crate::stream::relay::OwnedStart;
@@ -354,9 +354,7 @@ operations! {
     /// Creates a session: `POST /agents/{agent_id}/sessions`.
     create_session: CreateSession -> Json { agent_id: Text, body: Object }
     |op| Ok(call(move |c, t| async move {
-        let auth = CallAuth::default();
-        c.create_session(&op.agent_id, op.body.as_deref(), &auth, t.as_deref())
-            .await
+        c.create_session_as(&op.agent_id, op.body.as_deref(), None, t.as_deref()).await
     }));
 
     /// Retrieves a session: `GET /sessions/{session_id}`.

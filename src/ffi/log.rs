@@ -69,5 +69,6 @@ pub unsafe extern "C" fn gumloop_log_take(out_json: *mut *mut c_char) -> gumloop
 /// which clears it. Never read or close it. -1 when it could not be made.
 #[no_mangle]
 pub extern "C" fn gumloop_log_get_fd() -> c_int {
-    guard(queue::fd)
+    // A panic gives -1, as an unavailable descriptor does.
+    guard(|| Ok(queue::fd())).unwrap_or(-1)
 }

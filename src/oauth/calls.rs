@@ -4,7 +4,7 @@
 use super::authorize::scope_string;
 use super::form;
 use crate::cancel::CancelToken;
-use crate::client::{CallAuth, Client};
+use crate::client::Client;
 use crate::error::{Error, Result};
 use reqwest::Method;
 use serde_json::Value;
@@ -46,8 +46,7 @@ impl Client {
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
         let url = super::endpoint(&self.config().base_url, name)?;
-        let auth = CallAuth::default();
-        let mut call = crate::client::Call::json(Method::POST, url, Some(body), &auth);
+        let mut call = crate::client::Call::api(Method::POST, url, Some(body));
         call.content_type = content_type;
         call.anonymous = true;
         call.allow_empty = true;
