@@ -1398,7 +1398,8 @@ gumloop_code gumloop_log_take(char **out_json);
 /**
  * The read end of a non-blocking socket that is readable while log records wait, for event
  * loops (epoll, asyncio's `add_reader`, libuv, Go). When readable, call `gumloop_log_take`,
- * which clears it. Never read or close it. -1 when it could not be made.
+ * which clears it. Never read or close it. -1 when it could not be made. A child made by
+ * `fork()` gets a descriptor (and a queue) of its own: ask for it again there.
  */
 int gumloop_log_get_fd(void);
 

@@ -8,6 +8,8 @@
 
 #include <poll.h>
 #include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,6 +254,34 @@ static void test_logs(void) {
     CHECK(contains(records, "\"dropped\":0"));
     CHECK(!contains(records, "gk_personal_ada") && !contains(records, "user_ada") && !contains(records, "team_pro"));
     gumloop_string_free(records);
+
+    /* A child made by fork() starts with an empty queue and a descriptor of its own; the
+     * parent's records stay the parent's. */
+    CHECK_CODE(gumloop_client_get_agent(client, "agent_pro", NULL, &json), GUMLOOP_OK, json);
+    gumloop_string_free(json);
+    const int parent_fd = gumloop_log_get_fd();
+    fflush(stdout);
+    const pid_t child = fork();
+    if (child == 0) {
+        char *taken = NULL;
+        int ok = gumloop_log_take(&taken) == GUMLOOP_OK && contains(taken, "\"records\":[]") &&
+                 gumloop_log_get_fd() != parent_fd && gumloop_log_get_fd() >= 0;
+        gumloop_string_free(taken);
+        char *answer = NULL;
+        ok = ok && gumloop_client_get_agent(client, "agent_pro", NULL, &answer) == GUMLOOP_OK && log_readable();
+        gumloop_string_free(answer);
+        ok = ok && gumloop_log_take(&taken) == GUMLOOP_OK && count_of(taken, "\"event\":\"attempt\"") == 1;
+        gumloop_string_free(taken);
+        _exit(ok ? 0 : 1);
+    }
+    int status = -1;
+    CHECK(child > 0 && waitpid(child, &status, 0) == child);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(log_readable());
+    CHECK_CODE(gumloop_log_take(&records), GUMLOOP_OK, records);
+    CHECK(count_of(records, "\"event\":\"attempt\"") == 1);
+    gumloop_string_free(records);
+
     CHECK_CODE(gumloop_log_set_level("off", &json), GUMLOOP_OK, json);
     gumloop_string_free(json);
     gumloop_client_free(client);
