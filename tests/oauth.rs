@@ -89,6 +89,7 @@ fn refreshing_client(emu: &Emulator, tokens: &Value) -> Client {
     Client::new(Some(
         &json!({
             "base_url": emu.running.api_url,
+            "stream_base_url": emu.running.stream_url,
             "access_token": tokens["access_token"],
             "refresh_token": tokens["refresh_token"],
             "client_id": "gumloop_cli",
@@ -241,10 +242,21 @@ fn an_expired_token_is_refreshed_once_and_the_call_repeated() {
     let rotated = pair["tokens"]["refresh_token"].as_str().unwrap();
     assert_ne!(rotated, tokens["refresh_token"].as_str().unwrap());
     assert_eq!(client.take_tokens(), None, "taken once");
+    // A stream that opens with an expired token is refreshed and opened again the same way.
+    emu.admin("POST", "/oauth/expire", Some(json!({})));
+    let start = gumloop::StreamStart::Create {
+        agent_id: "agent_pro",
+        body_json: Some(r#"{"input":"[words:2]"}"#),
+    };
+    let summary = run(client.stream(start, &mut |_| true, None)).expect("refreshed stream");
+    assert!(summary.finished);
+    assert_eq!(client.refresh_count(), 2);
+    assert!(client.take_tokens().is_some());
+    emu.admin("POST", "/oauth/expire", Some(json!({})));
     // The rotated token is the one the client uses next time.
     emu.admin("POST", "/oauth/expire", Some(json!({})));
     run(client.get_agent("agent_pro", None)).unwrap();
-    assert_eq!(refreshes(&emu), 2);
+    assert_eq!(refreshes(&emu), 3);
     assert_eq!(emu.admin("GET", "/oauth", None)["refreshes_refused"], 0);
 }
 
