@@ -196,6 +196,67 @@ static void test_revoked_refresh_token(void) {
     gumloop_client_free(client);
 }
 
+/* Waits on the poller's descriptor for call `id` to end; returns its code, its JSON in *json. */
+static gumloop_code poller_done(gumloop_poller *poller, uint64_t id, char **json) {
+    for (;;) {
+        struct pollfd p = {gumloop_poller_get_fd(poller), POLLIN, 0};
+        poll(&p, 1, 5000);
+        uint64_t call = 0;
+        uint32_t kind = GUMLOOP_ITEM_NONE;
+        gumloop_code code = GUMLOOP_OK;
+        char *item = NULL;
+        while (gumloop_poller_take_item(poller, &call, &kind, &code, &item) == GUMLOOP_OK && kind != GUMLOOP_ITEM_NONE) {
+            if (kind == GUMLOOP_ITEM_DONE && call == id) {
+                *json = item;
+                return code;
+            }
+            gumloop_string_free(item);
+        }
+    }
+}
+
+/* An event loop's view: the call ends through the poller, then the count says a refresh
+ * happened and the pair is taken on the caller's side. The OAuth operations run by name. */
+static void test_refresh_through_the_poller(void) {
+    admin_reset();
+    struct tokens tokens;
+    sign_in(&tokens);
+    gumloop_client *client = refreshing_client(&tokens);
+    gumloop_poller *poller = NULL;
+    char *json = NULL;
+    CHECK_CODE(gumloop_poller_new(NULL, &poller, &json), GUMLOOP_OK, json);
+    expire_tokens();
+    const uint64_t before = gumloop_client_get_refresh_count(client);
+    uint64_t id = 0;
+    gumloop_code code = gumloop_poller_start_call(poller, client, "get_agent", "{\"agent_id\":\"agent_pro\"}", NULL, 0, &id, &json);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    code = poller_done(poller, id, &json);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    gumloop_string_free(json);
+    CHECK(gumloop_client_get_refresh_count(client) == before + 1);
+    char *pair = NULL;
+    CHECK_CODE(gumloop_client_take_tokens(client, &pair), GUMLOOP_OK, pair);
+    char rotated[128];
+    CHECK(value_of(pair, "refresh_token", rotated, sizeof rotated));
+    gumloop_string_free(pair);
+
+    char args[256];
+    snprintf(args, sizeof args, "{\"client_id\":\"gumloop_cli\",\"token\":\"%s\"}", rotated);
+    code = gumloop_poller_start_call(poller, client, "oauth_revoke", args, NULL, 0, &id, &json);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    code = poller_done(poller, id, &json);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    CHECK(json != NULL && strcmp(json, "{}") == 0);
+    gumloop_string_free(json);
+    /* A missing argument is named before anything starts. */
+    code = gumloop_poller_start_call(poller, client, "oauth_revoke", "{\"client_id\":\"gumloop_cli\"}", NULL, 0, &id, &json);
+    CHECK_CODE(code, GUMLOOP_ERR_NULL_ARGUMENT, json);
+    CHECK(contains(json, "\"param\":\"token\""));
+    gumloop_string_free(json);
+    gumloop_poller_free(poller);
+    gumloop_client_free(client);
+}
+
 static void test_set_credentials(void) {
     admin_reset();
     gumloop_client *client = ada_client("\"access_token\":\"gk_wrong\"");
@@ -291,6 +352,7 @@ int main(void) {
     test_authorization_url_arguments();
     test_ten_threads_one_refresh();
     test_revoked_refresh_token();
+    test_refresh_through_the_poller();
     test_set_credentials();
     test_logs();
     return harness_finish("test_auth");
