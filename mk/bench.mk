@@ -49,6 +49,7 @@ bench-tools:
 ## bench-release: the release library and the release emulator, and the hand-over bench
 bench-release: bench-release-bins
 	cd $(ROOT) && $(CARGO) bench --no-run --quiet --bench handover
+	cd $(ROOT) && $(CARGO) bench --no-run --quiet --bench log_overhead
 
 bench-release-bins:
 	cd $(ROOT) && $(CARGO) build --release -p gumloop-ffi -p gumloop-emulator
