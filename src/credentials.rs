@@ -8,8 +8,9 @@ use crate::secret::Secret;
 use serde_json::{Map, Value};
 use std::sync::{Arc, RwLock};
 
-/// One set of credentials, never changed once made (a change makes a new set).
-#[derive(Clone, Debug)]
+/// One set of credentials, never changed once made (a change makes a new set). `Debug` shows
+/// no secret and no user ID.
+#[derive(Clone)]
 pub(crate) struct Credentials {
     /// The bearer credential.
     pub access: CredentialSource,
@@ -19,6 +20,17 @@ pub(crate) struct Credentials {
     pub refresh_token: Option<Secret>,
     /// Counts the changes: 0 for the set the client was made with, +1 for each replacement.
     pub generation: u64,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access", &self.access)
+            .field("user_id", &self.user_id.as_ref().map(|_| "[redacted]"))
+            .field("refresh_token", &self.refresh_token)
+            .field("generation", &self.generation)
+            .finish()
+    }
 }
 
 /// The client's current credentials: read (one `Arc` clone) for every request, swapped whole.
@@ -162,6 +174,12 @@ mod tests {
         );
         let now = creds.snapshot();
         assert!(now.user_id.is_none() && matches!(now.access, CredentialSource::Environment));
+    }
+
+    #[test]
+    fn debug_shows_no_secret_and_no_user() {
+        let text = format!("{:?}", live());
+        assert!(!text.contains("a0") && !text.contains("u0"), "{text}");
     }
 
     #[test]

@@ -26,7 +26,7 @@ use std::time::Instant;
 use zeroize::Zeroizing;
 
 /// The refresh state of one client.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Refresher {
     /// Held while a refresh runs.
     lock: tokio::sync::Mutex<()>,
@@ -38,6 +38,16 @@ pub(crate) struct Refresher {
     last_failure: Mutex<Option<Error>>,
     /// The latest token pair not yet taken: `{"generation","refresh_count","tokens"}` text.
     pending: Mutex<Option<Zeroizing<String>>>,
+}
+
+impl std::fmt::Debug for Refresher {
+    /// The counts only: the pending pair holds tokens.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Refresher")
+            .field("tried", &self.attempts())
+            .field("succeeded", &self.count())
+            .finish_non_exhaustive()
+    }
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -202,6 +212,13 @@ fn log_refresh(level: Level, outcome: &str, error: Option<&Error>, elapsed: u64)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_shows_no_pending_token() {
+        let refresher = Refresher::default();
+        *locked(&refresher.pending) = Some(Zeroizing::new("grt_secret".into()));
+        assert!(!format!("{refresher:?}").contains("grt_secret"));
+    }
 
     #[test]
     fn a_token_answer_needs_an_access_token() {
