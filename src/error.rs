@@ -86,6 +86,7 @@ error_kinds! {
     NoCredentials = GUMLOOP_ERR_NO_CREDENTIALS, "no access token was given or found in the environment";
     UseStreamingCall = GUMLOOP_ERR_USE_STREAMING_CALL, "the body asks for a stream: use a streaming call";
     WrongThread = GUMLOOP_ERR_WRONG_THREAD, "a blocking call was made from a library callback or runtime thread";
+    NoValue = GUMLOOP_ERR_NO_VALUE, "the JSON has no value of the asked type at that pointer";
     Connect = GUMLOOP_ERR_CONNECT, "could not connect to the server; the request was not sent";
     Timeout = GUMLOOP_ERR_TIMEOUT, "the request timed out; it may have reached the server";
     Tls = GUMLOOP_ERR_TLS, "the TLS handshake failed";
