@@ -59,6 +59,7 @@ mod error;
 pub mod ffi;
 mod http;
 mod json;
+mod json_pointer;
 mod oneshot;
 mod operations;
 mod options;

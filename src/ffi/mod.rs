@@ -19,7 +19,7 @@
 //! Every exported name is `gumloop_<object>_<verb>[_<noun>]`. The modules are declared in the
 //! order the header presents them (cbindgen follows it): version and codes, strings,
 //! cancellation, the client, sessions (files, approvals, queue, access), streams, agents,
-//! artifacts, the raw request, the call by name, the one-shot call, the poller.
+//! artifacts, the raw request, the call by name, the one-shot call, the poller, reading the JSON it returns.
 
 // One module a group, each in its own paragraph so that rustfmt keeps this order.
 mod version;
@@ -66,6 +66,8 @@ mod oneshot;
 
 mod poller;
 
+mod json;
+
 pub use access::*;
 pub use agents::*;
 pub use approvals::*;
@@ -77,6 +79,7 @@ pub use client::*;
 pub use codes::*;
 pub use files::*;
 pub use info::*;
+pub use json::*;
 pub use oneshot::*;
 pub use poller::*;
 pub use queue::*;
