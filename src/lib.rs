@@ -67,6 +67,7 @@ mod error;
 pub mod ffi;
 mod http;
 mod json;
+mod json_pointer;
 mod log;
 mod oauth;
 mod oneshot;
@@ -111,6 +112,11 @@ pub mod internal {
     /// put the core's constant in the C header).
     pub fn max_response_bytes_limit() -> u64 {
         crate::config::MAX_RESPONSE_BYTES_LIMIT
+    }
+
+    /// How many ended calls' infos a poller keeps for the caller to take.
+    pub fn held_infos() -> usize {
+        crate::poller::HELD_INFOS
     }
 
     /// The longest `retry_after_ms` an error reports.
