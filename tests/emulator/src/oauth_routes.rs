@@ -8,7 +8,7 @@
 //! link is that same approval.
 
 use hyper::{header, HeaderMap, Method, Response, StatusCode};
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
 
 use crate::app_state::App;
@@ -87,8 +87,15 @@ fn field<'a>(form: &'a Query, name: &str) -> Result<&'a str, OAuthError> {
         .ok_or_else(|| OAuthError::request(format!("missing {name}")))
 }
 
+/// Everything but RFC 3986's unreserved characters is percent-encoded in a redirect's query.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 fn encode(text: &str) -> String {
-    utf8_percent_encode(text, NON_ALPHANUMERIC).to_string()
+    utf8_percent_encode(text, QUERY_VALUE).to_string()
 }
 
 /// `redirect_uri` with `pairs` added to its query.
