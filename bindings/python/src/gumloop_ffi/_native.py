@@ -287,6 +287,53 @@ SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
         [c_void_p, c_uint64, POINTER(c_void_p), POINTER(c_size_t), c_out_string],
         c_gumloop_code,
     ),
+    # Credentials and logs (the auth branch's C functions; the binding's own work on them is
+    # the python branch's).
+    # gumloop_code gumloop_client_set_credentials(const gumloop_client *client,
+    #     const char *credentials_json, char **out_json);
+    "gumloop_client_set_credentials": ([c_void_p, c_char_p, c_out_string], c_gumloop_code),
+    # gumloop_code gumloop_client_take_tokens(const gumloop_client *client, char **out_json);
+    "gumloop_client_take_tokens": ([c_void_p, c_out_string], c_gumloop_code),
+    # uint64_t gumloop_client_get_refresh_count(const gumloop_client *client);
+    "gumloop_client_get_refresh_count": ([c_void_p], c_uint64),
+    # gumloop_code gumloop_client_oauth_register_client(const gumloop_client *client,
+    #     const char *redirect_uri, const char *client_name, const char *scopes_json,
+    #     const gumloop_cancel_token *cancel, char **out_json);
+    "gumloop_client_oauth_register_client": (
+        [c_void_p, c_char_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_oauth_exchange_code(const gumloop_client *client,
+    #     const char *client_id, const char *code, const char *redirect_uri,
+    #     const char *code_verifier, const char *client_secret,
+    #     const gumloop_cancel_token *cancel, char **out_json);
+    "gumloop_client_oauth_exchange_code": (
+        [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_oauth_refresh_token(const gumloop_client *client,
+    #     const char *client_id, const char *refresh_token, const char *client_secret,
+    #     const gumloop_cancel_token *cancel, char **out_json);
+    "gumloop_client_oauth_refresh_token": (
+        [c_void_p, c_char_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_client_oauth_revoke(const gumloop_client *client,
+    #     const char *client_id, const char *token, const gumloop_cancel_token *cancel,
+    #     char **out_json);
+    "gumloop_client_oauth_revoke": (
+        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_oauth_build_authorization_url(const char *params_json,
+    #     char **out_json);
+    "gumloop_oauth_build_authorization_url": ([c_char_p, c_out_string], c_gumloop_code),
+    # gumloop_code gumloop_log_set_level(const char *level, char **out_json);
+    "gumloop_log_set_level": ([c_char_p, c_out_string], c_gumloop_code),
+    # gumloop_code gumloop_log_take(char **out_json);
+    "gumloop_log_take": ([c_out_string], c_gumloop_code),
+    # int gumloop_log_get_fd(void);
+    "gumloop_log_get_fd": ([], c_int),
 }
 
 #: ``GUMLOOP_ITEM_NONE``, ``GUMLOOP_ITEM_EVENT``, ``GUMLOOP_ITEM_DONE``.
