@@ -9,8 +9,6 @@ use crate::http::paths::{build_url, Endpoint};
 use crate::http::retry::{settle, Attempts, CallFacts, Creates, Repeat};
 use crate::http::server_error;
 use crate::http::transport::{classify, read_body, retry_after_ms, Transport};
-use crate::log::record::{millis, path_of, Event, Record};
-use crate::log::Level;
 use crate::oauth::refresh::Refresher;
 use crate::secret::Secret;
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
@@ -283,33 +281,11 @@ impl Client {
         let attempt = call.sent.fetch_add(1, Ordering::Relaxed) + 1;
         let started = Instant::now();
         let result = self.send_following(call, creds).await;
-        let status = result.as_ref().ok().map(|r| r.status().as_u16());
-        let failed = status.is_none_or(|s| s >= 400);
-        let level = if failed { Level::Info } else { Level::Debug };
-        if crate::log::enabled(level) {
-            let path = path_of(&call.url);
-            let elapsed = millis(started.elapsed());
-            let outcome = match (&result, status) {
-                (_, Some(status)) => status.to_string(),
-                (Err(e), None) => e.kind.name().to_string(),
-                (Ok(_), None) => String::new(),
-            };
-            let mut record = Record::new(
-                level,
-                Event::Attempt,
-                format!(
-                    "{} {path} -> {outcome} in {elapsed} ms (attempt {attempt})",
-                    call.method
-                ),
-            )
-            .with("method", call.method.as_str())
-            .with("path", path)
-            .with("status", status);
-            if let Err(e) = &result {
-                record = record.with("error", e.kind.name());
-            }
-            crate::log::emit(record.with("duration_ms", elapsed).with("attempt", attempt));
-        }
+        let outcome = result
+            .as_ref()
+            .map(|r| r.status().as_u16())
+            .map_err(|e| e.kind);
+        crate::log::attempt(&call.method, &call.url, outcome, started.elapsed(), attempt);
         result
     }
 
@@ -342,21 +318,7 @@ impl Client {
                 return Ok(response);
             };
             hops += 1;
-            if crate::log::enabled(Level::Debug) {
-                let (from, to) = (path_of(&current), path_of(&next));
-                let status = response.status().as_u16();
-                crate::log::emit(
-                    Record::new(
-                        Level::Debug,
-                        Event::Redirect,
-                        format!("{} {from} -> {status}, following to {to}", call.method),
-                    )
-                    .with("method", call.method.as_str())
-                    .with("path", from)
-                    .with("status", status)
-                    .with("to_path", to),
-                );
-            }
+            crate::log::redirect(&call.method, &current, response.status().as_u16(), &next);
             response = self
                 .request_to(call, Some(&next), creds)?
                 .send()
