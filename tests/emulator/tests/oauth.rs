@@ -242,3 +242,23 @@ async fn malformed_requests_get_rfc_errors() {
     );
     assert_eq!(approve["state"], "st");
 }
+
+#[tokio::test]
+async fn access_tokens_live_as_long_as_the_fixtures_say() {
+    // A lifetime of 0: every token is expired when it is issued.
+    let emu = emu_with(fixtures(r#"{"oauth_token_ttl_ms": 0}"#)).await;
+    let body = format!(
+        "grant_type=authorization_code&client_id=gumloop_cli&code={}&\
+         redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Fcallback&code_verifier={VERIFIER}",
+        code(&emu).await
+    );
+    let tokens = form(&emu, "/oauth/token", &body).await.json();
+    assert_eq!(tokens["expires_in"], 0);
+    let bearer = format!("Bearer {}", tokens["access_token"].as_str().unwrap());
+    let agent = emu
+        .api
+        .get("/api/v1/agents/agent_pro", &[("authorization", &bearer)])
+        .await;
+    assert_eq!(agent.status, 401);
+    assert_eq!(agent.json()["error"]["code"], "token_expired");
+}
