@@ -58,6 +58,7 @@ mod operations;
 mod poller;
 mod random;
 mod raw;
+mod redact;
 mod runtime;
 mod secret;
 mod sessions;

@@ -153,11 +153,11 @@ pub static OPERATIONS: &[Operation] = &[
             let media_type = args.optional_text("media_type")?;
             let data = args.data()?;
             Ok(call(move |c, t| async move {
-                c.upload_file(
+                c.upload_file_bytes(
                     &session_id,
                     &file_name,
                     media_type.as_deref(),
-                    &data,
+                    data.into(),
                     t.as_deref(),
                 )
                 .await

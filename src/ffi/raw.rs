@@ -1,6 +1,6 @@
 //! A raw request, for what the library does not wrap.
 
-use super::args::c_args;
+use super::args::{c_args, required};
 use super::cancel::gumloop_cancel_token;
 use super::client::{call_client, gumloop_client};
 use super::codes::gumloop_code;
@@ -13,6 +13,7 @@ use std::ffi::c_char;
 /// `method`: `"GET"`, `"HEAD"`, `"POST"`, `"PUT"`, `"PATCH"` or `"DELETE"`. `path_json`: a JSON
 /// array of path segments under the base, e.g. `["sessions","sess_1","queue"]`; each is
 /// percent-encoded as exactly one segment (`"a/b"` stays one; empty, `.` and `..` are refused).
+/// `path_json` is required: NULL is `GUMLOOP_ERR_NULL_ARGUMENT` (`param` `"path_json"`).
 /// `query_json` (NULL means none): an object of parameters (strings, numbers, booleans; null
 /// values left out). `body_json` (NULL means none; not allowed with GET or HEAD): any JSON
 /// value, sent as given. On `GUMLOOP_OK`, `*out_json` is the server's JSON as sent, or `null`
@@ -37,6 +38,7 @@ pub unsafe extern "C" fn gumloop_client_send_request(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
+            required!(path_json)?;
             call_future(
                 "send_request",
                 c_args!(method, path_json, query_json, body_json)?,
