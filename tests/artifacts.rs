@@ -391,11 +391,7 @@ fn a_download_never_replaces_what_is_not_a_regular_file() {
         expected.push("device");
         expected.sort();
     }
-    assert_eq!(
-        entries(&dir),
-        expected,
-        "no temporary file left behind"
-    );
+    assert_eq!(entries(&dir), expected, "no temporary file left behind");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
