@@ -314,18 +314,24 @@ fn a_list_without_filters_sends_no_bare_question_mark() {
 // ---------------------------------------------------------------------------------------------
 // Secrets a server repeats
 
-/// Percent-encodes every byte of `text` that is not unreserved (RFC 3986), with `upper` or
-/// lower-case hex digits.
+/// `text` percent-encoded, with `upper` or lower-case hex digits.
 fn percent_encoded(text: &str, upper: bool) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ if upper => format!("%{b:02X}"),
-            _ => format!("%{b:02x}"),
-        })
-        .collect()
+    let encoded = gumloop_hostile::percent_encoded(text);
+    if upper {
+        encoded
+    } else {
+        // Lower-cases the hex digits of each escape only.
+        let mut out = String::new();
+        let mut rest = encoded.as_str();
+        while let Some(i) = rest.find('%') {
+            out.push_str(&rest[..i]);
+            out.push('%');
+            out.push_str(&rest[i + 1..i + 3].to_ascii_lowercase());
+            rest = &rest[i + 3..];
+        }
+        out.push_str(rest);
+        out
+    }
 }
 
 /// Every way a server may repeat `secret`: as it is, percent-encoded (either case), with `+` for
