@@ -156,6 +156,11 @@ fn same(want: u8, got: u8) -> bool {
 /// Where the longest spelling of `secret` that starts at `start` of `text` ends, if one does.
 /// Every way of reading the text is followed at once (a `%` may be itself or start an escape).
 fn match_at(text: &[u8], start: usize, secret: &[u8]) -> Option<usize> {
+    // Most positions fail on their first byte: no allocation for them.
+    let first = *text.get(start)?;
+    if first != b'%' && !same(*secret.first()?, first) {
+        return None;
+    }
     let mut ends = vec![start];
     for &want in secret {
         let mut next: Vec<usize> = ends
