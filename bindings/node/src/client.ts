@@ -1,137 +1,44 @@
 /**
- * `Client` and its `sessions` resource. Every call is a Promise over the library's
- * non-blocking poller: it never blocks the event loop, and an `AbortSignal` cancels it (the
- * library closes its connection). Behaviour — retries, exactly-once creation, stream resume,
- * validation — is the library's; this file converts arguments and results.
+ * `Client`: its configuration, its connection pool and its resources. Every call is a Promise
+ * over the library's non-blocking poller: it never blocks the event loop, and an `AbortSignal`
+ * cancels it (the library closes its connection). Behaviour — retries, exactly-once creation,
+ * stream resume, validation — is the library's; this package converts arguments and answers.
  */
+import { Agents } from "./agents.js";
+import { Artifacts } from "./artifacts.js";
+import type { CallArgs, CallData, CallOptions, Caller } from "./caller.js";
 import { errorFor, GumloopError, localError } from "./errors.js";
+import { argumentsJson, parseAnswer } from "./json.js";
 import { c, OK, Pointer, takeString } from "./native.js";
-import { CallData, poller } from "./poller.js";
-import { Agents, Artifacts, SessionExtras } from "./resources.js";
+import { ClientOptions, clientOptionsShape } from "./options.js";
+import { CallSink, poller } from "./poller.js";
+import { Sessions } from "./sessions.js";
 import { EventStream, StreamEvent, StreamSummary } from "./stream.js";
+import { toWire } from "./wire.js";
 
-/** Client options; omitted ones come from the environment and the library's defaults. */
-export interface ClientOptions {
-  accessToken?: string;
-  /** Alias of accessToken, as the official SDK names it. */
-  apiKey?: string;
-  userId?: string;
-  teamId?: string;
-  baseUrl?: string;
-  streamBaseUrl?: string;
-  timeoutMs?: number;
-  connectTimeoutMs?: number;
-  streamIdleTimeoutMs?: number;
-  caCertPem?: string;
-  caCertPath?: string;
-  proxy?: string;
-  userAgentSuffix?: string;
-  maxResponseBytes?: number;
-  allowInsecureHttp?: boolean;
-  extraHeaders?: Record<string, string>;
-  maxRetries?: number;
-  maxBackoffMs?: number;
-  autoSessionId?: boolean;
-  /** Options this package does not name yet, sent as given (library spelling). */
-  extra?: Record<string, unknown>;
+/** A raw request's query and body, in the API's spelling (sent as given). */
+export interface RawRequestParams {
+  query?: Record<string, unknown>;
+  body?: unknown;
 }
 
-/** The library's spelling of an option name: `baseUrl` -> `base_url`. */
-function snake(name: string): string {
-  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-}
-
-function optionsJson(options: ClientOptions): string {
-  const out: Record<string, unknown> = { ...(options.extra ?? {}) };
-  for (const [key, value] of Object.entries(options)) {
-    if (key === "extra" || value === undefined) continue;
-    out[snake(key)] = value;
+/** Resolves a call's arguments (and data), turning what the caller got wrong into an error. */
+function resolved(args: CallArgs, data: CallData | (() => CallData)): { text: string; data: CallData } | GumloopError {
+  try {
+    const named = typeof args === "function" ? args() : args;
+    return { text: argumentsJson(named), data: typeof data === "function" ? data() : data };
+  } catch (error) {
+    if (error instanceof GumloopError) return error;
+    return localError("INVALID_ARGUMENT", `the arguments could not be read: ${String(error)}`, null, error);
   }
-  return JSON.stringify(out);
-}
-
-/** Per-call options. */
-export interface CallOptions {
-  /** Cancels the call: it rejects with a CancelledError and its connection is closed. */
-  signal?: AbortSignal;
-}
-
-/** A session envelope: `{session, queue_position}` as the server sent it. */
-export interface SessionResponse {
-  session: Session;
-  queue_position: number | null;
-  [key: string]: unknown;
-}
-
-/** A session (the server's fields; unknown ones are kept). */
-export interface Session {
-  id: string;
-  agent_id: string;
-  name?: string | null;
-  state?: string | null;
-  messages?: Array<Record<string, unknown>>;
-  pending_approvals?: Array<Record<string, unknown>>;
-  [key: string]: unknown;
-}
-
-/** One page of sessions. */
-export interface SessionList {
-  sessions: Session[];
-  next_cursor: string | null;
-}
-
-/** What a queued send answers. */
-export interface MessageReceipt {
-  message_id: string;
-  status: string;
-}
-
-/** Create parameters: the request body's fields (unknown ones are sent as given). */
-export interface CreateParams {
-  input?: string | Array<string | Record<string, unknown>>;
-  session_id?: string;
-  name?: string;
-  metadata?: Record<string, unknown>;
-  incognito?: boolean;
-  attachments?: string[];
-  [key: string]: unknown;
-}
-
-/** Send parameters. */
-export interface SendParams {
-  input?: string | Array<string | Record<string, unknown>>;
-  delivery?: "immediate" | "queued";
-  idempotency_key?: string;
-  attachments?: string[];
-  approval_responses?: Array<Record<string, unknown>>;
-  [key: string]: unknown;
-}
-
-/** List filters and paging. */
-export interface ListParams {
-  page_size?: number;
-  cursor?: string;
-  search?: string;
-  sort_order?: string;
-  type?: string;
-  state?: string;
-  creator_user_id?: string;
-  trigger_id?: string;
-  [key: string]: unknown;
-}
-
-/** Wait bounds (milliseconds). */
-export interface WaitParams {
-  timeout_ms?: number;
-  poll_interval_ms?: number;
-  max_poll_interval_ms?: number;
 }
 
 /** A Gumloop client: its configuration and connection pool. */
-export class Client {
-  #handle: Pointer | null;
+export class Client implements Caller {
+  #handle: Pointer | null = null;
   #inFlight = 0;
   #closeWhenIdle = false;
+  readonly #idle: Array<() => void> = [];
   /** The session calls. */
   readonly sessions: Sessions;
   /** Finding and checking agents. */
@@ -139,11 +46,12 @@ export class Client {
   /** The files agents produced. */
   readonly artifacts: Artifacts;
 
-  /** Makes a client; bad options throw an InvalidOptionError naming the option. */
+  /** Makes a client; bad options throw an InvalidArgumentError (kind `GUMLOOP_ERR_INVALID_OPTION`) naming the option. */
   constructor(options: ClientOptions = {}) {
+    const optionsText = argumentsJson(toWire(options, clientOptionsShape, ""));
     const out: [Pointer | null] = [null];
     const json: [Pointer | null] = [null];
-    const code = c.clientNew(optionsJson(options), out, json);
+    const code = c.clientNew(optionsText, out, json);
     const text = takeString(json[0]);
     if (code !== OK || out[0] === null) throw errorFor(code, text);
     this.#handle = out[0];
@@ -155,10 +63,11 @@ export class Client {
   /**
    * A request the library does not wrap: `path` is given as segments (each encoded as one
    * segment, after the API's base path), with the library's credentials, safe-retry rules,
-   * limits and error model. The answer is the server's JSON.
+   * limits and error model. The query and body are sent as given; the answer is the server's JSON.
    */
-  request(method: string, path: string[], params: { query?: Record<string, unknown>; body?: unknown } = {}, options?: CallOptions): Promise<unknown> {
-    return this.call("send_request", { method, path, query: params.query ?? null, body: params.body ?? null }, options).then((t) => JSON.parse(t) as unknown);
+  request(method: string, path: string[], params: RawRequestParams = {}, options?: CallOptions): Promise<unknown> {
+    const args = () => ({ method, path, query: params.query ?? null, body: params.body ?? null });
+    return this.call("send_request", args, options).then((t) => parseAnswer<unknown>(t));
   }
 
   /** Whether close() was called. */
@@ -172,21 +81,34 @@ export class Client {
     this.#freeIfIdle();
   }
 
+  /** `using client = new Client()`: close() at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `await using client = new Client()`: close(), then wait until the calls still running have ended. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    if (this.#handle === null) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
   #freeIfIdle(): void {
     if (this.#closeWhenIdle && this.#inFlight === 0 && this.#handle !== null) {
       c.clientFree(this.#handle);
       this.#handle = null;
+      for (const resolve of this.#idle.splice(0)) resolve();
     }
   }
 
   /**
    * Starts one operation of the library's table (`create_session`, `get_session`, ...) with
-   * its named arguments. For internal use by the resources, and for operations this package
-   * does not wrap yet.
+   * its named arguments in the library's spelling; resolves to the answer's JSON text. The
+   * resources use it; it also reaches operations this package does not wrap yet.
    */
-  call(operation: string, args: Record<string, unknown>, options: CallOptions = {}, data: CallData = null): Promise<string> {
+  call(operation: string, args: CallArgs, options: CallOptions = {}, data: CallData | (() => CallData) = null): Promise<string> {
     return new Promise<string>((resolve, reject) => {
-      const finish = this.#begin(options.signal, reject);
+      const finish = this.#begin(options?.signal, reject);
       if (!finish) return;
       const started = this.#start(operation, args, data, {
         done: (result, error) => {
@@ -195,7 +117,7 @@ export class Client {
           else resolve(result ?? "null");
         },
       });
-      if (started instanceof Error) {
+      if (started instanceof GumloopError) {
         finish.end();
         reject(started);
       } else {
@@ -204,19 +126,33 @@ export class Client {
     });
   }
 
-  /** Starts a streaming operation: events go to the stream. */
-  stream(operation: string, args: Record<string, unknown>, options: CallOptions = {}): EventStream {
+  /** Starts a streaming operation: its events, read with `for await`. */
+  stream(operation: string, args: CallArgs, options: CallOptions = {}): EventStream {
     return new EventStream((push, settle) => {
-      const finish = this.#begin(options.signal, (error) => settle(null, error));
+      const finish = this.#begin(options?.signal, (error) => settle(null, error));
       if (!finish) return () => undefined;
+      let broken: GumloopError | null = null;
       const started = this.#start(operation, args, null, {
-        event: (json) => push(JSON.parse(json) as StreamEvent),
+        event: (json) => {
+          if (broken) return;
+          try {
+            push(parseAnswer<StreamEvent>(json, "a stream event"));
+          } catch (error) {
+            broken = error as GumloopError;
+            if (typeof started === "bigint") poller().cancel(started);
+          }
+        },
         done: (result, error) => {
           finish.end();
-          settle(result === null ? null : (JSON.parse(result) as StreamSummary), error);
+          if (broken ?? error) return settle(null, broken ?? error);
+          try {
+            settle(result === null ? null : parseAnswer<StreamSummary>(result, "the stream's summary"), null);
+          } catch (failure) {
+            settle(null, failure as GumloopError);
+          }
         },
       });
-      if (started instanceof Error) {
+      if (started instanceof GumloopError) {
         finish.end();
         settle(null, started);
         return () => undefined;
@@ -230,6 +166,10 @@ export class Client {
   #begin(signal: AbortSignal | undefined, reject: (error: GumloopError) => void) {
     if (this.#handle === null || this.#closeWhenIdle) {
       reject(localError("INVALID_ARGUMENT", "the client is closed", "client"));
+      return null;
+    }
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      reject(localError("INVALID_ARGUMENT", "`signal` must be an AbortSignal", "signal"));
       return null;
     }
     if (signal?.aborted) {
@@ -254,93 +194,14 @@ export class Client {
     };
   }
 
-  #start(operation: string, args: Record<string, unknown>, data: CallData, sink: Parameters<ReturnType<typeof poller>["start"]>[4]): bigint | GumloopError {
+  #start(operation: string, args: CallArgs, data: CallData | (() => CallData), sink: CallSink): bigint | GumloopError {
+    const call = resolved(args, data);
+    if (call instanceof GumloopError) return call;
     try {
-      return poller().start(this.#handle as Pointer, operation, args, data, sink);
+      return poller().start(this.#handle as Pointer, operation, call.text, call.data, sink);
     } catch (error) {
       if (error instanceof GumloopError) return error;
-      throw error;
+      return localError("INTERNAL", `the call could not be started: ${String(error)}`, null, error);
     }
-  }
-}
-
-/** A session call's answer, parsed. */
-function parsed<T>(text: Promise<string>): Promise<T> {
-  return text.then((t) => JSON.parse(t) as T);
-}
-
-/** The session calls, named as the official SDK names them. */
-export class Sessions extends SessionExtras {
-  readonly #client: Client;
-
-  constructor(client: Client) {
-    super(client);
-    this.#client = client;
-  }
-
-  /** Starts a session: an idle stub without `input`, a working session with it. */
-  create(agentId: string, params: CreateParams = {}, options?: CallOptions): Promise<SessionResponse> {
-    return parsed(this.#client.call("create_session", { agent_id: agentId, body: params }, options));
-  }
-
-  /** A session with its transcript. */
-  retrieve(sessionId: string, options?: CallOptions): Promise<SessionResponse> {
-    return parsed(this.#client.call("get_session", { session_id: sessionId }, options));
-  }
-
-  /** One page of the agent's sessions. */
-  list(agentId: string, params: ListParams = {}, options?: CallOptions): Promise<SessionList> {
-    return parsed(this.#client.call("list_sessions", { agent_id: agentId, query: params }, options));
-  }
-
-  /** Every session of the agent, page after page. */
-  async *listAll(agentId: string, params: ListParams = {}, options?: CallOptions): AsyncGenerator<Session> {
-    let cursor = params.cursor;
-    for (;;) {
-      const page = await this.list(agentId, cursor === undefined ? params : { ...params, cursor }, options);
-      yield* page.sessions;
-      if (!page.next_cursor) return;
-      cursor = page.next_cursor;
-    }
-  }
-
-  /** Sends a message: the envelope, or a receipt for `delivery: "queued"`. */
-  send(sessionId: string, params: SendParams, options?: CallOptions): Promise<SessionResponse | MessageReceipt> {
-    return parsed(this.#client.call("send_message", { session_id: sessionId, body: params }, options));
-  }
-
-  /** Stops a running or queued session. */
-  cancel(sessionId: string, options?: CallOptions): Promise<SessionResponse> {
-    return parsed(this.#client.call("cancel_session", { session_id: sessionId }, options));
-  }
-
-  /** Renames a session (the official SDK's `update`). */
-  update(sessionId: string, params: { name: string }, options?: CallOptions): Promise<SessionResponse> {
-    return this.rename(sessionId, params.name, options);
-  }
-
-  /** Renames a session. */
-  rename(sessionId: string, name: string, options?: CallOptions): Promise<SessionResponse> {
-    return parsed(this.#client.call("rename_session", { session_id: sessionId, name }, options));
-  }
-
-  /** Waits until the session settles (completed, failed, approval_required or idle). */
-  wait(sessionId: string, params: WaitParams = {}, options?: CallOptions): Promise<SessionResponse> {
-    return parsed(this.#client.call("wait_session", { session_id: sessionId, options: params }, options));
-  }
-
-  /** Creates a session and streams its run: `for await (const event of stream)`. */
-  stream(agentId: string, params: CreateParams = {}, options?: CallOptions): EventStream {
-    return this.#client.stream("stream_session", { agent_id: agentId, body: params }, options);
-  }
-
-  /** Sends a message (or approval responses) and streams the run it starts. */
-  streamMessage(sessionId: string, params: SendParams, options?: CallOptions): EventStream {
-    return this.#client.stream("stream_message", { session_id: sessionId, body: params }, options);
-  }
-
-  /** Replays a session's events after `cursor`, then follows the run live. */
-  resumeStream(sessionId: string, cursor: string, options?: CallOptions): EventStream {
-    return this.#client.stream("resume_stream", { session_id: sessionId, cursor }, options);
   }
 }

@@ -1,14 +1,13 @@
 /**
  * gumloop-ffi for Node.js: drive Gumloop agents through libgumloop's C API.
  *
- * ```js
+ * ```ts
  * import { Client } from "gumloop-ffi";
- * const client = new Client(); // GUMLOOP_ACCESS_TOKEN, GUMLOOP_USER_ID, ... from the environment
+ * await using client = new Client(); // GUMLOOP_ACCESS_TOKEN, GUMLOOP_USER_ID, ... from the environment
  * const { session } = await client.sessions.create("agent_id", { input: "Hello" });
  * for await (const event of client.sessions.stream("agent_id", { input: "Tell me" })) {
  *   if (event.type === "text-delta") process.stdout.write(event.delta ?? "");
  * }
- * client.close();
  * ```
  */
 import { c, libraryPath as loadedFrom } from "./native.js";
@@ -16,9 +15,24 @@ import { c, libraryPath as loadedFrom } from "./native.js";
 export * from "./errors.js";
 export * from "./client.js";
 export * from "./stream.js";
-export * from "./resources.js";
+export * from "./sessions.js";
+export * from "./agents.js";
+export * from "./artifacts.js";
+export * from "./paging.js";
+export { accept, reject } from "./params.js";
+export type {
+  AccessChange, AccessRole, ApprovalResponse, ArtifactVersionParams, Attachment, ContentPart, CreateParams, DownloadParams,
+  ExtraBody, Grant, LinkAccess, ListAgentsParams, ListArtifactsParams, ListSessionsParams, MessageInput, PageParams,
+  QueueParams, ResolveApprovalsParams, SendParams, SessionState, StreamSendParams, UploadParams, WaitParams,
+} from "./params.js";
+export type * from "./answers.js";
+export type { ClientOptions } from "./options.js";
+export type { CallArgs, CallData, CallOptions, Caller } from "./caller.js";
+export { description } from "./description.js";
+export type * from "./description.js";
+export { MAX_JSON_DEPTH } from "./json.js";
 
-/** The version of the loaded libgumloop, e.g. "0.2.0". */
+/** The version of the loaded libgumloop, e.g. "0.3.0". */
 export function libraryVersion(): string {
   return c.versionGet();
 }

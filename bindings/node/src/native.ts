@@ -64,6 +64,7 @@ export const libraryPath: string = path;
 /** The C functions this package uses, declared from the header's prototypes. */
 export const c = {
   versionGet: lib.func("const char *gumloop_version_get(void)") as () => string,
+  descriptionGet: lib.func("const char *gumloop_description_get(void)") as () => string,
   codeGetName: lib.func("const char *gumloop_code_get_name(uint32_t code)") as (code: number) => string,
   codeGetMessage: lib.func("const char *gumloop_code_get_message(uint32_t code)") as (code: number) => string,
   stringFree: lib.func("void gumloop_string_free(void *s)") as (s: Pointer | null) => void,

@@ -5,6 +5,7 @@
  * call. The library's threads never run JavaScript: everything here runs on the event loop.
  */
 import { Socket } from "node:net";
+import type { CallData } from "./caller.js";
 import { errorFor, GumloopError, localError } from "./errors.js";
 import { c, dup, ITEM_DONE, ITEM_EVENT, ITEM_NONE, OK, Pointer, takeString } from "./native.js";
 
@@ -15,9 +16,6 @@ export interface CallSink {
   /** The call ended: its result text, or its error. */
   done(result: string | null, error: GumloopError | null): void;
 }
-
-/** The byte data of an operation that takes bytes (file upload). */
-export type CallData = Uint8Array | null;
 
 class Poller {
   private readonly handle: Pointer;
@@ -45,11 +43,11 @@ class Poller {
     this.socket.unref();
   }
 
-  /** Starts an operation; its items go to `sink`. Returns the call's ID. */
-  start(client: Pointer, operation: string, args: unknown, data: CallData, sink: CallSink): bigint {
+  /** Starts an operation with its arguments' JSON text; its items go to `sink`. Returns the call's ID. */
+  start(client: Pointer, operation: string, args: string, data: CallData, sink: CallSink): bigint {
     const id: [number | bigint] = [0];
     const json: [Pointer | null] = [null];
-    const code = c.pollerStartCall(this.handle, client, operation, JSON.stringify(args), data, data?.length ?? 0, id, json);
+    const code = c.pollerStartCall(this.handle, client, operation, args, data, data?.length ?? 0, id, json);
     const text = takeString(json[0]);
     if (code !== OK) throw errorFor(code, text);
     const callId = BigInt(id[0]);
