@@ -21,7 +21,7 @@ export * from "./artifacts.js";
 export * from "./paging.js";
 export { accept, reject } from "./params.js";
 export type {
-  AccessChange, AccessRole, ApprovalResponse, ArtifactVersionParams, Attachment, ContentPart, CreateParams, DownloadParams,
+  AccessChange, AccessRole, ApprovalResponse, AskRef, ArtifactVersionParams, Attachment, ContentPart, CreateParams, DownloadParams,
   ExtraBody, Grant, LinkAccess, ListAgentsParams, ListArtifactsParams, ListSessionsParams, MessageInput, PageParams,
   QueueParams, ResolveApprovalsParams, SendParams, SessionState, StreamSendParams, UploadParams, WaitParams,
 } from "./params.js";

@@ -51,13 +51,22 @@ const approvalResponse: Shape = {
   } satisfies FieldsOf<ApprovalResponse>,
 };
 
-/** Accepts the ask `actionRequestId`, with the answers of a human-input ask if it has questions. */
-export function accept(actionRequestId: string, values?: Record<string, unknown>): ApprovalResponse {
+/** An ask to answer: a pending approval of the session, or its `action_request_id`. */
+export type AskRef = string | { action_request_id: string };
+
+function askId(ask: AskRef): string {
+  return typeof ask === "string" ? ask : ask?.action_request_id;
+}
+
+/** Accepts `ask`, with the answers to a human-input ask's questions (`{questionName: answer}`). */
+export function accept(ask: AskRef, values?: Record<string, unknown>): ApprovalResponse {
+  const actionRequestId = askId(ask);
   return values === undefined ? { actionRequestId, action: "accept" } : { actionRequestId, action: "accept", response: { values } };
 }
 
-/** Rejects the ask `actionRequestId`, saying why if `reason` is given. */
-export function reject(actionRequestId: string, reason?: string): ApprovalResponse {
+/** Rejects `ask`, saying why if `reason` is given. */
+export function reject(ask: AskRef, reason?: string): ApprovalResponse {
+  const actionRequestId = askId(ask);
   return reason === undefined ? { actionRequestId, action: "reject" } : { actionRequestId, action: "reject", reason };
 }
 
