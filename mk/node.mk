@@ -21,6 +21,8 @@ $(NODE_DIR)/node_modules/.package-lock.json: $(NODE_DIR)/package-lock.json
 node-deps: node-tool $(NODE_DIR)/node_modules/.package-lock.json
 
 ## test-node: build and type-check the package, run its tests and the quickstart
+# The tests load the debug library this target builds (not an older release build).
+test-node: export GUMLOOP_FFI_LIBRARY := $(LIB_DEBUG)
 test-node: node-deps lib emulator
 	cd $(NODE_DIR) && npm run --silent build && npm run --silent typecheck
 	cd $(ROOT) && scripts/with-emulator.sh sh -c 'cd $(NODE_DIR) && node --test --test-reporter=spec test/'

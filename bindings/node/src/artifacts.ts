@@ -1,7 +1,4 @@
 /** `client.artifacts`: the files agents produced. */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Artifact, ArtifactDownload, ArtifactList, DownloadedArtifact } from "./answers.js";
 import type { CallOptions, Caller } from "./caller.js";
 import { answerOf } from "./json.js";
@@ -45,15 +42,12 @@ export class Artifacts {
     return answerOf(this.#client.call("download_artifact_to_file", () => ({ artifact_id: artifactId, path, options: toWire(params, downloadShape, "options") }), options));
   }
 
-  /** Fetches the bytes into memory (through a private temporary file, removed after). */
-  async downloadBytes(artifactId: string, params: DownloadParams = {}, options?: CallOptions): Promise<Uint8Array> {
-    const dir = await mkdtemp(join(tmpdir(), "gumloop-artifact-"));
-    try {
-      const file = join(dir, "artifact");
-      await this.downloadToFile(artifactId, file, params, options);
-      return new Uint8Array(await readFile(file));
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+  /** Fetches the bytes into memory (no Gumloop credential goes to the storage host). */
+  downloadBytes(artifactId: string, params: DownloadParams = {}, options?: CallOptions): Promise<Uint8Array> {
+    const args = () => {
+      const { version_id: versionId = null, ...rest } = toWire(params, downloadShape, "options");
+      return { artifact_id: artifactId, version_id: versionId, options: rest };
+    };
+    return this.#client.bytes("download_artifact", args, options).then((done) => done.data);
   }
 }

@@ -25,6 +25,8 @@ export type CallArgs = Record<string, unknown> | (() => Record<string, unknown>)
 export interface Caller {
   /** A call with one answer: its JSON text. */
   call(operation: string, args: CallArgs, options?: CallOptions, data?: CallData | (() => CallData)): Promise<string>;
+  /** A call whose result is bytes: its JSON text (what was fetched) and the bytes. */
+  bytes(operation: string, args: CallArgs, options?: CallOptions): Promise<{ answer: string; data: Uint8Array }>;
   /** A streaming call: its events. */
   stream(operation: string, args: CallArgs, options?: CallOptions): EventStream;
 }

@@ -107,14 +107,24 @@ export class Client implements Caller {
    * resources use it; it also reaches operations this package does not wrap yet.
    */
   call(operation: string, args: CallArgs, options: CallOptions = {}, data: CallData | (() => CallData) = null): Promise<string> {
-    return new Promise<string>((resolve, reject) => {
+    return this.#run(operation, args, options, data, false).then((done) => done.answer);
+  }
+
+  /** Starts an operation whose result is bytes (`download_artifact`): what was fetched, and the bytes. */
+  bytes(operation: string, args: CallArgs, options: CallOptions = {}): Promise<{ answer: string; data: Uint8Array }> {
+    return this.#run(operation, args, options, null, true);
+  }
+
+  #run(operation: string, args: CallArgs, options: CallOptions, data: CallData | (() => CallData), bytes: boolean) {
+    return new Promise<{ answer: string; data: Uint8Array }>((resolve, reject) => {
       const finish = this.#begin(options?.signal, reject);
       if (!finish) return;
       const started = this.#start(operation, args, data, {
-        done: (result, error) => {
+        bytes,
+        done: (result, error, fetched) => {
           finish.end();
           if (error) reject(error);
-          else resolve(result ?? "null");
+          else resolve({ answer: result ?? "null", data: fetched ?? new Uint8Array(0) });
         },
       });
       if (started instanceof GumloopError) {

@@ -10,6 +10,7 @@
  * }
  * ```
  */
+import { createRequire } from "node:module";
 import { c, libraryPath as loadedFrom } from "./native.js";
 
 export * from "./errors.js";
@@ -40,8 +41,8 @@ export function libraryVersion(): string {
 /** The file libgumloop was loaded from. */
 export const libraryPath: string = loadedFrom;
 
-/** This package's version; the library it loads must have the same. */
-export const version = "0.2.0";
+/** This package's version (its package.json's); the library it loads must have the same. */
+export const version: string = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
 if (libraryVersion() !== version) {
   throw new Error(`gumloop-ffi ${version} needs libgumloop ${version}, but ${libraryPath} is ${libraryVersion()}`);

@@ -89,6 +89,10 @@ export const c = {
     outCallId: [number | bigint],
     outJson: [Pointer | null],
   ) => number,
+  pollerTakeBytes: lib.func(
+    "uint32_t gumloop_poller_take_bytes(void *poller, uint64_t call_id, _Out_ void **out_data, _Out_ size_t *out_len, _Out_ void **out_json)",
+  ) as (poller: Pointer, callId: number | bigint, outData: [Pointer | null], outLen: [number | bigint], outJson: [Pointer | null]) => number,
+  bytesFree: lib.func("void gumloop_bytes_free(void *data, size_t len)") as (data: Pointer, len: number | bigint) => void,
   pollerCancelCall: lib.func(
     "uint32_t gumloop_poller_cancel_call(void *poller, uint64_t call_id, _Out_ void **out_json)",
   ) as (poller: Pointer, callId: number | bigint, outJson: [Pointer | null]) => number,
@@ -114,6 +118,16 @@ export function takeString(pointer: Pointer | null): string | null {
     return koffi.decode(pointer, "char", -1) as string;
   } finally {
     c.stringFree(pointer);
+  }
+}
+
+/** Takes bytes the library handed out: copies them and frees the library's copy. */
+export function takeBytes(pointer: Pointer | null, length: number): Uint8Array {
+  if (pointer === null || pointer === 0n || length === 0) return new Uint8Array(0);
+  try {
+    return new Uint8Array(koffi.view(pointer, length).slice(0));
+  } finally {
+    c.bytesFree(pointer, length);
   }
 }
 

@@ -7,14 +7,16 @@
 import { Socket } from "node:net";
 import type { CallData } from "./caller.js";
 import { errorFor, GumloopError, localError } from "./errors.js";
-import { c, dup, ITEM_DONE, ITEM_EVENT, ITEM_NONE, OK, Pointer, takeString } from "./native.js";
+import { c, dup, ITEM_DONE, ITEM_EVENT, ITEM_NONE, OK, Pointer, takeBytes, takeString } from "./native.js";
 
 /** What a started call hands its items to. */
 export interface CallSink {
   /** A stream event's JSON text (streams only). */
   event?(json: string): void;
-  /** The call ended: its result text, or its error. */
-  done(result: string | null, error: GumloopError | null): void;
+  /** Whether the call's result has bytes to take when it succeeds (operations of result "bytes"). */
+  readonly bytes?: boolean;
+  /** The call ended: its result text (and bytes), or its error. */
+  done(result: string | null, error: GumloopError | null, bytes?: Uint8Array): void;
 }
 
 class Poller {
@@ -84,9 +86,26 @@ class Poller {
       } else if (kind[0] === ITEM_DONE) {
         this.calls.delete(callId);
         if (this.calls.size === 0) this.socket.unref();
-        if (sink) sink.done(code[0] === OK ? text : null, code[0] === OK ? null : errorFor(code[0], text));
+        if (!sink) continue;
+        if (code[0] !== OK) sink.done(null, errorFor(code[0], text));
+        else if (sink.bytes) this.finishWithBytes(callId, text, sink);
+        else sink.done(text, null);
       }
     }
+  }
+
+  /** Takes a finished bytes call's bytes (right after its DONE item) and hands them over. */
+  private finishWithBytes(callId: bigint, text: string | null, sink: CallSink): void {
+    const data: [Pointer | null] = [null];
+    const length: [number | bigint] = [0];
+    const json: [Pointer | null] = [null];
+    const code = c.pollerTakeBytes(this.handle, callId, data, length, json);
+    const error = takeString(json[0]);
+    if (code !== OK) {
+      sink.done(null, errorFor(code, error));
+      return;
+    }
+    sink.done(text, null, takeBytes(data[0], Number(length[0])));
   }
 
   /** How many calls are in flight (for tests and diagnostics). */

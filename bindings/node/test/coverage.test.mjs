@@ -57,6 +57,11 @@ function recorder() {
       return Promise.resolve(JSON.stringify({ next_cursor: null, sessions: [], agents: [], artifacts: [] }));
     },
     /** @param {string} operation @param {unknown} args */
+    bytes(operation, args) {
+      started.push({ operation, args: resolve(args), data: null, kind: "bytes" });
+      return Promise.resolve({ answer: "{}", data: new Uint8Array(0) });
+    },
+    /** @param {string} operation @param {unknown} args */
     stream(operation, args) {
       started.push({ operation, args: resolve(args), data: null, kind: "stream" });
       return { finished: () => Promise.resolve(null) };
@@ -96,7 +101,7 @@ test("every operation of the description has a method that starts it with the li
     assert.ok(started.length >= 1, `${operation.name}: the method started nothing`);
     const first = /** @type {(typeof started)[number]} */ (started[0]);
     assert.equal(first.operation, operation.name, `${operation.name}: the method started ${first.operation}`);
-    assert.equal(first.kind, operation.result === "stream" ? "stream" : "call", `${operation.name}: ${operation.result}`);
+    assert.equal(first.kind, operation.result === "json" ? "call" : operation.result, `${operation.name}: ${operation.result}`);
     const named = new Map(operation.arguments.map((a) => [a.name, a]));
     for (const key of Object.keys(first.args)) {
       assert.ok(named.has(key), `${operation.name}: the method sends \`${key}\`, which the library does not take (it takes ${[...named.keys()].join(", ")})`);
