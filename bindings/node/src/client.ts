@@ -48,7 +48,7 @@ export class Client implements Caller {
 
   /** Makes a client; bad options throw an InvalidArgumentError (kind `GUMLOOP_ERR_INVALID_OPTION`) naming the option. */
   constructor(options: ClientOptions = {}) {
-    const optionsText = argumentsJson(toWire(options, clientOptionsShape, ""));
+    const optionsText = argumentsJson(toWire(options, clientOptionsShape, "options"));
     const out: [Pointer | null] = [null];
     const json: [Pointer | null] = [null];
     const code = c.clientNew(optionsText, out, json);
