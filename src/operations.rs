@@ -537,6 +537,97 @@ pub static OPERATIONS: &[Operation] = &[
             }))
         },
     },
+    Operation {
+        name: "oauth_register_client",
+        function: Some("gumloop_client_oauth_register_client"),
+        result: ResultKind::Json,
+        arguments: &[
+            arg("redirect_uri", Str, true),
+            arg("client_name", Str, false),
+            arg("scopes", Array, false),
+        ],
+        prepare: |args| {
+            let redirect_uri = args.text("redirect_uri")?;
+            let client_name = args.optional_text("client_name")?;
+            let scopes = args.json("scopes");
+            Ok(call(move |c, t| async move {
+                c.oauth_register_client(
+                    &redirect_uri,
+                    client_name.as_deref(),
+                    scopes.as_deref(),
+                    t.as_deref(),
+                )
+                .await
+            }))
+        },
+    },
+    Operation {
+        name: "oauth_exchange_code",
+        function: Some("gumloop_client_oauth_exchange_code"),
+        result: ResultKind::Json,
+        arguments: &[
+            arg("client_id", Str, true),
+            arg("code", Str, true),
+            arg("redirect_uri", Str, true),
+            arg("code_verifier", Str, true),
+            arg("client_secret", Str, false),
+        ],
+        prepare: |args| {
+            let client_id = args.text("client_id")?;
+            let code = args.text("code")?;
+            let redirect_uri = args.text("redirect_uri")?;
+            let code_verifier = args.text("code_verifier")?;
+            let client_secret = args.optional_text("client_secret")?;
+            Ok(call(move |c, t| async move {
+                c.oauth_exchange_code(
+                    &client_id,
+                    &code,
+                    &redirect_uri,
+                    &code_verifier,
+                    client_secret.as_deref(),
+                    t.as_deref(),
+                )
+                .await
+            }))
+        },
+    },
+    Operation {
+        name: "oauth_refresh_token",
+        function: Some("gumloop_client_oauth_refresh_token"),
+        result: ResultKind::Json,
+        arguments: &[
+            arg("client_id", Str, true),
+            arg("refresh_token", Str, true),
+            arg("client_secret", Str, false),
+        ],
+        prepare: |args| {
+            let client_id = args.text("client_id")?;
+            let refresh_token = args.text("refresh_token")?;
+            let client_secret = args.optional_text("client_secret")?;
+            Ok(call(move |c, t| async move {
+                c.oauth_refresh_token(
+                    &client_id,
+                    &refresh_token,
+                    client_secret.as_deref(),
+                    t.as_deref(),
+                )
+                .await
+            }))
+        },
+    },
+    Operation {
+        name: "oauth_revoke",
+        function: Some("gumloop_client_oauth_revoke"),
+        result: ResultKind::Json,
+        arguments: &[arg("client_id", Str, true), arg("token", Str, true)],
+        prepare: |args| {
+            let client_id = args.text("client_id")?;
+            let token = args.text("token")?;
+            Ok(call(move |c, t| async move {
+                c.oauth_revoke(&client_id, &token, t.as_deref()).await
+            }))
+        },
+    },
 ];
 
 /// The operation named `name`.
@@ -556,7 +647,22 @@ pub fn prepare(name: &str, mut args: Args) -> Result<Prepared> {
     let operation = find(name)?;
     let prepared = (operation.prepare)(&mut args)?;
     args.finish(name)?;
-    Ok(prepared)
+    // The call's log records name its operation.
+    Ok(match prepared {
+        Prepared::Call(make) => {
+            let name = operation.name;
+            Prepared::Call(Box::new(move |client, token| {
+                Box::pin(crate::log::in_operation(name, make(client, token)))
+            }))
+        }
+        Prepared::Bytes(make) => {
+            let name = operation.name;
+            Prepared::Bytes(Box::new(move |client, token| {
+                Box::pin(crate::log::in_operation(name, make(client, token)))
+            }))
+        }
+        stream => stream,
+    })
 }
 
 /// The call of the call operation `name` with `args`, for a blocking function.
