@@ -10,7 +10,10 @@ import type { CallArgs, CallData, CallOptions, Caller } from "./caller.js";
 import { errorFor, GumloopError, localError } from "./errors.js";
 import { argumentsJson, parseAnswer } from "./json.js";
 import { c, OK, Pointer, takeString } from "./native.js";
-import { ClientOptions, clientOptionsShape } from "./options.js";
+import { drainLogs } from "./logs.js";
+import { OAuth } from "./oauth.js";
+import { outJson } from "./outcall.js";
+import { ClientOptions, clientOptionsShape, RefreshedTokens } from "./options.js";
 import { CallSink, poller } from "./poller.js";
 import { Sessions } from "./sessions.js";
 import { EventStream, StreamEvent, StreamSummary } from "./stream.js";
@@ -21,6 +24,20 @@ export interface RawRequestParams {
   query?: Record<string, unknown>;
   body?: unknown;
 }
+
+/** What `setCredentials` changes; an absent field is left as it is. */
+export interface Credentials {
+  /** The new access token; null goes back to the environment's. */
+  accessToken?: string | null;
+  /** The new user ID (`x-auth-key`); null sends none. */
+  userId?: string | null;
+  /** The new refresh token; null turns refreshing off. */
+  refreshToken?: string | null;
+}
+const credentialsShape = {
+  what: "the credentials",
+  fields: { accessToken: "value", userId: "value", refreshToken: "value" },
+} as const satisfies import("./wire.js").Shape & { fields: Record<keyof Credentials, "value"> };
 
 /** Resolves a call's arguments (and data), turning what the caller got wrong into an error. */
 function resolved(args: CallArgs, data: CallData | (() => CallData)): { text: string; data: CallData } | GumloopError {
@@ -45,10 +62,23 @@ export class Client implements Caller {
   readonly agents: Agents;
   /** The files agents produced. */
   readonly artifacts: Artifacts;
+  /** Signing in with OAuth. */
+  readonly oauth: OAuth;
+  readonly #onTokens: ((refreshed: RefreshedTokens) => void) | undefined;
+  #refreshesSeen = 0n;
 
   /** Makes a client; bad options throw an InvalidArgumentError (kind `GUMLOOP_ERR_INVALID_OPTION`) naming the option. */
   constructor(options: ClientOptions = {}) {
-    const optionsText = argumentsJson(toWire(options, clientOptionsShape, "options"));
+    const given: unknown = options;
+    let libraryOptions = given;
+    let onTokens: unknown;
+    if (typeof given === "object" && given !== null && "onTokens" in given) {
+      ({ onTokens, ...libraryOptions } = given as ClientOptions);
+      if (onTokens !== undefined && typeof onTokens !== "function") {
+        throw localError("INVALID_OPTION", "`onTokens` must be a function", "onTokens");
+      }
+    }
+    const optionsText = argumentsJson(toWire(libraryOptions, clientOptionsShape, "options"));
     const out: [Pointer | null] = [null];
     const json: [Pointer | null] = [null];
     const code = c.clientNew(optionsText, out, json);
@@ -58,6 +88,48 @@ export class Client implements Caller {
     this.sessions = new Sessions(this);
     this.agents = new Agents(this);
     this.artifacts = new Artifacts(this);
+    this.oauth = new OAuth(this, { baseUrl: options.baseUrl, allowInsecureHttp: options.allowInsecureHttp });
+    this.#onTokens = onTokens as ((refreshed: RefreshedTokens) => void) | undefined;
+  }
+
+  /**
+   * Replaces the client's credentials for the calls that start afterwards (calls in flight keep
+   * theirs; connections stay open). Returns the credentials' generation.
+   */
+  setCredentials(credentials: Credentials): { generation: number } {
+    const text = argumentsJson(toWire(credentials, credentialsShape, "credentials"));
+    if (this.#handle === null || this.#closeWhenIdle) throw localError("INVALID_ARGUMENT", "the client is closed", "client");
+    const handle = this.#handle;
+    return parseAnswer<{ generation: number }>(outJson((out) => c.clientSetCredentials(handle, text, out)) ?? "null");
+  }
+
+  /** After each call: publishes the library's log records and hands a refreshed token pair to `onTokens`. */
+  #afterCall(): void {
+    try {
+      this.#publishAfterCall();
+    } catch (error) {
+      process.nextTick(() => {
+        throw error;
+      });
+    }
+  }
+
+  #publishAfterCall(): void {
+    drainLogs();
+    if (this.#onTokens === undefined || this.#handle === null) return;
+    const count = BigInt(c.clientGetRefreshCount(this.#handle));
+    if (count <= this.#refreshesSeen) return;
+    this.#refreshesSeen = count;
+    const handle = this.#handle;
+    const text = outJson((out) => c.clientTakeTokens(handle, out));
+    if (text === null) return;
+    try {
+      this.#onTokens(parseAnswer<RefreshedTokens>(text, "the refreshed tokens"));
+    } catch (error) {
+      process.nextTick(() => {
+        throw error;
+      });
+    }
   }
 
   /**
@@ -122,6 +194,7 @@ export class Client implements Caller {
       const started = this.#start(operation, args, data, {
         bytes,
         done: (result, error, fetched) => {
+          this.#afterCall();
           finish.end();
           if (error) reject(error);
           else resolve({ answer: result ?? "null", data: fetched ?? new Uint8Array(0) });
@@ -153,6 +226,7 @@ export class Client implements Caller {
           }
         },
         done: (result, error) => {
+          this.#afterCall();
           finish.end();
           if (broken ?? error) return settle(null, broken ?? error);
           try {

@@ -27,7 +27,14 @@ export type {
   QueueParams, ResolveApprovalsParams, SendParams, SessionState, StreamSendParams, UploadParams, WaitParams,
 } from "./params.js";
 export type * from "./answers.js";
-export type { ClientOptions } from "./options.js";
+export type { ClientOptions, RefreshedTokens } from "./options.js";
+export { LOG_CHANNEL, setLogLevel } from "./logs.js";
+export type { LogLevel, LogRecord } from "./logs.js";
+export { buildAuthorizationUrl, OAuth } from "./oauth.js";
+export type {
+  AuthorizationUrl, AuthorizationUrlParams, ExchangeCodeParams, RefreshTokenParams, RegisterClientParams, RegisteredClient,
+  RevokeParams, TokenResponse,
+} from "./oauth.js";
 export type { CallArgs, CallData, CallOptions, Caller } from "./caller.js";
 export { description } from "./description.js";
 export type * from "./description.js";

@@ -72,6 +72,23 @@ export const c = {
     "uint32_t gumloop_client_new(const char *options_json, _Out_ void **out_client, _Out_ void **out_json)",
   ) as (options: string, outClient: [Pointer | null], outJson: [Pointer | null]) => number,
   clientFree: lib.func("void gumloop_client_free(void *client)") as (client: Pointer) => void,
+  clientSetCredentials: lib.func(
+    "uint32_t gumloop_client_set_credentials(void *client, const char *credentials_json, _Out_ void **out_json)",
+  ) as (client: Pointer, credentials: string, outJson: [Pointer | null]) => number,
+  clientTakeTokens: lib.func("uint32_t gumloop_client_take_tokens(void *client, _Out_ void **out_json)") as (
+    client: Pointer,
+    outJson: [Pointer | null],
+  ) => number,
+  clientGetRefreshCount: lib.func("uint64_t gumloop_client_get_refresh_count(void *client)") as (client: Pointer) => number | bigint,
+  oauthBuildAuthorizationUrl: lib.func(
+    "uint32_t gumloop_oauth_build_authorization_url(const char *params_json, _Out_ void **out_json)",
+  ) as (params: string, outJson: [Pointer | null]) => number,
+  logSetLevel: lib.func("uint32_t gumloop_log_set_level(const char *level, _Out_ void **out_json)") as (
+    level: string,
+    outJson: [Pointer | null],
+  ) => number,
+  logTake: lib.func("uint32_t gumloop_log_take(_Out_ void **out_json)") as (outJson: [Pointer | null]) => number,
+  logGetFd: lib.func("int gumloop_log_get_fd(void)") as () => number,
   pollerNew: lib.func(
     "uint32_t gumloop_poller_new(const char *options_json, _Out_ void **out_poller, _Out_ void **out_json)",
   ) as (options: string | null, outPoller: [Pointer | null], outJson: [Pointer | null]) => number,

@@ -44,9 +44,37 @@ export interface ClientOptions {
   maxBackoffMs?: number;
   /** Whether a create without `sessionId` gets one generated, making it safe to repeat (default true). */
   autoSessionId?: boolean;
+  /**
+   * An OAuth refresh token: a call that meets 401 refreshes the access token once and is
+   * repeated (needs `clientId`). The refresh token rotates: store the new pair `onTokens` gets.
+   */
+  refreshToken?: string;
+  /** The OAuth client ID, for refreshing (and for a client that only signs in). */
+  clientId?: string;
+  clientSecret?: string;
+  /**
+   * Called with each new token pair after the library refreshed the access token, on the event
+   * loop, before the call that caused the refresh settles. Store `tokens.refresh_token`: the old
+   * one no longer works. What it throws is rethrown as an uncaught exception.
+   */
+  onTokens?: (refreshed: RefreshedTokens) => void;
   /** Options this package does not name yet, sent as given (library spelling). */
   extraOptions?: Record<string, unknown>;
 }
+
+/** A refresh's outcome, as `onTokens` gets it (the library's JSON). */
+export interface RefreshedTokens {
+  /** The credentials' generation after the refresh. */
+  generation: number;
+  /** Successful refreshes of this client so far. */
+  refresh_count: number;
+  /** The token endpoint's answer: `access_token`, `refresh_token`, `expires_in`, ... */
+  tokens: { access_token: string; refresh_token?: string; expires_in?: number; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** The options that stay in JavaScript (functions), not sent to the library. */
+export type LocalOptions = "onTokens" | "extraOptions";
 
 /** The options' fields, each sent under its snake_case name. */
 export const clientOptionsShape: Shape = {
@@ -58,5 +86,6 @@ export const clientOptionsShape: Shape = {
     timeoutMs: "value", connectTimeoutMs: "value", streamIdleTimeoutMs: "value", caCertPem: "value", caCertPath: "value",
     proxy: "value", useEnvProxy: "value", userAgentSuffix: "value", maxResponseBytes: "value", maxUploadBytes: "value",
     allowInsecureHttp: "value", extraHeaders: "value", maxRetries: "value", maxBackoffMs: "value", autoSessionId: "value",
-  } satisfies Record<Exclude<keyof ClientOptions, "extraOptions">, FieldShape>,
+    refreshToken: "value", clientId: "value", clientSecret: "value",
+  } satisfies Record<Exclude<keyof ClientOptions, LocalOptions>, FieldShape>,
 };

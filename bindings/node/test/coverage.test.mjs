@@ -3,7 +3,7 @@
 // camelCase field, every code and group its error class.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Agents, Artifacts, Client, ERROR_CLASSES, GumloopError, Sessions, description, errorClassOf } from "../dist/index.js";
+import { Agents, Artifacts, Client, ERROR_CLASSES, GumloopError, OAuth, Sessions, description, errorClassOf } from "../dist/index.js";
 import { clientOptionsShape } from "../dist/options.js";
 import { baseUrl } from "./emulator.mjs";
 
@@ -39,6 +39,10 @@ const METHODS = {
   download_artifact_to_file: ["artifacts", "downloadToFile", ["art", "/nonexistent/x", { versionId: "v", maxBytes: 1 }]],
   download_artifact: ["artifacts", "downloadBytes", ["art", { versionId: "v", maxBytes: 1 }]],
   send_request: ["client", "request", ["GET", ["sessions"], { query: { a: "b" }, body: {} }]],
+  oauth_register_client: ["oauth", "registerClient", [{ redirectUri: "r", clientName: "n", scopes: ["s"] }]],
+  oauth_exchange_code: ["oauth", "exchangeCode", [{ clientId: "c", code: "x", redirectUri: "r", codeVerifier: "v", clientSecret: "s" }]],
+  oauth_refresh_token: ["oauth", "refreshToken", [{ clientId: "c", refreshToken: "t", clientSecret: "s" }]],
+  oauth_revoke: ["oauth", "revoke", [{ clientId: "c", token: "t" }]],
 };
 
 /**
@@ -80,7 +84,7 @@ async function startedBy(operation) {
   const [resource, method, args] = entry;
   const { caller, started } = recorder();
   /** @type {Record<string, any>} */
-  const resources = { sessions: new Sessions(caller), agents: new Agents(caller), artifacts: new Artifacts(caller) };
+  const resources = { sessions: new Sessions(caller), agents: new Agents(caller), artifacts: new Artifacts(caller), oauth: new OAuth(caller) };
   if (resource === "client") {
     const client = new Client({ accessToken: "t", baseUrl });
     /** @type {any} */ (client).call = caller.call;
