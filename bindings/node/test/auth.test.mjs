@@ -114,6 +114,11 @@ test("a 503-then-200 call yields two attempt records on the diagnostics channel,
     const client = new Client({ baseUrl, accessToken: "gk_personal_ada", userId: "user_ada" });
     await arm({ method: "GET", path: "/api/v1/agents/agent_pro", status: 503, retry_after: 0, times: 1 });
     await client.agents.retrieve("agent_pro");
+    // A download's signed URL reaches the storage host: its query must not be in any record.
+    const { session } = await client.sessions.create("agent_pro", { input: "[artifact:r.txt:10] go" });
+    await client.sessions.wait(session.id, { pollIntervalMs: 20 });
+    const artifact = (await client.artifacts.list("agent_pro", { sessionId: session.id })).artifacts[0];
+    assert.equal((await client.artifacts.downloadBytes(/** @type {string} */ (artifact?.id))).length, 10);
     client.close();
   } finally {
     setLogLevel(previous);
@@ -123,5 +128,7 @@ test("a 503-then-200 call yields two attempt records on the diagnostics channel,
   assert.deepEqual(attempts.map((r) => [r.attempt, r.status]), [[1, 503], [2, 200]]);
   const text = JSON.stringify(records);
   for (const secret of ["gk_personal_ada", "user_ada"]) assert.ok(!text.includes(secret), `a record holds ${secret}`);
+  assert.ok(records.some((r) => r.operation === "download_artifact"), "the download was logged");
+  assert.ok(records.every((r) => !String(r.path ?? "").includes("?") && !r.message.includes("?")), "a record holds a query");
   assert.throws(() => setLogLevel(/** @type {any} */ ("loud")), InvalidArgumentError);
 });
