@@ -11,6 +11,7 @@
  * ```
  */
 import { createRequire } from "node:module";
+import { localError } from "./errors.js";
 import { c, libraryPath as loadedFrom } from "./native.js";
 
 export * from "./errors.js";
@@ -52,5 +53,5 @@ export const libraryPath: string = loadedFrom;
 export const version: string = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
 if (libraryVersion() !== version) {
-  throw new Error(`gumloop-ffi ${version} needs libgumloop ${version}, but ${libraryPath} is ${libraryVersion()}`);
+  throw localError("INTERNAL", `gumloop-ffi ${version} needs libgumloop ${version}, but ${libraryPath} is ${libraryVersion()}`);
 }
