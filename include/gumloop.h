@@ -21,6 +21,7 @@
 
 
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -346,12 +347,12 @@ gumloop_cancel_token *gumloop_cancel_token_new(void);
 void gumloop_cancel_token_trigger(const gumloop_cancel_token *cancel);
 
 /**
- * Whether `cancel` was triggered (0 or 1). NULL gives 0.
+ * Whether `cancel` was triggered. NULL gives false.
  *
  * # Safety
  * `cancel` must be NULL or a live token from `gumloop_cancel_token_new`.
  */
-int32_t gumloop_cancel_token_is_triggered(const gumloop_cancel_token *cancel);
+bool gumloop_cancel_token_is_triggered(const gumloop_cancel_token *cancel);
 
 /**
  * Frees a token. NULL is ignored.
@@ -441,53 +442,6 @@ gumloop_code gumloop_client_new(const char *options_json,
 void gumloop_client_free(gumloop_client *client);
 
 /**
- * Creates a session with the agent `agent_id`: `POST /agents/{agent_id}/sessions`.
- *
- * `body_json` is the request body, a JSON object (NULL means `{}`): without `input` the server
- * creates an idle stub (HTTP 201); with `input` (or its alias `message`) the agent starts working
- * (HTTP 202). Known fields are checked before sending (`input`/`message` string or array,
- * `session_id` non-empty string, `name` 1–256 characters after trimming, `metadata` object,
- * `incognito` bool); unknown fields are sent as they are. `"stream": true` is refused with
- * `GUMLOOP_ERR_USE_STREAMING_CALL`. The agent ID is percent-encoded as one path segment.
- *
- * Exactly-once creation: when the body has a `session_id`, a create whose outcome is unknown
- * (time-out, lost connection, HTTP 500/502/504) is repeated; if the repeat answers 409
- * `session_already_exists`, the session is fetched and checked: its `agent_id` is `agent_id`
- * (unless that is the alias `gumball` or `analytics`), its `creator.id` is the caller (when the
- * client or call has a `user_id` and the answer names a creator), its first user message is the
- * text `input` (or `message`) sent, and no user message when none was sent (not checked for
- * content parts or an `incognito` create), and its `name` is the `name` sent, trimmed. If so,
- * the first attempt made it, and it is returned as a success with a top-level
- * `"_gumloop":{"attempts":N,"recovered":true}` added (the rest is the server's
- * `GET /sessions/{id}` answer). If not, the ID was another session's: `GUMLOOP_ERR_CONFLICT`
- * whose `details` are `{"session_id","failed_check","reason"}` (`failed_check` is `agent`,
- * `creator`, `input` or `name`). If the fetch fails, its error says
- * `"may_have_created":"session"` and the `session_id` in `details`, and is not `retryable`
- * (repeating the create would meet the session as a conflict). A create without a
- * `session_id` whose outcome is unknown is not `retryable` either, and says
- * `"may_have_created":"session"`: list the agent's sessions to find it. With the client option
- * `auto_session_id`, a body
- * without `session_id` gets a generated one (`sess_` and 24 letters and digits) so every create
- * is protected. It is off by default because the API does not document which ID formats it
- * accepts, and because it changes the body the caller wrote.
- *
- * On `GUMLOOP_OK`, `*out_json` is the server's JSON response, byte for byte. Otherwise it is an
- * error document. Either way free it with `gumloop_string_free`. `out_json` is required.
- *
- * Blocks the calling thread until the call completes; safe to call from many threads at once.
- * `cancel` (may be NULL) lets another thread end the call with `GUMLOOP_ERR_CANCELLED`.
- *
- * # Safety
- * `client` and `cancel` must be NULL or live handles; `agent_id` and `body_json` must be NULL or
- * NUL-terminated strings; `out_json` must be NULL or valid for writing one pointer.
- */
-gumloop_code gumloop_client_create_session(const gumloop_client *client,
-                                           const char *agent_id,
-                                           const char *body_json,
-                                           const gumloop_cancel_token *cancel,
-                                           char **out_json);
-
-/**
  * Replaces some of the client's credentials, for the requests that start afterwards.
  *
  * `credentials_json` is an object with any of `access_token`, `user_id` and `refresh_token`:
@@ -540,6 +494,53 @@ gumloop_code gumloop_client_take_tokens(const gumloop_client *client, char **out
  * `client` must be NULL or a live client.
  */
 uint64_t gumloop_client_get_refresh_count(const gumloop_client *client);
+
+/**
+ * Creates a session with the agent `agent_id`: `POST /agents/{agent_id}/sessions`.
+ *
+ * `body_json` is the request body, a JSON object (NULL means `{}`): without `input` the server
+ * creates an idle stub (HTTP 201); with `input` (or its alias `message`) the agent starts working
+ * (HTTP 202). Known fields are checked before sending (`input`/`message` string or array,
+ * `session_id` non-empty string, `name` 1–256 characters after trimming, `metadata` object,
+ * `incognito` bool); unknown fields are sent as they are. `"stream": true` is refused with
+ * `GUMLOOP_ERR_USE_STREAMING_CALL`. The agent ID is percent-encoded as one path segment.
+ *
+ * Exactly-once creation: when the body has a `session_id`, a create whose outcome is unknown
+ * (time-out, lost connection, HTTP 500/502/504) is repeated; if the repeat answers 409
+ * `session_already_exists`, the session is fetched and checked: its `agent_id` is `agent_id`
+ * (unless that is the alias `gumball` or `analytics`), its `creator.id` is the caller (when the
+ * client or call has a `user_id` and the answer names a creator), its first user message is the
+ * text `input` (or `message`) sent, and no user message when none was sent (not checked for
+ * content parts or an `incognito` create), and its `name` is the `name` sent, trimmed. If so,
+ * the first attempt made it, and it is returned as a success with a top-level
+ * `"_gumloop":{"attempts":N,"recovered":true}` added (the rest is the server's
+ * `GET /sessions/{id}` answer). If not, the ID was another session's: `GUMLOOP_ERR_CONFLICT`
+ * whose `details` are `{"session_id","failed_check","reason"}` (`failed_check` is `agent`,
+ * `creator`, `input` or `name`). If the fetch fails, its error says
+ * `"may_have_created":"session"` and the `session_id` in `details`, and is not `retryable`
+ * (repeating the create would meet the session as a conflict). A create without a
+ * `session_id` whose outcome is unknown is not `retryable` either, and says
+ * `"may_have_created":"session"`: list the agent's sessions to find it. With the client option
+ * `auto_session_id`, a body
+ * without `session_id` gets a generated one (`sess_` and 24 letters and digits) so every create
+ * is protected. It is off by default because the API does not document which ID formats it
+ * accepts, and because it changes the body the caller wrote.
+ *
+ * On `GUMLOOP_OK`, `*out_json` is the server's JSON response, byte for byte. Otherwise it is an
+ * error document. Either way free it with `gumloop_string_free`. `out_json` is required.
+ *
+ * Blocks the calling thread until the call completes; safe to call from many threads at once.
+ * `cancel` (may be NULL) lets another thread end the call with `GUMLOOP_ERR_CANCELLED`.
+ *
+ * # Safety
+ * `client` and `cancel` must be NULL or live handles; `agent_id` and `body_json` must be NULL or
+ * NUL-terminated strings; `out_json` must be NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_client_create_session(const gumloop_client *client,
+                                           const char *agent_id,
+                                           const char *body_json,
+                                           const gumloop_cancel_token *cancel,
+                                           char **out_json);
 
 /**
  * Retrieves a session with its transcript: `GET /sessions/{session_id}`.
@@ -1126,6 +1127,34 @@ gumloop_code gumloop_client_oauth_revoke(const gumloop_client *client,
                                          char **out_json);
 
 /**
+ * Runs the operation named `operation` with `args_json`, blocking, as
+ * `gumloop_poller_start_call` starts it (the same names and arguments: see
+ * `gumloop_description_get`), including the reserved `"request_options"`
+ * (`{"extra_headers": {..}, "timeout_ms": N}`, for this call only).
+ *
+ * Only operations whose description has `"result":"json"` run here: a stream or bytes operation
+ * is refused with `GUMLOOP_ERR_INVALID_ARGUMENT` (`param` `operation`); use its own function or
+ * the poller. Raw bytes (`data`) are not taken here either: upload with
+ * `gumloop_client_upload_file`.
+ *
+ * `*out_json` is the result (`GUMLOOP_OK`) or an error document, exactly as the operation's own
+ * function gives it. `out_info_json` may be NULL; otherwise, once the call has run (success or
+ * failure), `*out_info_json` is `{"attempts","duration_ms","request_id"}` as
+ * `gumloop_poller_take_call_info` gives it, and NULL when the call was refused before it started.
+ * Free both with `gumloop_string_free`. `cancel` may be NULL.
+ *
+ * # Safety
+ * `client` and `cancel` must be NULL or live handles; `operation` and `args_json` NULL or
+ * NUL-terminated strings; `out_json` and `out_info_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_client_call(const gumloop_client *client,
+                                 const char *operation,
+                                 const char *args_json,
+                                 const gumloop_cancel_token *cancel,
+                                 char **out_json,
+                                 char **out_info_json);
+
+/**
  * Creates a session with the agent `agent_id` in one call, without a client handle.
  *
  * `body_json` is as for `gumloop_client_create_session` (NULL means `{}`). `access_token` is
@@ -1203,6 +1232,14 @@ int gumloop_poller_get_fd(const gumloop_poller *poller);
  * operations that take them (an argument of type `"bytes"`: a file upload), else NULL/0. A
  * bytes operation (`"result":"bytes"`, e.g. `download_artifact`) ends with its JSON document;
  * take its bytes with `gumloop_poller_take_bytes`.
+ *
+ * The reserved key `"request_options"` (any operation) holds options of this call alone:
+ * `{"extra_headers": {name: value}, "timeout_ms": N}`. `extra_headers` are checked as the client
+ * option `extra_headers` is (the headers the library or HTTP owns are refused) and are added to
+ * each of the call's requests, replacing a client-wide extra header of the same name (e.g. a
+ * `traceparent` per call); `timeout_ms` is the whole-request time limit of each of the call's
+ * requests instead of the client's (not for streams, which have none). What the call's requests
+ * saw is taken after its end with `gumloop_poller_take_call_info`.
  *
  * Everything is checked before anything is sent, as the blocking function checks it (the
  * operation, the arguments, the body's fields, the credentials): on a bad argument this returns
@@ -1296,6 +1333,25 @@ gumloop_code gumloop_poller_take_bytes(gumloop_poller *poller,
                                        char **out_json);
 
 /**
+ * Takes what the requests of the ended call `call_id` saw, as `*out_json`:
+ * `{"attempts": N, "duration_ms": N, "request_id": "…" | null}` — the HTTP requests it sent
+ * (retries included, redirects not), the time from its start to its end, and the server's
+ * `x-request-id` of the last answer it received. Never holds a secret. Available for any ended
+ * call, success or failure, without changing its JSON.
+ *
+ * Call it after the call's `GUMLOOP_ITEM_DONE` item was taken; each info is taken once, and the
+ * poller keeps those of the last 1024 calls whose end was taken (a caller that never takes them
+ * costs no more). Before the end was taken, or for an info taken or dropped already:
+ * `GUMLOOP_ERR_INVALID_ARGUMENT` (`param` `call_id`). Never blocks.
+ *
+ * # Safety
+ * `poller` must be NULL or a live poller; `out_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_poller_take_call_info(gumloop_poller *poller,
+                                           uint64_t call_id,
+                                           char **out_json);
+
+/**
  * Sets the level of the process's log queue: `"off"` (the default), `"error"`, `"warn"`,
  * `"info"` or `"debug"` (case-insensitive). Records of that level and above wait in the queue
  * for `gumloop_log_take`; turning it off drops what waits.
@@ -1342,7 +1398,8 @@ gumloop_code gumloop_log_take(char **out_json);
 /**
  * The read end of a non-blocking socket that is readable while log records wait, for event
  * loops (epoll, asyncio's `add_reader`, libuv, Go). When readable, call `gumloop_log_take`,
- * which clears it. Never read or close it. -1 when it could not be made.
+ * which clears it. Never read or close it. -1 when it could not be made. A child made by
+ * `fork()` gets a descriptor (and a queue) of its own: ask for it again there.
  */
 int gumloop_log_get_fd(void);
 

@@ -218,6 +218,7 @@ fn description() -> serde_json::Value {
 const CLIENT_FUNCTIONS_NOT_OPERATIONS: &[&str] = &[
     "gumloop_client_new",
     "gumloop_client_free",
+    "gumloop_client_call",
     "gumloop_client_set_credentials",
     "gumloop_client_take_tokens",
     "gumloop_client_get_refresh_count",

@@ -89,6 +89,7 @@ fn refreshing_client(emu: &Emulator, tokens: &Value) -> Client {
     Client::new(Some(
         &json!({
             "base_url": emu.running.api_url,
+            "stream_base_url": emu.running.stream_url,
             "access_token": tokens["access_token"],
             "refresh_token": tokens["refresh_token"],
             "client_id": "gumloop_cli",
@@ -199,14 +200,12 @@ fn the_oauth_calls_send_the_sdks_requests_field_by_field() {
             )
         })
         .collect();
-    let register_body = json!({
-        "client_name": "Gumloop Python SDK", "redirect_uris": ["http://127.0.0.1:9/cb"],
-        "grant_types": ["authorization_code", "refresh_token"], "response_types": ["code"],
-        "token_endpoint_auth_method": "none", "scope": "gumloop userinfo",
-    });
-    assert_eq!(wire[0].0, "/oauth/register");
-    assert_eq!(wire[0].1, "application/json");
-    assert_eq!(parse(wire[0].2), register_body);
+    // The SDK's fields in its order (httpx writes compact JSON).
+    let register_body = r#"{"client_name":"Gumloop Python SDK","redirect_uris":["http://127.0.0.1:9/cb"],"grant_types":["authorization_code","refresh_token"],"response_types":["code"],"token_endpoint_auth_method":"none","scope":"gumloop userinfo"}"#;
+    assert_eq!(
+        wire[0],
+        ("/oauth/register", "application/json", register_body)
+    );
     let form = "application/x-www-form-urlencoded";
     assert_eq!(
         wire[1..],
@@ -243,10 +242,21 @@ fn an_expired_token_is_refreshed_once_and_the_call_repeated() {
     let rotated = pair["tokens"]["refresh_token"].as_str().unwrap();
     assert_ne!(rotated, tokens["refresh_token"].as_str().unwrap());
     assert_eq!(client.take_tokens(), None, "taken once");
+    // A stream that opens with an expired token is refreshed and opened again the same way.
+    emu.admin("POST", "/oauth/expire", Some(json!({})));
+    let start = gumloop::StreamStart::Create {
+        agent_id: "agent_pro",
+        body_json: Some(r#"{"input":"[words:2]"}"#),
+    };
+    let summary = run(client.stream(start, &mut |_| true, None)).expect("refreshed stream");
+    assert!(summary.finished);
+    assert_eq!(client.refresh_count(), 2);
+    assert!(client.take_tokens().is_some());
+    emu.admin("POST", "/oauth/expire", Some(json!({})));
     // The rotated token is the one the client uses next time.
     emu.admin("POST", "/oauth/expire", Some(json!({})));
     run(client.get_agent("agent_pro", None)).unwrap();
-    assert_eq!(refreshes(&emu), 2);
+    assert_eq!(refreshes(&emu), 3);
     assert_eq!(emu.admin("GET", "/oauth", None)["refreshes_refused"], 0);
 }
 
@@ -365,11 +375,25 @@ fn a_client_with_only_a_refresh_token_gets_its_first_token_before_its_first_call
         .map(|r| r["path"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(paths, ["/oauth/token", "/api/v1/agents/agent_pro"]);
+    // A refresh token that no longer works: no credential, the refresh's error attached.
+    let stale = Client::new(Some(
+        &json!({"base_url": emu.running.api_url, "client_id": "gumloop_cli",
+                "refresh_token": tokens["refresh_token"]})
+        .to_string(),
+    ))
+    .unwrap();
+    let error = run(stale.get_agent("agent_pro", None)).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::NoCredentials);
+    assert_eq!(
+        error.to_document()["error"]["details"]["refresh"]["code"],
+        "invalid_grant"
+    );
+    emu.admin("DELETE", "/requests", None);
     // A signing-in client without a token refuses API calls before sending anything.
     let signing = signing_client(&emu);
     let error = run(signing.get_agent("agent_pro", None)).unwrap_err();
     assert_eq!(error.kind, ErrorKind::NoCredentials);
-    assert_eq!(emu.requests().len(), 2);
+    assert_eq!(emu.requests().len(), 0);
 }
 
 #[test]
@@ -392,7 +416,11 @@ fn credentials_replaced_on_a_live_client_apply_to_the_next_call_on_the_same_conn
     );
     run(client.get_agent("agent_pro", None)).expect("the new token is used");
     // Each admin request opens its own connection: one more is the stats request itself.
-    assert_eq!(connections(), before + 1, "the client's connection was kept");
+    assert_eq!(
+        connections(),
+        before + 1,
+        "the client's connection was kept"
+    );
     // A refused change changes nothing.
     let e = client
         .set_credentials(r#"{"access_token":"x\ny"}"#)
@@ -405,5 +433,50 @@ fn credentials_replaced_on_a_live_client_apply_to_the_next_call_on_the_same_conn
     assert_eq!(
         error.server.unwrap().code.as_deref(),
         Some("invalid_auth_key")
+    );
+}
+
+#[test]
+fn a_credential_set_is_replaced_whole_while_calls_run_on_other_threads() {
+    let emu = Emulator::start();
+    // Two sets that each work, and fail when mixed: a personal key needs its user ID, and the
+    // OAuth token is sent without one.
+    let personal = r#"{"access_token":"gk_personal_ada","user_id":"user_ada"}"#;
+    let oauth = r#"{"access_token":"gt_oauth_ada","user_id":null}"#;
+    let client = Arc::new(emu.client(json!({})));
+    let running = Arc::new(std::sync::atomic::AtomicUsize::new(4));
+    let callers: Vec<_> = (0..4)
+        .map(|_| {
+            let (client, running) = (client.clone(), running.clone());
+            std::thread::spawn(move || {
+                for _ in 0..25 {
+                    run(client.get_agent("agent_pro", None)).expect("never a torn credential set");
+                }
+                running.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+            })
+        })
+        .collect();
+    // Flip between the sets for as long as the calls run.
+    let mut flips = 0u64;
+    while running.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+        let set = if flips % 2 == 0 { oauth } else { personal };
+        flips += 1;
+        assert_eq!(client.set_credentials(set).unwrap(), flips);
+        std::thread::yield_now();
+    }
+    for caller in callers {
+        caller.join().unwrap();
+    }
+    assert!(flips > 1, "{flips}");
+    // Both sets were really used: the log has requests with and without x-auth-key.
+    let logged = emu.requests();
+    let with_user = logged
+        .iter()
+        .filter(|r| r["headers"].get("x-auth-key").is_some())
+        .count();
+    assert!(
+        with_user > 0 && with_user < logged.len(),
+        "{with_user} of {}",
+        logged.len()
     );
 }

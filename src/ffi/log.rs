@@ -66,8 +66,10 @@ pub unsafe extern "C" fn gumloop_log_take(out_json: *mut *mut c_char) -> gumloop
 
 /// The read end of a non-blocking socket that is readable while log records wait, for event
 /// loops (epoll, asyncio's `add_reader`, libuv, Go). When readable, call `gumloop_log_take`,
-/// which clears it. Never read or close it. -1 when it could not be made.
+/// which clears it. Never read or close it. -1 when it could not be made. A child made by
+/// `fork()` gets a descriptor (and a queue) of its own: ask for it again there.
 #[no_mangle]
 pub extern "C" fn gumloop_log_get_fd() -> c_int {
-    guard(queue::fd)
+    // A panic gives -1, as an unavailable descriptor does.
+    guard(|| Ok(queue::fd())).unwrap_or(-1)
 }

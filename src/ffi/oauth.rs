@@ -1,12 +1,12 @@
 //! OAuth 2.0 as the official SDK speaks it: the authorization URL (no client, nothing sent) and
 //! the four calls to the root host's `/oauth/*` endpoints.
 
-use super::args::{c_args, required};
+use super::args::{c_arg, required};
 use super::cancel::gumloop_cancel_token;
-use super::client::{call_client, gumloop_client};
+use super::client::{gumloop_client, run_operation};
 use super::codes::gumloop_code;
 use super::guard::call;
-use crate::operations::call_future;
+use crate::operations::{OAuthExchangeCode, OAuthRefreshToken, OAuthRegisterClient, OAuthRevoke};
 use std::ffi::c_char;
 
 /// Builds the OAuth authorization URL to send a user to, with PKCE (S256), as the official
@@ -70,13 +70,12 @@ pub unsafe extern "C" fn gumloop_client_oauth_register_client(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "oauth_register_client",
-                c_args!(redirect_uri, client_name, scopes_json)?,
-                c,
-                token,
-            )
+        run_operation(client, cancel, out_json, || {
+            Ok(OAuthRegisterClient {
+                redirect_uri: c_arg!(redirect_uri)?,
+                client_name: c_arg!(client_name)?,
+                scopes: c_arg!(scopes_json)?,
+            })
         })
     }
 }
@@ -105,13 +104,14 @@ pub unsafe extern "C" fn gumloop_client_oauth_exchange_code(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "oauth_exchange_code",
-                c_args!(client_id, code, redirect_uri, code_verifier, client_secret)?,
-                c,
-                token,
-            )
+        run_operation(client, cancel, out_json, || {
+            Ok(OAuthExchangeCode {
+                client_id: c_arg!(client_id)?,
+                code: c_arg!(code)?,
+                redirect_uri: c_arg!(redirect_uri)?,
+                code_verifier: c_arg!(code_verifier)?,
+                client_secret: c_arg!(client_secret)?,
+            })
         })
     }
 }
@@ -134,13 +134,12 @@ pub unsafe extern "C" fn gumloop_client_oauth_refresh_token(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "oauth_refresh_token",
-                c_args!(client_id, refresh_token, client_secret)?,
-                c,
-                token,
-            )
+        run_operation(client, cancel, out_json, || {
+            Ok(OAuthRefreshToken {
+                client_id: c_arg!(client_id)?,
+                refresh_token: c_arg!(refresh_token)?,
+                client_secret: c_arg!(client_secret)?,
+            })
         })
     }
 }
@@ -161,8 +160,11 @@ pub unsafe extern "C" fn gumloop_client_oauth_revoke(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token_handle| {
-            call_future("oauth_revoke", c_args!(client_id, token)?, c, token_handle)
+        run_operation(client, cancel, out_json, || {
+            Ok(OAuthRevoke {
+                client_id: c_arg!(client_id)?,
+                token: c_arg!(token)?,
+            })
         })
     }
 }

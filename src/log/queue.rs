@@ -1,5 +1,6 @@
 //! The process's queue of records waiting for the caller: bounded (the oldest are dropped and
-//! counted), with a socket that is readable while records wait, for event loops.
+//! counted), with a socket that is readable while records wait, for event loops. A child made
+//! by `fork()` starts with an empty queue and a socket of its own.
 
 use super::level::{setting_name, OFF};
 use super::record::Record;
@@ -9,7 +10,7 @@ use std::collections::VecDeque;
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The most records that wait; beyond it the oldest are dropped.
 pub(crate) const CAPACITY: usize = 4096;
@@ -21,29 +22,54 @@ struct State {
     records: VecDeque<Record>,
     dropped: u64,
     signalled: bool,
+    /// The fork generation the records belong to.
+    generation: u64,
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
     records: VecDeque::new(),
     dropped: 0,
     signalled: false,
+    generation: 0,
 });
 
+/// The queue of this process (a child after `fork()` drops the records it inherited).
 fn state() -> MutexGuard<'static, State> {
     // Every change under the lock is one step: a poisoned lock leaves a usable queue.
-    STATE.lock().unwrap_or_else(|p| p.into_inner())
+    let mut state = STATE.lock().unwrap_or_else(|p| p.into_inner());
+    let generation = crate::runtime::fork::generation();
+    if state.generation != generation {
+        state.records.clear();
+        state.dropped = 0;
+        state.signalled = false;
+        state.generation = generation;
+    }
+    state
 }
 
-/// The wake-up socket pair (reader, writer), made on first use; `None` if it could not be.
-fn wake() -> Option<&'static (UnixStream, UnixStream)> {
-    static PAIR: OnceLock<Option<(UnixStream, UnixStream)>> = OnceLock::new();
-    PAIR.get_or_init(|| {
-        let (reader, writer) = UnixStream::pair().ok()?;
-        reader.set_nonblocking(true).ok()?;
-        writer.set_nonblocking(true).ok()?;
-        Some((reader, writer))
-    })
-    .as_ref()
+/// A wake-up socket pair (reader, writer) and the fork generation it was made in.
+type Wake = (u64, Arc<(UnixStream, UnixStream)>);
+
+/// The wake-up socket pair of this process, made on first use and again in a child after
+/// `fork()` (the parent's pair is left to the parent); `None` if it could not be made.
+fn wake() -> Option<Arc<(UnixStream, UnixStream)>> {
+    static PAIR: Mutex<Option<Wake>> = Mutex::new(None);
+    let generation = crate::runtime::fork::generation();
+    let mut slot = PAIR.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((made_in, pair)) = slot.as_ref() {
+        if *made_in == generation {
+            return Some(pair.clone());
+        }
+    }
+    let (reader, writer) = UnixStream::pair().ok()?;
+    reader.set_nonblocking(true).ok()?;
+    writer.set_nonblocking(true).ok()?;
+    let pair = Arc::new((reader, writer));
+    // A parent's pair inherited through fork() is forgotten, not closed: it is the parent's.
+    if let Some((_, inherited)) = slot.replace((generation, pair.clone())) {
+        std::mem::forget(inherited);
+    }
+    Some(pair)
 }
 
 /// Whether the queue takes records of `level`.
@@ -73,7 +99,8 @@ pub(crate) fn push(record: Record) {
     state.records.push_back(record);
     if !state.signalled {
         state.signalled = true;
-        if let Some((_, writer)) = wake() {
+        if let Some(pair) = wake() {
+            let writer = &pair.1;
             let byte = 1u8;
             // SAFETY: `writer` lives for the process; the buffer is one valid byte.
             // MSG_NOSIGNAL: never SIGPIPE; a full buffer (EAGAIN) already makes the reader ready.
@@ -96,7 +123,8 @@ pub(crate) fn take() -> Value {
     let records: Vec<Value> = state.records.drain(..).map(|r| r.to_json()).collect();
     let dropped = std::mem::take(&mut state.dropped);
     if std::mem::take(&mut state.signalled) {
-        if let Some((reader, _)) = wake() {
+        if let Some(pair) = wake() {
+            let reader = &pair.0;
             let mut sink = [0u8; 64];
             // SAFETY: `reader` lives for the process; the buffer is valid for its length. The
             // socket is non-blocking: the loop ends at EAGAIN.
@@ -116,5 +144,33 @@ pub(crate) fn take() -> Value {
 
 /// The socket's readable end, or -1 when it could not be made.
 pub(crate) fn fd() -> RawFd {
-    wake().map_or(-1, |(reader, _)| reader.as_raw_fd())
+    wake().map_or(-1, |pair| pair.0.as_raw_fd())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::record::Event;
+
+    // The only unit test that touches the process's queue.
+    #[test]
+    fn the_queue_is_bounded_counts_what_it_drops_and_keeps_nothing_when_off() {
+        set_setting(Level::Info as u8);
+        assert!(accepts(Level::Warn) && !accepts(Level::Debug));
+        for n in 0..CAPACITY + 3 {
+            push(Record::new(Level::Info, Event::Retry, n.to_string()));
+        }
+        let taken = take();
+        let records = taken["records"].as_array().unwrap();
+        assert_eq!(
+            (records.len(), taken["dropped"].as_u64()),
+            (CAPACITY, Some(3))
+        );
+        assert_eq!(records[0]["message"], "3", "the oldest went first");
+        assert_eq!(take()["dropped"], 0);
+        push(Record::new(Level::Info, Event::Retry, "x".into()));
+        assert_eq!(set_setting(OFF), "info");
+        assert_eq!(take()["records"].as_array().unwrap().len(), 0);
+        assert!(!accepts(Level::Error));
+    }
 }

@@ -4,10 +4,10 @@
 use super::authorize::scope_string;
 use super::form;
 use crate::cancel::CancelToken;
-use crate::client::{CallAuth, Client};
+use crate::client::Client;
 use crate::error::{Error, Result};
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The client name the SDK registers with when none is given.
 const DEFAULT_CLIENT_NAME: &str = "Gumloop Python SDK";
@@ -46,8 +46,7 @@ impl Client {
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
         let url = super::endpoint(&self.config().base_url, name)?;
-        let auth = CallAuth::default();
-        let mut call = crate::client::Call::json(Method::POST, url, Some(body), &auth);
+        let mut call = crate::client::Call::api(Method::POST, url, Some(body));
         call.content_type = content_type;
         call.anonymous = true;
         call.allow_empty = true;
@@ -74,15 +73,17 @@ impl Client {
                 )
             })?),
         };
-        let body = json!({
-            "client_name": client_name.unwrap_or(DEFAULT_CLIENT_NAME),
-            "redirect_uris": [redirect_uri],
-            "grant_types": ["authorization_code", "refresh_token"],
-            "response_types": ["code"],
-            "token_endpoint_auth_method": "none",
-            "scope": scope_string(scopes.as_ref())?,
-        });
-        self.oauth_post("register", body.to_string(), "application/json", cancel)
+        // Written field by field: a JSON map would reorder the SDK's fields.
+        let text = |value: &str| Value::String(value.to_string()).to_string();
+        let body = format!(
+            "{{\"client_name\":{},\"redirect_uris\":[{}],\
+             \"grant_types\":[\"authorization_code\",\"refresh_token\"],\
+             \"response_types\":[\"code\"],\"token_endpoint_auth_method\":\"none\",\"scope\":{}}}",
+            text(client_name.unwrap_or(DEFAULT_CLIENT_NAME)),
+            text(redirect_uri),
+            text(&scope_string(scopes.as_ref())?),
+        );
+        self.oauth_post("register", body, "application/json", cancel)
             .await
     }
 

@@ -38,6 +38,7 @@ pub fn handle(app: &Arc<App>, parts: &Parts, body: &[u8]) -> Response<RespBody> 
         (&Method::GET, "/_emulator/oauth") => {
             Ok(json_response(StatusCode::OK, &app.oauth().stats()))
         }
+        (&Method::POST, "/_emulator/oauth/approve") => Ok(crate::oauth_routes::approve(app, body)),
         (&Method::POST, "/_emulator/oauth/expire") => {
             let expired = app.oauth().expire_all(crate::clock::now_millis());
             Ok(json_response(StatusCode::OK, &json!({"expired": expired})))
@@ -61,7 +62,7 @@ fn index(app: &App) -> Response<RespBody> {
             "POST /_emulator/faults", "GET /_emulator/faults", "DELETE /_emulator/faults",
             "GET /_emulator/requests", "DELETE /_emulator/requests",
             "POST /_emulator/reset", "GET /_emulator/stats", "GET /_emulator/fixtures",
-            "GET /_emulator/oauth", "POST /_emulator/oauth/expire",
+            "GET /_emulator/oauth", "POST /_emulator/oauth/expire", "POST /_emulator/oauth/approve",
             "PATCH /_emulator/sessions/{session_id}/queue/{queued_message_id}",
         ]}),
     )

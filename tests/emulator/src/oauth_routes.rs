@@ -106,6 +106,40 @@ fn redirect_to(redirect_uri: &str, pairs: &[(&str, &str)]) -> Response<RespBody>
     resp
 }
 
+/// `POST /_emulator/oauth/approve` `{"url": "<authorization URL>"}`: the user approves that
+/// request (as `auto_approve=true` does) and the answer says where the browser would go:
+/// `{"redirect": "<redirect_uri>?code=…&state=…", "code", "state"}` (or `"error"`,
+/// `"error_description"` from the redirect), or an RFC error body for a request that cannot
+/// redirect. For tests in languages without an HTTP client at hand.
+pub fn approve(app: &App, body: &[u8]) -> Response<RespBody> {
+    let url = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("url").and_then(Value::as_str).map(str::to_string));
+    let Some(url) = url else {
+        return rfc_error(&OAuthError::request("the body must be {\"url\": \"…\"}"));
+    };
+    let query = url.split_once('?').map_or("", |(_, q)| q);
+    let query = Query::parse(Some(&format!("{query}&auto_approve=true")));
+    let response = match authorize(app, &query) {
+        Ok(response) => response,
+        Err(e) => return rfc_error(&e),
+    };
+    let location = response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let returned = Query::parse(location.split_once('?').map(|(_, q)| q));
+    let mut answer = json!({ "redirect": location });
+    for key in ["code", "state", "error", "error_description"] {
+        if let Some(value) = returned.get(key) {
+            answer[key] = json!(value);
+        }
+    }
+    json_response(StatusCode::OK, &answer)
+}
+
 fn authorize(app: &App, query: &Query) -> Result<Response<RespBody>, OAuthError> {
     let client_id = field(query, "client_id")?;
     let redirect_uri = field(query, "redirect_uri")?;
