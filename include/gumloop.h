@@ -166,6 +166,12 @@ typedef int (*gumloop_event_callback)(void *user_data, const char *event_json, s
 #define GUMLOOP_ERR_WRONG_THREAD 8
 
 /**
+ * A JSON accessor (`gumloop_json_get_*`) found no value of the asked type at the pointer: the
+ * pointer names nothing, or a value of another type (JSON `null` included).
+ */
+#define GUMLOOP_ERR_NO_VALUE 9
+
+/**
  * The connection could not be made; the request was not sent.
  */
 #define GUMLOOP_ERR_CONNECT 100
@@ -1402,6 +1408,59 @@ gumloop_code gumloop_log_take(char **out_json);
  * `fork()` gets a descriptor (and a queue) of its own: ask for it again there.
  */
 int gumloop_log_get_fd(void);
+
+/**
+ * Reads the string at `pointer` in `json` (e.g. `"/session/id"`) into `*out_value`, an owned
+ * copy to free with `gumloop_string_free`. A string holding a NUL character cannot be a C
+ * string and gives `GUMLOOP_ERR_NO_VALUE`. Codes: see the accessors' introduction.
+ *
+ * # Safety
+ * `json` and `pointer` must be NULL or NUL-terminated strings; `out_value` NULL or valid for
+ * writing one pointer.
+ */
+gumloop_code gumloop_json_get_string(const char *json, const char *pointer, char **out_value);
+
+/**
+ * Reads the number at `pointer` in `json` into `*out_value` (integers beyond 2^53 lose
+ * precision: read them with `gumloop_json_get_int64`). Codes: see the accessors' introduction.
+ *
+ * # Safety
+ * `json` and `pointer` must be NULL or NUL-terminated strings; `out_value` NULL or valid for
+ * writing one `double`.
+ */
+gumloop_code gumloop_json_get_number(const char *json, const char *pointer, double *out_value);
+
+/**
+ * Reads the integer at `pointer` in `json` into `*out_value`, exactly; a number with a fraction
+ * or outside the range of `int64_t` gives `GUMLOOP_ERR_NO_VALUE`. Codes: see the accessors'
+ * introduction.
+ *
+ * # Safety
+ * `json` and `pointer` must be NULL or NUL-terminated strings; `out_value` NULL or valid for
+ * writing one `int64_t`.
+ */
+gumloop_code gumloop_json_get_int64(const char *json, const char *pointer, int64_t *out_value);
+
+/**
+ * Reads the boolean at `pointer` in `json` into `*out_value`. Codes: see the accessors'
+ * introduction.
+ *
+ * # Safety
+ * `json` and `pointer` must be NULL or NUL-terminated strings; `out_value` NULL or valid for
+ * writing one `bool`.
+ */
+gumloop_code gumloop_json_get_bool(const char *json, const char *pointer, bool *out_value);
+
+/**
+ * Reads the number of items of the array (or members of the object) at `pointer` in `json`
+ * into `*out_length`, to walk a list by index (`"/sessions/0/id"`, `"/sessions/1/id"`, …).
+ * Codes: see the accessors' introduction.
+ *
+ * # Safety
+ * `json` and `pointer` must be NULL or NUL-terminated strings; `out_length` NULL or valid for
+ * writing one `size_t`.
+ */
+gumloop_code gumloop_json_get_length(const char *json, const char *pointer, size_t *out_length);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1192,6 +1192,65 @@ private:
 };
 
 /**
+ * Reading the JSON the library returns without a JSON library: the value at a JSON Pointer
+ * (RFC 6901), e.g. gumloop::json_get_string(created, "/session/id"). Each returns std::nullopt
+ * when nothing of the asked type is there (GUMLOOP_ERR_NO_VALUE, JSON null included) and throws
+ * gumloop::error when the text is not JSON or the pointer is malformed, and
+ * std::invalid_argument for an argument holding a NUL byte. See gumloop_json_get_string.
+ */
+namespace detail {
+/** The value a C accessor wrote, std::nullopt for GUMLOOP_ERR_NO_VALUE, else gumloop::error. */
+template <class T, class Out>
+std::optional<T> json_value(gumloop_code (*accessor)(const char *, const char *, Out *), const std::string &json,
+                            const std::string &pointer) {
+    Out out{};
+    const gumloop_code code = accessor(c_str(json, "json"), c_str(pointer, "pointer"), &out);
+    if (code == GUMLOOP_ERR_NO_VALUE) {
+        return std::nullopt;
+    }
+    if (code != GUMLOOP_OK) {
+        throw error(code, std::string());
+    }
+    return T(out);
+}
+}  // namespace detail
+
+/** The string at `pointer` in `json`. See gumloop_json_get_string. */
+inline std::optional<std::string> json_get_string(const std::string &json, const std::string &pointer) {
+    char *out = nullptr;
+    const gumloop_code code =
+        ::gumloop_json_get_string(detail::c_str(json, "json"), detail::c_str(pointer, "pointer"), &out);
+    detail::owned_string owned(out);
+    if (code == GUMLOOP_ERR_NO_VALUE) {
+        return std::nullopt;
+    }
+    if (code != GUMLOOP_OK) {
+        throw error(code, std::string());
+    }
+    return std::string(owned.get());
+}
+
+/** The number at `pointer` in `json`. See gumloop_json_get_number. */
+inline std::optional<double> json_get_number(const std::string &json, const std::string &pointer) {
+    return detail::json_value<double>(::gumloop_json_get_number, json, pointer);
+}
+
+/** The integer at `pointer` in `json`, exactly. See gumloop_json_get_int64. */
+inline std::optional<std::int64_t> json_get_int64(const std::string &json, const std::string &pointer) {
+    return detail::json_value<std::int64_t>(::gumloop_json_get_int64, json, pointer);
+}
+
+/** The boolean at `pointer` in `json`. See gumloop_json_get_bool. */
+inline std::optional<bool> json_get_bool(const std::string &json, const std::string &pointer) {
+    return detail::json_value<bool>(::gumloop_json_get_bool, json, pointer);
+}
+
+/** The number of items of the array (or members of the object) at `pointer` in `json`. */
+inline std::optional<std::size_t> json_get_length(const std::string &json, const std::string &pointer) {
+    return detail::json_value<std::size_t>(::gumloop_json_get_length, json, pointer);
+}
+
+/**
  * Creates a session without a client handle (credentials from the arguments or the
  * environment). See gumloop_oneshot_create_session.
  */

@@ -69,6 +69,7 @@ mod http;
 mod json;
 mod log;
 mod oauth;
+mod json_pointer;
 mod oneshot;
 mod operations;
 mod options;

@@ -14,7 +14,7 @@
 //! Every exported name is `gumloop_<object>_<verb>[_<noun>]`. The modules are declared in the
 //! order the header presents them (cbindgen follows it): version and codes, strings,
 //! cancellation, the client, sessions (files, approvals, queue, access), streams, agents,
-//! artifacts, the raw request, the call by name, the one-shot call, the poller.
+//! artifacts, the raw request, the call by name, the one-shot call, the poller, reading the JSON it returns.
 
 // One module a group, each in its own paragraph so that rustfmt keeps this order.
 mod version;
@@ -67,6 +67,8 @@ mod poller;
 
 mod log;
 
+mod json;
+
 pub use access::*;
 pub use agents::*;
 pub use approvals::*;
@@ -81,6 +83,7 @@ pub use files::*;
 pub use info::*;
 pub use log::*;
 pub use oauth::*;
+pub use json::*;
 pub use oneshot::*;
 pub use poller::*;
 pub use queue::*;
