@@ -5,10 +5,33 @@
  */
 import type { EventStream } from "./stream.js";
 
+/** What one call's requests saw (never a secret). */
+export interface CallInfo {
+  /** The HTTP requests the call sent (repeats counted, redirects not). */
+  attempts: number;
+  /** From the call's start to its end. */
+  duration_ms: number;
+  /** The server's `x-request-id` of the last answer, or null. */
+  request_id: string | null;
+  [key: string]: unknown;
+}
+
 /** Per-call options, accepted by every method. */
 export interface CallOptions {
   /** Cancels the call: it rejects with a CancelledError and its connection is closed. */
   signal?: AbortSignal;
+  /**
+   * Headers for this call's requests only (e.g. its own `traceparent`); one replaces a
+   * client-wide extra header of the same name. The library's own headers are refused.
+   */
+  extraHeaders?: Record<string, string>;
+  /** The time limit of each of this call's requests, instead of the client's (not for streams). */
+  timeoutMs?: number;
+  /**
+   * Called with what the call's requests saw (attempts, duration, the server's request ID)
+   * when it ends, successful or not, on the event loop before its promise settles.
+   */
+  onInfo?: (info: CallInfo) => void;
 }
 
 /** The bytes an operation takes (a file's content), or null. */

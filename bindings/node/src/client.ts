@@ -6,7 +6,7 @@
  */
 import { Agents } from "./agents.js";
 import { Artifacts } from "./artifacts.js";
-import type { CallArgs, CallData, CallOptions, Caller } from "./caller.js";
+import type { CallArgs, CallData, CallInfo, CallOptions, Caller } from "./caller.js";
 import { errorFor, GumloopError, localError } from "./errors.js";
 import { argumentsJson, parseAnswer } from "./json.js";
 import { c, OK, Pointer, takeString } from "./native.js";
@@ -17,7 +17,7 @@ import { ClientOptions, clientOptionsShape, RefreshedTokens } from "./options.js
 import { CallSink, poller } from "./poller.js";
 import { Sessions } from "./sessions.js";
 import { EventStream, StreamEvent, StreamSummary } from "./stream.js";
-import { toWire } from "./wire.js";
+import { Shape, toWire } from "./wire.js";
 
 /** A raw request's query and body, in the API's spelling (sent as given). */
 export interface RawRequestParams {
@@ -39,11 +39,30 @@ const credentialsShape = {
   fields: { accessToken: "value", userId: "value", refreshToken: "value" },
 } as const satisfies import("./wire.js").Shape & { fields: Record<keyof Credentials, "value"> };
 
+/** The per-call options that travel to the library, as its `request_options`. */
+const requestOptionsShape: Shape = {
+  what: "the call options",
+  fields: { extraHeaders: "value", timeoutMs: "value" },
+};
+/** The per-call options that stay in JavaScript. */
+const LOCAL_CALL_OPTIONS = ["signal", "onInfo"];
+
+/** The library's `request_options` of a call's options (null when none), refusing unknown ones. */
+function requestOptions(options: CallOptions): Record<string, unknown> | null {
+  if (typeof options !== "object" || options === null) throw localError("INVALID_ARGUMENT", "the call options must be a plain object", "options");
+  if (options.onInfo !== undefined && typeof options.onInfo !== "function") throw localError("INVALID_ARGUMENT", "`onInfo` must be a function", "onInfo");
+  const travelling = Object.fromEntries(Object.entries(options).filter(([key]) => !LOCAL_CALL_OPTIONS.includes(key)));
+  const wire = toWire(travelling, requestOptionsShape, "request_options");
+  return Object.keys(wire).length === 0 ? null : wire;
+}
+
 /** Resolves a call's arguments (and data), turning what the caller got wrong into an error. */
-function resolved(args: CallArgs, data: CallData | (() => CallData)): { text: string; data: CallData } | GumloopError {
+function resolved(args: CallArgs, data: CallData | (() => CallData), options: CallOptions): { text: string; data: CallData } | GumloopError {
   try {
     const named = typeof args === "function" ? args() : args;
-    return { text: argumentsJson(named), data: typeof data === "function" ? data() : data };
+    const perCall = requestOptions(options);
+    const all = perCall === null ? named : { ...named, request_options: perCall };
+    return { text: argumentsJson(all), data: typeof data === "function" ? data() : data };
   } catch (error) {
     if (error instanceof GumloopError) return error;
     return localError("INVALID_ARGUMENT", `the arguments could not be read: ${String(error)}`, null, error);
@@ -103,10 +122,15 @@ export class Client implements Caller {
     return parseAnswer<{ generation: number }>(outJson((out) => c.clientSetCredentials(handle, text, out)) ?? "null");
   }
 
-  /** After each call: publishes the library's log records and hands a refreshed token pair to `onTokens`. */
-  #afterCall(): void {
+  /**
+   * After each call, before it settles: publishes the library's log records, hands a refreshed
+   * token pair to `onTokens` and the call's info to its `onInfo`. What those throw is rethrown
+   * as an uncaught exception; the call settles as it ended.
+   */
+  #afterCall(options: CallOptions, info: string | null | undefined): void {
     try {
       this.#publishAfterCall();
+      if (options?.onInfo !== undefined && info) options.onInfo(parseAnswer<CallInfo>(info, "the call's info"));
     } catch (error) {
       process.nextTick(() => {
         throw error;
@@ -191,13 +215,14 @@ export class Client implements Caller {
     return new Promise<{ answer: string; data: Uint8Array }>((resolve, reject) => {
       const finish = this.#begin(options?.signal, reject);
       if (!finish) return;
-      const started = this.#start(operation, args, data, {
+      const started = this.#start(operation, args, data, options, {
         bytes,
-        done: (result, error, fetched) => {
-          this.#afterCall();
+        info: options?.onInfo !== undefined,
+        done: (result, error, extra) => {
+          this.#afterCall(options, extra.info);
           finish.end();
           if (error) reject(error);
-          else resolve({ answer: result ?? "null", data: fetched ?? new Uint8Array(0) });
+          else resolve({ answer: result ?? "null", data: extra.bytes ?? new Uint8Array(0) });
         },
       });
       if (started instanceof GumloopError) {
@@ -215,7 +240,8 @@ export class Client implements Caller {
       const finish = this.#begin(options?.signal, (error) => settle(null, error));
       if (!finish) return () => undefined;
       let broken: GumloopError | null = null;
-      const started = this.#start(operation, args, null, {
+      const started = this.#start(operation, args, null, options, {
+        info: options?.onInfo !== undefined,
         event: (json) => {
           if (broken) return;
           try {
@@ -225,8 +251,8 @@ export class Client implements Caller {
             if (typeof started === "bigint") poller().cancel(started);
           }
         },
-        done: (result, error) => {
-          this.#afterCall();
+        done: (result, error, extra) => {
+          this.#afterCall(options, extra.info);
           finish.end();
           if (broken ?? error) return settle(null, broken ?? error);
           try {
@@ -278,8 +304,8 @@ export class Client implements Caller {
     };
   }
 
-  #start(operation: string, args: CallArgs, data: CallData | (() => CallData), sink: CallSink): bigint | GumloopError {
-    const call = resolved(args, data);
+  #start(operation: string, args: CallArgs, data: CallData | (() => CallData), options: CallOptions, sink: CallSink): bigint | GumloopError {
+    const call = resolved(args, data, options);
     if (call instanceof GumloopError) return call;
     try {
       return poller().start(this.#handle as Pointer, operation, call.text, call.data, sink);

@@ -36,7 +36,7 @@ export type {
   AuthorizationUrl, AuthorizationUrlParams, ExchangeCodeParams, RefreshTokenParams, RegisterClientParams, RegisteredClient,
   RevokeParams, TokenResponse,
 } from "./oauth.js";
-export type { CallArgs, CallData, CallOptions, Caller } from "./caller.js";
+export type { CallArgs, CallData, CallInfo, CallOptions, Caller } from "./caller.js";
 export { description } from "./description.js";
 export type * from "./description.js";
 export { MAX_JSON_DEPTH } from "./json.js";

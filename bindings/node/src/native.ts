@@ -109,6 +109,9 @@ export const c = {
   pollerTakeBytes: lib.func(
     "uint32_t gumloop_poller_take_bytes(void *poller, uint64_t call_id, _Out_ void **out_data, _Out_ size_t *out_len, _Out_ void **out_json)",
   ) as (poller: Pointer, callId: number | bigint, outData: [Pointer | null], outLen: [number | bigint], outJson: [Pointer | null]) => number,
+  pollerTakeCallInfo: lib.func(
+    "uint32_t gumloop_poller_take_call_info(void *poller, uint64_t call_id, _Out_ void **out_json)",
+  ) as (poller: Pointer, callId: number | bigint, outJson: [Pointer | null]) => number,
   bytesFree: lib.func("void gumloop_bytes_free(void *data, size_t len)") as (data: Pointer, len: number | bigint) => void,
   pollerCancelCall: lib.func(
     "uint32_t gumloop_poller_cancel_call(void *poller, uint64_t call_id, _Out_ void **out_json)",

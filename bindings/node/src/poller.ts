@@ -15,8 +15,10 @@ export interface CallSink {
   event?(json: string): void;
   /** Whether the call's result has bytes to take when it succeeds (operations of result "bytes"). */
   readonly bytes?: boolean;
-  /** The call ended: its result text (and bytes), or its error. */
-  done(result: string | null, error: GumloopError | null, bytes?: Uint8Array): void;
+  /** Whether to take what the call's requests saw (its call info) when it ends. */
+  readonly info?: boolean;
+  /** The call ended: its result text (and bytes), or its error; its call info's text if asked. */
+  done(result: string | null, error: GumloopError | null, extra: { bytes?: Uint8Array; info?: string | null }): void;
 }
 
 class Poller {
@@ -39,7 +41,7 @@ class Poller {
     this.socket.on("error", (error) => {
       for (const [id, sink] of this.calls) {
         this.calls.delete(id);
-        sink.done(null, localError("INTERNAL", `the poller's descriptor failed: ${error.message}`));
+        sink.done(null, localError("INTERNAL", `the poller's descriptor failed: ${error.message}`), {});
       }
     });
     this.socket.unref();
@@ -87,25 +89,34 @@ class Poller {
         this.calls.delete(callId);
         if (this.calls.size === 0) this.socket.unref();
         if (!sink) continue;
-        if (code[0] !== OK) sink.done(null, errorFor(code[0], text));
-        else if (sink.bytes) this.finishWithBytes(callId, text, sink);
-        else sink.done(text, null);
+        const info = sink.info ? this.takeCallInfo(callId) : undefined;
+        if (code[0] !== OK) sink.done(null, errorFor(code[0], text), { info });
+        else if (sink.bytes) this.finishWithBytes(callId, text, sink, info);
+        else sink.done(text, null, { info });
       }
     }
   }
 
   /** Takes a finished bytes call's bytes (right after its DONE item) and hands them over. */
-  private finishWithBytes(callId: bigint, text: string | null, sink: CallSink): void {
+  private finishWithBytes(callId: bigint, text: string | null, sink: CallSink, info: string | null | undefined): void {
     const data: [Pointer | null] = [null];
     const length: [number | bigint] = [0];
     const json: [Pointer | null] = [null];
     const code = c.pollerTakeBytes(this.handle, callId, data, length, json);
     const error = takeString(json[0]);
     if (code !== OK) {
-      sink.done(null, errorFor(code, error));
+      sink.done(null, errorFor(code, error), { info });
       return;
     }
-    sink.done(text, null, takeBytes(data[0], Number(length[0])));
+    sink.done(text, null, { bytes: takeBytes(data[0], Number(length[0])), info });
+  }
+
+  /** A finished call's info text (right after its DONE item), or null when the library has none. */
+  private takeCallInfo(callId: bigint): string | null {
+    const json: [Pointer | null] = [null];
+    const code = c.pollerTakeCallInfo(this.handle, callId, json);
+    const text = takeString(json[0]);
+    return code === OK ? text : null;
   }
 
   /** How many calls are in flight (for tests and diagnostics). */
