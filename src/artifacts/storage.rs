@@ -31,9 +31,7 @@ const MAX_NAME_BYTES: usize = 200;
 
 /// The redactor of a download: the signed URL's query and the client's credentials.
 fn redactor_for(client: &Client, url: &Url) -> Redactor {
-    client
-        .credential_redactor(&CallAuth::default())
-        .url_query(url)
+    client.credential_redactor(None).url_query(url)
 }
 
 /// The URL as errors may show it: origin and path, never the query.

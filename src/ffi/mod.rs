@@ -37,6 +37,8 @@ mod cancel;
 
 mod client;
 
+mod credentials;
+
 mod sessions;
 
 mod files;
@@ -55,11 +57,15 @@ mod artifacts;
 
 mod raw;
 
+mod oauth;
+
 mod call;
 
 mod oneshot;
 
 mod poller;
+
+mod log;
 
 mod json;
 
@@ -72,9 +78,12 @@ pub use call::*;
 pub use cancel::*;
 pub use client::*;
 pub use codes::*;
+pub use credentials::*;
 pub use files::*;
 pub use info::*;
 pub use json::*;
+pub use log::*;
+pub use oauth::*;
 pub use oneshot::*;
 pub use poller::*;
 pub use queue::*;
