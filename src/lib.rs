@@ -115,6 +115,11 @@ pub mod internal {
         crate::config::MAX_RESPONSE_BYTES_LIMIT
     }
 
+    /// How many ended calls' infos a poller keeps for the caller to take.
+    pub fn held_infos() -> usize {
+        crate::poller::HELD_INFOS
+    }
+
     /// The longest `retry_after_ms` an error reports.
     pub fn max_retry_after_ms() -> u64 {
         crate::http::transport::MAX_RETRY_AFTER_MS

@@ -286,3 +286,15 @@ fn the_description_lists_every_code_of_the_header() {
     assert_eq!(described, declared);
     assert_eq!(description()["version"], env!("CARGO_PKG_VERSION"));
 }
+
+/// The header states how many call infos a poller keeps: the library's number.
+#[test]
+fn the_header_states_the_number_of_infos_a_poller_keeps() {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/gumloop.h"))
+        .expect("include/gumloop.h is readable");
+    let stated = format!("those of the last {}", gumloop::internal::held_infos());
+    assert!(
+        header.contains(&stated),
+        "the header does not say {stated:?}"
+    );
+}

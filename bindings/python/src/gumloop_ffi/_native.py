@@ -269,6 +269,24 @@ SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
         [c_void_p, POINTER(c_uint64), POINTER(c_uint32), POINTER(c_gumloop_code), c_out_string],
         c_gumloop_code,
     ),
+    # const char *gumloop_description_get(void);  (static)
+    "gumloop_description_get": ([], c_char_p),
+    # gumloop_code gumloop_client_call(const gumloop_client *client, const char *operation,
+    #     const char *args_json, const gumloop_cancel_token *cancel, char **out_json,
+    #     char **out_info_json);
+    "gumloop_client_call": (
+        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_poller_take_call_info(gumloop_poller *poller, uint64_t call_id,
+    #     char **out_json);
+    "gumloop_poller_take_call_info": ([c_void_p, c_uint64, c_out_string], c_gumloop_code),
+    # gumloop_code gumloop_poller_take_bytes(gumloop_poller *poller, uint64_t call_id,
+    #     uint8_t **out_data, size_t *out_len, char **out_json);
+    "gumloop_poller_take_bytes": (
+        [c_void_p, c_uint64, POINTER(c_void_p), POINTER(c_size_t), c_out_string],
+        c_gumloop_code,
+    ),
 }
 
 #: ``GUMLOOP_ITEM_NONE``, ``GUMLOOP_ITEM_EVENT``, ``GUMLOOP_ITEM_DONE``.
