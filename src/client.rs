@@ -113,11 +113,6 @@ impl<'a> Call<'a> {
         Call::with_auth(method, url, body, None)
     }
 
-    /// As [`Call::api`], with per-call credentials `auth`.
-    pub fn json(method: Method, url: Url, body: Option<String>, auth: &'a CallAuth) -> Call<'a> {
-        Call::with_auth(method, url, body, Some(auth))
-    }
-
     /// A call that expects a JSON answer, with per-call credentials or none.
     pub fn with_auth(
         method: Method,
