@@ -16,21 +16,19 @@ and checks that its version is the one this package was written for.
 """
 
 from ._client import (
+    AsyncClient,
     Client,
-    Sessions,
     code_message,
     code_name,
     create_session,
     library_path,
     library_version,
 )
-from ._agents import Agents
-from ._approvals import accept, reject
-from ._artifacts import Artifacts
-from ._async_client import AsyncClient, AsyncEventStream, AsyncSessions
 from ._handles import CancelToken
 from ._requests import Input
-from ._stream import EventStream
+from ._streaming import AsyncEventStream, EventStream
+from .resources import Agents, Artifacts, AsyncAgents, AsyncArtifacts, AsyncSessions, Sessions
+from .resources.approvals import accept, reject
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -65,6 +63,8 @@ from ._version import LIBRARY_VERSION, __version__
 __all__ = [
     "Agents",
     "Artifacts",
+    "AsyncAgents",
+    "AsyncArtifacts",
     "accept",
     "reject",
     "AsyncClient",

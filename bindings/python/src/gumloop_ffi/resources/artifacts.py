@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Iterator, Mapping, Optional, Tuple, Union
+import shutil
+import tempfile
+from typing import Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Tuple, Union
 
-from . import _args
-from ._handles import CancelToken, check_token, maybe_cancel
-from ._native import native
-from ._requests import Call, Param, Request
-from ._resource import Resource, all_pages, parsed_object, query_fields, query_json, raise_for
-from ._types import GumloopObject
+from .. import _args
+from .._handles import CancelToken, _Handle, check_token
+from .._requests import Call, Param, Request
+from .._resource import AsyncAPIResource, async_pages, _Starter, SyncAPIResource, all_pages, parsed_object, invalid_response, query_fields, query_json
+from .._types import GumloopObject
 
 
 def list_args(
@@ -82,9 +83,21 @@ def download_to_file_call(
     )
 
 
-class Artifacts(Resource):
-    """Artifacts: what agents produced. Methods block with the GIL released and take
-    ``cancel=`` as everywhere."""
+def read_download(written: GumloopObject, directory: str) -> bytes:
+    """The bytes of a download the library wrote into ``directory`` (its answer ``written``)."""
+    path = written._get_str("path")
+    if path is None or os.path.dirname(path) != directory:
+        raise invalid_response(f"the download went to {path!r}, not into {directory!r}", None)
+    with open(path, "rb") as file:
+        return file.read()
+
+
+class Artifacts(SyncAPIResource):
+    """Artifacts: what agents produced. Methods take ``cancel=`` as everywhere."""
+
+    def __init__(self, handle: _Handle, max_response_bytes: Optional[int]) -> None:
+        super().__init__(handle)
+        self._max_response_bytes = max_response_bytes
 
     def list(
         self,
@@ -146,21 +159,22 @@ class Artifacts(Resource):
         cancel: Optional[CancelToken] = None,
     ) -> bytes:
         """An artifact's bytes, at most ``max_bytes`` (default: the client's
-        ``max_response_bytes``; more raises :class:`~gumloop_ffi.InvalidResponseError`
-        ``GUMLOOP_ERR_RESPONSE_TOO_LARGE``). No error ever shows the signed URL's query."""
-        aid = _args.text("artifact_id", artifact_id)
-        options = _download_options(version_id, max_bytes)
-        handle = self._handle
-        pointer = handle.acquire()
+        ``max_response_bytes`` when it was given, else the library's limit for a download to a
+        file, 1 GiB; more raises :class:`~gumloop_ffi.InvalidResponseError`
+        ``GUMLOOP_ERR_RESPONSE_TOO_LARGE``). No error ever shows the signed URL's query.
+
+        The bytes go through a file: the library downloads the artifact
+        (``download_to_file``) into a private temporary directory (made with
+        :func:`tempfile.mkdtemp`, readable by this user only), this reads the file back, and
+        the directory is removed afterwards, whatever happened. The server's file name is never
+        used as a path."""
+        limit = max_bytes if max_bytes is not None else self._max_response_bytes
+        directory = tempfile.mkdtemp(prefix="gumloop-artifact-")
         try:
-            with maybe_cancel(cancel) as cancel_pointer:
-                code, content, text = native.download_artifact(
-                    pointer, aid, options, cancel_pointer
-                )
+            call = download_to_file_call(artifact_id, directory, version_id, limit)
+            return read_download(self._run(call, cancel), directory)
         finally:
-            handle.release()
-        raise_for(code, text)
-        return content
+            shutil.rmtree(directory, ignore_errors=True)
 
     def download_to_file(
         self,
@@ -186,3 +200,88 @@ class Artifacts(Resource):
         cancel: Optional[CancelToken],
     ) -> GumloopObject:
         return self._run(list_call(agent, query, cursor), cancel)
+
+
+class AsyncArtifacts(AsyncAPIResource):
+    """``AsyncClient.artifacts``: the methods of :class:`~gumloop_ffi.Artifacts`, awaited."""
+
+    def __init__(self, client: _Starter, max_response_bytes: Optional[int]) -> None:
+        super().__init__(client)
+        self._max_response_bytes = max_response_bytes
+
+    async def list(
+        self,
+        agent_id: str,
+        *,
+        session_id: Optional[str] = None,
+        search_query: Optional[str] = None,
+        sort_order: Optional[str] = None,
+        page_size: Optional[int] = None,
+        cursor: Optional[str] = None,
+        **extra: Any,
+    ) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Artifacts.list`."""
+        agent, query = list_args(
+            agent_id, session_id, search_query, sort_order, page_size, cursor, extra
+        )
+        return await self._run(list_call(agent, query, None))
+
+    def list_all(
+        self,
+        agent_id: str,
+        *,
+        session_id: Optional[str] = None,
+        search_query: Optional[str] = None,
+        sort_order: Optional[str] = None,
+        page_size: Optional[int] = None,
+        cursor: Optional[str] = None,
+        **extra: Any,
+    ) -> AsyncIterator[GumloopObject]:
+        """As :meth:`gumloop_ffi.Artifacts.list_all`, an async iterator; arguments are checked
+        at once, pages fetched as you iterate."""
+        agent, query = list_args(
+            agent_id, session_id, search_query, sort_order, page_size, cursor, extra
+        )
+        return async_pages(
+            lambda c: self._run(list_call(agent, query, c)), "artifacts", cursor
+        )
+
+    async def download(self, artifact_id: str, *, version_id: Optional[str] = None) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Artifacts.download`."""
+        return await self._run(download_call(artifact_id, version_id))
+
+    async def download_to_file(
+        self,
+        artifact_id: str,
+        path: Union[str, "os.PathLike[str]"],
+        *,
+        version_id: Optional[str] = None,
+        max_bytes: Optional[int] = None,
+    ) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Artifacts.download_to_file`."""
+        call = download_to_file_call(artifact_id, path, version_id, max_bytes)
+        return await self._run(call)
+
+    async def download_bytes(
+        self,
+        artifact_id: str,
+        *,
+        version_id: Optional[str] = None,
+        max_bytes: Optional[int] = None,
+    ) -> bytes:
+        """As :meth:`gumloop_ffi.Artifacts.download_bytes`: an artifact's bytes, at most
+        ``max_bytes`` (default: the client's ``max_response_bytes`` when it was given, else the
+        library's limit for a download to a file, 1 GiB).
+
+        A poller's answer carries text only, so the bytes go through a file: the library
+        downloads the artifact (``download_to_file``) into a private temporary directory (made
+        with :func:`tempfile.mkdtemp`, readable by this user only), this reads the file back,
+        and the directory is removed afterwards, whatever happened. The server's file name is
+        never used as a path. The read and the removal run on the loop's thread."""
+        limit = max_bytes if max_bytes is not None else self._max_response_bytes
+        directory = tempfile.mkdtemp(prefix="gumloop-artifact-")
+        try:
+            call = download_to_file_call(artifact_id, directory, version_id, limit)
+            return read_download(await self._run(call), directory)
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
