@@ -93,6 +93,7 @@ class Client:
         ca_cert_path: Optional[Union[str, "os.PathLike[str]"]] = None,
         ca_cert_pem: Optional[str] = None,
         proxy: Optional[str] = None,
+        use_env_proxy: Optional[bool] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         user_agent_suffix: Optional[str] = None,
         allow_insecure_http: Optional[bool] = None,
@@ -143,8 +144,12 @@ class Client:
                         wrong_type=True,
                     )
             options["extra_headers"] = dict(headers)
-        if _args.check_bool("allow_insecure_http", allow_insecure_http) is not None:
-            options["allow_insecure_http"] = allow_insecure_http
+        for key, flag in (
+            ("allow_insecure_http", allow_insecure_http),
+            ("use_env_proxy", use_env_proxy),
+        ):
+            if _args.check_bool(key, flag) is not None:
+                options[key] = flag
         retries = _args.check_int("max_retries", max_retries, minimum=0)
         if retries is not None:
             options["max_retries"] = retries
@@ -162,7 +167,7 @@ class Client:
         self._handle = _Handle(pointer, native.client_free)
         self.sessions = Sessions(self._handle)
         self.agents = Agents(self._handle)
-        self.artifacts = Artifacts(self._handle, max_response_bytes)
+        self.artifacts = Artifacts(self._handle)
 
     def request(
         self,
@@ -290,7 +295,7 @@ class AsyncClient:
         )
         self.sessions = AsyncSessions(self)
         self.agents = AsyncAgents(self)
-        self.artifacts = AsyncArtifacts(self, options.get("max_response_bytes"))
+        self.artifacts = AsyncArtifacts(self)
 
     async def request(
         self,

@@ -36,6 +36,7 @@ from collections import deque
 from ctypes import c_uint32, c_uint64, c_void_p
 from typing import Any, Deque, Dict, Optional, Protocol, Tuple
 
+from ._description import returns_bytes
 from ._errors import CODES, DOCUMENT_FIELDS, error_from_call, interrupted_note
 from ._native import ITEM_DONE, ITEM_EVENT, ITEM_NONE, OK, c_gumloop_code, native
 from ._requests import Request
@@ -48,13 +49,27 @@ class PendingCall:
     """One call in flight on a poller: its events not yet consumed and, once ended, its outcome
     (or the error that ended it from the Python side, such as its client being closed)."""
 
-    __slots__ = ("call_id", "poller", "events", "result", "failure", "_waiter", "__weakref__")
+    __slots__ = (
+        "call_id",
+        "poller",
+        "events",
+        "result",
+        "data",
+        "takes_bytes",
+        "failure",
+        "_waiter",
+        "__weakref__",
+    )
 
-    def __init__(self, call_id: int, poller: "NativePoller") -> None:
+    def __init__(self, call_id: int, poller: "NativePoller", takes_bytes: bool = False) -> None:
         self.call_id = call_id
         self.poller = poller
         self.events: Deque[bytes] = deque()
         self.result: Optional[Outcome] = None
+        #: Whether the call's result is bytes, taken when its end is (a download).
+        self.takes_bytes = takes_bytes
+        #: The bytes of a successful bytes call.
+        self.data = b""
         self.failure: Optional[BaseException] = None
         self._waiter: Optional["asyncio.Future[None]"] = None
 
@@ -170,7 +185,7 @@ class NativePoller:
         )
         if code != OK:
             raise error_from_call(code, text)
-        call = PendingCall(call_id.value, self)
+        call = PendingCall(call_id.value, self, returns_bytes(request.operation))
         self._calls[call.call_id] = call
         return call
 
@@ -208,7 +223,12 @@ class NativePoller:
             elif kind == ITEM_DONE:
                 del self._calls[call.call_id]
                 decoded = None if text is None else text.decode("utf-8", "replace")
-                call.result = (self._code.value, decoded)
+                outcome = (self._code.value, decoded)
+                if call.takes_bytes and outcome[0] == OK:
+                    code, call.data, error = native.take_bytes(self._pointer, call.call_id)
+                    if code != OK:
+                        outcome = (code, error)
+                call.result = outcome
             call._wake()
 
     def close(self, error: BaseException) -> None:
@@ -320,15 +340,18 @@ def cancelled_before_start() -> Outcome:
     return code, json.dumps({"error": info})
 
 
-def run_blocking(client_pointer: int, request: Request, token: Optional[_Token]) -> Outcome:
-    """Runs ``request`` on this thread's poller and waits for its end, on this thread.
+def run_blocking(
+    client_pointer: int, request: Request, token: Optional[_Token]
+) -> Tuple[int, Optional[str], bytes]:
+    """Runs ``request`` on this thread's poller and waits for its end, on this thread: its
+    code, its result or error document, and the bytes of a bytes operation.
 
     ``token`` (a CancelToken) cancels it from any thread. A ``KeyboardInterrupt`` while waiting
     (Ctrl-C on the main thread) cancels the call, collects its end, and goes on with the
     call's error as its ``__cause__`` and a note saying what the call may have done.
     """
     if token is not None and token.cancelled:
-        return cancelled_before_start()
+        return cancelled_before_start() + (b"",)
     poller = thread_poller()
     call = poller.start(client_pointer, request)
     if token is not None:
@@ -338,7 +361,7 @@ def run_blocking(client_pointer: int, request: Request, token: Optional[_Token])
     finally:
         if token is not None:
             token._detach(call)
-    return call.outcome_now()
+    return call.outcome_now() + (call.data,)
 
 
 def _wait_interruptibly(poller: SyncPoller, call: PendingCall) -> None:

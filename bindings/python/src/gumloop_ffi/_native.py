@@ -82,17 +82,6 @@ SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
     # gumloop_code gumloop_poller_cancel_call(gumloop_poller *poller, uint64_t call_id,
     #     char **out_json);
     "gumloop_poller_cancel_call": ([c_void_p, c_uint64, c_out_string], c_gumloop_code),
-    # gumloop_code gumloop_poller_take_item(gumloop_poller *poller, uint64_t *out_call_id,
-    #     uint32_t *out_kind, gumloop_code *out_code, char **out_json);
-    "gumloop_poller_take_item": (
-        [c_void_p, POINTER(c_uint64), POINTER(c_uint32), POINTER(c_gumloop_code), c_out_string],
-        c_gumloop_code,
-    ),
-}
-
-#: Functions of newer libraries, declared when the loaded library has them (the package works
-#: without them, with less): the exported description, and a finished call's bytes.
-OPTIONAL_SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
     # const char *gumloop_description_get(void);  (static)
     "gumloop_description_get": ([], c_char_p),
     # gumloop_code gumloop_poller_take_bytes(gumloop_poller *poller, uint64_t call_id,
@@ -101,7 +90,16 @@ OPTIONAL_SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
         [c_void_p, c_uint64, POINTER(c_void_p), POINTER(c_size_t), c_out_string],
         c_gumloop_code,
     ),
+    # gumloop_code gumloop_poller_take_item(gumloop_poller *poller, uint64_t *out_call_id,
+    #     uint32_t *out_kind, gumloop_code *out_code, char **out_json);
+    "gumloop_poller_take_item": (
+        [c_void_p, POINTER(c_uint64), POINTER(c_uint32), POINTER(c_gumloop_code), c_out_string],
+        c_gumloop_code,
+    ),
 }
+
+#: Functions of newer libraries, declared when the loaded library has them (none today).
+OPTIONAL_SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {}
 
 #: ``GUMLOOP_ITEM_NONE``, ``GUMLOOP_ITEM_EVENT``, ``GUMLOOP_ITEM_DONE``.
 ITEM_NONE, ITEM_EVENT, ITEM_DONE = 0, 1, 2
@@ -226,14 +224,32 @@ class Native:
     def client_free(self, handle: int) -> None:
         self.functions["gumloop_client_free"](handle)
 
-    def description(self) -> Optional[str]:
+    def description(self) -> str:
         """``gumloop_description_get()``: the library's description of its operations, options
-        and codes (JSON), or None for a library that does not export one."""
-        function = self.functions.get("gumloop_description_get")
-        if function is None:
-            return None
-        raw: Optional[bytes] = function()
-        return None if raw is None else raw.decode("utf-8")
+        and codes, as JSON text."""
+        raw: Optional[bytes] = self.functions["gumloop_description_get"]()
+        return (raw or b"{}").decode("utf-8")
+
+    def take_bytes(self, poller: int, call_id: int) -> Tuple[int, bytes, Optional[str]]:
+        """``gumloop_poller_take_bytes``: (code, the bytes, the error document or None). The
+        buffer is copied and freed with ``gumloop_bytes_free`` before this returns."""
+        data = c_void_p()
+        length = c_size_t()
+        out = c_void_p()
+        try:
+            code: int = self.functions["gumloop_poller_take_bytes"](
+                poller, c_uint64(call_id), ctypes.byref(data), ctypes.byref(length),
+                ctypes.byref(out)
+            )
+        finally:
+            text = self.take_string(out.value)
+            content = b""
+            if data.value:
+                try:
+                    content = ctypes.string_at(data.value, length.value)
+                finally:
+                    self.functions["gumloop_bytes_free"](data.value, length.value)
+        return code, content, text
 
 
 def _try_load(path: Path) -> Tuple[Optional[Native], str]:

@@ -16,6 +16,7 @@ from typing import (
     Optional,
     Protocol,
     Set,
+    Tuple,
     TypeVar,
 )
 
@@ -129,15 +130,21 @@ class SyncAPIResource:
 
     def _call(self, request: Request, cancel: Optional[CancelToken]) -> Optional[str]:
         """Runs ``request``: the answer's text, or the error."""
+        return self._call_with_bytes(request, cancel)[0]
+
+    def _call_with_bytes(
+        self, request: Request, cancel: Optional[CancelToken]
+    ) -> Tuple[Optional[str], bytes]:
+        """Runs ``request``: the answer's text and bytes (of a bytes operation), or the error."""
         token = check_token(cancel)
         handle = self._handle
         pointer = handle.acquire()
         try:
-            code, text = run_blocking(pointer, request, token)
+            code, text, data = run_blocking(pointer, request, token)
         finally:
             handle.release()
         raise_for(code, text)
-        return text
+        return text, data
 
     def _run(self, call: "Call[_T]", cancel: Optional[CancelToken]) -> _T:
         """Runs ``call``'s request and parses the answer."""
@@ -157,10 +164,14 @@ class AsyncAPIResource:
 
     async def _call(self, request: Request) -> Optional[str]:
         """Runs ``request`` on the poller: the answer's text, or the error."""
+        return (await self._call_with_bytes(request))[0]
+
+    async def _call_with_bytes(self, request: Request) -> Tuple[Optional[str], bytes]:
+        """Runs ``request`` on the poller: the answer's text and bytes, or the error."""
         call = self._client._start(request)
         code, text = await call.outcome()
         raise_for(code, text)
-        return text
+        return text, call.data
 
     async def _run(self, call: "Call[_T]") -> _T:
         return call.parse(await self._call(call.request))

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from typing import Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Tuple, Union
 
 from .. import _args
-from .._handles import CancelToken, _Handle, check_token
+from .._handles import CancelToken, check_token
 from .._requests import Call, Param, Request
-from .._resource import AsyncAPIResource, async_pages, _Starter, SyncAPIResource, all_pages, parsed_object, invalid_response, query_fields, query_json
+from .._resource import AsyncAPIResource, async_pages, _Starter, SyncAPIResource, all_pages, parsed_object, query_fields, query_json
 from .._types import GumloopObject
 
 
@@ -83,21 +81,18 @@ def download_to_file_call(
     )
 
 
-def read_download(written: GumloopObject, directory: str) -> bytes:
-    """The bytes of a download the library wrote into ``directory`` (its answer ``written``)."""
-    path = written._get_str("path")
-    if path is None or os.path.dirname(path) != directory:
-        raise invalid_response(f"the download went to {path!r}, not into {directory!r}", None)
-    with open(path, "rb") as file:
-        return file.read()
+def download_request(
+    artifact_id: str, version_id: Optional[str], max_bytes: Optional[int]
+) -> Request:
+    """``download_artifact``, whose result is the artifact's bytes."""
+    aid = _args.text("artifact_id", artifact_id)
+    options = _download_options(version_id, max_bytes)
+    return Request("download_artifact", (Param("artifact_id", aid), Param("options", options, True)))
 
 
 class Artifacts(SyncAPIResource):
     """Artifacts: what agents produced. Methods take ``cancel=`` as everywhere."""
 
-    def __init__(self, handle: _Handle, max_response_bytes: Optional[int]) -> None:
-        super().__init__(handle)
-        self._max_response_bytes = max_response_bytes
 
     def list(
         self,
@@ -159,22 +154,10 @@ class Artifacts(SyncAPIResource):
         cancel: Optional[CancelToken] = None,
     ) -> bytes:
         """An artifact's bytes, at most ``max_bytes`` (default: the client's
-        ``max_response_bytes`` when it was given, else the library's limit for a download to a
-        file, 1 GiB; more raises :class:`~gumloop_ffi.InvalidResponseError`
-        ``GUMLOOP_ERR_RESPONSE_TOO_LARGE``). No error ever shows the signed URL's query.
-
-        The bytes go through a file: the library downloads the artifact
-        (``download_to_file``) into a private temporary directory (made with
-        :func:`tempfile.mkdtemp`, readable by this user only), this reads the file back, and
-        the directory is removed afterwards, whatever happened. The server's file name is never
-        used as a path."""
-        limit = max_bytes if max_bytes is not None else self._max_response_bytes
-        directory = tempfile.mkdtemp(prefix="gumloop-artifact-")
-        try:
-            call = download_to_file_call(artifact_id, directory, version_id, limit)
-            return read_download(self._run(call, cancel), directory)
-        finally:
-            shutil.rmtree(directory, ignore_errors=True)
+        ``max_response_bytes``; more raises :class:`~gumloop_ffi.InvalidResponseError`
+        ``GUMLOOP_ERR_RESPONSE_TOO_LARGE``), in memory. No error ever shows the signed URL's
+        query."""
+        return self._call_with_bytes(download_request(artifact_id, version_id, max_bytes), cancel)[1]
 
     def download_to_file(
         self,
@@ -205,9 +188,6 @@ class Artifacts(SyncAPIResource):
 class AsyncArtifacts(AsyncAPIResource):
     """``AsyncClient.artifacts``: the methods of :class:`~gumloop_ffi.Artifacts`, awaited."""
 
-    def __init__(self, client: _Starter, max_response_bytes: Optional[int]) -> None:
-        super().__init__(client)
-        self._max_response_bytes = max_response_bytes
 
     async def list(
         self,
@@ -269,19 +249,6 @@ class AsyncArtifacts(AsyncAPIResource):
         version_id: Optional[str] = None,
         max_bytes: Optional[int] = None,
     ) -> bytes:
-        """As :meth:`gumloop_ffi.Artifacts.download_bytes`: an artifact's bytes, at most
-        ``max_bytes`` (default: the client's ``max_response_bytes`` when it was given, else the
-        library's limit for a download to a file, 1 GiB).
-
-        A poller's answer carries text only, so the bytes go through a file: the library
-        downloads the artifact (``download_to_file``) into a private temporary directory (made
-        with :func:`tempfile.mkdtemp`, readable by this user only), this reads the file back,
-        and the directory is removed afterwards, whatever happened. The server's file name is
-        never used as a path. The read and the removal run on the loop's thread."""
-        limit = max_bytes if max_bytes is not None else self._max_response_bytes
-        directory = tempfile.mkdtemp(prefix="gumloop-artifact-")
-        try:
-            call = download_to_file_call(artifact_id, directory, version_id, limit)
-            return read_download(await self._run(call), directory)
-        finally:
-            shutil.rmtree(directory, ignore_errors=True)
+        """As :meth:`gumloop_ffi.Artifacts.download_bytes`."""
+        request = download_request(artifact_id, version_id, max_bytes)
+        return (await self._call_with_bytes(request))[1]
