@@ -17,7 +17,9 @@ and checks that its version is the one this package was written for.
 
 from ._client import (
     AsyncClient,
+    AsyncGumloop,
     Client,
+    Gumloop,
     code_message,
     code_name,
     create_session,
@@ -71,6 +73,7 @@ __all__ = [
     "accept",
     "reject",
     "AsyncClient",
+    "AsyncGumloop",
     "AsyncEventStream",
     "AsyncSessions",
     "APIConnectionError",
@@ -84,6 +87,7 @@ __all__ = [
     "ClientClosedError",
     "ConflictError",
     "EventStream",
+    "Gumloop",
     "GumloopError",
     "GumloopObject",
     "Input",

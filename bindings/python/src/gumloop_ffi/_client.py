@@ -354,3 +354,27 @@ class AsyncClient:
 
     def __repr__(self) -> str:
         return f"<gumloop_ffi.AsyncClient {'closed' if self.closed else 'open'}>"
+
+
+class Gumloop(Client):
+    """:class:`Client` under the official SDK's name, for its users: ``from gumloop_ffi import
+    Gumloop`` in place of ``from gumloop import Gumloop``.
+
+    It takes the SDK's constructor arguments (``api_key``, ``access_token``, ``user_id``,
+    ``team_id``, ``base_url``, ``stream_base_url``, ``timeout``, ``stream_timeout``) and reads
+    the same environment variables; its answers have ``model_dump()`` and
+    ``model_dump_json()``, its stream events the SDK's attribute names, its exceptions the
+    SDK's names (:class:`~gumloop_ffi.GumloopError`, :class:`~gumloop_ffi.APIStatusError`,
+    :class:`~gumloop_ffi.AuthenticationError`). Everything :class:`Client` has is there too.
+    """
+
+    def __repr__(self) -> str:
+        return super().__repr__().replace("gumloop_ffi.Client", "gumloop_ffi.Gumloop", 1)
+
+
+class AsyncGumloop(AsyncClient):
+    """:class:`AsyncClient` under the official SDK's name (``gumloop.AsyncGumloop``), as
+    :class:`Gumloop` is :class:`Client`'s."""
+
+    def __repr__(self) -> str:
+        return super().__repr__().replace("gumloop_ffi.AsyncClient", "gumloop_ffi.AsyncGumloop", 1)

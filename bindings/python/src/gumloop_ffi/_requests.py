@@ -26,8 +26,9 @@ from typing import (
 from . import _args
 from ._errors import invalid_argument
 
-#: What ``input`` may be: text, or a list of content parts (objects or strings).
-Input = Union[str, Sequence[Union[str, Mapping[str, Any]]]]
+#: What ``input`` may be: text, or a list of content parts (objects or strings); or, as the
+#: official SDK takes it, the whole request body (a mapping).
+Input = Union[str, Sequence[Union[str, Mapping[str, Any]]], Mapping[str, Any]]
 
 
 class Param(NamedTuple):
@@ -83,6 +84,15 @@ class Call(Generic[_T]):
         self.parse = parse
 
 
+def split_input(input: object) -> Tuple[object, Mapping[str, Any]]:
+    """``input`` and the request body given in its place: the official SDK's methods take the
+    whole body (a mapping) where this package takes ``input``, so a mapping there is that body,
+    whose fields the keyword arguments then override."""
+    if isinstance(input, Mapping):
+        return None, _args.check_mapping("request", input) or {}
+    return input, {}
+
+
 def check_input(input: object) -> Optional[Any]:
     """``input`` as it goes into the body: text, a list of parts, or None (not sent)."""
     if input is None:
@@ -96,10 +106,25 @@ def check_input(input: object) -> Optional[Any]:
     return input if isinstance(input, str) else list(input)
 
 
-def body(fields: Mapping[str, Any], extra: Mapping[str, Any]) -> bytes:
-    """A request body of ``fields`` then ``extra``, leaving out every None."""
+def refuse_extra_headers(extra: Mapping[str, Any]) -> None:
+    """Per-call ``extra_headers=`` (the official SDK's ``create`` takes them) cannot be sent by
+    this library version: refused, rather than sent as a field of the body."""
+    if extra.get("extra_headers") is not None:
+        raise invalid_argument(
+            "extra_headers",
+            "per-call `extra_headers` are not supported by this libgumloop (it has no per-call "
+            "request options); give them to the client instead: "
+            "Client(..., extra_headers={...})",
+        )
+
+
+def body(fields: Mapping[str, Any], extra: Mapping[str, Any], request: Mapping[str, Any] = {}) -> bytes:
+    """A request body of ``request`` (a whole body given in place of ``input``), then
+    ``fields``, then ``extra``, leaving out every None; ``extra_headers`` is not a field."""
+    refuse_extra_headers(extra)
+    extra = {key: value for key, value in extra.items() if key != "extra_headers"}
     result: Dict[str, Any] = {}
-    for source in (fields, extra):
+    for source in (request, fields, extra):
         for key, value in source.items():
             if value is not None:
                 result[key] = value
@@ -129,16 +154,18 @@ def create(
     """``create_session`` or ``stream_session``."""
     agent = _args.text("agent_id", agent_id)
     refuse_on_event(extra)
+    text_input, request = split_input(input)
     mapping = _args.check_mapping("metadata", metadata)
     payload = body(
         {
-            "input": check_input(input),
+            "input": check_input(text_input),
             "session_id": _args.check_str("session_id", session_id),
             "name": _args.check_str("name", name),
             "metadata": None if mapping is None else dict(mapping),
             "incognito": _args.check_bool("incognito", incognito),
         },
         extra,
+        request,
     )
     return Request(operation, (Param("agent_id", agent), Param("body", payload, True)))
 
@@ -194,14 +221,16 @@ def send(
     extra: Mapping[str, Any],
 ) -> Request:
     sid = _args.text("session_id", session_id)
+    text_input, request = split_input(input)
     payload = body(
         {
-            "input": check_input(input),
+            "input": check_input(text_input),
             "delivery": _args.check_str("delivery", delivery),
             "idempotency_key": _args.check_str("idempotency_key", idempotency_key),
             "attachments": _args.check_list("attachments", attachments),
         },
         extra,
+        request,
     )
     return Request("send_message", (Param("session_id", sid), Param("body", payload, True)))
 
@@ -241,13 +270,15 @@ def stream_message(
 ) -> Request:
     refuse_on_event(extra)
     sid = _args.text("session_id", session_id)
+    text_input, request = split_input(input)
     payload = body(
         {
-            "input": check_input(input),
+            "input": check_input(text_input),
             "attachments": _args.check_list("attachments", attachments),
             "approval_responses": _args.check_list("approval_responses", approval_responses),
         },
         extra,
+        request,
     )
     return Request("stream_message", (Param("session_id", sid), Param("body", payload, True)))
 
