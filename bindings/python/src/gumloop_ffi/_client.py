@@ -57,7 +57,7 @@ class Client:
     Resources: ``sessions`` (sessions, their files, approvals, queue and access), ``agents``,
     ``artifacts``; :meth:`request` for anything they do not cover.
 
-    Safe to share between threads: calls run concurrently, each with the GIL released.
+    Safe to share between threads: calls run concurrently (each waits in poll(2), GIL released).
     :meth:`close` (or leaving a ``with`` block) closes the client's open event streams, waits
     for calls in flight, then frees the handle; it is idempotent, and a call after it raises
     :class:`~gumloop_ffi.ClientClosedError`. A client that is garbage-collected without

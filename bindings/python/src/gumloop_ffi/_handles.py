@@ -45,7 +45,7 @@ class _Handle:
     Calls register themselves for their duration; :meth:`close` marks the handle closed (new
     calls then fail at once), stops the event streams open on it, waits for the calls in flight
     to return, and frees the C object. The C client itself is thread-safe, so calls run
-    concurrently, each with the GIL released.
+    concurrently.
     """
 
     def __init__(self, pointer: int, free: Callable[[int], None], what: str = "client") -> None:

@@ -43,7 +43,7 @@ def retrieve_call(agent_id: str) -> Call[GumloopObject]:
 
 
 class Agents(SyncAPIResource):
-    """The agents the caller can read. Methods block with the GIL released and take
+    """The agents the caller can read. Methods block their thread until answered and take
     ``cancel=`` as everywhere."""
 
     def list(

@@ -70,7 +70,8 @@ class SessionFiles(SyncAPIResource):
         ``file_name`` may then be None for the path's own name. The server strips directories
         from the name. Returns ``{"file_name", "media_type", "size"}``: pass
         ``{"file_name": result.file_name}`` in ``attachments`` of :meth:`send` or
-        :meth:`create` on the same session. More than the client's ``max_upload_bytes``
+        :meth:`stream_message` on the same session (a create takes no attachments: create the
+        session first, upload, then send). More than the client's ``max_upload_bytes``
         raises :class:`~gumloop_ffi.InvalidArgumentError` before sending; the server's limit
         raises :class:`~gumloop_ffi.APIStatusError` 413 (``file_too_large``).
         """

@@ -79,13 +79,13 @@ def next_page_query(
 class Sessions(SessionFiles, SessionApprovals, SessionQueue, SessionAccess):
     """``client.sessions``: the Sessions API.
 
-    Every method blocks until the server answers, with the GIL released, and takes ``cancel=``,
+    Every method blocks its thread until the server answers (others run), and takes ``cancel=``,
     a :class:`~gumloop_ffi.CancelToken` that another thread can trigger to end the call with
     :class:`~gumloop_ffi.CancelledError`. On the main thread Ctrl-C ends any call at once: it is
     cancelled, and the ``KeyboardInterrupt`` carries the call's ``CancelledError`` as its
     ``__cause__`` (whose ``details`` say ``may_have_created``, ``"session"`` or ``"message"``,
-    and the ``session_id``, for a write that may have taken effect) and, on Python 3.11 and
-    later, a note saying the same. Arguments left as None are not sent. An argument that
+    and the ``session_id``, when the library reports that a write may have taken effect) and,
+    on Python 3.11 and later, a note saying the same. Arguments left as None are not sent. An argument that
     is not acceptable raises :class:`~gumloop_ffi.InvalidArgumentError` before anything is sent;
     a refusal by the server raises an :class:`~gumloop_ffi.APIStatusError` subclass.
 
