@@ -213,8 +213,15 @@ fn description() -> serde_json::Value {
     serde_json::from_slice(text.to_bytes()).expect("the description is JSON")
 }
 
-/// The functions of the client that are not operations: its life, and the call by name.
-const CLIENT_FUNCTIONS_NOT_OPERATIONS: &[&str] = &["gumloop_client_new", "gumloop_client_free"];
+/// The functions of the client that are not operations: its life, the call by name, and its
+/// live credentials.
+const CLIENT_FUNCTIONS_NOT_OPERATIONS: &[&str] = &[
+    "gumloop_client_new",
+    "gumloop_client_free",
+    "gumloop_client_set_credentials",
+    "gumloop_client_take_tokens",
+    "gumloop_client_get_refresh_count",
+];
 
 /// The names of the functions the committed header declares.
 fn header_functions() -> Vec<String> {

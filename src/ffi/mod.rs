@@ -37,6 +37,8 @@ mod cancel;
 
 mod client;
 
+mod credentials;
+
 mod sessions;
 
 mod files;
@@ -55,9 +57,13 @@ mod artifacts;
 
 mod raw;
 
+mod oauth;
+
 mod oneshot;
 
 mod poller;
+
+mod log;
 
 pub use access::*;
 pub use agents::*;
@@ -67,8 +73,11 @@ pub use bytes::gumloop_bytes_free;
 pub use cancel::*;
 pub use client::*;
 pub use codes::*;
+pub use credentials::*;
 pub use files::*;
 pub use info::*;
+pub use log::*;
+pub use oauth::*;
 pub use oneshot::*;
 pub use poller::*;
 pub use queue::*;
