@@ -46,6 +46,10 @@ METHODS: Dict[str, Tuple[str, str]] = {
     "download_artifact": ("artifacts", "download_bytes"),
     "download_artifact_to_file": ("artifacts", "download_to_file"),
     "send_request": ("", "request"),
+    "oauth_register_client": ("oauth", "register_client"),
+    "oauth_exchange_code": ("oauth", "exchange_code"),
+    "oauth_refresh_token": ("oauth", "refresh_token"),
+    "oauth_revoke": ("oauth", "revoke"),
 }
 
 #: option -> the constructor parameter, where the names differ (durations are in seconds).

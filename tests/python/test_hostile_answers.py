@@ -90,6 +90,10 @@ SYNC_CALLS: Dict[str, Callable[[Client, Path], Any]] = {
     "download_artifact": lambda c, _: c.artifacts.download_bytes("art_deep"),
     "download_artifact_to_file": lambda c, tmp: c.artifacts.download_to_file("art_deep", tmp / "x"),
     "send_request": lambda c, _: c.request("GET", ["sessions", "sess_deep"]),
+    "oauth_register_client": lambda c, _: c.oauth.register_client("http://127.0.0.1:9/cb"),
+    "oauth_exchange_code": lambda c, _: c.oauth.exchange_code("gumloop_cli", "k", "u", "v"),
+    "oauth_refresh_token": lambda c, _: c.oauth.refresh_token("gumloop_cli", "rt_deep"),
+    "oauth_revoke": lambda c, _: c.oauth.revoke("gumloop_cli", "tok_deep"),
 }
 
 

@@ -16,6 +16,7 @@ and checks that its version is the one this package was written for.
 """
 
 from ._client import (
+    UNSET,
     AsyncClient,
     AsyncGumloop,
     Client,
@@ -31,6 +32,7 @@ from ._requests import Input
 from ._streaming import AsyncEventStream, EventStream
 from .resources import Agents, Artifacts, AsyncAgents, AsyncArtifacts, AsyncSessions, Sessions
 from .resources.approvals import accept, reject
+from .resources.oauth import AsyncOAuth, OAuth, build_authorization_url
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -71,6 +73,9 @@ __all__ = [
     "AsyncAgents",
     "AsyncArtifacts",
     "accept",
+    "build_authorization_url",
+    "AsyncOAuth",
+    "OAuth",
     "reject",
     "AsyncClient",
     "AsyncGumloop",
@@ -111,6 +116,7 @@ __all__ = [
     "StreamSummary",
     "UnauthorizedError",
     "WrongThreadError",
+    "UNSET",
     "__version__",
     "code_message",
     "code_name",

@@ -9,6 +9,7 @@ by name; the blocking client waits on the calling thread, the asyncio client on 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import weakref
 from typing import Any, Dict, Mapping, Optional, Sequence, Union
@@ -17,13 +18,26 @@ from . import _args
 from ._engine import AsyncPoller, PendingCall
 from ._errors import ClientClosedError, client_closed, error_from_call, invalid_argument
 from ._handles import CancelToken, _Handle
+from ._hooks import TokensCallback, TokenWatch
 from ._native import OK, native
 from ._raw import request_call
 from ._requests import Call, Param, Request
 from ._types import SessionResponse
 from .resources.agents import Agents, AsyncAgents
 from .resources.artifacts import Artifacts, AsyncArtifacts
+from .resources.oauth import AsyncOAuth, OAuth
 from .resources.sessions import AsyncSessions, Sessions, session_response
+
+
+class _Unset:
+    """The type of :data:`UNSET`."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+#: "Not given" for :meth:`Client.set_credentials` (where None means "reset").
+UNSET = _Unset()
 
 
 class Client:
@@ -73,6 +87,7 @@ class Client:
     """
 
     sessions: Sessions
+    oauth: OAuth
     agents: Agents
     artifacts: Artifacts
 
@@ -100,6 +115,10 @@ class Client:
         max_retries: Optional[int] = None,
         max_backoff: Optional[float] = None,
         auto_session_id: Optional[bool] = None,
+        refresh_token: Optional[str] = None,
+        client_id: Optional[str] = None,
+        client_secret: Optional[str] = None,
+        on_tokens: Optional[TokensCallback] = None,
     ) -> None:
         options: Dict[str, Any] = {}
         for key, value in (
@@ -112,6 +131,9 @@ class Client:
             ("ca_cert_pem", ca_cert_pem),
             ("proxy", proxy),
             ("user_agent_suffix", user_agent_suffix),
+            ("refresh_token", refresh_token),
+            ("client_id", client_id),
+            ("client_secret", client_secret),
         ):
             if _args.check_str(key, value) is not None:
                 options[key] = value
@@ -164,7 +186,16 @@ class Client:
             if pointer:  # never happens by the C contract; do not leak it if it did
                 native.client_free(pointer)
             raise error_from_call(code, text)
+        if on_tokens is not None and not callable(on_tokens):
+            native.client_free(pointer)
+            raise invalid_argument(
+                "on_tokens", "`on_tokens` must be a callable or None", wrong_type=True
+            )
         self._handle = _Handle(pointer, native.client_free)
+        self._handle.tokens = TokenWatch(on_tokens) if on_tokens is not None else None
+        self.oauth = OAuth(self._handle)
+        self.oauth._base_url = base_url
+        self.oauth._allow_insecure_http = allow_insecure_http
         self.sessions = Sessions(self._handle)
         self.agents = Agents(self._handle)
         self.artifacts = Artifacts(self._handle)
@@ -188,6 +219,38 @@ class Client:
         repeated after an unknown outcome), limits and exceptions apply as to every call.
         """
         return self.sessions._run(request_call(method, path, query, body), cancel)
+
+    def set_credentials(
+        self,
+        *,
+        access_token: Union[str, None, _Unset] = UNSET,
+        user_id: Union[str, None, _Unset] = UNSET,
+        refresh_token: Union[str, None, _Unset] = UNSET,
+    ) -> int:
+        """Replaces the client's credentials, atomically, from any thread: calls that start
+        afterwards use the new ones, calls in flight keep theirs, and the connections stay.
+
+        An argument not given is unchanged; None resets it (``access_token=None``: back to the
+        environment; ``user_id=None``: no user header; ``refresh_token=None``: no automatic
+        refresh). Returns the credentials' generation (one more on every change, by this or by
+        a refresh). Raises :class:`~gumloop_ffi.InvalidArgumentError`, changing nothing, for
+        an empty value or one with a line break."""
+        changes: Dict[str, Optional[str]] = {}
+        for key, value in (
+            ("access_token", access_token),
+            ("user_id", user_id),
+            ("refresh_token", refresh_token),
+        ):
+            if not isinstance(value, _Unset):
+                changes[key] = _args.check_str(key, value)
+        with self._handle.use() as pointer:
+            code, text = native.call_json(
+                "gumloop_client_set_credentials", pointer, _args.json_bytes("credentials", changes)
+            )
+        if code != OK:
+            raise error_from_call(code, text)
+        generation = json.loads(text or "{}").get("generation")
+        return generation if isinstance(generation, int) else 0
 
     @property
     def closed(self) -> bool:
@@ -284,6 +347,7 @@ class AsyncClient:
     """
 
     sessions: AsyncSessions
+    oauth: AsyncOAuth
     agents: AsyncAgents
     artifacts: AsyncArtifacts
 
@@ -293,6 +357,9 @@ class AsyncClient:
         self._pollers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncPoller]" = (
             weakref.WeakKeyDictionary()
         )
+        self.oauth = AsyncOAuth(self)
+        self.oauth._base_url = options.get("base_url")
+        self.oauth._allow_insecure_http = options.get("allow_insecure_http")
         self.sessions = AsyncSessions(self)
         self.agents = AsyncAgents(self)
         self.artifacts = AsyncArtifacts(self)
@@ -308,6 +375,22 @@ class AsyncClient:
         """As :meth:`gumloop_ffi.Client.request`: a request the library does not wrap, its
         JSON answer parsed."""
         return await self.sessions._run(request_call(method, path, query, body))
+
+    def set_credentials(
+        self,
+        *,
+        access_token: Union[str, None, _Unset] = UNSET,
+        user_id: Union[str, None, _Unset] = UNSET,
+        refresh_token: Union[str, None, _Unset] = UNSET,
+    ) -> int:
+        """As :meth:`gumloop_ffi.Client.set_credentials` (it never blocks)."""
+        return self._client.set_credentials(
+            access_token=access_token, user_id=user_id, refresh_token=refresh_token
+        )
+
+    def _after_call(self) -> None:
+        """The caller's side of a call that ended: log records, new tokens to ``on_tokens``."""
+        self._client._handle.after_call()
 
     def _start(self, request: Request) -> PendingCall:
         """Starts ``request`` on the running loop's poller."""

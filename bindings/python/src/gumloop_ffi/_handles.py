@@ -18,6 +18,7 @@ from typing import Callable, Iterator, Optional, Protocol, Set
 
 from . import _args
 from ._engine import PendingCall
+from ._hooks import TokenWatch, after_call
 from ._errors import client_closed, invalid_argument
 
 
@@ -50,6 +51,8 @@ class _Handle:
 
     def __init__(self, pointer: int, free: Callable[[int], None], what: str = "client") -> None:
         self.pointer = pointer
+        #: The client's refreshes as its ``on_tokens`` callback sees them (None: no callback).
+        self.tokens: Optional[TokenWatch] = None
         self._what = what
         self._cond = threading.Condition(threading.Lock())
         self._in_flight = 0
@@ -89,6 +92,19 @@ class _Handle:
             yield pointer
         finally:
             self.release()
+
+    def after_call(self) -> None:
+        """The caller's side of a call that ended (log records, new tokens), unless the handle
+        was closed meanwhile (then only the log records)."""
+        with self._cond:
+            usable = not self._closed
+            if usable:
+                self._in_flight += 1
+        try:
+            after_call(self.pointer if usable else None, self.tokens)
+        finally:
+            if usable:
+                self.release()
 
     def track(self, stream: Abortable) -> None:
         """Registers an open stream, to be aborted by :meth:`close`; raises when closed."""

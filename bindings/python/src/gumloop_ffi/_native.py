@@ -90,6 +90,22 @@ SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
         [c_void_p, c_uint64, POINTER(c_void_p), POINTER(c_size_t), c_out_string],
         c_gumloop_code,
     ),
+    # gumloop_code gumloop_oauth_build_authorization_url(const char *params_json,
+    #     char **out_json);
+    "gumloop_oauth_build_authorization_url": ([c_char_p, c_out_string], c_gumloop_code),
+    # gumloop_code gumloop_client_set_credentials(const gumloop_client *client,
+    #     const char *credentials_json, char **out_json);
+    "gumloop_client_set_credentials": ([c_void_p, c_char_p, c_out_string], c_gumloop_code),
+    # gumloop_code gumloop_client_take_tokens(const gumloop_client *client, char **out_json);
+    "gumloop_client_take_tokens": ([c_void_p, c_out_string], c_gumloop_code),
+    # uint64_t gumloop_client_get_refresh_count(const gumloop_client *client);
+    "gumloop_client_get_refresh_count": ([c_void_p], c_uint64),
+    # gumloop_code gumloop_log_set_level(const char *level, char **out_json);
+    "gumloop_log_set_level": ([c_char_p, c_out_string], c_gumloop_code),
+    # gumloop_code gumloop_log_take(char **out_json);
+    "gumloop_log_take": ([c_out_string], c_gumloop_code),
+    # int gumloop_log_get_fd(void);
+    "gumloop_log_get_fd": ([], c_int),
     # gumloop_code gumloop_poller_take_item(gumloop_poller *poller, uint64_t *out_call_id,
     #     uint32_t *out_kind, gumloop_code *out_code, char **out_json);
     "gumloop_poller_take_item": (

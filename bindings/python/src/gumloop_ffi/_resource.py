@@ -24,6 +24,7 @@ from . import _args
 from ._engine import PendingCall, run_blocking
 from ._errors import GumloopError, error_from_call, python_error
 from ._handles import CancelToken, _Handle, check_token
+from ._hooks import after_call, before_call
 from ._native import OK
 from ._requests import Call, Request
 from ._types import GumloopObject, parse_object
@@ -140,7 +141,11 @@ class SyncAPIResource:
         handle = self._handle
         pointer = handle.acquire()
         try:
-            code, text, data = run_blocking(pointer, request, token)
+            before_call()
+            try:
+                code, text, data = run_blocking(pointer, request, token)
+            finally:
+                after_call(pointer, handle.tokens)
         finally:
             handle.release()
         raise_for(code, text)
@@ -153,6 +158,8 @@ class SyncAPIResource:
 
 class _Starter(Protocol):
     def _start(self, request: Request) -> PendingCall: ...
+
+    def _after_call(self) -> None: ...
 
 
 class AsyncAPIResource:
@@ -168,8 +175,12 @@ class AsyncAPIResource:
 
     async def _call_with_bytes(self, request: Request) -> Tuple[Optional[str], bytes]:
         """Runs ``request`` on the poller: the answer's text and bytes, or the error."""
+        before_call()
         call = self._client._start(request)
-        code, text = await call.outcome()
+        try:
+            code, text = await call.outcome()
+        finally:
+            self._client._after_call()
         raise_for(code, text)
         return text, call.data
 

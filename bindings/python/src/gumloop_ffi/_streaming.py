@@ -362,6 +362,7 @@ class EventStream(StreamView, Generator[StreamEvent, None, StreamSummary]):
         else:
             state.finished()
         self._end()
+        state.handle.after_call()
         if state.stopped:
             self.summary = self._closed_summary_of(state.outcome())
             if state.abort_error is not None:
@@ -439,6 +440,7 @@ class AsyncEventStream(StreamView):
                 self.close()
                 raise
         self._ended = True
+        self._client._after_call()
         if call.failure is not None:
             self.summary = self._consumer_summary()
             raise call.failure
