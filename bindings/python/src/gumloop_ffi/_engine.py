@@ -149,6 +149,9 @@ class NativePoller:
             ctypes.byref(self._code),
             ctypes.byref(self._json),
         )
+        #: Held while a call is started and registered, and while items are taken: an item is
+        #: never taken before its call is registered (threads may share a poller).
+        self._registry = threading.Lock()
         self._finalizer = weakref.finalize(
             self, native.functions["gumloop_poller_free"], pointer.value
         )
@@ -173,20 +176,22 @@ class NativePoller:
         data = request.data
         # An operation that takes bytes gets a non-NULL pointer even for none (the poller reads
         # NULL as "no data" and refuses the upload), so an empty upload goes through.
-        code, text = native.call_json(
-            "gumloop_poller_start_call",
-            self._pointer,
-            client_pointer,
-            request.operation.encode(),
-            request.args_json(),
-            None if data is None else (data or b"\0"),
-            0 if data is None else len(data),
-            ctypes.byref(call_id),
-        )
-        if code != OK:
-            raise error_from_call(code, text)
-        call = PendingCall(call_id.value, self, returns_bytes(request.operation))
-        self._calls[call.call_id] = call
+        args_json = request.args_json()
+        with self._registry:
+            code, text = native.call_json(
+                "gumloop_poller_start_call",
+                self._pointer,
+                client_pointer,
+                request.operation.encode(),
+                args_json,
+                None if data is None else (data or b"\0"),
+                0 if data is None else len(data),
+                ctypes.byref(call_id),
+            )
+            if code != OK:
+                raise error_from_call(code, text)
+            call = PendingCall(call_id.value, self, returns_bytes(request.operation))
+            self._calls[call.call_id] = call
         return call
 
     def cancel(self, call_id: int) -> None:
@@ -198,6 +203,10 @@ class NativePoller:
 
     def drain(self, limit: Optional[int] = None) -> None:
         """Takes every ready item (at most ``limit``) and hands each to its call."""
+        with self._registry:
+            self._drain(limit)
+
+    def _drain(self, limit: Optional[int]) -> None:
         take = native.functions["gumloop_poller_take_item"]
         refs = self._refs
         taken = 0

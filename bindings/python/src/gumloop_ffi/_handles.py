@@ -36,8 +36,9 @@ class Abortable(Protocol):
         ...
 
 
-#: Every live handle, so that a forked child can reset their locks.
+#: Every live handle and token, so that a forked child can reset their locks.
 _live_handles: "weakref.WeakSet[_Handle]" = weakref.WeakSet()
+_live_tokens: "weakref.WeakSet[CancelToken]" = weakref.WeakSet()
 
 
 class _Handle:
@@ -140,11 +141,15 @@ class _Handle:
         self._cond = threading.Condition(threading.Lock())
         self._in_flight = 0
         self._streams = set()
+        if self.tokens is not None:
+            self.tokens.lock = threading.Lock()
 
 
 def _after_fork_in_child() -> None:
     for handle in list(_live_handles):
         handle._after_fork_in_child()
+    for token in list(_live_tokens):
+        token._after_fork_in_child()
 
 
 if hasattr(os, "register_at_fork"):
@@ -167,6 +172,12 @@ class CancelToken:
         self._cancelled = False
         self._closed = False
         self._calls: Set[PendingCall] = set()
+        _live_tokens.add(self)
+
+    def _after_fork_in_child(self) -> None:
+        # The calls it cancels ran in the parent; a lock held there at the fork stays held.
+        self._lock = threading.Lock()
+        self._calls = set()
 
     def cancel(self) -> None:
         """Ends every call and stream that uses this token. Safe from any thread, any number of

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import select
 import threading
 from typing import Any, Callable, Dict, Optional
@@ -93,6 +94,16 @@ def _emit(record: Dict[str, Any]) -> None:
 
 
 _logs = _Logs()
+
+
+def _after_fork_in_child() -> None:
+    # Another thread of the parent may have held a lock at the fork; it does not exist here.
+    _logs.lock = threading.Lock()
+    _logs.taking = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def before_call() -> None:
