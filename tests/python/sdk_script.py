@@ -9,7 +9,7 @@ import json
 import os
 import time
 
-from gumloop import Gumloop  # type: ignore[import-not-found]
+from gumloop import Gumloop
 
 client = Gumloop(
     api_key="gk_personal_ada",
@@ -41,7 +41,7 @@ words = []
 finish = None
 for event in client.sessions.stream("agent_pro", input="[words:5] Write a haiku"):
     if event.type == "text-delta":
-        words.append(event.delta)
+        words.append(event.model_dump().get("delta") or "")  # an extra field of the SDK's model
     if event.final:
         finish = event.finish_reason
     assert event.model_dump()["type"] == event.type
