@@ -114,8 +114,12 @@ SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
     ),
 }
 
-#: Functions of newer libraries, declared when the loaded library has them (none today).
-OPTIONAL_SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {}
+#: Functions of newer libraries, declared when the loaded library has them.
+OPTIONAL_SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
+    # gumloop_code gumloop_poller_take_call_info(gumloop_poller *poller, uint64_t call_id,
+    #     char **out_json);  (comes with per-call request options)
+    "gumloop_poller_take_call_info": ([c_void_p, c_uint64, c_out_string], c_gumloop_code),
+}
 
 #: ``GUMLOOP_ITEM_NONE``, ``GUMLOOP_ITEM_EVENT``, ``GUMLOOP_ITEM_DONE``.
 ITEM_NONE, ITEM_EVENT, ITEM_DONE = 0, 1, 2
@@ -197,6 +201,8 @@ class Native:
                 f"{LIBRARY_VERSION}"
             )
         self.cdll = cdll
+        #: Whether calls take their own ``request_options`` (per-call headers).
+        self.supports_request_options = "gumloop_poller_take_call_info" in self.functions
 
     def version(self) -> str:
         raw: Optional[bytes] = self.functions["gumloop_version_get"]()
