@@ -281,42 +281,70 @@ class SyncPoller(NativePoller):
         self._cond = threading.Condition(threading.Lock())
         self._polling = False
 
-    def wait(self, call: PendingCall) -> None:
-        """Waits until ``call`` has an event or has ended. A signal interrupts it (its handler's
-        exception, e.g. ``KeyboardInterrupt``, comes out of here with nothing lost)."""
+    def wait(self, call: PendingCall, timeout_ms: Optional[int] = None) -> None:
+        """Waits until ``call`` has an event or has ended (or ``timeout_ms`` passed). A signal
+        interrupts it: its handler's exception (``KeyboardInterrupt``) comes out of here."""
         while not (call.events or call.ended):
             with self._cond:
                 if call.events or call.ended:
                     return
                 if self._polling:  # another thread polls, and hands over what it takes
-                    self._cond.wait()
+                    self._cond.wait(None if timeout_ms is None else timeout_ms / 1000)
+                    if timeout_ms is not None:
+                        return
                     continue
                 self._polling = True
             try:
                 if self._pointer is None:
                     return
-                self._poll.poll()
+                ready = self._poll.poll(timeout_ms)
                 self.drain(self.max_take)
             finally:
                 with self._cond:
                     self._polling = False
                     self._cond.notify_all()
+            if timeout_ms is not None and not ready:
+                return
 
     def wait_end(self, call: PendingCall) -> None:
-        """Waits until ``call`` has ended, through any ``KeyboardInterrupt`` (a cancelled call
-        ends at once); its events are dropped."""
+        """Waits until ``call`` (cancelled) has ended, through any ``KeyboardInterrupt``; its
+        events are dropped.
+
+        A signal's exception can come between the library handing over the call's end and its
+        dispatch here; the end is then lost. So the wait is in steps, and a call the library no
+        longer knows (its end was taken) is ended as cancelled instead of waited for forever."""
         while not call.ended and self._pointer is not None:
             try:
-                self.wait(call)
+                self.wait(call, _END_STEP_MS)
+                call.events.clear()
+                self._end_if_lost(call)
             except KeyboardInterrupt:
                 continue
-            call.events.clear()
+
+    def _end_if_lost(self, call: PendingCall) -> None:
+        """Ends ``call`` as cancelled when the library no longer has it (its end was taken but
+        never handed over)."""
+        with self._registry:  # no other thread is between taking an item and handing it over
+            pointer = self._pointer
+            if call.ended or pointer is None:
+                return
+            code, _ = native.call_json(
+                "gumloop_poller_cancel_call", pointer, c_uint64(call.call_id)
+            )
+            if code != OK:
+                self._calls.pop(call.call_id, None)
+                call.failure = error_from_call(
+                    *cancelled_before_start("the call was cancelled; its end was lost to a signal")
+                )
 
     def close(self, error: BaseException) -> None:
         super().close(error)
         with self._cond:
             self._cond.notify_all()
 
+
+#: How long :meth:`SyncPoller.wait_end` waits between checks that the call is still known.
+_END_STEP_MS = 200
 
 _local = threading.local()
 
@@ -340,10 +368,11 @@ class _Token(Protocol):
     def _detach(self, call: PendingCall) -> None: ...
 
 
-def cancelled_before_start() -> Outcome:
+def cancelled_before_start(
+    message: str = "the call was cancelled before it started; nothing was sent",
+) -> Outcome:
     """The outcome of a call whose token was triggered before it started: nothing was sent."""
     code = CODES["GUMLOOP_ERR_CANCELLED"]
-    message = "the call was cancelled before it started; nothing was sent"
     info: Dict[str, Any] = dict.fromkeys(DOCUMENT_FIELDS)
     info.update(kind="GUMLOOP_ERR_CANCELLED", gumloop_code=code, message=message, retryable=False)
     return code, json.dumps({"error": info})
