@@ -6,7 +6,8 @@ Creates one completed session, then times ``client.sessions.retrieve(session_id)
 ``--calls`` calls: on the main thread (what every script does) and on a worker thread (the main
 thread blocked in ``join``), the two interleaved over ``--rounds`` rounds. For each loop it
 takes the wall time (``time.perf_counter``) and the CPU time of the whole process
-(``time.process_time``: the library's runtime threads included), and prints one JSON line with
+(``time.process_time``: the library's runtime threads included), the order alternating from
+round to round, and prints one JSON line with
 the per-call median over the rounds, in microseconds, and every round's figures. ``--sdk`` adds
 the official SDK's ``gumloop.Gumloop`` on the main thread for reference.
 
@@ -113,9 +114,14 @@ def main() -> int:
             return sdk.sessions.retrieve(session_id)
 
         timed(sdk_call, args.warmup)
-    for _ in range(args.rounds):
-        main_rounds.append(timed(call, args.calls))
-        worker_rounds.append(on_worker(call, args.calls))
+    for number in range(args.rounds):
+        # The order alternates, so that neither side always runs first.
+        if number % 2 == 0:
+            main_rounds.append(timed(call, args.calls))
+            worker_rounds.append(on_worker(call, args.calls))
+        else:
+            worker_rounds.append(on_worker(call, args.calls))
+            main_rounds.append(timed(call, args.calls))
         if sdk_call is not None:
             sdk_rounds.append(timed(sdk_call, args.calls))
     client.close()
