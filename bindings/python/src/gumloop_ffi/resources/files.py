@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from typing import Optional, Union
 
-from . import _args
-from ._errors import invalid_argument
-from ._handles import CancelToken
-from ._requests import Call, Param, Request
-from ._resource import Resource, parsed_object
-from ._types import GumloopObject
+from .. import _args
+from .._errors import invalid_argument
+from .._handles import CancelToken
+from .._requests import Call, Param, Request
+from .._resource import AsyncAPIResource, SyncAPIResource, parsed_object
+from .._types import GumloopObject
 
 #: What ``file_content`` may be: the bytes, or the path of a file to read them from.
 FileContent = Union[bytes, bytearray, memoryview, "os.PathLike[str]"]
@@ -52,7 +52,7 @@ def upload_call(
     return Call(request, lambda text: parsed_object(text, "an uploaded file"))
 
 
-class SessionFiles(Resource):
+class SessionFiles(SyncAPIResource):
     """File uploads (part of ``client.sessions``)."""
 
     def upload_file(
@@ -70,8 +70,25 @@ class SessionFiles(Resource):
         ``file_name`` may then be None for the path's own name. The server strips directories
         from the name. Returns ``{"file_name", "media_type", "size"}``: pass
         ``{"file_name": result.file_name}`` in ``attachments`` of :meth:`send` or
-        :meth:`create` on the same session. More than the client's ``max_upload_bytes``
+        :meth:`stream_message` on the same session (a create takes no attachments: create the
+        session first, upload, then send). More than the client's ``max_upload_bytes``
         raises :class:`~gumloop_ffi.InvalidArgumentError` before sending; the server's limit
         raises :class:`~gumloop_ffi.APIStatusError` 413 (``file_too_large``).
         """
         return self._run(upload_call(session_id, file_name, file_content, media_type), cancel)
+
+
+class AsyncSessionFiles(AsyncAPIResource):
+    """File uploads, awaited (part of ``AsyncClient.sessions``)."""
+
+    async def upload_file(
+        self,
+        session_id: str,
+        file_name: Optional[str],
+        file_content: FileContent,
+        *,
+        media_type: Optional[str] = None,
+    ) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Sessions.upload_file`. A path's file is read on the loop's
+        thread before the call starts; the bytes go to the library in one piece."""
+        return await self._run(upload_call(session_id, file_name, file_content, media_type))

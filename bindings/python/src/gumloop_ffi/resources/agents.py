@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterator, Mapping, Optional
+from typing import Any, AsyncIterator, Dict, Iterator, Mapping, Optional
 
-from . import _args
-from ._handles import CancelToken, check_token
-from ._requests import Call, Param, Request
-from ._resource import Resource, all_pages, parsed_object, query_fields, query_json
-from ._types import GumloopObject
+from .. import _args
+from .._handles import CancelToken, check_token
+from .._requests import Call, Param, Request
+from .._resource import AsyncAPIResource, async_pages, SyncAPIResource, all_pages, parsed_object, query_fields, query_json
+from .._types import GumloopObject
 
 
 def list_query(
@@ -42,8 +42,8 @@ def retrieve_call(agent_id: str) -> Call[GumloopObject]:
     return Call(request, lambda text: parsed_object(text, "an agent"))
 
 
-class Agents(Resource):
-    """The agents the caller can read. Methods block with the GIL released and take
+class Agents(SyncAPIResource):
+    """The agents the caller can read. Methods block their thread until answered and take
     ``cancel=`` as everywhere."""
 
     def list(
@@ -89,3 +89,41 @@ class Agents(Resource):
         self, query: Dict[str, Any], cursor: Optional[str], cancel: Optional[CancelToken]
     ) -> GumloopObject:
         return self._run(list_call(query, cursor), cancel)
+
+
+class AsyncAgents(AsyncAPIResource):
+    """``AsyncClient.agents``: the methods of :class:`~gumloop_ffi.Agents`, awaited."""
+
+    async def list(
+        self,
+        *,
+        search: Optional[str] = None,
+        team_id: Optional[str] = None,
+        page_size: Optional[int] = None,
+        cursor: Optional[str] = None,
+        summary: Optional[bool] = None,
+        **extra: Any,
+    ) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Agents.list`."""
+        query = list_query(search, team_id, page_size, cursor, summary, extra)
+        return await self._run(list_call(query, None))
+
+    def list_all(
+        self,
+        *,
+        search: Optional[str] = None,
+        team_id: Optional[str] = None,
+        page_size: Optional[int] = None,
+        cursor: Optional[str] = None,
+        summary: Optional[bool] = None,
+        **extra: Any,
+    ) -> AsyncIterator[GumloopObject]:
+        """As :meth:`gumloop_ffi.Agents.list_all`, an async iterator (``async for agent in
+        client.agents.list_all()``); arguments are checked at once, pages fetched as you
+        iterate."""
+        query = list_query(search, team_id, page_size, cursor, summary, extra)
+        return async_pages(lambda c: self._run(list_call(query, c)), "agents", cursor)
+
+    async def retrieve(self, agent_id: str) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Agents.retrieve`."""
+        return await self._run(retrieve_call(agent_id))

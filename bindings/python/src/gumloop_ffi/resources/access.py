@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping, Optional, Sequence
 
-from . import _args
-from ._handles import CancelToken
-from ._requests import Call, Param, Request
-from ._resource import Resource, parsed_object
-from ._types import GumloopObject
+from .. import _args
+from .._handles import CancelToken
+from .._requests import Call, Param, Request
+from .._resource import AsyncAPIResource, SyncAPIResource, parsed_object
+from .._types import GumloopObject
 
 
 def _access_answer(text: Optional[str]) -> GumloopObject:
@@ -39,7 +39,7 @@ def update_access_call(
     return Call(Request("update_session_access", params), _access_answer)
 
 
-class SessionAccess(Resource):
+class SessionAccess(SyncAPIResource):
     """A session's access document: read and change it."""
 
     def get_access(self, session_id: str, *, cancel: Optional[CancelToken] = None) -> GumloopObject:
@@ -61,3 +61,22 @@ class SessionAccess(Resource):
         "role"}``; ``remove``: the same without ``role``; ``link``: ``{"mode": "none" |
         "anyone" | "password", "role"}``. Returns the new ``access`` and ``notified``."""
         return self._run(update_access_call(session_id, share, remove, link), cancel)
+
+
+class AsyncSessionAccess(AsyncAPIResource):
+    """A session's access document, awaited (part of ``AsyncClient.sessions``)."""
+
+    async def get_access(self, session_id: str) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Sessions.get_access`."""
+        return await self._run(get_access_call(session_id))
+
+    async def update_access(
+        self,
+        session_id: str,
+        *,
+        share: Optional[Sequence[Mapping[str, Any]]] = None,
+        remove: Optional[Sequence[Mapping[str, Any]]] = None,
+        link: Optional[Mapping[str, Any]] = None,
+    ) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Sessions.update_access`."""
+        return await self._run(update_access_call(session_id, share, remove, link))

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Union
 
-from . import _args
-from ._errors import invalid_argument
-from ._handles import CancelToken
-from ._requests import Call, Param, Request
-from ._resource import Resource, parsed_object
-from ._types import GumloopObject, Session, SessionResponse
+from .. import _args
+from .._errors import invalid_argument
+from .._handles import CancelToken
+from .._requests import Call, Param, Request
+from .._resource import AsyncAPIResource, SyncAPIResource, parsed_object
+from .._types import GumloopObject, Session, SessionResponse
 
 #: A pending ask (an item of ``session.pending_approvals``) or its ``action_request_id``.
 Ask = Union[str, Mapping[str, Any]]
@@ -89,7 +89,7 @@ def pending_call(
     return resolve_call(sid, None, [answer(ask) for ask in asks])
 
 
-class SessionApprovals(Resource):
+class SessionApprovals(SyncAPIResource):
     """Approvals (part of ``client.sessions``)."""
 
     def resolve_approvals(
@@ -131,3 +131,31 @@ class SessionApprovals(Resource):
     ) -> GumloopObject:
         """Rejects every pending ask of ``session`` (as :meth:`wait` returned it)."""
         return self._run(pending_call(session, lambda ask: reject(ask, reason=reason)), cancel)
+
+
+class AsyncSessionApprovals(AsyncAPIResource):
+    """Approvals, awaited (part of ``AsyncClient.sessions``)."""
+
+    async def resolve_approvals(
+        self,
+        session_id: str,
+        request: Optional[Mapping[str, Any]] = None,
+        *,
+        approval_responses: Optional[Sequence[Mapping[str, Any]]] = None,
+    ) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Sessions.resolve_approvals`."""
+        return await self._run(resolve_call(session_id, request, approval_responses))
+
+    async def accept_pending(
+        self, session: Union[Session, SessionResponse], *, reason: Optional[str] = None
+    ) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Sessions.accept_pending`."""
+        answer: Callable[[Ask], Dict[str, Any]] = lambda ask: accept(ask, reason=reason)
+        return await self._run(pending_call(session, answer))
+
+    async def reject_pending(
+        self, session: Union[Session, SessionResponse], *, reason: Optional[str] = None
+    ) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Sessions.reject_pending`."""
+        answer: Callable[[Ask], Dict[str, Any]] = lambda ask: reject(ask, reason=reason)
+        return await self._run(pending_call(session, answer))

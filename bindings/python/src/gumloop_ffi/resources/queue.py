@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Optional
 
-from . import _args
-from ._handles import CancelToken
-from ._requests import Call, Param, Request
-from ._resource import Resource, parsed, parsed_object
-from ._types import GumloopObject, SessionResponse, parse_session_response
+from .. import _args
+from .._handles import CancelToken
+from .._requests import Call, Param, Request
+from .._resource import AsyncAPIResource, SyncAPIResource, parsed, parsed_object
+from .._types import GumloopObject, SessionResponse, parse_session_response
 
 
 def _input_body(input: object) -> Param:
@@ -57,7 +57,7 @@ def send_queued_call(session_id: str, queued_message_id: str) -> Call[SessionRes
     )
 
 
-class SessionQueue(Resource):
+class SessionQueue(SyncAPIResource):
     """The queue of messages waiting for a session's current run to end."""
 
     def list_queue(self, session_id: str, *, cancel: Optional[CancelToken] = None) -> GumloopObject:
@@ -99,3 +99,31 @@ class SessionQueue(Resource):
         """Sends a queued message now, aborting the current run:
         ``POST /sessions/{id}/queue/{queued_message_id}/send``; returns the session."""
         return self._run(send_queued_call(session_id, queued_message_id), cancel)
+
+
+class AsyncSessionQueue(AsyncAPIResource):
+    """A session's message queue, awaited (part of ``AsyncClient.sessions``)."""
+
+    async def list_queue(self, session_id: str) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Sessions.list_queue`."""
+        return await self._run(list_queue_call(session_id))
+
+    async def queue_message(self, session_id: str, input: str) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Sessions.queue_message`."""
+        return await self._run(queue_message_call(session_id, input))
+
+    async def edit_queued_message(
+        self, session_id: str, queued_message_id: str, input: str
+    ) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Sessions.edit_queued_message`."""
+        return await self._run(edit_queued_call(session_id, queued_message_id, input))
+
+    async def delete_queued_message(self, session_id: str, queued_message_id: str) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Sessions.delete_queued_message`."""
+        return await self._run(delete_queued_call(session_id, queued_message_id))
+
+    async def send_queued_message(
+        self, session_id: str, queued_message_id: str
+    ) -> SessionResponse:
+        """As :meth:`gumloop_ffi.Sessions.send_queued_message`."""
+        return await self._run(send_queued_call(session_id, queued_message_id))

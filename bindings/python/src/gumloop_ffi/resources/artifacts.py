@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Iterator, Mapping, Optional, Tuple, Union
+from typing import Any, AsyncIterator, Dict, Iterator, Mapping, Optional, Tuple, Union
 
-from . import _args
-from ._handles import CancelToken, check_token, maybe_cancel
-from ._native import native
-from ._requests import Call, Param, Request
-from ._resource import Resource, all_pages, parsed_object, query_fields, query_json, raise_for
-from ._types import GumloopObject
+from .. import _args
+from .._handles import CancelToken, check_token
+from .._requests import Call, Param, Request
+from .._resource import AsyncAPIResource, async_pages, _Starter, SyncAPIResource, all_pages, parsed_object, query_fields, query_json
+from .._types import GumloopObject
 
 
 def list_args(
@@ -82,9 +81,18 @@ def download_to_file_call(
     )
 
 
-class Artifacts(Resource):
-    """Artifacts: what agents produced. Methods block with the GIL released and take
-    ``cancel=`` as everywhere."""
+def download_request(
+    artifact_id: str, version_id: Optional[str], max_bytes: Optional[int]
+) -> Request:
+    """``download_artifact``, whose result is the artifact's bytes."""
+    aid = _args.text("artifact_id", artifact_id)
+    options = _download_options(version_id, max_bytes)
+    return Request("download_artifact", (Param("artifact_id", aid), Param("options", options, True)))
+
+
+class Artifacts(SyncAPIResource):
+    """Artifacts: what agents produced. Methods take ``cancel=`` as everywhere."""
+
 
     def list(
         self,
@@ -147,20 +155,9 @@ class Artifacts(Resource):
     ) -> bytes:
         """An artifact's bytes, at most ``max_bytes`` (default: the client's
         ``max_response_bytes``; more raises :class:`~gumloop_ffi.InvalidResponseError`
-        ``GUMLOOP_ERR_RESPONSE_TOO_LARGE``). No error ever shows the signed URL's query."""
-        aid = _args.text("artifact_id", artifact_id)
-        options = _download_options(version_id, max_bytes)
-        handle = self._handle
-        pointer = handle.acquire()
-        try:
-            with maybe_cancel(cancel) as cancel_pointer:
-                code, content, text = native.download_artifact(
-                    pointer, aid, options, cancel_pointer
-                )
-        finally:
-            handle.release()
-        raise_for(code, text)
-        return content
+        ``GUMLOOP_ERR_RESPONSE_TOO_LARGE``), in memory. No error ever shows the signed URL's
+        query."""
+        return self._call_with_bytes(download_request(artifact_id, version_id, max_bytes), cancel)[1]
 
     def download_to_file(
         self,
@@ -186,3 +183,72 @@ class Artifacts(Resource):
         cancel: Optional[CancelToken],
     ) -> GumloopObject:
         return self._run(list_call(agent, query, cursor), cancel)
+
+
+class AsyncArtifacts(AsyncAPIResource):
+    """``AsyncClient.artifacts``: the methods of :class:`~gumloop_ffi.Artifacts`, awaited."""
+
+
+    async def list(
+        self,
+        agent_id: str,
+        *,
+        session_id: Optional[str] = None,
+        search_query: Optional[str] = None,
+        sort_order: Optional[str] = None,
+        page_size: Optional[int] = None,
+        cursor: Optional[str] = None,
+        **extra: Any,
+    ) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Artifacts.list`."""
+        agent, query = list_args(
+            agent_id, session_id, search_query, sort_order, page_size, cursor, extra
+        )
+        return await self._run(list_call(agent, query, None))
+
+    def list_all(
+        self,
+        agent_id: str,
+        *,
+        session_id: Optional[str] = None,
+        search_query: Optional[str] = None,
+        sort_order: Optional[str] = None,
+        page_size: Optional[int] = None,
+        cursor: Optional[str] = None,
+        **extra: Any,
+    ) -> AsyncIterator[GumloopObject]:
+        """As :meth:`gumloop_ffi.Artifacts.list_all`, an async iterator; arguments are checked
+        at once, pages fetched as you iterate."""
+        agent, query = list_args(
+            agent_id, session_id, search_query, sort_order, page_size, cursor, extra
+        )
+        return async_pages(
+            lambda c: self._run(list_call(agent, query, c)), "artifacts", cursor
+        )
+
+    async def download(self, artifact_id: str, *, version_id: Optional[str] = None) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Artifacts.download`."""
+        return await self._run(download_call(artifact_id, version_id))
+
+    async def download_to_file(
+        self,
+        artifact_id: str,
+        path: Union[str, "os.PathLike[str]"],
+        *,
+        version_id: Optional[str] = None,
+        max_bytes: Optional[int] = None,
+    ) -> GumloopObject:
+        """As :meth:`gumloop_ffi.Artifacts.download_to_file`."""
+        call = download_to_file_call(artifact_id, path, version_id, max_bytes)
+        return await self._run(call)
+
+    async def download_bytes(
+        self,
+        artifact_id: str,
+        *,
+        version_id: Optional[str] = None,
+        max_bytes: Optional[int] = None,
+    ) -> bytes:
+        """As :meth:`gumloop_ffi.Artifacts.download_bytes`."""
+        request = download_request(artifact_id, version_id, max_bytes)
+        return (await self._call_with_bytes(request))[1]
