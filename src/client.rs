@@ -443,7 +443,7 @@ impl Client {
             per_call.is_some_and(|o| o.has_header("traceparent")),
         );
         if let (Some(context), None) = (&context, redirected) {
-            context.record_attempt();
+            context.record_request(call);
         }
         if let Some(body) = &call.body {
             request = request
