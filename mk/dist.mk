@@ -69,8 +69,9 @@ dist-sums:
 
 ## test-dist: every artifact, installed away from the checkout, runs its quickstart
 test-dist-run: emulator node-tool go-tool install-tools
-	@$(DIST_ENV) GO="$(GO)" GUMLOOP_EMULATOR_BIN=$(TARGET_DIR)/debug/gumloop-emulator \
-		$(ROOT)/scripts/test-dist.sh $(TEST_DIST_LANGUAGES)
+	@DIST_DIR="$(DIST_DIR)" DIST_TOOLS_VENV="$(DIST_TOOLS_VENV)" GLIBC_FLOOR=$(GLIBC_FLOOR) GO="$(GO)" \
+		GUMLOOP_EMULATOR_BIN=$(TARGET_DIR)/debug/gumloop-emulator \
+		$(ROOT)/scripts/with-emulator.sh $(ROOT)/scripts/test-dist.sh $(TEST_DIST_LANGUAGES)
 
 TEST_DIST_LANGUAGES += c python node go
 
