@@ -5,9 +5,9 @@
 #   scripts/check-versions.sh
 #
 # Each copy is listed below as FILE and the sed expression printing the version it holds. Copies
-# not listed are derived when they are made: the Go module's version is its release tag, the npm
-# platform package's optional-dependency version and the CMake and pkg-config files are written
-# by `make dist` / `make install` from Cargo.toml. A file of a binding that does not exist yet is
+# not listed are derived when they are made: the Go module's version is its release tag; the npm
+# platform packages' versions, the main package's optional dependencies on them and the CMake
+# and pkg-config files are written by `make dist` / `make install` from Cargo.toml. A file of a binding that does not exist yet is
 # skipped (its helper lists it here when it lands); a listed file that exists must hold a version.
 set -euo pipefail
 
@@ -22,7 +22,6 @@ copies=(
     'bindings/node/package.json|1,/"version"/s/^  "version": "\(.*\)",$/\1/p'
     'bindings/node/package-lock.json|1,/"version"/s/^  "version": "\(.*\)",$/\1/p'
     'bindings/node/src/index.ts|s/^export const version = "\(.*\)";$/\1/p'
-    'bindings/node/platforms/linux-x64-gnu/package.json|s/^  "version": "\(.*\)",$/\1/p'
 )
 
 bad=0

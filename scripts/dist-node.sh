@@ -6,9 +6,10 @@
 #   gumloop-ffi-linux-x64-gnu-VERSION.tgz   the release library for Linux x64 glibc (os, cpu and
 #                                           libc set, so npm installs it only there)
 #
-# Both are staged in build/dist/node from the checkout's bindings/node; the staged gumloop-ffi
-# names each platform package of bindings/node/platforms/ as an optional dependency at this
-# version (the checkout's package.json does not, so `npm ci` there never looks for them).
+# Both are staged in build/dist/node from the checkout's bindings/node. The platform packages
+# (bindings/node/platforms/*) get Cargo.toml's version, and the staged gumloop-ffi names each as
+# an optional dependency at that version (the checkout's package.json does not, so `npm ci`
+# there never looks for them).
 set -euo pipefail
 source "$(dirname "$0")/dist-common.sh"
 
@@ -36,12 +37,21 @@ done
 # The one platform built here.
 cp "$DIST_LIB/libgumloop.so" "$stage/gumloop-ffi-linux-x64-gnu/lib/libgumloop.so"
 
-node - "$main/package.json" "$version" "${platforms[@]}" <<'JS'
+# The version of each platform package, and the main package's optional dependencies on them.
+node - "$stage" "$version" "${platforms[@]}" <<'JS'
 const fs = require("node:fs");
-const [file, version, ...platforms] = process.argv.slice(2);
-const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
-manifest.optionalDependencies = Object.fromEntries(platforms.map((name) => [name, version]));
-fs.writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+const path = require("node:path");
+const [stage, version, ...platforms] = process.argv.slice(2);
+const edit = (file, change) => {
+  const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
+  change(manifest);
+  fs.writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
+};
+for (const name of platforms) edit(path.join(stage, name, "package.json"), (m) => { m.version = version; });
+edit(path.join(stage, "gumloop-ffi", "package.json"), (m) => {
+  if (m.version !== version) throw new Error(`bindings/node/package.json is ${m.version}, Cargo.toml ${version}`);
+  m.optionalDependencies = Object.fromEntries(platforms.map((name) => [name, version]));
+});
 JS
 
 for pkg in "$main" "${platforms[@]/#/$stage/}"; do

@@ -24,7 +24,8 @@ log="$out/build.log"
 
 # rustc prints the static library's needs only when it links; a fresh crate keeps the last list.
 (cd "$root" && cargo-zigbuild rustc --release --locked -p gumloop-ffi --lib --target "$RELEASE_TARGET" \
-    -- --print native-static-libs) 2>&1 | tee "$log"
+    -- --print native-static-libs) >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
+grep -E '^ *(Compiling|Finished|warning)' "$log" || true
 libs="$(sed -n 's/^note: native-static-libs: //p' "$log")"
 if [[ -n "$libs" ]]; then
     echo "$libs" >"$out/native-static-libs.txt"
