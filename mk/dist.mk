@@ -65,7 +65,7 @@ DIST_DEPS += dist-c dist-python dist-node dist-go
 # `dist: $(DIST_DEPS) dist-sums` is in the root Makefile, after every make file had its say.
 dist-sums:
 	@cd $(DIST_DIR) && find . -type f ! -name SHA256SUMS -printf '%P\n' | sort | xargs sha256sum > SHA256SUMS
-	@echo "dist/ (sizes in bytes):" && cd $(DIST_DIR) && find . -type f -printf '  %10s  %P\n' | sort -k2
+	@echo "dist/ (sizes in bytes):" && cd $(DIST_DIR) && find . -path ./go/module -prune -o -type f -printf '  %10s  %P\n' | sort -k2
 
 ## test-dist: every artifact, installed away from the checkout, runs its quickstart
 test-dist-run: emulator node-tool go-tool install-tools

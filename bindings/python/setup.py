@@ -111,7 +111,12 @@ def build_library() -> Path:
         )
     command = [find_cargo(), "build", "--release", "--locked", "-p", "gumloop-ffi"]
     print("building libgumloop:", " ".join(command), flush=True)
-    subprocess.run(command, cwd=sources, check=True)
+    environment = dict(os.environ)
+    if sources != REPO_ROOT:
+        # An sdist build: the library goes into a wheel, so without its symbol tables (a
+        # checkout's release build keeps cargo's own settings, shared with the other targets).
+        environment.setdefault("CARGO_PROFILE_RELEASE_STRIP", "symbols")
+    subprocess.run(command, cwd=sources, check=True, env=environment)
     target_dir = Path(os.environ.get("CARGO_TARGET_DIR", sources / "target"))
     if not target_dir.is_absolute():
         target_dir = sources / target_dir
