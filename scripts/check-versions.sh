@@ -21,7 +21,6 @@ copies=(
     'bindings/python/src/gumloop_ffi/_version.py|s/^LIBRARY_VERSION = "\(.*\)"$/\1/p'
     'bindings/node/package.json|1,/"version"/s/^  "version": "\(.*\)",$/\1/p'
     'bindings/node/package-lock.json|1,/"version"/s/^  "version": "\(.*\)",$/\1/p'
-    'bindings/node/src/index.ts|s/^export const version = "\(.*\)";$/\1/p'
 )
 
 bad=0

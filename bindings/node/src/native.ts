@@ -10,6 +10,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import koffi from "koffi";
 import type * as Koffi from "koffi";
 
@@ -44,7 +45,7 @@ export function platformPackageName(): string {
 /** The library file of this platform's package, when that package is installed. */
 function platformPackageLibrary(): string | undefined {
   try {
-    const manifest = createRequire(__filename).resolve(`${platformPackageName()}/package.json`);
+    const manifest = createRequire(import.meta.url).resolve(`${platformPackageName()}/package.json`);
     return join(dirname(manifest), "lib", libraryFileName());
   } catch {
     return undefined;
@@ -58,7 +59,8 @@ export function libraryCandidates(): string[] {
   const found: string[] = [];
   const packaged = platformPackageLibrary();
   if (packaged !== undefined) found.push(packaged);
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
     if (existsSync(join(dir, "include", "gumloop.h")) && existsSync(join(dir, "Cargo.toml"))) {
       const target = process.env["CARGO_TARGET_DIR"] ? resolve(dir, process.env["CARGO_TARGET_DIR"]) : join(dir, "target");
       found.push(join(target, "release", libraryFileName()), join(target, "debug", libraryFileName()));
