@@ -25,6 +25,11 @@ cp "$go_dir/include/gumloop.h" "$module/include/"
 cmp -s "$module/include/gumloop.h" "$root/include/gumloop.h" ||
     { echo "dist-go.sh: bindings/go/include/gumloop.h differs from include/gumloop.h (run 'make header')" >&2; exit 1; }
 cp "$DIST_LIB/libgumloop.a" "$module/lib/linux_amd64/"
+# link_bundled.go names the system libraries the static library needs; rustc says which they are.
+linked="$(sed -n 's|^#cgo linux LDFLAGS: ||p' "$go_dir/link_bundled.go")"
+needed="$(cat "$DIST_LIB/native-static-libs.txt")"
+[[ "$linked" == "$needed" ]] ||
+    { echo "dist-go.sh: link_bundled.go links '$linked', the static library needs '$needed'" >&2; exit 1; }
 copy_licenses "$module"
 
 proxy="$out/proxy/$module_path/@v"
