@@ -87,6 +87,7 @@ check-versions:
 ## check-abi: the release library keeps the symbols of every baseline of its SONAME
 check-abi: release-lib
 	@$(DIST_ENV) $(ROOT)/scripts/abi.py check $(DIST_LIB)/libgumloop.so $(ROOT)/include/gumloop.h
+	@$(DIST_ENV) $(ROOT)/scripts/abi.py selftest $(DIST_LIB)/libgumloop.so $(ROOT)/include/gumloop.h
 
 abi-baseline: release-lib
 	@$(DIST_ENV) $(ROOT)/scripts/abi.py baseline $(DIST_LIB)/libgumloop.so $(ROOT)/include/gumloop.h

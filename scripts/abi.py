@@ -3,6 +3,10 @@
 
     scripts/abi.py baseline LIBRARY HEADER    writes abi/VERSION/ for the library's version
     scripts/abi.py check LIBRARY HEADER       compares the library with every baseline
+    scripts/abi.py selftest LIBRARY HEADER    shows that the check fails when it must: on
+                                              baselines made from the library with one symbol
+                                              removed, one code's value changed, and passes
+                                              when the SONAME differs
 
 A baseline (abi/VERSION/) holds:
 
@@ -29,9 +33,12 @@ the repository, `baseline` refuses to change it (docs/RELEASING.md).
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Dict, List
 
@@ -135,11 +142,11 @@ def baseline(library: Path, header: Path) -> int:
     return 0
 
 
-def check(library: Path, header: Path) -> int:
+def check(library: Path, header: Path, abi_dir: Path = ABI_DIR) -> int:
     current = describe(library, header)
     current_symbols = {line.split()[0]: line for line in current["symbols"]}
     current_declarations = declarations(header)
-    baselines = sorted(path for path in ABI_DIR.iterdir() if (path / "soname").is_file())
+    baselines = sorted(path for path in abi_dir.iterdir() if (path / "soname").is_file())
     if not baselines:
         print("abi.py: no baseline in abi/", file=sys.stderr)
         return 1
@@ -180,12 +187,40 @@ def check(library: Path, header: Path) -> int:
     return 0
 
 
+def selftest(library: Path, header: Path) -> int:
+    """The check against altered baselines: each must give the expected verdict."""
+    current = describe(library, header)
+    removed = dict(current, symbols=current["symbols"] + ["gumloop_selftest_removed g DF Base"])
+    code = next(line for line in current["declarations"] if line.startswith("#define GUMLOOP_ERR_"))
+    changed_line = re.sub(r"(\d+)$", lambda m: str(int(m.group(1)) + 1000), code)
+    changed = dict(current, declarations=[changed_line if line == code else line for line in current["declarations"]])
+    other_soname = dict(removed, soname=[current["soname"][0] + ".0"])
+    cases = [("a removed symbol", removed, 1), ("a changed code value", changed, 1),
+             ("another SONAME", other_soname, 0), ("the library itself", current, 0)]
+    failures = 0
+    for label, description, expected in cases:
+        with tempfile.TemporaryDirectory() as scratch:
+            target = Path(scratch) / "selftest"
+            target.mkdir()
+            for name, lines in description.items():
+                (target / name).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                verdict = check(library, header, Path(scratch))
+        if verdict != expected:
+            failures += 1
+            print(f"abi.py selftest: {label}: the check returned {verdict}, expected {expected}", file=sys.stderr)
+    if failures == 0:
+        print(f"abi.py selftest: the check fails on a removed symbol and a changed code value, and passes "
+              f"on a new SONAME and on the library itself")
+    return 1 if failures else 0
+
+
 def main(argv: List[str]) -> int:
-    if len(argv) != 4 or argv[1] not in ("baseline", "check"):
+    commands = {"baseline": baseline, "check": check, "selftest": selftest}
+    if len(argv) != 4 or argv[1] not in commands:
         print(__doc__.split("\n\n")[1], file=sys.stderr)
         return 2
-    library, header = Path(argv[2]), Path(argv[3])
-    return baseline(library, header) if argv[1] == "baseline" else check(library, header)
+    return commands[argv[1]](Path(argv[2]), Path(argv[3]))
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ fi
 if [[ ! -e "$out/libgumloop.a" || "$built/libgumloop.a" -nt "$out/libgumloop.a" ]]; then
     strip --strip-debug -o "$out/libgumloop.a" "$built/libgumloop.a"
 fi
+find "$out" -maxdepth 1 -name "libgumloop.so.*" -type l -delete # a link of an earlier version
 "$root/scripts/soname-link.sh" "$out" >/dev/null
 
 newest="$("$root/scripts/glibc-floor.sh" "$out/libgumloop.so")"

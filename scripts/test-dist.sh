@@ -174,7 +174,17 @@ test_node() {
           if (cjs.libraryPath !== expected) throw new Error(`loaded ${cjs.libraryPath}, not ${expected}`);
           console.log(`CommonJS and ES module entries agree; library: ${cjs.libraryPath}`);
         });') || fail "gumloop-ffi's CommonJS and ES module entries"
-    for file in dist/index.d.ts dist/cjs/index.d.ts LICENSE-MIT LICENSE-APACHE; do
+    # A TypeScript program type-checks against the installed types, through import and require
+    # (the checkout's pinned compiler and Node types: tools, not the package under test).
+    local tools="$root/bindings/node/node_modules"
+    printf '%s\n' 'import { Client, GumloopError, libraryVersion } from "gumloop-ffi";' \
+        'export const version: string = libraryVersion();' 'export const classes = [Client, GumloopError] as const;' \
+        >"$app/esm.mts"
+    printf '%s\n' 'import gumloop = require("gumloop-ffi");' 'export const client: typeof gumloop.Client = gumloop.Client;' \
+        >"$app/cjs.cts"
+    (cd "$app" && clean node "$tools/typescript/bin/tsc" --noEmit --strict --module nodenext --moduleResolution nodenext \
+        --target es2022 --typeRoots "$tools/@types" --types node esm.mts cjs.cts) || fail "the package's types (tsc)"
+    for file in dist/index.js dist/index.d.ts dist/index.cjs dist/index.d.cts LICENSE-MIT LICENSE-APACHE; do
         [[ -f "$app/node_modules/gumloop-ffi/$file" ]] || fail "gumloop-ffi has no $file"
     done
     check_library "$app/node_modules/gumloop-ffi-linux-x64-gnu/lib/libgumloop.so" "gumloop-ffi-linux-x64-gnu's libgumloop.so"
