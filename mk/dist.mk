@@ -77,9 +77,9 @@ TEST_DIST_LANGUAGES += c python node go
 
 ## check-header-copies: the Go module's copy of the header is include/gumloop.h
 check-header-copies:
-	@cmp -s $(ROOT)/include/gumloop.h $(ROOT)/bindings/go/include/gumloop.h || \
-		{ echo "bindings/go/include/gumloop.h differs from include/gumloop.h: run 'make header' and commit"; exit 1; }
-	@echo "bindings/go/include/gumloop.h is include/gumloop.h"
+	@cmp -s $(ROOT)/include/gumloop.h $(ROOT)/bindings/go/gumloop.h || \
+		{ echo "bindings/go/gumloop.h differs from include/gumloop.h: run 'make header' and commit"; exit 1; }
+	@echo "bindings/go/gumloop.h is include/gumloop.h"
 
 check-versions:
 	@$(ROOT)/scripts/check-versions.sh

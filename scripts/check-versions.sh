@@ -17,7 +17,7 @@ version="$("$root/scripts/version.sh")"
 copies=(
     'include/gumloop.h|s/^#define GUMLOOP_VERSION_STRING "\(.*\)"$/\1/p'
     'cbindgen.toml|s/^#define GUMLOOP_VERSION_STRING "\(.*\)"$/\1/p'
-    'bindings/go/include/gumloop.h|s/^#define GUMLOOP_VERSION_STRING "\(.*\)"$/\1/p'
+    'bindings/go/gumloop.h|s/^#define GUMLOOP_VERSION_STRING "\(.*\)"$/\1/p'
     'bindings/python/src/gumloop_ffi/_version.py|s/^LIBRARY_VERSION = "\(.*\)"$/\1/p'
     'bindings/node/package.json|1,/"version"/s/^  "version": "\(.*\)",$/\1/p'
     'bindings/node/package-lock.json|1,/"version"/s/^  "version": "\(.*\)",$/\1/p'

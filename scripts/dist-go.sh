@@ -3,7 +3,7 @@
 #
 #   module/                      the module directory, ready to copy or vendor: bindings/go's
 #                                sources (no tests: they drive the repository's emulator),
-#                                go.mod, include/gumloop.h, the licenses, and the release build's
+#                                go.mod, gumloop.h, the licenses, and the release build's
 #                                static library in lib/linux_amd64/libgumloop.a, which cgo links
 #                                by default (link_bundled.go)
 #   proxy/MODULE/@v/vVERSION.*   the same module in the layout of a Go module proxy (list, .info,
@@ -17,13 +17,12 @@ module_path="$(awk '$1 == "module" { print $2; exit }' "$go_dir/go.mod")"
 out="$DIST_DIR/go"
 fresh_dir "$out"
 module="$out/module"
-mkdir -p "$module/include" "$module/lib/linux_amd64"
+mkdir -p "$module/lib/linux_amd64"
 
 (cd "$go_dir" && find . -maxdepth 1 -type f \( -name '*.go' ! -name '*_test.go' -o -name go.mod -o -name go.sum \
-    -o -name README.md \) -exec cp {} "$module/" \;)
-cp "$go_dir/include/gumloop.h" "$module/include/"
-cmp -s "$module/include/gumloop.h" "$root/include/gumloop.h" ||
-    { echo "dist-go.sh: bindings/go/include/gumloop.h differs from include/gumloop.h (run 'make header')" >&2; exit 1; }
+    -o -name README.md -o -name gumloop.h \) -exec cp {} "$module/" \;)
+cmp -s "$module/gumloop.h" "$root/include/gumloop.h" ||
+    { echo "dist-go.sh: bindings/go/gumloop.h differs from include/gumloop.h (run 'make header')" >&2; exit 1; }
 cp "$DIST_LIB/libgumloop.a" "$module/lib/linux_amd64/"
 # link_bundled.go names the system libraries the static library needs; rustc says which they are.
 linked="$(sed -n 's|^#cgo linux LDFLAGS: ||p' "$go_dir/link_bundled.go")"

@@ -202,9 +202,9 @@ test_go() {
     start="$(date +%s.%N)"
     (cd "$work/go/extracted" && python3 -m zipfile -e "$zip" .)
     module="$work/go/extracted/$module_path@v$version"
-    [[ -f "$module/lib/linux_amd64/libgumloop.a" && -f "$module/include/gumloop.h" ]] ||
+    [[ -f "$module/lib/linux_amd64/libgumloop.a" && -f "$module/gumloop.h" ]] ||
         fail "the module lacks its library or header"
-    cmp -s "$module/include/gumloop.h" "$root/include/gumloop.h" || fail "the module's gumloop.h differs from include/gumloop.h"
+    cmp -s "$module/gumloop.h" "$root/include/gumloop.h" || fail "the module's gumloop.h differs from include/gumloop.h"
     example="$root/examples/go/quickstart/main.go"
     [[ -f "$example" ]] || example="$root/examples/quickstart.go"
     cp "$example" "$app/main.go"

@@ -13,7 +13,6 @@ package gumloop
 // x86_64-unknown-linux-gnu); they cost nothing when the shared library is linked instead.
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/include
 #cgo linux,amd64 LDFLAGS: -L${SRCDIR}/lib/linux_amd64
 #cgo LDFLAGS: -lgumloop
 #cgo linux LDFLAGS: -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc

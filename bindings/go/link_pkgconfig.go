@@ -9,11 +9,10 @@ package gumloop
 //	go build -tags gumloop_pkgconfig ./...
 //
 // PKG_CONFIG_PATH names the directory of gumloop.pc when it is not in pkg-config's default
-// search path. The header is still this module's include/gumloop.h, so the installed library
+// search path. The header is still this module's gumloop.h, so the installed library
 // must be the version of this module (LibraryVersion reports the one loaded).
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/include
 #cgo pkg-config: gumloop
 */
 import "C"
