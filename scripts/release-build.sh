@@ -30,9 +30,13 @@ libs="$(sed -n 's/^note: native-static-libs: //p' "$log")"
 if [[ -n "$libs" ]]; then
     echo "$libs" >"$out/native-static-libs.txt"
 elif [[ ! -s "$out/native-static-libs.txt" ]]; then
+    if [[ -n "${RELEASE_BUILD_RELINKED:-}" ]]; then
+        echo "release-build.sh: rustc printed no native-static-libs even after a relink (see $log)" >&2
+        exit 1
+    fi
     echo "release-build.sh: relinking gumloop-ffi to learn what the static library needs"
     (cd "$root" && cargo clean --release -p gumloop-ffi --target "$triple")
-    exec "$0" "$out"
+    RELEASE_BUILD_RELINKED=1 exec "$0" "$out"
 fi
 
 if [[ ! -e "$out/libgumloop.so" || "$built/libgumloop.so" -nt "$out/libgumloop.so" ]]; then
