@@ -12,6 +12,7 @@
 # The package is staged in build/dist/python (the checkout's bindings/python, symlinks resolved).
 set -euo pipefail
 source "$(dirname "$0")/dist-common.sh"
+: "${GLIBC_FLOOR:?}"
 
 stage="$DIST_BUILD/python/gumloop-ffi"
 fresh_dir "$stage"
@@ -40,5 +41,6 @@ rm -rf "$unpacked"
     python -m build --no-isolation --sdist --wheel --outdir "$raw" . >"$raw/build.log" 2>&1) ||
     { cat "$raw/build.log"; exit 1; }
 mv "$raw"/*.tar.gz "$DIST_DIR/python/"
-auditwheel repair --plat "manylinux_2_17_x86_64" --wheel-dir "$DIST_DIR/python" "$raw"/*.whl
+# The manylinux tag of the glibc floor the release build was linked for (2.17: manylinux_2_17).
+auditwheel repair --plat "manylinux_${GLIBC_FLOOR/./_}_x86_64" --wheel-dir "$DIST_DIR/python" "$raw"/*.whl
 auditwheel show "$DIST_DIR/python"/*.whl

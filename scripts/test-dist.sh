@@ -108,8 +108,9 @@ test_python() {
     [[ "$(basename "$wheel")" == "gumloop_ffi-$version-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl" ]] ||
         fail "the wheel's tags: $(basename "$wheel")"
     "$DIST_TOOLS_VENV/bin/auditwheel" show "$wheel" >"$work/auditwheel.txt" 2>&1 || fail "auditwheel show"
-    tr '\n' ' ' <"$work/auditwheel.txt" | grep -q 'is consistent with the following platform tag: *"manylinux_2_17_x86_64"' ||
-        { cat "$work/auditwheel.txt" >&2; fail "auditwheel does not call the wheel manylinux_2_17_x86_64"; }
+    local tag="manylinux_${GLIBC_FLOOR/./_}_x86_64"
+    tr '\n' ' ' <"$work/auditwheel.txt" | grep -q "is consistent with the following platform tag: *\"$tag\"" ||
+        { cat "$work/auditwheel.txt" >&2; fail "auditwheel does not call the wheel $tag"; }
     echo "auditwheel: $(tr '\n' ' ' <"$work/auditwheel.txt" | grep -o 'is consistent with the following platform tag: *"[^"]*"')"
 
     # A Python that is neither the checkout's venv nor on a Rust path: the interpreter itself.
