@@ -21,7 +21,8 @@ languages=("$@")
 ((${#languages[@]})) || languages=(c python node go)
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/gumloop-test-dist.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+# The module cache's files are read-only: make them writable to remove them.
+trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 case "$work/" in "$root"/*) echo "test-dist.sh: the work directory $work is inside the checkout" >&2; exit 1 ;; esac
 mkdir -p "$work/home"
 
@@ -219,6 +220,18 @@ test_go() {
     timings+=("Go (unzip the module, go build, first call): $(took "$start") s")
     created_session "$work/go/quickstart.out" "the Go quickstart"
     ! readelf -d "$app/quickstart" | grep -q 'NEEDED.*libgumloop' || fail "the Go program needs a shared libgumloop"
+
+    step "Go: the same program fetching the module from dist/go/proxy (GOPROXY=file://, no replace)"
+    local from_proxy="$work/go/from-proxy"
+    mkdir -p "$from_proxy"
+    cp "$app/main.go" "$from_proxy/"
+    printf 'module example.com/quickstart\n\ngo 1.23\n\nrequire %s v%s\n' "$module_path" "$version" >"$from_proxy/go.mod"
+    # The go command checks the zip as a module zip when it extracts it into the module cache.
+    (cd "$from_proxy" && EXTRA_PATH="$go_root/bin" \
+        CLEAN_ENV="${go_env[*]/GOPROXY=off/GOPROXY=file://$DIST_DIR/go/proxy} GOSUMDB=off GONOSUMDB=$module_path" \
+        clean go build -o quickstart .) || fail "go build with the module from the proxy layout"
+    clean "$from_proxy/quickstart" agent_pro >"$work/go/from-proxy.out" || fail "the Go quickstart (module from the proxy layout)"
+    created_session "$work/go/from-proxy.out" "the Go quickstart (module from the proxy layout)"
 
     step "Go: the gumloop_pkgconfig tag links the C archive's library through pkg-config"
     if [[ " ${languages[*]} " == *" c "* ]]; then
