@@ -65,6 +65,10 @@ for tool in cargo rustc; do
     fi
 done
 
+if [[ -f "$DIST_DIR/SHA256SUMS" ]]; then
+    (cd "$DIST_DIR" && sha256sum --quiet -c SHA256SUMS) || fail "dist/SHA256SUMS does not match the artifacts"
+fi
+
 test_c() {
     local archive name unpacked start
     archive="$DIST_DIR/c/gumloop-$version-x86_64-linux-gnu.tar.gz"
