@@ -8,6 +8,8 @@
 #                       DIST_DEPS adds: other make files append their artifacts' targets)
 #   make test-dist      installs each artifact where no Rust toolchain and no checkout is on any
 #                       path and runs its quickstart against the emulator; part of `make test`
+#   make test-dist-sdist pip builds the sdist with cargo and runs the quickstart (minutes; not
+#                       part of `make test`)
 #   make check-versions every copy of the version agrees with Cargo.toml; part of `make test`
 #   make check-abi      the library keeps every symbol of each ABI baseline with its SONAME;
 #                       part of `make test`
@@ -31,7 +33,7 @@ DIST_ENV = PATH="$(DIST_TOOLS_VENV)/bin:$$PATH" RELEASE_TARGET=$(RELEASE_TARGET)
 	DIST_LIB="$(DIST_LIB)" DIST_DIR="$(DIST_DIR)" DIST_BUILD="$(DIST_BUILD)" CARGO="$(CARGO)"
 
 .PHONY: dist-tools release-lib dist dist-c dist-python dist-node dist-go dist-sums \
-	test-dist test-dist-run check-versions check-abi abi-baseline check-header-copies
+	test-dist test-dist-run test-dist-sdist check-versions check-abi abi-baseline check-header-copies
 
 $(DIST_TOOLS_STAMP): $(ROOT)/mk/dist.mk
 	@echo "installing the release tools into .tools/dist-venv: $(DIST_TOOLS)"
@@ -73,6 +75,13 @@ test-dist-run: emulator node-tool go-tool install-tools
 		$(ROOT)/scripts/with-emulator.sh $(ROOT)/scripts/test-dist.sh $(TEST_DIST_LANGUAGES)
 
 TEST_DIST_LANGUAGES += c python node go
+
+## test-dist-sdist: pip builds the sdist with cargo (minutes) and its quickstart runs; not in `make test`
+test-dist-sdist: dist-python emulator
+	@$(MAKE) --no-print-directory dist-sums >/dev/null
+	@DIST_DIR="$(DIST_DIR)" DIST_TOOLS_VENV="$(DIST_TOOLS_VENV)" GLIBC_FLOOR=$(GLIBC_FLOOR) \
+		GUMLOOP_EMULATOR_BIN=$(TARGET_DIR)/debug/gumloop-emulator \
+		$(ROOT)/scripts/with-emulator.sh $(ROOT)/scripts/test-dist.sh sdist
 
 ## check-header-copies: the Go module's copy of the header is include/gumloop.h
 check-header-copies:

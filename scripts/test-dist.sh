@@ -2,7 +2,7 @@
 # Installs each release artifact of dist/ as its users would, away from the checkout, and runs
 # its quickstart against the emulator (`make test-dist`, part of `make test`):
 #
-#   scripts/with-emulator.sh scripts/test-dist.sh [c] [python] [node] [go]
+#   scripts/with-emulator.sh scripts/test-dist.sh [c] [python] [node] [go] [sdist]
 #
 # Every install and every quickstart runs in a clean environment (env -i) whose PATH holds only
 # the system's directories and the language's own tool: no cargo or rustc is on it (checked),
@@ -251,10 +251,34 @@ test_go() {
     fi
 }
 
+# Not in the default list (it builds the library from source, minutes long; `make test-dist-sdist`):
+# pip builds and installs the sdist where cargo is on PATH, and the quickstart runs.
+test_sdist() {
+    local sdist venv start cargo_bin
+    sdist="$DIST_DIR/python/gumloop_ffi-$version.tar.gz"
+    venv="$work/sdist-venv"
+    cargo_bin="$(dirname "$(command -v cargo)")"
+    step "Python: $(basename "$sdist") built by pip with cargo, into a new venv"
+    start="$(date +%s.%N)"
+    clean "$(python3 -c 'import sys; print(sys.executable)')" -m venv "$venv"
+    # cargo and rustup keep their toolchain and crates under these homes, not under HOME.
+    EXTRA_PATH="$venv/bin:$cargo_bin" CLEAN_ENV="CARGO_HOME=${CARGO_HOME:-$HOME/.cargo} RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup} CARGO_TARGET_DIR=$work/sdist-target" \
+        clean python -m pip install --quiet --disable-pip-version-check "$sdist" || { fail "pip install of the sdist"; return; }
+    cp "$root/examples/quickstart.py" "$work/"
+    EXTRA_PATH="$venv/bin" clean python "$work/quickstart.py" agent_pro >"$work/sdist-quickstart.out" ||
+        fail "quickstart.py (from the sdist)"
+    timings+=("Python from the sdist (venv, cargo build, install, first call): $(took "$start") s")
+    created_session "$work/sdist-quickstart.out" "quickstart.py (from the sdist)"
+    local loaded
+    loaded="$(EXTRA_PATH="$venv/bin" clean python -c 'from gumloop_ffi import _native; print(_native.native.path)')"
+    [[ "$loaded" == "$venv"/* ]] || fail "gumloop_ffi (from the sdist) loaded $loaded, not its own library"
+    ! readelf -S "$loaded" | grep -qE '\.(symtab|debug_)' || fail "the sdist's build left the library unstripped"
+}
+
 for language in "${languages[@]}"; do
     case "$language" in
-        c | python | node | go) "test_$language" ;;
-        *) echo "test-dist.sh: unknown language '$language' (c, python, node, go)" >&2; exit 2 ;;
+        c | python | node | go | sdist) "test_$language" ;;
+        *) echo "test-dist.sh: unknown language '$language' (c, python, node, go, sdist)" >&2; exit 2 ;;
     esac
 done
 
