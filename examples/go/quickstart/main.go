@@ -1,6 +1,6 @@
 // quickstart: create Gumloop agent sessions from Go with the gumloop package (bindings/go).
 //
-//	cd bindings/go && go run ../../examples/quickstart.go [agent_id]
+//	cd examples/go && go run ./quickstart [agent_id]
 //
 // The client reads its credential, user ID and base URL from the environment
 // (GUMLOOP_ACCESS_TOKEN, GUMLOOP_USER_ID, GUMLOOP_BASE_URL); without GUMLOOP_BASE_URL it talks
@@ -15,7 +15,7 @@ import (
 	"os"
 	"time"
 
-	"gumloop"
+	"go.gumloop.com/gumloop"
 )
 
 func main() {
