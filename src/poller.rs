@@ -12,6 +12,7 @@
 
 use crate::cancel::cancelled_error;
 use crate::client::Client;
+use crate::context::{CallContext, RequestOptions};
 use crate::error::{Error, ErrorKind, Result};
 use crate::operations::Prepared;
 use crate::runtime::runtime;
@@ -31,6 +32,9 @@ use tokio::task::AbortHandle;
 
 /// What a call's task ends with: the blocking function's code and document.
 pub type Outcome = Result<String>;
+
+/// What a call's task ends with: its outcome, and the bytes of a bytes call that succeeded.
+type Ended = (Outcome, Option<Vec<u8>>);
 
 /// One ready item.
 pub enum Item {
@@ -71,6 +75,10 @@ struct Entry {
     stream: Option<(Arc<Semaphore>, StreamSummary)>,
     /// Its `Done` is queued.
     ended: bool,
+    /// Its options and what its requests saw.
+    context: Arc<CallContext>,
+    /// What its requests saw, from when it ended (kept once its `Done` is taken).
+    info: Option<serde_json::Value>,
 }
 
 struct State {
@@ -81,7 +89,17 @@ struct State {
     signalled: bool,
     /// The poller was freed: tasks still running drop what they would push.
     closed: bool,
+    /// The bytes of ended bytes calls, until taken ([`Poller::take_bytes`]).
+    bytes: HashMap<u64, Vec<u8>>,
+    /// The infos of the calls whose `Done` was taken, until taken ([`Poller::take_call_info`]);
+    /// at most [`HELD_INFOS`], the oldest dropped first (`info_order`).
+    infos: HashMap<u64, serde_json::Value>,
+    info_order: VecDeque<u64>,
 }
+
+/// The most call infos a poller keeps for the caller to take: a caller that never takes them
+/// costs this much at most.
+pub(crate) const HELD_INFOS: usize = 1024;
 
 struct Shared {
     state: Mutex<State>,
@@ -124,15 +142,22 @@ impl Shared {
         }
     }
 
-    /// Ends call `call` with `outcome`, unless it was cancelled (or the poller freed) first.
-    fn finish(&self, call: u64, outcome: Outcome) {
+    /// Ends call `call` with `outcome` (and, for a bytes call that succeeded, its `bytes`),
+    /// unless it was cancelled (or the poller freed) first.
+    fn finish(&self, call: u64, (outcome, bytes): (Outcome, Option<Vec<u8>>)) {
         let mut state = lock(&self.state);
         if state.closed {
             return;
         }
         match state.calls.get_mut(&call) {
-            Some(entry) if !entry.ended => entry.ended = true,
+            Some(entry) if !entry.ended => {
+                entry.ended = true;
+                entry.info = Some(entry.context.info());
+            }
             _ => return,
+        }
+        if let Some(bytes) = bytes {
+            state.bytes.insert(call, bytes);
         }
         self.push(&mut state, Queued::Done { call, outcome });
     }
@@ -192,9 +217,18 @@ fn stream_outcome(outcome: Result<()>, summary: StreamSummary) -> Outcome {
     }
 }
 
-/// Whether an outcome is a caller error found before anything was sent (codes 1–99).
-fn refused_before_sending(outcome: &Outcome) -> bool {
-    matches!(outcome, Err(error) if error.kind.code() < 100)
+/// Whether an error is a caller error found before anything was sent (codes 1–99).
+fn refused_before_sending(error: &Error) -> bool {
+    error.kind.code() < 100
+}
+
+/// The error for a call whose end was not taken yet.
+fn not_taken_yet(id: u64) -> Error {
+    Error::about(
+        ErrorKind::InvalidArgument,
+        "call_id",
+        format!("call {id} has not ended, or its end was not taken yet: take its DONE item first"),
+    )
 }
 
 /// The error of a poller used in a child process after `fork()`.
@@ -229,6 +263,9 @@ impl Poller {
             next_id: 1,
             signalled: false,
             closed: false,
+            bytes: HashMap::new(),
+            infos: HashMap::new(),
+            info_order: VecDeque::new(),
         };
         Ok(Poller {
             shared: Arc::new(Shared {
@@ -256,7 +293,18 @@ impl Poller {
     /// Starts `prepared` on `client` and returns its call ID (never 0). A caller error found
     /// before anything is sent (a bad body, no credentials) is returned here and starts nothing.
     pub fn start(&self, client: Arc<Client>, prepared: Prepared) -> Result<u64> {
+        self.start_with(client, prepared, RequestOptions::default())
+    }
+
+    /// As [`Poller::start`], with the call's own request `options`.
+    pub(crate) fn start_with(
+        &self,
+        client: Arc<Client>,
+        prepared: Prepared,
+        options: RequestOptions,
+    ) -> Result<u64> {
         self.check_process()?;
+        let context = CallContext::new(options);
         let runtime = runtime()?;
         let shared = &self.shared;
         let id = {
@@ -265,8 +313,21 @@ impl Poller {
             state.next_id += 1;
             id
         };
-        let (mut task, stream): (BoxFuture<'static, Outcome>, _) = match prepared {
-            Prepared::Call(make) => (make(client, None), None),
+        let (task, stream): (BoxFuture<'static, Ended>, _) = match prepared {
+            Prepared::Call(make) => {
+                let call = make(client, None);
+                (Box::pin(async move { (call.await, None) }) as _, None)
+            }
+            Prepared::Bytes(make) => {
+                let call = make(client, None);
+                let task = async move {
+                    match call.await {
+                        Ok((bytes, document)) => (Ok(document), Some(bytes)),
+                        Err(error) => (Err(error), None),
+                    }
+                };
+                (Box::pin(task) as _, None)
+            }
             Prepared::Stream(start) => {
                 let budget = Arc::new(Semaphore::new(IN_FLIGHT_BYTES));
                 let summary = StreamSummary::for_start(&start.borrowed());
@@ -278,12 +339,15 @@ impl Poller {
                 (stream_task(client, start, sink), Some((budget, summary)))
             }
         };
+        let mut task = Box::pin(CallContext::run(Arc::clone(&context), task));
         lock(&shared.state).calls.insert(
             id,
             Entry {
                 abort: None,
                 stream,
                 ended: false,
+                context,
+                info: None,
             },
         );
         // The call's checks run before its first request: one poll here, inside the runtime's
@@ -292,16 +356,16 @@ impl Poller {
         let waker = futures_util::task::noop_waker_ref();
         let first = Pin::new(&mut task).poll(&mut Context::from_waker(waker));
         match first {
-            Poll::Ready(outcome) if refused_before_sending(&outcome) => {
+            Poll::Ready((Err(error), _)) if refused_before_sending(&error) => {
                 lock(&shared.state).calls.remove(&id);
-                return Err(outcome.unwrap_err());
+                return Err(error);
             }
-            Poll::Ready(outcome) => shared.finish(id, outcome),
+            Poll::Ready(ended) => shared.finish(id, ended),
             Poll::Pending => {
                 let finisher = Arc::clone(shared);
                 let handle = runtime.spawn(async move {
-                    let outcome = task.await;
-                    finisher.finish(id, outcome);
+                    let ended = task.await;
+                    finisher.finish(id, ended);
                 });
                 let mut state = lock(&shared.state);
                 let closed = state.closed;
@@ -333,6 +397,7 @@ impl Poller {
             return Ok(());
         }
         entry.ended = true;
+        entry.info = Some(entry.context.info());
         if let Some(abort) = entry.abort.take() {
             abort.abort();
         }
@@ -363,7 +428,15 @@ impl Poller {
                 Ok(Some(Item::Event { call, text }))
             }
             Some(Queued::Done { call, outcome }) => {
-                state.calls.remove(&call);
+                if let Some(info) = state.calls.remove(&call).and_then(|entry| entry.info) {
+                    if state.info_order.len() == HELD_INFOS {
+                        if let Some(oldest) = state.info_order.pop_front() {
+                            state.infos.remove(&oldest);
+                        }
+                    }
+                    state.info_order.push_back(call);
+                    state.infos.insert(call, info);
+                }
                 Ok(Some(Item::Done { call, outcome }))
             }
             None => {
@@ -381,6 +454,55 @@ impl Poller {
                 Ok(None)
             }
         }
+    }
+
+    /// Takes the bytes of the bytes call `id` (e.g. `download_artifact`), once, after its `Done`
+    /// item was taken. Refused while the call's `Done` is still to be taken, and when no bytes
+    /// are held for `id` (not a bytes call, failed, cancelled, already taken, or unknown).
+    pub fn take_bytes(&self, id: u64) -> Result<Vec<u8>> {
+        self.check_process()?;
+        let mut state = lock(&self.shared.state);
+        if state.calls.contains_key(&id) {
+            return Err(not_taken_yet(id));
+        }
+        state.bytes.remove(&id).ok_or_else(|| {
+            Error::about(
+                ErrorKind::InvalidArgument,
+                "call_id",
+                format!(
+                    "no bytes are held for call {id}: it is not a bytes call that succeeded, or \
+                     its bytes were taken already"
+                ),
+            )
+        })
+    }
+
+    /// Takes what the requests of call `id` saw (`{"attempts","duration_ms","request_id"}`),
+    /// once, after its `Done` item was taken; the infos of the last [`HELD_INFOS`] calls whose
+    /// `Done` was taken are kept. Refused before, and for an ID whose info was taken or dropped.
+    pub fn take_call_info(&self, id: u64) -> Result<String> {
+        self.check_process()?;
+        let mut state = lock(&self.shared.state);
+        if state.calls.contains_key(&id) {
+            return Err(not_taken_yet(id));
+        }
+        let info = state.infos.remove(&id).ok_or_else(|| {
+            Error::about(
+                ErrorKind::InvalidArgument,
+                "call_id",
+                format!(
+                    "no info is held for call {id}: unknown, taken already, or older than the \
+                     last {HELD_INFOS} calls whose end was taken"
+                ),
+            )
+        })?;
+        state.info_order.retain(|&held| held != id);
+        Ok(info.to_string())
+    }
+
+    /// Bytes calls whose bytes are held, not taken yet.
+    pub fn held_bytes(&self) -> usize {
+        lock(&self.shared.state).bytes.len()
     }
 
     /// Calls in flight or whose end is not taken yet.
@@ -406,10 +528,10 @@ fn stream_task(
     client: Arc<Client>,
     start: OwnedStart,
     sink: PollerSink,
-) -> BoxFuture<'static, Outcome> {
+) -> BoxFuture<'static, Ended> {
     Box::pin(async move {
         let (outcome, summary) = client.stream_to(start.borrowed(), sink, None).await;
-        stream_outcome(outcome, summary)
+        (stream_outcome(outcome, summary), None)
     })
 }
 
@@ -425,6 +547,8 @@ impl Drop for Poller {
         let mut state = lock(&self.shared.state);
         state.closed = true;
         state.ready.clear();
+        state.bytes.clear();
+        state.infos.clear();
         for (_, entry) in state.calls.drain() {
             if let Some(abort) = entry.abort {
                 abort.abort();

@@ -1,14 +1,17 @@
 //! The poller: calls started without blocking, whose stream events and outcomes the caller's
 //! own event loop collects through a file descriptor. Every operation of the client is started
-//! by name with `gumloop_poller_start_call`, so a new operation needs no new function here.
+//! by name with `gumloop_poller_start_call`, so a new operation needs no new function here; the
+//! bytes of a bytes operation are taken with `gumloop_poller_take_bytes`.
 
 use super::args::{null_argument, optional_str, required_str};
+use super::bytes::{bytes_into_c, bytes_out};
 use super::client::gumloop_client;
 use super::codes::{gumloop_code, GUMLOOP_ERR_NULL_ARGUMENT, GUMLOOP_OK};
 use super::guard::{call, guard, outcome_to_c};
 use super::handle::{shared, ArcHandle};
 use super::strings::into_c;
 use crate::args::Args;
+use crate::context::RequestOptions;
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::parse_object;
 use crate::operations::prepare;
@@ -131,16 +134,25 @@ pub unsafe extern "C" fn gumloop_poller_get_fd(poller: *const gumloop_poller) ->
 
 /// Starts `operation` on `client` with `args_json` without blocking.
 ///
-/// `operation` is the blocking function's name without `gumloop_client_`: `"create_session"`,
-/// `"get_session"`, `"list_sessions"`, `"send_message"`, `"cancel_session"`,
-/// `"rename_session"`, `"wait_session"`, `"stream_session"`, `"stream_message"`,
-/// `"resume_stream"`, and every operation added later. `args_json` is a JSON object whose keys
-/// are that function's parameter names without `_json`, e.g.
+/// `operation` is the `name` of one of the operations `gumloop_description_get` lists (the
+/// blocking function's name without `gumloop_client_`, e.g. `"get_session"`), and `args_json` a
+/// JSON object of its `arguments` by name (the blocking function's parameter names without
+/// `_json`), e.g.
 /// `{"agent_id":"a","body":{"input":"hi"}}`, `{"agent_id":"a","query":{"page_size":5}}`,
 /// `{"session_id":"s","options":{"timeout_ms":60000}}`, `{"session_id":"s","cursor":"c"}`. An
 /// absent or `null` key is a NULL parameter; JSON values (`body`, `query`, `options`) are sent
 /// byte for byte as written; an unknown key is refused. `data`/`data_len` carry raw bytes for
-/// operations that take them (a file upload), else NULL/0.
+/// operations that take them (an argument of type `"bytes"`: a file upload), else NULL/0. A
+/// bytes operation (`"result":"bytes"`, e.g. `download_artifact`) ends with its JSON document;
+/// take its bytes with `gumloop_poller_take_bytes`.
+///
+/// The reserved key `"request_options"` (any operation) holds options of this call alone:
+/// `{"extra_headers": {name: value}, "timeout_ms": N}`. `extra_headers` are checked as the client
+/// option `extra_headers` is (the headers the library or HTTP owns are refused) and are added to
+/// each of the call's requests, replacing a client-wide extra header of the same name (e.g. a
+/// `traceparent` per call); `timeout_ms` is the whole-request time limit of each of the call's
+/// requests instead of the client's (not for streams, which have none). What the call's requests
+/// saw is taken after its end with `gumloop_poller_take_call_info`.
 ///
 /// Everything is checked before anything is sent, as the blocking function checks it (the
 /// operation, the arguments, the body's fields, the credentials): on a bad argument this returns
@@ -187,9 +199,10 @@ pub unsafe extern "C" fn gumloop_poller_start_call(
                 (true, _) => return Err(null_out("data")),
                 (false, len) => Some(std::slice::from_raw_parts(data, len).to_vec()),
             };
-            let args = Args::parse(optional_str(args_json, "args_json")?)?.with_data(bytes);
+            let mut args = Args::parse(optional_str(args_json, "args_json")?)?.with_data(bytes);
+            let options = RequestOptions::take(&mut args)?;
             let prepared = prepare(name, args)?;
-            *out_call_id = poller.start(client, prepared)?;
+            *out_call_id = poller.start_with(client, prepared, options)?;
             Ok(())
         })
     }
@@ -286,4 +299,68 @@ pub unsafe extern "C" fn gumloop_poller_take_item(
         }
         code
     }
+}
+
+/// Takes the bytes of the finished bytes call `call_id` (an operation whose description has
+/// `"result":"bytes"`, e.g. `download_artifact`), without blocking.
+///
+/// A bytes call's `GUMLOOP_ITEM_DONE` item carries, on success, the same JSON document as its
+/// blocking function (for `download_artifact`: `{"artifact_id","filename","media_type","size"}`);
+/// its bytes stay in the poller until taken here, once, or until the poller is freed. Call this
+/// after that item was taken: before, or for a call that holds no bytes (not a bytes call, one
+/// that failed or was cancelled, bytes already taken, an unknown ID), it returns
+/// `GUMLOOP_ERR_INVALID_ARGUMENT` with an error document (`param` is `call_id`).
+///
+/// On `GUMLOOP_OK`, `*out_data`/`*out_len` are the bytes (NULL and 0 when there are none), to
+/// free with `gumloop_bytes_free(*out_data, *out_len)`, and `*out_json` is NULL. Otherwise
+/// `*out_data` is NULL, `*out_len` 0 and `*out_json` an error document. Every out-parameter is
+/// required.
+///
+/// # Safety
+/// `poller` must be NULL or a live poller; `out_data`, `out_len` and `out_json` NULL or valid
+/// for writing.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_poller_take_bytes(
+    poller: *mut gumloop_poller,
+    call_id: u64,
+    out_data: *mut *mut u8,
+    out_len: *mut usize,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: each out-parameter is checked for NULL before it is written and is writable by
+    // the caller's contract; `poller` is NULL or live by the same contract.
+    unsafe {
+        let outs = bytes_out(out_data, out_len);
+        call(out_json, || {
+            outs?;
+            let bytes = poller_ref(poller)?.take_bytes(call_id)?;
+            let (data, len) = bytes_into_c(bytes);
+            *out_data = data;
+            *out_len = len;
+            Ok(())
+        })
+    }
+}
+
+/// Takes what the requests of the ended call `call_id` saw, as `*out_json`:
+/// `{"attempts": N, "duration_ms": N, "request_id": "…" | null}` — the HTTP requests it sent
+/// (retries included, redirects not), the time from its start to its end, and the server's
+/// `x-request-id` of the last answer it received. Never holds a secret. Available for any ended
+/// call, success or failure, without changing its JSON.
+///
+/// Call it after the call's `GUMLOOP_ITEM_DONE` item was taken; each info is taken once, and the
+/// poller keeps those of the last 1024 calls whose end was taken (a caller that never takes them
+/// costs no more). Before the end was taken, or for an info taken or dropped already:
+/// `GUMLOOP_ERR_INVALID_ARGUMENT` (`param` `call_id`). Never blocks.
+///
+/// # Safety
+/// `poller` must be NULL or a live poller; `out_json` NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_poller_take_call_info(
+    poller: *mut gumloop_poller,
+    call_id: u64,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: NULL or live by the caller's contract; `out_json` is checked by `call`.
+    unsafe { call(out_json, || poller_ref(poller)?.take_call_info(call_id)) }
 }
