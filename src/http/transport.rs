@@ -177,7 +177,9 @@ pub async fn read_body(mut response: reqwest::Response, max: u64) -> Result<Vec<
         return Err(too_large());
     }
     let reserve = declared.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
-    let mut body = Vec::with_capacity(reserve.min(FIRST_RESERVE));
+    // One byte more than declared: the C API hands the body out with a NUL after it, which then
+    // fits without moving the body.
+    let mut body = Vec::with_capacity(reserve.min(FIRST_RESERVE).saturating_add(1));
     while let Some(chunk) = response.chunk().await.map_err(classify)? {
         if (body.len() + chunk.len()) as u64 > max {
             return Err(too_large());
