@@ -602,7 +602,8 @@ gumloop_code gumloop_client_wait_session(const gumloop_client *client,
  * `attachments` (`[{"file_name":…}]`) of a message to the same session.
  *
  * Size: more than the client option `max_upload_bytes` (default 200 MiB) is refused with
- * `GUMLOOP_ERR_INVALID_ARGUMENT` (`param` `"data"`) before anything is sent; the server's own
+ * `GUMLOOP_ERR_INVALID_ARGUMENT` (`param` `"data"`) from `data_len` alone, before a byte is read,
+ * copied or sent; the server's own
  * limit answers `GUMLOOP_ERR_PAYLOAD_TOO_LARGE` (code `file_too_large`). `data` may be NULL only
  * when `data_len` is 0. An upload that may have reached the server is never repeated.
  *
@@ -933,10 +934,19 @@ gumloop_code gumloop_client_download_artifact(const gumloop_client *client,
  *
  * As `gumloop_client_download_artifact`, but the bytes are written to `path`: a file path, or
  * an existing directory, into which the server's file name goes after being reduced to a
- * plain name (its last component, no control characters; never `..`, never a path). The bytes
- * go to a temporary file beside the target, renamed into place once complete; on any failure
- * nothing is left behind. `options_json`: `version_id`, `max_bytes` (default 1 GiB). On
- * `GUMLOOP_OK`, `*out_json` is `{"artifact_id","filename","media_type","size","path"}`.
+ * plain name (its last component; no control, bidirectional or zero-width characters; no
+ * leading dots, so never a hidden file; never `..`, never a path). The bytes go to a temporary
+ * file beside the target, renamed into place once complete; on any failure nothing is left
+ * behind. `options_json`: `version_id`, `max_bytes` (default 1 GiB), `overwrite` (default
+ * false). On `GUMLOOP_OK`, `*out_json` is
+ * `{"artifact_id","filename","media_type","size","path"}` (`path`: the file written).
+ *
+ * Only a regular file of the caller's naming is replaced. A FIFO, socket, device node or
+ * dangling symbolic link at `path` is refused with `GUMLOOP_ERR_INVALID_ARGUMENT` (`param`
+ * `"path"`, the message says what is there) before anything is fetched, and left as it was. A
+ * symbolic link is followed to the regular file or directory it names (the link is kept). A
+ * server-chosen name never follows a link and never replaces an existing entry unless
+ * `overwrite` is true, and then only a regular file; otherwise the same error.
  *
  * # Safety
  * As for `gumloop_client_download_artifact`; `path` NULL or a NUL-terminated string.

@@ -8,8 +8,11 @@ use crate::http::paths::{build_url, Endpoint};
 use crate::http::retry::{settle, Attempts, CallFacts, Creates, Repeat};
 use crate::http::server_error;
 use crate::http::transport::{classify, read_body, retry_after_ms, Transport};
+use crate::redact::Redactor;
 use crate::secret::Secret;
-use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{
+    HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE,
+};
 use reqwest::{Method, Url};
 
 /// Credentials given for one call, overriding the client's (the one-shot C call uses these).
@@ -72,6 +75,18 @@ pub(crate) struct Call<'a> {
     pub creates: Option<Creates>,
     /// The session the request creates (a keyed create) or writes to, when known.
     pub session_id: Option<String>,
+    /// A JSON body streamed instead of `body` (sent when `body` is `None`).
+    pub streamed_body: Option<StreamedBody>,
+}
+
+/// A request body streamed rather than held whole (an upload's base64), made afresh for each
+/// attempt, of a known length (sent as `Content-Length`).
+#[derive(Clone)]
+pub(crate) struct StreamedBody {
+    /// Makes the body's stream.
+    pub make: std::sync::Arc<dyn Fn() -> reqwest::Body + Send + Sync>,
+    /// Its exact length in bytes.
+    pub length: u64,
 }
 
 impl<'a> Call<'a> {
@@ -93,6 +108,7 @@ impl<'a> Call<'a> {
             allow_empty: false,
             creates: None,
             session_id: None,
+            streamed_body: None,
         }
     }
 
@@ -278,6 +294,12 @@ impl Client {
                 .header(CONTENT_TYPE, "application/json")
                 .body(body.clone());
         }
+        if let (None, Some(streamed)) = (&call.body, &call.streamed_body) {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .header(CONTENT_LENGTH, streamed.length)
+                .body((streamed.make)());
+        }
         Ok(request)
     }
 
@@ -357,7 +379,7 @@ impl Client {
 
     /// One attempt of `call`.
     async fn attempt(&self, call: &Call<'_>, cancel: Option<&CancelToken>) -> Result<String> {
-        with_cancel(cancel, async {
+        let outcome = with_cancel(cancel, async {
             let response = self.send(call).await?;
             let status = response.status().as_u16();
             if !(200..300).contains(&status) {
@@ -369,7 +391,21 @@ impl Client {
             }
             json_text(bytes, status)
         })
-        .await?
+        .await?;
+        outcome.map_err(|error| self.credential_redactor(call.auth).scrub(error))
+    }
+
+    /// A redactor of the credentials a call with `auth` sends (its token and user ID), for the
+    /// server text the library passes on: a server may echo a request's headers.
+    pub(crate) fn credential_redactor(&self, auth: &CallAuth) -> Redactor {
+        let mut redactor = Redactor::new();
+        if let Ok(token) = self.bearer(auth) {
+            redactor = redactor.secret(token.expose());
+        }
+        if let Some(user) = auth.user_id.as_ref().or(self.config.user_id.as_ref()) {
+            redactor = redactor.secret(user);
+        }
+        redactor
     }
 
     /// The error for a response with an error status, reading (a bounded amount of) its body.

@@ -66,6 +66,7 @@ mod options;
 mod poller;
 mod random;
 mod raw;
+mod redact;
 mod runtime;
 mod secret;
 mod sessions;

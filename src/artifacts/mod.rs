@@ -4,6 +4,7 @@
 
 use crate::json::parse_object;
 pub(crate) mod storage;
+mod target;
 
 use crate::cancel::CancelToken;
 use crate::client::{Call, CallAuth, Client};
@@ -26,10 +27,14 @@ pub struct DownloadOptions {
     pub version_id: Option<String>,
     /// The most bytes accepted (defaults: `max_response_bytes` in memory, 1 GiB to a file).
     pub max_bytes: Option<u64>,
+    /// Whether a download into a directory may replace an existing regular file of the
+    /// server-chosen name (default `false`: such a download is refused).
+    pub overwrite: bool,
 }
 
 impl DownloadOptions {
-    /// Parses `{"version_id","max_bytes"}` (NULL means defaults); unknown keys are refused.
+    /// Parses `{"version_id","max_bytes","overwrite"}` (NULL means defaults); unknown keys are
+    /// refused.
     pub fn parse(options_json: Option<&str>) -> Result<DownloadOptions> {
         let map = parse_object(options_json).map_err(|mut e| {
             e.param = Some("options_json".into());
@@ -50,9 +55,11 @@ impl DownloadOptions {
                     Some(n) if n > 0 => options.max_bytes = Some(n),
                     _ => return Err(invalid("`max_bytes` must be a positive whole number")),
                 },
+                ("overwrite", Value::Bool(b)) => options.overwrite = *b,
+                ("overwrite", _) => return Err(invalid("`overwrite` must be true or false")),
                 _ => {
                     return Err(invalid(
-                        "unknown download option; known: version_id, max_bytes",
+                        "unknown download option; known: version_id, max_bytes, overwrite",
                     ))
                 }
             }
@@ -156,7 +163,8 @@ mod tests {
             DownloadOptions::parse(Some(r#"{"version_id":"v2","max_bytes":10}"#)).unwrap(),
             DownloadOptions {
                 version_id: Some("v2".into()),
-                max_bytes: Some(10)
+                max_bytes: Some(10),
+                overwrite: false,
             }
         );
         assert_eq!(

@@ -428,7 +428,8 @@ impl Client {
             }
         };
         if !response.status().is_success() {
-            return Err(Box::pin(self.error_of(response)).await);
+            let error = Box::pin(self.error_of(response)).await;
+            return Err(self.credential_redactor(call.auth).scrub(error));
         }
         // The server took the request: whatever happens next, it may have acted on it.
         streamer.may_have_acted = true;
