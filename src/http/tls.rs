@@ -1,5 +1,6 @@
-//! The TLS settings of a client, built once: its trusted roots (the system's, the compiled-in
-//! Mozilla set, and the client's own `ca_cert_pem`/`ca_cert_path`) and ALPN.
+//! The TLS settings of a client, built once: its trusted roots (the system's store, read as
+//! OpenSSL-based tools read it, and the client's own `ca_cert_pem`/`ca_cert_path`; nothing
+//! compiled in) and ALPN.
 //!
 //! Reading the system's roots parses every certificate in the system's store (some 20 million
 //! instructions); doing it once per client, and sharing the result with every connection pool
@@ -14,9 +15,7 @@ use std::sync::Arc;
 /// The rustls configuration every pool of a client uses.
 pub(crate) fn client_config(extra_roots_pem: &[Vec<u8>]) -> Result<rustls::ClientConfig> {
     let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    // Unreadable or unparsable system certificates are skipped, as the HTTP client does: the
-    // compiled-in roots still stand.
+    // Unreadable or unparsable system certificates are skipped, as the HTTP client does.
     for cert in rustls_native_certs::load_native_certs().certs {
         let _ = roots.add(cert);
     }
