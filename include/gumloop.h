@@ -656,7 +656,8 @@ gumloop_code gumloop_client_wait_session(const gumloop_client *client,
  * `attachments` (`[{"file_name":…}]`) of a message to the same session.
  *
  * Size: more than the client option `max_upload_bytes` (default 200 MiB) is refused with
- * `GUMLOOP_ERR_INVALID_ARGUMENT` (`param` `"data"`) before anything is sent; the server's own
+ * `GUMLOOP_ERR_INVALID_ARGUMENT` (`param` `"data"`) from `data_len` alone, before a byte is read,
+ * copied or sent; the server's own
  * limit answers `GUMLOOP_ERR_PAYLOAD_TOO_LARGE` (code `file_too_large`). `data` may be NULL only
  * when `data_len` is 0. An upload that may have reached the server is never repeated.
  *
@@ -987,10 +988,19 @@ gumloop_code gumloop_client_download_artifact(const gumloop_client *client,
  *
  * As `gumloop_client_download_artifact`, but the bytes are written to `path`: a file path, or
  * an existing directory, into which the server's file name goes after being reduced to a
- * plain name (its last component, no control characters; never `..`, never a path). The bytes
- * go to a temporary file beside the target, renamed into place once complete; on any failure
- * nothing is left behind. `options_json`: `version_id`, `max_bytes` (default 1 GiB). On
- * `GUMLOOP_OK`, `*out_json` is `{"artifact_id","filename","media_type","size","path"}`.
+ * plain name (its last component; no control, bidirectional or zero-width characters; no
+ * leading dots, so never a hidden file; never `..`, never a path). The bytes go to a temporary
+ * file beside the target, renamed into place once complete; on any failure nothing is left
+ * behind. `options_json`: `version_id`, `max_bytes` (default 1 GiB), `overwrite` (default
+ * false). On `GUMLOOP_OK`, `*out_json` is
+ * `{"artifact_id","filename","media_type","size","path"}` (`path`: the file written).
+ *
+ * Only a regular file of the caller's naming is replaced. A FIFO, socket, device node or
+ * dangling symbolic link at `path` is refused with `GUMLOOP_ERR_INVALID_ARGUMENT` (`param`
+ * `"path"`, the message says what is there) before anything is fetched, and left as it was. A
+ * symbolic link is followed to the regular file or directory it names (the link is kept). A
+ * server-chosen name never follows a link and never replaces an existing entry unless
+ * `overwrite` is true, and then only a regular file; otherwise the same error.
  *
  * # Safety
  * As for `gumloop_client_download_artifact`; `path` NULL or a NUL-terminated string.
@@ -1358,6 +1368,58 @@ gumloop_code gumloop_poller_take_call_info(gumloop_poller *poller,
                                            char **out_json);
 
 /**
+ * Sets the level of the process's log queue: `"off"` (the default), `"error"`, `"warn"`,
+ * `"info"` or `"debug"` (case-insensitive). Records of that level and above wait in the queue
+ * for `gumloop_log_take`; turning it off drops what waits.
+ *
+ * Levels: `debug` — each request that got a success or redirect status, and each redirect
+ * followed; `info` — each request that failed (error status or transport error), each repeat
+ * with its reason and wait, stream resumes with their cursor, keyed creates recovered,
+ * refreshes; `warn` — a refresh that failed.
+ *
+ * Independently, the environment variable `GUMLOOP_LOG` (`info` or `debug`, read once at the
+ * first record) writes records of that level and above to stderr, one JSON line each.
+ *
+ * On `GUMLOOP_OK`, `*out_json` is `{"level":"<previous level>"}`; an unknown level is
+ * `GUMLOOP_ERR_INVALID_ARGUMENT` and changes nothing. Free it with `gumloop_string_free`.
+ *
+ * # Safety
+ * `level` must be NULL or NUL-terminated; `out_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_log_set_level(const char *level, char **out_json);
+
+/**
+ * Takes every record waiting in the process's log queue, without blocking.
+ *
+ * On `GUMLOOP_OK`, `*out_json` is `{"records":[…],"dropped":N}`: the records oldest first, and
+ * how many were dropped since the last take because the queue was full (it holds 4096; the
+ * oldest go first). A record is an object: `ts_ms` (Unix time in ms), `level`, `event`
+ * (`"attempt"`, `"retry"`, `"redirect"`, `"resume"`, `"recovered"` or `"refresh"`),
+ * `operation` (e.g. `"get_session"`, or null), the event's fields, and `message` (one human
+ * line). `attempt`: `method`, `path`, `status` (null without a response), `error` (the code's
+ * name, when the request failed), `duration_ms`, `attempt` (1 for a call's first request).
+ * `retry`: `attempt`, `reason` (the code's name), `status`, `delay_ms`. `redirect`: `method`,
+ * `path`, `status`, `to_path`. `resume`: `session_id`, `cursor`, `resume` (its number),
+ * `reason`. `recovered`: `session_id`, `attempts`. `refresh`: `outcome` (`"ok"` or
+ * `"failed"`), `duration_ms`, and when it failed `status` and `error`. A record never holds a
+ * credential, a user ID, a header, a body, or a URL's query: paths only.
+ *
+ * Free `*out_json` with `gumloop_string_free`.
+ *
+ * # Safety
+ * `out_json` must be NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_log_take(char **out_json);
+
+/**
+ * The read end of a non-blocking socket that is readable while log records wait, for event
+ * loops (epoll, asyncio's `add_reader`, libuv, Go). When readable, call `gumloop_log_take`,
+ * which clears it. Never read or close it. -1 when it could not be made. A child made by
+ * `fork()` gets a descriptor (and a queue) of its own: ask for it again there.
+ */
+int gumloop_log_get_fd(void);
+
+/**
  * Reads the string at `pointer` in `json` (e.g. `"/session/id"`) into `*out_value`, an owned
  * copy to free with `gumloop_string_free`. A string holding a NUL character cannot be a C
  * string and gives `GUMLOOP_ERR_NO_VALUE`. Codes: see the accessors' introduction.
@@ -1409,58 +1471,6 @@ gumloop_code gumloop_json_get_bool(const char *json, const char *pointer, bool *
  * writing one `size_t`.
  */
 gumloop_code gumloop_json_get_length(const char *json, const char *pointer, size_t *out_length);
-
-/**
- * Sets the level of the process's log queue: `"off"` (the default), `"error"`, `"warn"`,
- * `"info"` or `"debug"` (case-insensitive). Records of that level and above wait in the queue
- * for `gumloop_log_take`; turning it off drops what waits.
- *
- * Levels: `debug` — each request that got a success or redirect status, and each redirect
- * followed; `info` — each request that failed (error status or transport error), each repeat
- * with its reason and wait, stream resumes with their cursor, keyed creates recovered,
- * refreshes; `warn` — a refresh that failed.
- *
- * Independently, the environment variable `GUMLOOP_LOG` (`info` or `debug`, read once at the
- * first record) writes records of that level and above to stderr, one JSON line each.
- *
- * On `GUMLOOP_OK`, `*out_json` is `{"level":"<previous level>"}`; an unknown level is
- * `GUMLOOP_ERR_INVALID_ARGUMENT` and changes nothing. Free it with `gumloop_string_free`.
- *
- * # Safety
- * `level` must be NULL or NUL-terminated; `out_json` NULL or valid for writing one pointer.
- */
-gumloop_code gumloop_log_set_level(const char *level, char **out_json);
-
-/**
- * Takes every record waiting in the process's log queue, without blocking.
- *
- * On `GUMLOOP_OK`, `*out_json` is `{"records":[…],"dropped":N}`: the records oldest first, and
- * how many were dropped since the last take because the queue was full (it holds 4096; the
- * oldest go first). A record is an object: `ts_ms` (Unix time in ms), `level`, `event`
- * (`"attempt"`, `"retry"`, `"redirect"`, `"resume"`, `"recovered"` or `"refresh"`),
- * `operation` (e.g. `"get_session"`, or null), the event's fields, and `message` (one human
- * line). `attempt`: `method`, `path`, `status` (null without a response), `error` (the code's
- * name, when the request failed), `duration_ms`, `attempt` (1 for a call's first request).
- * `retry`: `attempt`, `reason` (the code's name), `status`, `delay_ms`. `redirect`: `method`,
- * `path`, `status`, `to_path`. `resume`: `session_id`, `cursor`, `resume` (its number),
- * `reason`. `recovered`: `session_id`, `attempts`. `refresh`: `outcome` (`"ok"` or
- * `"failed"`), `duration_ms`, and when it failed `status` and `error`. A record never holds a
- * credential, a user ID, a header, a body, or a URL's query: paths only.
- *
- * Free `*out_json` with `gumloop_string_free`.
- *
- * # Safety
- * `out_json` must be NULL or valid for writing one pointer.
- */
-gumloop_code gumloop_log_take(char **out_json);
-
-/**
- * The read end of a non-blocking socket that is readable while log records wait, for event
- * loops (epoll, asyncio's `add_reader`, libuv, Go). When readable, call `gumloop_log_take`,
- * which clears it. Never read or close it. -1 when it could not be made. A child made by
- * `fork()` gets a descriptor (and a queue) of its own: ask for it again there.
- */
-int gumloop_log_get_fd(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -10,8 +10,11 @@ use crate::http::retry::{settle, Attempts, CallFacts, Creates, Repeat};
 use crate::http::server_error;
 use crate::http::transport::{classify, read_body, retry_after_ms, Transport};
 use crate::oauth::refresh::Refresher;
+use crate::redact::Redactor;
 use crate::secret::Secret;
-use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{
+    HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE,
+};
 use reqwest::{Method, Url};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
@@ -82,6 +85,8 @@ pub(crate) struct Call<'a> {
     pub creates: Option<Creates>,
     /// The session the request creates (a keyed create) or writes to, when known.
     pub session_id: Option<String>,
+    /// A JSON body streamed instead of `body` (sent when `body` is `None`).
+    pub streamed_body: Option<StreamedBody>,
     /// The body's media type.
     pub content_type: &'static str,
     /// Sent without the client's credentials, `team_id` or refresh (the `/oauth/*` calls).
@@ -90,15 +95,20 @@ pub(crate) struct Call<'a> {
     pub sent: AtomicU32,
 }
 
+/// A request body streamed rather than held whole (an upload's base64), made afresh for each
+/// attempt, of a known length (sent as `Content-Length`).
+#[derive(Clone)]
+pub(crate) struct StreamedBody {
+    /// Makes the body's stream.
+    pub make: std::sync::Arc<dyn Fn() -> reqwest::Body + Send + Sync>,
+    /// Its exact length in bytes.
+    pub length: u64,
+}
+
 impl<'a> Call<'a> {
     /// A call that expects a JSON answer, made with the client's credentials.
     pub fn api(method: Method, url: Url, body: Option<String>) -> Call<'a> {
         Call::with_auth(method, url, body, None)
-    }
-
-    /// As [`Call::api`], with per-call credentials `auth`.
-    pub fn json(method: Method, url: Url, body: Option<String>, auth: &'a CallAuth) -> Call<'a> {
-        Call::with_auth(method, url, body, Some(auth))
     }
 
     /// A call that expects a JSON answer, with per-call credentials or none.
@@ -124,6 +134,7 @@ impl<'a> Call<'a> {
             allow_empty: false,
             creates: None,
             session_id: None,
+            streamed_body: None,
             content_type: "application/json",
             anonymous: false,
             sent: AtomicU32::new(0),
@@ -394,12 +405,18 @@ impl Client {
             per_call.is_some_and(|o| o.has_header("traceparent")),
         );
         if let (Some(context), None) = (&context, redirected) {
-            context.record_attempt();
+            context.record_request(call);
         }
         if let Some(body) = &call.body {
             request = request
                 .header(CONTENT_TYPE, call.content_type)
                 .body(body.clone());
+        }
+        if let (None, Some(streamed)) = (&call.body, &call.streamed_body) {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .header(CONTENT_LENGTH, streamed.length)
+                .body((streamed.make)());
         }
         Ok(request)
     }
@@ -500,7 +517,7 @@ impl Client {
 
     /// One attempt of `call`.
     async fn attempt(&self, call: &Call<'_>, cancel: Option<&CancelToken>) -> Result<String> {
-        with_cancel(cancel, async {
+        let outcome = with_cancel(cancel, async {
             let response = self.send(call).await?;
             let status = response.status().as_u16();
             if !(200..300).contains(&status) {
@@ -512,7 +529,26 @@ impl Client {
             }
             json_text(bytes, status)
         })
-        .await?
+        .await?;
+        outcome.map_err(|error| self.credential_redactor(call.auth).scrub(error))
+    }
+
+    /// A redactor of the credentials a call with `auth` sends (its token and user ID), for the
+    /// server text the library passes on: a server may echo a request's headers.
+    pub(crate) fn credential_redactor(&self, auth: Option<&CallAuth>) -> Redactor {
+        let creds = self.live.snapshot();
+        let mut redactor = Redactor::new();
+        if let Ok(token) = self.bearer(auth, &creds) {
+            redactor = redactor.secret(token.expose());
+        }
+        if let Some(refresh) = &creds.refresh_token {
+            redactor = redactor.secret(refresh.expose());
+        }
+        let per_call_user = auth.and_then(|a| a.user_id.as_ref());
+        if let Some(user) = per_call_user.or(creds.user_id.as_ref()) {
+            redactor = redactor.secret(user);
+        }
+        redactor
     }
 
     /// The error for a response with an error status, reading (a bounded amount of) its body.

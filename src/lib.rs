@@ -76,6 +76,7 @@ mod options;
 mod poller;
 mod random;
 mod raw;
+mod redact;
 mod runtime;
 mod secret;
 mod sessions;
@@ -102,10 +103,11 @@ pub mod internal {
     pub use crate::json::parse_object;
     pub use crate::operations::prepare;
     pub use crate::poller::{Item, Poller};
+    pub use crate::runtime::local::run_here;
     pub use crate::runtime::run;
     pub use crate::sessions::create_body::check_create;
     pub use crate::sessions::send_body::{check_stream_send, plan_send, SendPlan};
-    pub use crate::stream::relay::{stream_relayed, OwnedStart, IN_FLIGHT_BYTES};
+    pub use crate::stream::relay::{OwnedStart, IN_FLIGHT_BYTES};
     pub use crate::stream::sse::{decode, to_json, SseDecoder, SseEvent};
 
     /// The largest `max_response_bytes` a client accepts (a function, so that cbindgen does not

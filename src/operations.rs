@@ -409,7 +409,7 @@ operations! {
         session_id: Text, file_name: Text, media_type: OptionalText, data: Data
     }
     |op| Ok(call(move |c, t| async move {
-        c.upload_file(&op.session_id, &op.file_name, op.media_type.as_deref(), &op.data, t.as_deref())
+        c.upload_file_bytes(&op.session_id, &op.file_name, op.media_type.as_deref(), op.data.into(), t.as_deref())
             .await
     }));
 

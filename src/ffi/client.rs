@@ -8,7 +8,7 @@ use super::handle::{shared, ArcHandle};
 use crate::cancel::CancelToken;
 use crate::client::Client;
 use crate::operations::{Json, TypedOperation};
-use crate::runtime::run;
+use crate::runtime::local::run_here;
 use std::ffi::c_char;
 use std::future::Future;
 use std::ptr;
@@ -123,8 +123,8 @@ pub unsafe extern "C" fn gumloop_client_free(client: *mut gumloop_client) {
 
 /// Runs one call of the client behind `client` and writes its outcome to `*out_json`: `op`
 /// checks the call's other arguments and returns the call, given the client and the token behind
-/// `cancel`, both owned; the call then runs on a runtime worker while this thread waits
-/// (`runtime::run`).
+/// `cancel`, both owned; the call then runs on this thread, on a runtime of its own for the
+/// call (`runtime::local::run_here`).
 ///
 /// # Safety
 /// `client` and `cancel` must be NULL or live handles; `out_json` NULL or valid for writing one
@@ -143,7 +143,7 @@ where
         call(out_json, || {
             let client = shared!(client)?;
             let call = op(client, gumloop_cancel_token::share(cancel))?;
-            run(call)?
+            run_here(call)?
         })
     }
 }

@@ -70,8 +70,9 @@ mod oneshot;
 
 mod poller;
 
-mod json;
 mod log;
+
+mod json;
 
 pub use access::*;
 pub use agents::*;

@@ -12,6 +12,7 @@
 //!   thread, as are any callbacks it makes (`Client::stream`).
 
 pub(crate) mod fork;
+pub(crate) mod local;
 pub(crate) mod sigpipe;
 
 use crate::error::{Error, ErrorKind, Result};

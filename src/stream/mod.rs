@@ -1,6 +1,7 @@
 //! Streaming a session's events over SSE, with automatic resume from the last cursor when the
 //! connection drops, stalls or ends before the final `finish` event (`docs/API.md` §5).
 
+pub(crate) mod peek;
 pub(crate) mod relay;
 pub(crate) mod replay;
 pub(crate) mod sse;
@@ -14,12 +15,14 @@ use crate::http::transport::classify;
 use crate::json::{body_text, parse_object, splice_field};
 use crate::sessions::create_body::check_create;
 use crate::sessions::send_body::check_stream_send;
+use crate::stream::peek::Peeked;
 use crate::stream::replay::Replay;
 use crate::stream::sse::{decode, SseDecoder, SseEvent};
-use futures_util::{FutureExt, StreamExt};
+use futures_util::StreamExt;
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 use std::future::Future;
+use std::task::Poll;
 use std::time::Duration;
 
 /// Resumes tried in a row without receiving an event before the stream is given up.
@@ -287,6 +290,22 @@ struct Streamer<S> {
 
 /// What the library reads from `event`, and its text for the callback.
 fn inspect(event: SseEvent) -> (String, EventInfo) {
+    // The common event: its data is a JSON object, handed on as it came.
+    if let Some(peeked) = Peeked::read(&event.data) {
+        let names_type = !event.event.is_empty() && event.event != "message" && !peeked.has_type;
+        if !names_type {
+            let text_of = |value: &Value| value.as_str().map(str::to_owned);
+            let is_final =
+                peeked.kind.as_str() == Some("finish") && peeked.is_final.as_bool() == Some(true);
+            let info = EventInfo {
+                session_id: text_of(&peeked.interaction_id),
+                finish_reason: is_final.then(|| text_of(&peeked.finish_reason)).flatten(),
+                cursor: text_of(&peeked.cursor),
+                is_final,
+            };
+            return (event.data, info);
+        }
+    }
     let (object, verbatim) = decode(&event);
     let text_of = |key: &str| object.get(key).and_then(Value::as_str).map(str::to_owned);
     let cursor = text_of("stream_cursor");
@@ -416,7 +435,8 @@ impl Client {
             }
         };
         if !response.status().is_success() {
-            return Err(Box::pin(self.error_of(response)).await);
+            let error = Box::pin(self.error_of(response)).await;
+            return Err(self.credential_redactor(call.auth).scrub(error));
         }
         // The server took the request: whatever happens next, it may have acted on it.
         streamer.may_have_acted = true;
@@ -438,9 +458,30 @@ impl Client {
         // Only the body is kept: the response's headers are slices of the connection's first
         // read buffer and would pin it (8 KiB) for the stream's whole life.
         let mut body = response.bytes_stream();
+        // The idle limit is one timer for the whole connection, moved on only when it fires
+        // (to the last chunk's time plus the limit): a chunk then costs a clock read, not a
+        // timer set and cancelled.
+        let mut last_chunk = tokio::time::Instant::now();
+        let idle_timer = tokio::time::sleep(idle);
+        tokio::pin!(idle_timer);
         loop {
-            let chunk = match tokio::time::timeout(idle, body.next().map(Option::transpose)).await {
-                Err(_) => {
+            let next = std::future::poll_fn(|cx| {
+                if let Poll::Ready(item) = body.poll_next_unpin(cx) {
+                    return Poll::Ready(Ok(item.transpose()));
+                }
+                while idle_timer.as_mut().poll(cx).is_ready() {
+                    let quiet_until = last_chunk + idle;
+                    if tokio::time::Instant::now() >= quiet_until {
+                        return Poll::Ready(Err(()));
+                    }
+                    idle_timer.as_mut().reset(quiet_until);
+                }
+                Poll::Pending
+            })
+            .await;
+            last_chunk = tokio::time::Instant::now();
+            let chunk = match next {
+                Err(()) => {
                     return Ok(Ended::Dropped(Error::new(
                         ErrorKind::Timeout,
                         format!("the stream was idle for {} ms", idle.as_millis()),

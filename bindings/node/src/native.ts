@@ -2,11 +2,13 @@
  * The loaded libgumloop and its declared C functions (koffi). Nothing else in the package
  * touches koffi, pointers or the library's strings.
  *
- * The library is found, in order: the file named by `GUMLOOP_FFI_LIBRARY` (only that one), the
- * copy bundled in this package (`lib/libgumloop.so`), then the release and debug builds of the
- * repository checkout this package sits in.
+ * The library is found, in order: the file named by `GUMLOOP_FFI_LIBRARY` (only that one); the
+ * copy in this platform's library package (`gumloop-ffi-linux-x64-gnu` and its siblings, an
+ * optional dependency that npm installs only on the platform it fits); then the release and
+ * debug builds of the repository checkout this package sits in (development).
  */
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import koffi from "koffi";
@@ -24,15 +26,43 @@ function libraryFileName(): string {
   return "libgumloop.so";
 }
 
+/**
+ * The name of the package holding the library for this platform: `gumloop-ffi-` followed by
+ * the platform, the CPU and, on Linux, the C library (`gnu` or `musl`), as Node names them.
+ */
+export function platformPackageName(): string {
+  let name = `gumloop-ffi-${process.platform}-${process.arch}`;
+  if (process.platform === "linux") {
+    const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)
+      ?.header;
+    name += header?.glibcVersionRuntime ? "-gnu" : "-musl";
+  } else if (process.platform === "win32") {
+    name += "-msvc";
+  }
+  return name;
+}
+
+/** The library file of this platform's package, when that package is installed. */
+function platformPackageLibrary(): string | undefined {
+  try {
+    const manifest = createRequire(import.meta.url).resolve(`${platformPackageName()}/package.json`);
+    return join(dirname(manifest), "lib", libraryFileName());
+  } catch {
+    return undefined;
+  }
+}
+
 /** The candidate files, in the order they are tried. */
 export function libraryCandidates(): string[] {
   const explicit = process.env[LIBRARY_ENV];
   if (explicit) return [explicit];
+  const found: string[] = [];
+  const packaged = platformPackageLibrary();
+  if (packaged !== undefined) found.push(packaged);
   const here = dirname(fileURLToPath(import.meta.url));
-  const found = [join(here, "..", "lib", libraryFileName())];
   for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
     if (existsSync(join(dir, "include", "gumloop.h")) && existsSync(join(dir, "Cargo.toml"))) {
-      const target = process.env["CARGO_TARGET_DIR"] ? resolve(process.env["CARGO_TARGET_DIR"]) : join(dir, "target");
+      const target = process.env["CARGO_TARGET_DIR"] ? resolve(dir, process.env["CARGO_TARGET_DIR"]) : join(dir, "target");
       found.push(join(target, "release", libraryFileName()), join(target, "debug", libraryFileName()));
       break;
     }
@@ -53,7 +83,10 @@ function loadLibrary(): { lib: Koffi.LibraryHandle; path: string } {
       tried.push(`${path} (${(error as Error).message})`);
     }
   }
-  throw new Error(`libgumloop could not be loaded; tried: ${tried.join("; ")}. Set ${LIBRARY_ENV} to its path.`);
+  throw new Error(
+    `libgumloop could not be loaded; tried: ${tried.join("; ") || "nothing"}. Install ${platformPackageName()} ` +
+      `(npm installs it with gumloop-ffi where it is published for this platform), or set ${LIBRARY_ENV} to the library's path.`,
+  );
 }
 
 const { lib, path } = loadLibrary();
@@ -64,6 +97,7 @@ export const libraryPath: string = path;
 /** The C functions this package uses, declared from the header's prototypes. */
 export const c = {
   versionGet: lib.func("const char *gumloop_version_get(void)") as () => string,
+  descriptionGet: lib.func("const char *gumloop_description_get(void)") as () => string,
   codeGetName: lib.func("const char *gumloop_code_get_name(uint32_t code)") as (code: number) => string,
   codeGetMessage: lib.func("const char *gumloop_code_get_message(uint32_t code)") as (code: number) => string,
   stringFree: lib.func("void gumloop_string_free(void *s)") as (s: Pointer | null) => void,
@@ -71,6 +105,23 @@ export const c = {
     "uint32_t gumloop_client_new(const char *options_json, _Out_ void **out_client, _Out_ void **out_json)",
   ) as (options: string, outClient: [Pointer | null], outJson: [Pointer | null]) => number,
   clientFree: lib.func("void gumloop_client_free(void *client)") as (client: Pointer) => void,
+  clientSetCredentials: lib.func(
+    "uint32_t gumloop_client_set_credentials(void *client, const char *credentials_json, _Out_ void **out_json)",
+  ) as (client: Pointer, credentials: string, outJson: [Pointer | null]) => number,
+  clientTakeTokens: lib.func("uint32_t gumloop_client_take_tokens(void *client, _Out_ void **out_json)") as (
+    client: Pointer,
+    outJson: [Pointer | null],
+  ) => number,
+  clientGetRefreshCount: lib.func("uint64_t gumloop_client_get_refresh_count(void *client)") as (client: Pointer) => number | bigint,
+  oauthBuildAuthorizationUrl: lib.func(
+    "uint32_t gumloop_oauth_build_authorization_url(const char *params_json, _Out_ void **out_json)",
+  ) as (params: string, outJson: [Pointer | null]) => number,
+  logSetLevel: lib.func("uint32_t gumloop_log_set_level(const char *level, _Out_ void **out_json)") as (
+    level: string,
+    outJson: [Pointer | null],
+  ) => number,
+  logTake: lib.func("uint32_t gumloop_log_take(_Out_ void **out_json)") as (outJson: [Pointer | null]) => number,
+  logGetFd: lib.func("int gumloop_log_get_fd(void)") as () => number,
   pollerNew: lib.func(
     "uint32_t gumloop_poller_new(const char *options_json, _Out_ void **out_poller, _Out_ void **out_json)",
   ) as (options: string | null, outPoller: [Pointer | null], outJson: [Pointer | null]) => number,
@@ -88,6 +139,13 @@ export const c = {
     outCallId: [number | bigint],
     outJson: [Pointer | null],
   ) => number,
+  pollerTakeBytes: lib.func(
+    "uint32_t gumloop_poller_take_bytes(void *poller, uint64_t call_id, _Out_ void **out_data, _Out_ size_t *out_len, _Out_ void **out_json)",
+  ) as (poller: Pointer, callId: number | bigint, outData: [Pointer | null], outLen: [number | bigint], outJson: [Pointer | null]) => number,
+  pollerTakeCallInfo: lib.func(
+    "uint32_t gumloop_poller_take_call_info(void *poller, uint64_t call_id, _Out_ void **out_json)",
+  ) as (poller: Pointer, callId: number | bigint, outJson: [Pointer | null]) => number,
+  bytesFree: lib.func("void gumloop_bytes_free(void *data, size_t len)") as (data: Pointer, len: number | bigint) => void,
   pollerCancelCall: lib.func(
     "uint32_t gumloop_poller_cancel_call(void *poller, uint64_t call_id, _Out_ void **out_json)",
   ) as (poller: Pointer, callId: number | bigint, outJson: [Pointer | null]) => number,
@@ -113,6 +171,16 @@ export function takeString(pointer: Pointer | null): string | null {
     return koffi.decode(pointer, "char", -1) as string;
   } finally {
     c.stringFree(pointer);
+  }
+}
+
+/** Takes bytes the library handed out: copies them and frees the library's copy. */
+export function takeBytes(pointer: Pointer | null, length: number): Uint8Array {
+  if (pointer === null || pointer === 0n || length === 0) return new Uint8Array(0);
+  try {
+    return new Uint8Array(koffi.view(pointer, length).slice(0));
+  } finally {
+    c.bytesFree(pointer, length);
   }
 }
 

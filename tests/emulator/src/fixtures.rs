@@ -113,6 +113,9 @@ pub struct Agent {
     /// Whether the agent is enabled.
     #[serde(default = "yes")]
     pub is_active: bool,
+    /// Whether every session on the agent is incognito (`incognito: {"enforced": …}`).
+    #[serde(default)]
+    pub incognito_enforced: bool,
     /// Creation time, ISO-8601.
     #[serde(default = "fixture_time")]
     pub created_at: String,
@@ -142,6 +145,7 @@ impl Agent {
             model_name: None,
             system_prompt: None,
             is_active: true,
+            incognito_enforced: false,
             created_at: fixture_time(),
         }
     }
