@@ -1,0 +1,97 @@
+package com.gumloop.ffi;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * Runs a stream's handler on the client's executor, one event at a time and in order, without
+ * a thread per stream: the waiting thread queues, and at most one executor task per stream
+ * drains the queue. A handler that throws cancels the stream, and the future fails with what it
+ * threw.
+ */
+final class StreamDelivery implements EventSink {
+    private static final String END = new String("end");
+
+    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Engine engine;
+    private final Consumer<? super StreamEvent> handler;
+    private volatile PendingCall call;
+    private volatile CallFuture<StreamSummary> future;
+    private RuntimeException failure;
+
+    private StreamDelivery(Engine engine, Consumer<? super StreamEvent> handler) {
+        this.engine = engine;
+        this.handler = handler;
+    }
+
+    /** Starts a streaming call whose events go to {@code handler}; the future is its summary. */
+    static CompletableFuture<StreamSummary> start(Engine engine, String operation,
+            com.fasterxml.jackson.databind.node.ObjectNode args, Consumer<? super StreamEvent> handler) {
+        StreamDelivery delivery = new StreamDelivery(engine, handler);
+        try {
+            if (handler == null) {
+                throw Errors.invalidArgument("handler", "the event handler must not be null");
+            }
+            // Nothing is delivered before the future exists: the drain waits for it (see drain).
+            delivery.call = engine.start(operation, args, null, delivery);
+        } catch (GumloopException e) {
+            CallFuture<StreamSummary> failed = new CallFuture<>(null);
+            failed.completeExceptionally(e);
+            return failed;
+        }
+        delivery.future = new CallFuture<>(delivery.call);
+        delivery.schedule();
+        return delivery.future;
+    }
+
+    @Override
+    public void event(String json) {
+        queue.add(json);
+        schedule();
+    }
+
+    @Override
+    public void end() {
+        queue.add(END);
+        schedule();
+    }
+
+    private void schedule() {
+        if (future != null && !queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+            engine.executor().execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        String item;
+        while ((item = queue.poll()) != null) {
+            if (item == END) {
+                finish();
+            } else if (failure == null && !future.isDone()) {
+                try {
+                    handler.accept(StreamEvent.of(Json.parse(item, "a stream event")));
+                } catch (RuntimeException e) {
+                    failure = e;
+                    call.cancel();
+                }
+            }
+        }
+        scheduled.set(false);
+        schedule();
+    }
+
+    private void finish() {
+        if (failure != null) {
+            future.completeExceptionally(failure);
+            return;
+        }
+        try {
+            future.complete(call.outcome.join().value(StreamSummary::of));
+        } catch (RuntimeException e) {
+            future.completeExceptionally(e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+# Java: the com.gumloop.ffi package in bindings/java (Java 17, over the C ABI through JNA, JSON by
+# Jackson), its JUnit 5 suite and examples/Quickstart.java against the emulator. The JDK, JNA,
+# Jackson and JUnit 5 come from Debian's packages, installed with apt-get when missing (the jars
+# in /usr/share/java); bindings/java/pom.xml declares the same dependencies for Maven users.
+
+JAVA_DIR := $(ROOT)/bindings/java
+JAVA_BUILD := $(ROOT)/build/java
+JAVA_SHARE := /usr/share/java
+JAVA_DEPS_CP := $(JAVA_SHARE)/jna.jar:$(JAVA_SHARE)/jackson-databind.jar:$(JAVA_SHARE)/jackson-core.jar:$(JAVA_SHARE)/jackson-annotations.jar
+JAVA_TEST_CP := $(JAVA_SHARE)/junit-jupiter-api.jar:$(JAVA_SHARE)/junit-platform-commons.jar:$(JAVA_SHARE)/opentest4j.jar:$(JAVA_SHARE)/apiguardian-api.jar
+JAVA_LAUNCHER := $(JAVA_SHARE)/junit-platform-console-standalone.jar
+JAVAC_FLAGS := --release 17 -Xlint:all -Werror -encoding UTF-8
+JAVA_VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(ROOT)/Cargo.toml | head -1)
+JAVA_JAR := $(JAVA_BUILD)/gumloop-ffi.jar
+JAVA_DIST_JAR = $(ROOT)/dist/gumloop-ffi-$(JAVA_VERSION).jar
+JAVA_PLATFORM_DIR := linux-x86-64
+# The JDK's tools and Debian's packages of the libraries (java-common's paths).
+JAVA_PACKAGES := openjdk-17-jdk-headless libjna-java libjackson2-databind-java junit5
+
+.PHONY: java-deps java-jar test-java dist-java
+
+## java-deps: javac, jar, JNA, Jackson and JUnit 5, from Debian's packages when missing
+java-deps:
+	@missing=""; command -v javac >/dev/null 2>&1 && command -v jar >/dev/null 2>&1 || missing="openjdk-17-jdk-headless"; \
+	for f in jna.jar jackson-databind.jar jackson-core.jar jackson-annotations.jar junit-platform-console-standalone.jar; do \
+		[ -f $(JAVA_SHARE)/$$f ] || missing="$$missing libjna-java libjackson2-databind-java junit5"; done; \
+	if [ -n "$$missing" ]; then echo "installing $(JAVA_PACKAGES)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(JAVA_PACKAGES); fi
+
+## java-jar: the package's classes in build/java/gumloop-ffi.jar (no library inside: it is found
+## through GUMLOOP_FFI_LIBRARY or the checkout's build)
+java-jar: java-deps
+	@rm -rf $(JAVA_BUILD)/classes && mkdir -p $(JAVA_BUILD)/classes
+	javac $(JAVAC_FLAGS) -cp $(JAVA_DEPS_CP) -d $(JAVA_BUILD)/classes $$(find $(JAVA_DIR)/src/main/java -name '*.java')
+	@printf 'Implementation-Title: gumloop-ffi\nImplementation-Version: %s\nAutomatic-Module-Name: com.gumloop.ffi\n' \
+		"$(JAVA_VERSION)" > $(JAVA_BUILD)/MANIFEST.MF
+	jar --create --file $(JAVA_JAR) --manifest $(JAVA_BUILD)/MANIFEST.MF -C $(JAVA_BUILD)/classes .
+
+## test-java: the JUnit 5 suite and examples/Quickstart.java (from a jar bundling the library,
+## outside the checkout), against the emulator
+test-java: java-jar lib emulator
+	@rm -rf $(JAVA_BUILD)/test-classes && mkdir -p $(JAVA_BUILD)/test-classes
+	javac $(JAVAC_FLAGS) -cp $(JAVA_JAR):$(JAVA_DEPS_CP):$(JAVA_TEST_CP) -d $(JAVA_BUILD)/test-classes \
+		$$(find $(JAVA_DIR)/src/test/java -name '*.java')
+	cd $(ROOT) && scripts/with-emulator.sh java -jar $(JAVA_LAUNCHER) --disable-banner --details=tree \
+		--fail-if-no-tests --class-path $(JAVA_JAR):$(JAVA_DEPS_CP):$(JAVA_BUILD)/test-classes --select-package com.gumloop.ffi
+	@rm -rf $(JAVA_BUILD)/bundle && mkdir -p $(JAVA_BUILD)/bundle/$(JAVA_PLATFORM_DIR) $(JAVA_BUILD)/quickstart
+	strip --strip-debug -o $(JAVA_BUILD)/bundle/$(JAVA_PLATFORM_DIR)/libgumloop.so $(TARGET_DIR)/debug/libgumloop.so
+	cp $(JAVA_JAR) $(JAVA_BUILD)/quickstart/gumloop-ffi.jar
+	jar --update --file $(JAVA_BUILD)/quickstart/gumloop-ffi.jar -C $(JAVA_BUILD)/bundle $(JAVA_PLATFORM_DIR)
+	cp $(ROOT)/examples/Quickstart.java $(JAVA_BUILD)/quickstart/
+	cd $(ROOT) && GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada \
+		scripts/with-emulator.sh sh -c 'cd $(JAVA_BUILD)/quickstart && env -u CARGO_TARGET_DIR -u GUMLOOP_FFI_LIBRARY \
+		java -cp gumloop-ffi.jar:$(JAVA_DEPS_CP) Quickstart.java agent_pro'
+
+## dist-java: dist/gumloop-ffi-VERSION.jar, bundling the stripped release library at
+## linux-x86-64/libgumloop.so (where JNA looks on the class path), and the pom beside it
+dist-java: java-jar lib-release
+	@rm -rf $(JAVA_BUILD)/dist && mkdir -p $(JAVA_BUILD)/dist/$(JAVA_PLATFORM_DIR) $(ROOT)/dist
+	strip --strip-unneeded -o $(JAVA_BUILD)/dist/$(JAVA_PLATFORM_DIR)/libgumloop.so $(TARGET_DIR)/release/libgumloop.so
+	cp $(JAVA_JAR) $(JAVA_DIST_JAR)
+	jar --update --file $(JAVA_DIST_JAR) -C $(JAVA_BUILD)/dist $(JAVA_PLATFORM_DIR)
+	sed 's|<version>@VERSION@</version>|<version>$(JAVA_VERSION)</version>|' $(JAVA_DIR)/pom.xml > $(ROOT)/dist/gumloop-ffi-$(JAVA_VERSION).pom
+	@echo "built $(JAVA_DIST_JAR)"
+
+TEST_DEPS += test-java
