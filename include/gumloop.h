@@ -25,7 +25,7 @@
 #include <stdint.h>
 
 /** The version as text; equals what gumloop_version_get() returns when header and library match. */
-#define GUMLOOP_VERSION_STRING "0.2.0"
+#define GUMLOOP_VERSION_STRING "0.3.0"
 
 
 /**
@@ -36,7 +36,7 @@
 /**
  * Minor version of the header.
  */
-#define GUMLOOP_VERSION_MINOR 2
+#define GUMLOOP_VERSION_MINOR 3
 
 /**
  * Patch version of the header.
@@ -46,7 +46,7 @@
 /**
  * The version as one number: `MAJOR * 10000 + MINOR * 100 + PATCH`.
  */
-#define GUMLOOP_VERSION_NUMBER 200
+#define GUMLOOP_VERSION_NUMBER 300
 
 /**
  * Item kind: nothing is ready now.
@@ -266,7 +266,7 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * The version of the loaded library, e.g. `"0.2.0"`: compare it with `GUMLOOP_VERSION_STRING`
+ * The version of the loaded library, e.g. `"0.3.0"`: compare it with `GUMLOOP_VERSION_STRING`
  * to detect a header/library mismatch. Static: never free it.
  */
 const char *gumloop_version_get(void);
@@ -282,6 +282,35 @@ const char *gumloop_code_get_name(gumloop_code code);
  * it. The error document of a failed call has a more specific `message`.
  */
 const char *gumloop_code_get_message(gumloop_code code);
+
+/**
+ * The library's description of itself, as UTF-8 JSON: what bindings and their tests read
+ * instead of re-declaring it. Static: never free it; the same pointer for the process's life.
+ *
+ * ```text
+ * {"version": "0.3.0",
+ *  "operations": [{"name": "get_session",                   // the poller's operation name
+ *                  "function": "gumloop_client_get_session", // its blocking function, or null
+ *                  "result": "json",                         // "json" | "bytes" | "stream"
+ *                  "arguments": [{"name": "session_id", "type": "string", "required": true}]},
+ *                 ...],
+ *  "options": [{"name": "timeout_ms", "type": "integer", "default": 90000, "secret": false}, ...],
+ *  "codes": [{"name": "GUMLOOP_ERR_RATE_LIMITED", "code": 206, "group": "status",
+ *             "error": "RateLimit", "message": "..."}, ...],
+ *  "groups": [{"name": "status", "first": 200, "last": 299, "error": "APIStatus"}, ...],
+ *  "error_fields": ["kind", "gumloop_code", "message", ...]}
+ * ```
+ *
+ * An argument's `name` is its key in `gumloop_poller_start_call`'s `args_json`; its `type` is
+ * `"string"`, `"object"`, `"array"`, `"json"` (any JSON value) or `"bytes"` (the poller's
+ * `data`/`data_len`). An option's `type` is `"string"`, `"integer"`, `"boolean"` or `"object"`;
+ * `default` is null when the option is unset by default (`secret`: the value is a credential,
+ * never to be shown). Each code's `error` is the stem of its error class in every binding
+ * (`RateLimitError`, `ErrRateLimit`, `RateLimitException`); each group's `error` is the base
+ * class of the codes in its range; `GUMLOOP_OK` has group `"ok"` and error null.
+ * `error_fields` are the fields of an error document's `error` object.
+ */
+const char *gumloop_description_get(void);
 
 /**
  * Frees a string returned by libgumloop. NULL is accepted and ignored.
@@ -1006,16 +1035,17 @@ int gumloop_poller_get_fd(const gumloop_poller *poller);
 /**
  * Starts `operation` on `client` with `args_json` without blocking.
  *
- * `operation` is the blocking function's name without `gumloop_client_`: `"create_session"`,
- * `"get_session"`, `"list_sessions"`, `"send_message"`, `"cancel_session"`,
- * `"rename_session"`, `"wait_session"`, `"stream_session"`, `"stream_message"`,
- * `"resume_stream"`, and every operation added later. `args_json` is a JSON object whose keys
- * are that function's parameter names without `_json`, e.g.
+ * `operation` is the `name` of one of the operations `gumloop_description_get` lists (the
+ * blocking function's name without `gumloop_client_`, e.g. `"get_session"`), and `args_json` a
+ * JSON object of its `arguments` by name (the blocking function's parameter names without
+ * `_json`), e.g.
  * `{"agent_id":"a","body":{"input":"hi"}}`, `{"agent_id":"a","query":{"page_size":5}}`,
  * `{"session_id":"s","options":{"timeout_ms":60000}}`, `{"session_id":"s","cursor":"c"}`. An
  * absent or `null` key is a NULL parameter; JSON values (`body`, `query`, `options`) are sent
  * byte for byte as written; an unknown key is refused. `data`/`data_len` carry raw bytes for
- * operations that take them (a file upload), else NULL/0.
+ * operations that take them (an argument of type `"bytes"`: a file upload), else NULL/0. A
+ * bytes operation (`"result":"bytes"`, e.g. `download_artifact`) ends with its JSON document;
+ * take its bytes with `gumloop_poller_take_bytes`.
  *
  * Everything is checked before anything is sent, as the blocking function checks it (the
  * operation, the arguments, the body's fields, the credentials): on a bad argument this returns
@@ -1081,6 +1111,32 @@ gumloop_code gumloop_poller_take_item(gumloop_poller *poller,
                                       uint32_t *out_kind,
                                       gumloop_code *out_code,
                                       char **out_json);
+
+/**
+ * Takes the bytes of the finished bytes call `call_id` (an operation whose description has
+ * `"result":"bytes"`, e.g. `download_artifact`), without blocking.
+ *
+ * A bytes call's `GUMLOOP_ITEM_DONE` item carries, on success, the same JSON document as its
+ * blocking function (for `download_artifact`: `{"artifact_id","filename","media_type","size"}`);
+ * its bytes stay in the poller until taken here, once, or until the poller is freed. Call this
+ * after that item was taken: before, or for a call that holds no bytes (not a bytes call, one
+ * that failed or was cancelled, bytes already taken, an unknown ID), it returns
+ * `GUMLOOP_ERR_INVALID_ARGUMENT` with an error document (`param` is `call_id`).
+ *
+ * On `GUMLOOP_OK`, `*out_data`/`*out_len` are the bytes (NULL and 0 when there are none), to
+ * free with `gumloop_bytes_free(*out_data, *out_len)`, and `*out_json` is NULL. Otherwise
+ * `*out_data` is NULL, `*out_len` 0 and `*out_json` an error document. Every out-parameter is
+ * required.
+ *
+ * # Safety
+ * `poller` must be NULL or a live poller; `out_data`, `out_len` and `out_json` NULL or valid
+ * for writing.
+ */
+gumloop_code gumloop_poller_take_bytes(gumloop_poller *poller,
+                                       uint64_t call_id,
+                                       uint8_t **out_data,
+                                       size_t *out_len,
+                                       char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

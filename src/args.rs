@@ -114,6 +114,17 @@ impl Args {
         })
     }
 
+    /// Takes the required JSON argument `name` as JSON text, byte for byte as given.
+    pub fn required_json(&mut self, name: &str) -> Result<String> {
+        self.json(name).ok_or_else(|| {
+            Error::about(
+                ErrorKind::NullArgument,
+                name,
+                format!("`{name}` is required (it was missing or null)"),
+            )
+        })
+    }
+
     /// Refuses any argument `operation` did not take.
     pub fn finish(self, operation: &str) -> Result<()> {
         if self.data.is_some() {

@@ -87,30 +87,6 @@ pub struct Config {
     pub auto_session_id: bool,
 }
 
-const KNOWN_OPTIONS: &[&str] = &[
-    "access_token",
-    "api_key",
-    "user_id",
-    "team_id",
-    "base_url",
-    "stream_base_url",
-    "timeout_ms",
-    "connect_timeout_ms",
-    "stream_idle_timeout_ms",
-    "ca_cert_pem",
-    "ca_cert_path",
-    "proxy",
-    "use_env_proxy",
-    "user_agent_suffix",
-    "max_response_bytes",
-    "max_upload_bytes",
-    "allow_insecure_http",
-    "extra_headers",
-    "max_retries",
-    "max_backoff_ms",
-    "auto_session_id",
-];
-
 /// The most repeats a client may be configured for.
 const MAX_RETRIES_LIMIT: u64 = 10;
 
@@ -312,15 +288,8 @@ impl Config {
                 "options must be a JSON object",
             ));
         };
-        if let Some(unknown) = map.keys().find(|k| !KNOWN_OPTIONS.contains(&k.as_str())) {
-            return Err(Error::invalid_option(
-                unknown,
-                format!(
-                    "unknown option `{unknown}`; known options are: {}",
-                    KNOWN_OPTIONS.join(", ")
-                ),
-            ));
-        }
+        // Every key is a declared option with a value of its type (`options.rs`).
+        crate::options::check_keys_and_types(map)?;
         let options = Options { map };
 
         let explicit = match (options.string("access_token")?, options.string("api_key")?) {

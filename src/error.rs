@@ -13,7 +13,7 @@
 //! | 300–399 | the server's answer could not be used                    |
 //! | 900–999 | internal errors of the library                           |
 
-use crate::ffi as codes;
+use crate::codes;
 use serde_json::{json, Map, Value};
 use std::fmt;
 
@@ -25,12 +25,14 @@ const fn const_cstr(text: &'static str) -> &'static std::ffi::CStr {
     }
 }
 
-/// The table of kinds below: each row is `Variant = CONSTANT, "message";`. The number is the
-/// C constant's (written once, in `ffi/codes.rs`, where cbindgen reads it), the name is that
-/// constant's identifier, and the message is the one-line description `gumloop_code_get_message`
+/// The table of kinds below: each row is `Variant = CONSTANT, Stem, "message";`. The number is
+/// the C constant's (written once, in `codes.rs`, where cbindgen reads it), the name is that
+/// constant's identifier, the stem names the error class every binding gives the code
+/// (`<Stem>Error` in Python and Node, `Err<Stem>` in Go, `<Stem>Exception` in Java; several
+/// codes may share one), and the message is the one-line description `gumloop_code_get_message`
 /// returns.
 macro_rules! error_kinds {
-    ($( $variant:ident = $constant:ident, $message:literal; )*) => {
+    ($( $variant:ident = $constant:ident, $stem:ident, $message:literal; )*) => {
         /// What went wrong, as one of the library's stable codes.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum ErrorKind {
@@ -49,6 +51,11 @@ macro_rules! error_kinds {
             /// The constant's name in the C header, e.g. `GUMLOOP_ERR_CONFLICT`.
             pub const fn name(self) -> &'static str {
                 match self { $(ErrorKind::$variant => stringify!($constant),)* }
+            }
+
+            /// The stem of the kind's error class in every binding, e.g. `"RateLimit"`.
+            pub const fn error(self) -> &'static str {
+                match self { $(ErrorKind::$variant => stringify!($stem),)* }
             }
 
             /// A one-line, human-readable description of the kind.
@@ -78,36 +85,42 @@ macro_rules! error_kinds {
 }
 
 error_kinds! {
-    NullArgument = GUMLOOP_ERR_NULL_ARGUMENT, "a required argument was NULL";
-    InvalidUtf8 = GUMLOOP_ERR_INVALID_UTF8, "a string argument is not valid UTF-8";
-    InvalidJson = GUMLOOP_ERR_INVALID_JSON, "a JSON argument could not be parsed";
-    InvalidArgument = GUMLOOP_ERR_INVALID_ARGUMENT, "an argument is not acceptable";
-    InvalidOption = GUMLOOP_ERR_INVALID_OPTION, "a client option is not acceptable";
-    NoCredentials = GUMLOOP_ERR_NO_CREDENTIALS, "no access token was given or found in the environment";
-    UseStreamingCall = GUMLOOP_ERR_USE_STREAMING_CALL, "the body asks for a stream: use a streaming call";
-    WrongThread = GUMLOOP_ERR_WRONG_THREAD, "a blocking call was made from a library callback or runtime thread";
-    Connect = GUMLOOP_ERR_CONNECT, "could not connect to the server; the request was not sent";
-    Timeout = GUMLOOP_ERR_TIMEOUT, "the request timed out; it may have reached the server";
-    Tls = GUMLOOP_ERR_TLS, "the TLS handshake failed";
-    ConnectionLost = GUMLOOP_ERR_CONNECTION_LOST, "the connection failed mid-exchange; the outcome is unknown";
-    Cancelled = GUMLOOP_ERR_CANCELLED, "the call was cancelled";
-    Redirect = GUMLOOP_ERR_REDIRECT, "a redirect was not followed: to another origin, changing the method, or too many";
-    BadRequest = GUMLOOP_ERR_BAD_REQUEST, "the server rejected the request (HTTP 400)";
-    Unauthorized = GUMLOOP_ERR_UNAUTHORIZED, "missing or invalid credentials (HTTP 401)";
-    Forbidden = GUMLOOP_ERR_FORBIDDEN, "permission denied (HTTP 403)";
-    NotFound = GUMLOOP_ERR_NOT_FOUND, "not found (HTTP 404)";
-    Conflict = GUMLOOP_ERR_CONFLICT, "conflict with the current state (HTTP 409)";
-    PayloadTooLarge = GUMLOOP_ERR_PAYLOAD_TOO_LARGE, "the request is too large (HTTP 413)";
-    RateLimited = GUMLOOP_ERR_RATE_LIMITED, "a rate or concurrency limit was hit (HTTP 429)";
-    Server = GUMLOOP_ERR_SERVER, "the server failed (HTTP 5xx)";
-    HttpStatus = GUMLOOP_ERR_HTTP_STATUS, "the server answered with an unexpected HTTP status";
-    InvalidResponse = GUMLOOP_ERR_INVALID_RESPONSE, "the server's answer is malformed: not valid HTTP, JSON or event stream";
-    ResponseTooLarge = GUMLOOP_ERR_RESPONSE_TOO_LARGE, "the server's answer exceeds the response size limit";
-    StreamIncomplete = GUMLOOP_ERR_STREAM_INCOMPLETE, "the event stream ended before its final event and could not be resumed";
-    Internal = GUMLOOP_ERR_INTERNAL, "internal error in libgumloop";
+    NullArgument = GUMLOOP_ERR_NULL_ARGUMENT, InvalidArgument, "a required argument was NULL";
+    InvalidUtf8 = GUMLOOP_ERR_INVALID_UTF8, InvalidArgument, "a string argument is not valid UTF-8";
+    InvalidJson = GUMLOOP_ERR_INVALID_JSON, InvalidArgument, "a JSON argument could not be parsed";
+    InvalidArgument = GUMLOOP_ERR_INVALID_ARGUMENT, InvalidArgument, "an argument is not acceptable";
+    InvalidOption = GUMLOOP_ERR_INVALID_OPTION, InvalidArgument, "a client option is not acceptable";
+    NoCredentials = GUMLOOP_ERR_NO_CREDENTIALS, Authentication, "no access token was given or found in the environment";
+    UseStreamingCall = GUMLOOP_ERR_USE_STREAMING_CALL, InvalidArgument, "the body asks for a stream: use a streaming call";
+    WrongThread = GUMLOOP_ERR_WRONG_THREAD, WrongThread, "a blocking call was made from a library callback or runtime thread";
+    Connect = GUMLOOP_ERR_CONNECT, APIConnection, "could not connect to the server; the request was not sent";
+    Timeout = GUMLOOP_ERR_TIMEOUT, APITimeout, "the request timed out; it may have reached the server";
+    Tls = GUMLOOP_ERR_TLS, APIConnection, "the TLS handshake failed";
+    ConnectionLost = GUMLOOP_ERR_CONNECTION_LOST, APIConnection, "the connection failed mid-exchange; the outcome is unknown";
+    Cancelled = GUMLOOP_ERR_CANCELLED, Cancelled, "the call was cancelled";
+    Redirect = GUMLOOP_ERR_REDIRECT, APIConnection, "a redirect was not followed: to another origin, changing the method, or too many";
+    BadRequest = GUMLOOP_ERR_BAD_REQUEST, BadRequest, "the server rejected the request (HTTP 400)";
+    Unauthorized = GUMLOOP_ERR_UNAUTHORIZED, Unauthorized, "missing or invalid credentials (HTTP 401)";
+    Forbidden = GUMLOOP_ERR_FORBIDDEN, PermissionDenied, "permission denied (HTTP 403)";
+    NotFound = GUMLOOP_ERR_NOT_FOUND, NotFound, "not found (HTTP 404)";
+    Conflict = GUMLOOP_ERR_CONFLICT, Conflict, "conflict with the current state (HTTP 409)";
+    PayloadTooLarge = GUMLOOP_ERR_PAYLOAD_TOO_LARGE, PayloadTooLarge, "the request is too large (HTTP 413)";
+    RateLimited = GUMLOOP_ERR_RATE_LIMITED, RateLimit, "a rate or concurrency limit was hit (HTTP 429)";
+    Server = GUMLOOP_ERR_SERVER, InternalServer, "the server failed (HTTP 5xx)";
+    HttpStatus = GUMLOOP_ERR_HTTP_STATUS, APIStatus, "the server answered with an unexpected HTTP status";
+    InvalidResponse = GUMLOOP_ERR_INVALID_RESPONSE, InvalidResponse, "the server's answer is malformed: not valid HTTP, JSON or event stream";
+    ResponseTooLarge = GUMLOOP_ERR_RESPONSE_TOO_LARGE, InvalidResponse, "the server's answer exceeds the response size limit";
+    StreamIncomplete = GUMLOOP_ERR_STREAM_INCOMPLETE, StreamIncomplete, "the event stream ended before its final event and could not be resumed";
+    Internal = GUMLOOP_ERR_INTERNAL, Internal, "internal error in libgumloop";
 }
 
 impl ErrorKind {
+    /// The name of the group the kind's code lies in (`"caller"`, `"transport"`, `"status"`,
+    /// `"response"` or `"internal"`).
+    pub fn group(self) -> &'static str {
+        crate::codes::group_of(self.code()).map_or("", |g| g.name)
+    }
+
     /// The kind that an HTTP error status maps to.
     pub fn from_status(status: u16) -> ErrorKind {
         match status {

@@ -18,19 +18,105 @@ pub type CallFuture = BoxFuture<'static, Result<String>>;
 /// Makes a call's future, given the client and an optional cancellation token.
 pub type MakeCall = Box<dyn FnOnce(Arc<Client>, Option<Arc<CancelToken>>) -> CallFuture + Send>;
 
+/// A call whose answer is bytes and a JSON document about them.
+pub type BytesFuture = BoxFuture<'static, Result<(Vec<u8>, String)>>;
+
+/// Makes a bytes call's future, given the client and an optional cancellation token.
+pub type MakeBytesCall =
+    Box<dyn FnOnce(Arc<Client>, Option<Arc<CancelToken>>) -> BytesFuture + Send>;
+
 /// What an operation's arguments make.
 pub enum Prepared {
     /// A call with one answer.
     Call(MakeCall),
+    /// A call whose answer is bytes (and a JSON document about them).
+    Bytes(MakeBytesCall),
     /// A stream of events, then a summary.
     Stream(OwnedStart),
 }
 
-/// One operation: its name and how its arguments become a call.
-pub struct Operation {
-    /// The name a poller's `start_call` takes (the blocking function is
-    /// `gumloop_client_<name>`).
+/// What an operation's successful call gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResultKind {
+    /// JSON text.
+    Json,
+    /// Bytes, with a JSON document about them.
+    Bytes,
+    /// Stream events, then the stream's summary.
+    Stream,
+}
+
+impl ResultKind {
+    /// The kind's name in the description: `"json"`, `"bytes"`, `"stream"`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ResultKind::Json => "json",
+            ResultKind::Bytes => "bytes",
+            ResultKind::Stream => "stream",
+        }
+    }
+}
+
+/// The kind of an operation's argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgKind {
+    /// A string.
+    String,
+    /// A JSON object, sent byte for byte as written.
+    Object,
+    /// A JSON array.
+    Array,
+    /// Any JSON value, sent byte for byte as written.
+    Json,
+    /// Raw bytes: the poller's `data`/`data_len` parameters.
+    Bytes,
+}
+
+impl ArgKind {
+    /// The kind's name in the description: `"string"`, `"object"`, `"array"`, `"json"`,
+    /// `"bytes"`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ArgKind::String => "string",
+            ArgKind::Object => "object",
+            ArgKind::Array => "array",
+            ArgKind::Json => "json",
+            ArgKind::Bytes => "bytes",
+        }
+    }
+}
+
+/// One argument of an operation: its key in the poller's `args_json`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Argument {
+    /// The key (the blocking function's parameter name without `_json`).
     pub name: &'static str,
+    /// What it holds.
+    pub kind: ArgKind,
+    /// Whether the call fails without it.
+    pub required: bool,
+}
+
+const fn arg(name: &'static str, kind: ArgKind, required: bool) -> Argument {
+    Argument {
+        name,
+        kind,
+        required,
+    }
+}
+
+use ArgKind::{Array, Bytes, Json, Object, String as Str};
+
+/// One operation: its name, arguments and result kind, and how its arguments become a call.
+pub struct Operation {
+    /// The name a poller's `start_call` takes.
+    pub name: &'static str,
+    /// The blocking C function that runs it (`gumloop_client_<name>`), if there is one.
+    pub function: Option<&'static str>,
+    /// What a successful call gives.
+    pub result: ResultKind,
+    /// Its arguments, in the blocking function's order.
+    pub arguments: &'static [Argument],
     /// Takes the operation's arguments (each named in its errors) and returns the call.
     pub prepare: fn(&mut Args) -> Result<Prepared>,
 }
@@ -48,6 +134,9 @@ where
 pub static OPERATIONS: &[Operation] = &[
     Operation {
         name: "create_session",
+        function: Some("gumloop_client_create_session"),
+        result: ResultKind::Json,
+        arguments: &[arg("agent_id", Str, true), arg("body", Object, false)],
         prepare: |args| {
             let agent_id = args.text("agent_id")?;
             let body = args.json("body");
@@ -60,6 +149,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_session",
+        function: Some("gumloop_client_get_session"),
+        result: ResultKind::Json,
+        arguments: &[arg("session_id", Str, true)],
         prepare: |args| {
             let session_id = args.text("session_id")?;
             Ok(call(move |c, t| async move {
@@ -69,6 +161,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "list_sessions",
+        function: Some("gumloop_client_list_sessions"),
+        result: ResultKind::Json,
+        arguments: &[arg("agent_id", Str, true), arg("query", Object, false)],
         prepare: |args| {
             let agent_id = args.text("agent_id")?;
             let query = args.json("query");
@@ -80,6 +175,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "send_message",
+        function: Some("gumloop_client_send_message"),
+        result: ResultKind::Json,
+        arguments: &[arg("session_id", Str, true), arg("body", Object, false)],
         prepare: |args| {
             let session_id = args.text("session_id")?;
             let body = args.json("body");
@@ -91,6 +189,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "cancel_session",
+        function: Some("gumloop_client_cancel_session"),
+        result: ResultKind::Json,
+        arguments: &[arg("session_id", Str, true)],
         prepare: |args| {
             let session_id = args.text("session_id")?;
             Ok(call(move |c, t| async move {
@@ -100,6 +201,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "rename_session",
+        function: Some("gumloop_client_rename_session"),
+        result: ResultKind::Json,
+        arguments: &[arg("session_id", Str, true), arg("name", Str, true)],
         prepare: |args| {
             let session_id = args.text("session_id")?;
             let name = args.text("name")?;
@@ -110,6 +214,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "wait_session",
+        function: Some("gumloop_client_wait_session"),
+        result: ResultKind::Json,
+        arguments: &[arg("session_id", Str, true), arg("options", Object, false)],
         prepare: |args| {
             let session_id = args.text("session_id")?;
             let options = WaitOptions::parse(args.json("options").as_deref())?;
@@ -120,6 +227,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "stream_session",
+        function: Some("gumloop_client_stream_session"),
+        result: ResultKind::Stream,
+        arguments: &[arg("agent_id", Str, true), arg("body", Object, false)],
         prepare: |args| {
             Ok(Prepared::Stream(OwnedStart::Create {
                 agent_id: args.text("agent_id")?,
@@ -129,6 +239,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "stream_message",
+        function: Some("gumloop_client_stream_message"),
+        result: ResultKind::Stream,
+        arguments: &[arg("session_id", Str, true), arg("body", Object, false)],
         prepare: |args| {
             Ok(Prepared::Stream(OwnedStart::Send {
                 session_id: args.text("session_id")?,
@@ -138,6 +251,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "resume_stream",
+        function: Some("gumloop_client_resume_stream"),
+        result: ResultKind::Stream,
+        arguments: &[arg("session_id", Str, true), arg("cursor", Str, true)],
         prepare: |args| {
             Ok(Prepared::Stream(OwnedStart::Resume {
                 session_id: args.text("session_id")?,
@@ -147,6 +263,14 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "upload_file",
+        function: Some("gumloop_client_upload_file"),
+        result: ResultKind::Json,
+        arguments: &[
+            arg("session_id", Str, true),
+            arg("file_name", Str, true),
+            arg("media_type", Str, false),
+            arg("data", Bytes, true),
+        ],
         prepare: |args| {
             let session_id = args.text("session_id")?;
             let file_name = args.text("file_name")?;
@@ -166,6 +290,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "resolve_approvals",
+        function: Some("gumloop_client_resolve_approvals"),
+        result: ResultKind::Json,
+        arguments: &[arg("session_id", Str, true), arg("body", Object, false)],
         prepare: |args| {
             let session_id = args.text("session_id")?;
             let body = args.json("body");
@@ -177,6 +304,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "list_queue",
+        function: Some("gumloop_client_list_queue"),
+        result: ResultKind::Json,
+        arguments: &[arg("session_id", Str, true)],
         prepare: |args| {
             let session_id = args.text("session_id")?;
             Ok(call(move |c, t| async move {
@@ -186,6 +316,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "queue_message",
+        function: Some("gumloop_client_queue_message"),
+        result: ResultKind::Json,
+        arguments: &[arg("session_id", Str, true), arg("body", Object, false)],
         prepare: |args| {
             let session_id = args.text("session_id")?;
             let body = args.json("body");
@@ -197,6 +330,13 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "edit_queued_message",
+        function: Some("gumloop_client_edit_queued_message"),
+        result: ResultKind::Json,
+        arguments: &[
+            arg("session_id", Str, true),
+            arg("queued_message_id", Str, true),
+            arg("body", Object, false),
+        ],
         prepare: |args| {
             let session_id = args.text("session_id")?;
             let queued = args.text("queued_message_id")?;
@@ -209,6 +349,12 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "delete_queued_message",
+        function: Some("gumloop_client_delete_queued_message"),
+        result: ResultKind::Json,
+        arguments: &[
+            arg("session_id", Str, true),
+            arg("queued_message_id", Str, true),
+        ],
         prepare: |args| {
             let session_id = args.text("session_id")?;
             let queued = args.text("queued_message_id")?;
@@ -220,6 +366,12 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "send_queued_message",
+        function: Some("gumloop_client_send_queued_message"),
+        result: ResultKind::Json,
+        arguments: &[
+            arg("session_id", Str, true),
+            arg("queued_message_id", Str, true),
+        ],
         prepare: |args| {
             let session_id = args.text("session_id")?;
             let queued = args.text("queued_message_id")?;
@@ -231,6 +383,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_session_access",
+        function: Some("gumloop_client_get_session_access"),
+        result: ResultKind::Json,
+        arguments: &[arg("session_id", Str, true)],
         prepare: |args| {
             let session_id = args.text("session_id")?;
             Ok(call(move |c, t| async move {
@@ -240,6 +395,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "update_session_access",
+        function: Some("gumloop_client_update_session_access"),
+        result: ResultKind::Json,
+        arguments: &[arg("session_id", Str, true), arg("body", Object, false)],
         prepare: |args| {
             let session_id = args.text("session_id")?;
             let body = args.json("body");
@@ -251,6 +409,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "list_agents",
+        function: Some("gumloop_client_list_agents"),
+        result: ResultKind::Json,
+        arguments: &[arg("query", Object, false)],
         prepare: |args| {
             let query = args.json("query");
             Ok(call(move |c, t| async move {
@@ -260,6 +421,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_agent",
+        function: Some("gumloop_client_get_agent"),
+        result: ResultKind::Json,
+        arguments: &[arg("agent_id", Str, true)],
         prepare: |args| {
             let agent_id = args.text("agent_id")?;
             Ok(call(move |c, t| async move {
@@ -269,6 +433,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "list_artifacts",
+        function: Some("gumloop_client_list_artifacts"),
+        result: ResultKind::Json,
+        arguments: &[arg("agent_id", Str, true), arg("query", Object, false)],
         prepare: |args| {
             let agent_id = args.text("agent_id")?;
             let query = args.json("query");
@@ -280,6 +447,9 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_artifact_download",
+        function: Some("gumloop_client_get_artifact_download"),
+        result: ResultKind::Json,
+        arguments: &[arg("artifact_id", Str, true), arg("version_id", Str, false)],
         prepare: |args| {
             let artifact_id = args.text("artifact_id")?;
             let version_id = args.optional_text("version_id")?;
@@ -290,7 +460,45 @@ pub static OPERATIONS: &[Operation] = &[
         },
     },
     Operation {
+        name: "download_artifact",
+        function: Some("gumloop_client_download_artifact"),
+        result: ResultKind::Bytes,
+        arguments: &[
+            arg("artifact_id", Str, true),
+            arg("version_id", Str, false),
+            arg("options", Object, false),
+        ],
+        prepare: |args| {
+            let artifact_id = args.text("artifact_id")?;
+            let version_id = args.optional_text("version_id")?;
+            let mut options =
+                crate::artifacts::DownloadOptions::parse(args.json("options").as_deref())?;
+            if let Some(version_id) = version_id {
+                if options.version_id.is_some() {
+                    return Err(Error::invalid_argument(
+                        "version_id",
+                        "`version_id` is given both as an argument and in `options`",
+                    ));
+                }
+                options.version_id = Some(version_id);
+            }
+            Ok(Prepared::Bytes(Box::new(move |c, t| {
+                Box::pin(async move {
+                    c.download_artifact(&artifact_id, &options, t.as_deref())
+                        .await
+                })
+            })))
+        },
+    },
+    Operation {
         name: "download_artifact_to_file",
+        function: Some("gumloop_client_download_artifact_to_file"),
+        result: ResultKind::Json,
+        arguments: &[
+            arg("artifact_id", Str, true),
+            arg("path", Str, true),
+            arg("options", Object, false),
+        ],
         prepare: |args| {
             let artifact_id = args.text("artifact_id")?;
             let path = std::path::PathBuf::from(args.text("path")?);
@@ -304,9 +512,17 @@ pub static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "send_request",
+        function: Some("gumloop_client_send_request"),
+        result: ResultKind::Json,
+        arguments: &[
+            arg("method", Str, true),
+            arg("path", Array, true),
+            arg("query", Object, false),
+            arg("body", Json, false),
+        ],
         prepare: |args| {
             let method = args.text("method")?;
-            let path = args.json("path").unwrap_or_default();
+            let path = args.required_json("path")?;
             let query = args.json("query");
             let body = args.json("body");
             Ok(call(move |c, t| async move {
@@ -352,9 +568,9 @@ pub fn call_future(
 ) -> Result<CallFuture> {
     match prepare(name, args)? {
         Prepared::Call(make) => Ok(make(client, token)),
-        Prepared::Stream(_) => Err(Error::new(
+        Prepared::Bytes(_) | Prepared::Stream(_) => Err(Error::new(
             ErrorKind::Internal,
-            format!("the operation `{name}` streams: it needs a streaming function"),
+            format!("the operation `{name}` does not answer with JSON alone"),
         )),
     }
 }
@@ -363,7 +579,7 @@ pub fn call_future(
 pub fn stream_start(name: &str, args: Args) -> Result<OwnedStart> {
     match prepare(name, args)? {
         Prepared::Stream(start) => Ok(start),
-        Prepared::Call(_) => Err(Error::new(
+        Prepared::Call(_) | Prepared::Bytes(_) => Err(Error::new(
             ErrorKind::Internal,
             format!("the operation `{name}` does not stream"),
         )),

@@ -32,6 +32,9 @@ use tokio::task::AbortHandle;
 /// What a call's task ends with: the blocking function's code and document.
 pub type Outcome = Result<String>;
 
+/// What a call's task ends with: its outcome, and the bytes of a bytes call that succeeded.
+type Ended = (Outcome, Option<Vec<u8>>);
+
 /// One ready item.
 pub enum Item {
     /// A stream event of call `call`.
@@ -81,6 +84,8 @@ struct State {
     signalled: bool,
     /// The poller was freed: tasks still running drop what they would push.
     closed: bool,
+    /// The bytes of ended bytes calls, until taken ([`Poller::take_bytes`]).
+    bytes: HashMap<u64, Vec<u8>>,
 }
 
 struct Shared {
@@ -124,8 +129,9 @@ impl Shared {
         }
     }
 
-    /// Ends call `call` with `outcome`, unless it was cancelled (or the poller freed) first.
-    fn finish(&self, call: u64, outcome: Outcome) {
+    /// Ends call `call` with `outcome` (and, for a bytes call that succeeded, its `bytes`),
+    /// unless it was cancelled (or the poller freed) first.
+    fn finish(&self, call: u64, (outcome, bytes): (Outcome, Option<Vec<u8>>)) {
         let mut state = lock(&self.state);
         if state.closed {
             return;
@@ -133,6 +139,9 @@ impl Shared {
         match state.calls.get_mut(&call) {
             Some(entry) if !entry.ended => entry.ended = true,
             _ => return,
+        }
+        if let Some(bytes) = bytes {
+            state.bytes.insert(call, bytes);
         }
         self.push(&mut state, Queued::Done { call, outcome });
     }
@@ -192,9 +201,9 @@ fn stream_outcome(outcome: Result<()>, summary: StreamSummary) -> Outcome {
     }
 }
 
-/// Whether an outcome is a caller error found before anything was sent (codes 1–99).
-fn refused_before_sending(outcome: &Outcome) -> bool {
-    matches!(outcome, Err(error) if error.kind.code() < 100)
+/// Whether an error is a caller error found before anything was sent (codes 1–99).
+fn refused_before_sending(error: &Error) -> bool {
+    error.kind.code() < 100
 }
 
 /// The error of a poller used in a child process after `fork()`.
@@ -229,6 +238,7 @@ impl Poller {
             next_id: 1,
             signalled: false,
             closed: false,
+            bytes: HashMap::new(),
         };
         Ok(Poller {
             shared: Arc::new(Shared {
@@ -265,8 +275,21 @@ impl Poller {
             state.next_id += 1;
             id
         };
-        let (mut task, stream): (BoxFuture<'static, Outcome>, _) = match prepared {
-            Prepared::Call(make) => (make(client, None), None),
+        let (mut task, stream): (BoxFuture<'static, Ended>, _) = match prepared {
+            Prepared::Call(make) => {
+                let call = make(client, None);
+                (Box::pin(async move { (call.await, None) }) as _, None)
+            }
+            Prepared::Bytes(make) => {
+                let call = make(client, None);
+                let task = async move {
+                    match call.await {
+                        Ok((bytes, document)) => (Ok(document), Some(bytes)),
+                        Err(error) => (Err(error), None),
+                    }
+                };
+                (Box::pin(task) as _, None)
+            }
             Prepared::Stream(start) => {
                 let budget = Arc::new(Semaphore::new(IN_FLIGHT_BYTES));
                 let summary = StreamSummary::for_start(&start.borrowed());
@@ -292,16 +315,16 @@ impl Poller {
         let waker = futures_util::task::noop_waker_ref();
         let first = Pin::new(&mut task).poll(&mut Context::from_waker(waker));
         match first {
-            Poll::Ready(outcome) if refused_before_sending(&outcome) => {
+            Poll::Ready((Err(error), _)) if refused_before_sending(&error) => {
                 lock(&shared.state).calls.remove(&id);
-                return Err(outcome.unwrap_err());
+                return Err(error);
             }
-            Poll::Ready(outcome) => shared.finish(id, outcome),
+            Poll::Ready(ended) => shared.finish(id, ended),
             Poll::Pending => {
                 let finisher = Arc::clone(shared);
                 let handle = runtime.spawn(async move {
-                    let outcome = task.await;
-                    finisher.finish(id, outcome);
+                    let ended = task.await;
+                    finisher.finish(id, ended);
                 });
                 let mut state = lock(&shared.state);
                 let closed = state.closed;
@@ -383,6 +406,36 @@ impl Poller {
         }
     }
 
+    /// Takes the bytes of the bytes call `id` (e.g. `download_artifact`), once, after its `Done`
+    /// item was taken. Refused while the call's `Done` is still to be taken, and when no bytes
+    /// are held for `id` (not a bytes call, failed, cancelled, already taken, or unknown).
+    pub fn take_bytes(&self, id: u64) -> Result<Vec<u8>> {
+        self.check_process()?;
+        let mut state = lock(&self.shared.state);
+        if state.calls.contains_key(&id) {
+            return Err(Error::about(
+                ErrorKind::InvalidArgument,
+                "call_id",
+                format!("call {id} has not ended, or its end was not taken yet: take its DONE item first"),
+            ));
+        }
+        state.bytes.remove(&id).ok_or_else(|| {
+            Error::about(
+                ErrorKind::InvalidArgument,
+                "call_id",
+                format!(
+                    "no bytes are held for call {id}: it is not a bytes call that succeeded, or \
+                     its bytes were taken already"
+                ),
+            )
+        })
+    }
+
+    /// Bytes calls whose bytes are held, not taken yet.
+    pub fn held_bytes(&self) -> usize {
+        lock(&self.shared.state).bytes.len()
+    }
+
     /// Calls in flight or whose end is not taken yet.
     pub fn calls(&self) -> usize {
         lock(&self.shared.state).calls.len()
@@ -406,10 +459,10 @@ fn stream_task(
     client: Arc<Client>,
     start: OwnedStart,
     sink: PollerSink,
-) -> BoxFuture<'static, Outcome> {
+) -> BoxFuture<'static, Ended> {
     Box::pin(async move {
         let (outcome, summary) = client.stream_to(start.borrowed(), sink, None).await;
-        stream_outcome(outcome, summary)
+        (stream_outcome(outcome, summary), None)
     })
 }
 
@@ -425,6 +478,7 @@ impl Drop for Poller {
         let mut state = lock(&self.shared.state);
         state.closed = true;
         state.ready.clear();
+        state.bytes.clear();
         for (_, entry) in state.calls.drain() {
             if let Some(abort) = entry.abort {
                 abort.abort();

@@ -204,3 +204,77 @@ fn the_header_lists_every_field_of_the_error_document() {
         "the header names the stream field"
     );
 }
+
+/// The library's description (`gumloop_description_get`), parsed.
+fn description() -> serde_json::Value {
+    let text = gumloop::ffi::gumloop_description_get();
+    // SAFETY: gumloop_description_get returns a static NUL-terminated string.
+    let text = unsafe { std::ffi::CStr::from_ptr(text) };
+    serde_json::from_slice(text.to_bytes()).expect("the description is JSON")
+}
+
+/// The functions of the client that are not operations: its life, and the call by name.
+const CLIENT_FUNCTIONS_NOT_OPERATIONS: &[&str] = &["gumloop_client_new", "gumloop_client_free"];
+
+/// The names of the functions the committed header declares.
+fn header_functions() -> Vec<String> {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/gumloop.h"))
+        .expect("include/gumloop.h is readable");
+    header
+        .lines()
+        .filter(|line| !line.starts_with([' ', '#', '/']))
+        .filter_map(|line| line.split_once('(').map(|(head, _)| head))
+        .filter_map(|head| head.rsplit([' ', '*']).next())
+        .filter(|name| name.starts_with("gumloop_"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The description's operations are exactly the header's `gumloop_client_*` operation
+/// functions: an operation without its function, or a function the description does not list,
+/// fails here.
+#[test]
+fn the_description_lists_every_operation_function_of_the_header() {
+    let mut declared: Vec<String> = header_functions()
+        .into_iter()
+        .filter(|name| name.starts_with("gumloop_client_"))
+        .filter(|name| !CLIENT_FUNCTIONS_NOT_OPERATIONS.contains(&name.as_str()))
+        .collect();
+    declared.sort();
+    let mut described: Vec<String> = description()["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|op| op["function"].as_str().map(str::to_string))
+        .collect();
+    described.sort();
+    assert!(declared.len() > 20, "too few functions found: {declared:?}");
+    assert_eq!(described, declared);
+    for op in description()["operations"].as_array().unwrap() {
+        let name = op["name"].as_str().unwrap();
+        if let Some(function) = op["function"].as_str() {
+            assert_eq!(function, format!("gumloop_client_{name}"));
+        }
+    }
+}
+
+/// The description's codes are the header's constants, with their numbers.
+#[test]
+fn the_description_lists_every_code_of_the_header() {
+    let mut described: Vec<(String, u32)> = description()["codes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap().to_string(),
+                c["code"].as_u64().unwrap() as u32,
+            )
+        })
+        .collect();
+    described.sort_by_key(|(_, value)| *value);
+    let mut declared = header_codes();
+    declared.sort_by_key(|(_, value)| *value);
+    assert_eq!(described, declared);
+    assert_eq!(description()["version"], env!("CARGO_PKG_VERSION"));
+}

@@ -2,7 +2,7 @@
 
 use super::args::c_args;
 use super::args::{optional, required};
-use super::bytes::bytes_into_c;
+use super::bytes::{bytes_into_c, bytes_out};
 use super::cancel::gumloop_cancel_token;
 use super::client::{call_client, gumloop_client};
 use super::codes::{gumloop_code, GUMLOOP_OK};
@@ -99,23 +99,11 @@ pub unsafe extern "C" fn gumloop_client_download_artifact(
     // SAFETY: the out-parameters are checked for NULL before each write and writable by the
     // caller's contract; every other pointer is forwarded under it.
     unsafe {
-        if !out_data.is_null() {
-            *out_data = std::ptr::null_mut();
-        }
-        if !out_len.is_null() {
-            *out_len = 0;
-        }
+        let outs = bytes_out(out_data, out_len);
         let slot: Arc<Mutex<Vec<u8>>> = Arc::default();
         let filled = Arc::clone(&slot);
         let code = call_client(client, cancel, out_json, |c, token| {
-            if out_data.is_null() || out_len.is_null() {
-                let param = if out_data.is_null() {
-                    "out_data"
-                } else {
-                    "out_len"
-                };
-                return Err(super::args::null_argument(param));
-            }
+            outs?;
             let id = required!(artifact_id)?.to_owned();
             let options = DownloadOptions::parse(optional!(options_json)?)?;
             Ok(async move {

@@ -11,7 +11,7 @@ const VERSION: &CStr =
         Err(_) => panic!("the package version must not contain NUL"),
     };
 
-/// The version of the loaded library, e.g. `"0.2.0"`: compare it with `GUMLOOP_VERSION_STRING`
+/// The version of the loaded library, e.g. `"0.3.0"`: compare it with `GUMLOOP_VERSION_STRING`
 /// to detect a header/library mismatch. Static: never free it.
 #[no_mangle]
 pub extern "C" fn gumloop_version_get() -> *const c_char {
@@ -38,4 +38,34 @@ pub extern "C" fn gumloop_code_get_message(code: gumloop_code) -> *const c_char 
         None if code == GUMLOOP_OK => c"success".as_ptr(),
         None => c"unknown gumloop_code".as_ptr(),
     })
+}
+
+/// The library's description of itself, as UTF-8 JSON: what bindings and their tests read
+/// instead of re-declaring it. Static: never free it; the same pointer for the process's life.
+///
+/// ```text
+/// {"version": "0.3.0",
+///  "operations": [{"name": "get_session",                   // the poller's operation name
+///                  "function": "gumloop_client_get_session", // its blocking function, or null
+///                  "result": "json",                         // "json" | "bytes" | "stream"
+///                  "arguments": [{"name": "session_id", "type": "string", "required": true}]},
+///                 ...],
+///  "options": [{"name": "timeout_ms", "type": "integer", "default": 90000, "secret": false}, ...],
+///  "codes": [{"name": "GUMLOOP_ERR_RATE_LIMITED", "code": 206, "group": "status",
+///             "error": "RateLimit", "message": "..."}, ...],
+///  "groups": [{"name": "status", "first": 200, "last": 299, "error": "APIStatus"}, ...],
+///  "error_fields": ["kind", "gumloop_code", "message", ...]}
+/// ```
+///
+/// An argument's `name` is its key in `gumloop_poller_start_call`'s `args_json`; its `type` is
+/// `"string"`, `"object"`, `"array"`, `"json"` (any JSON value) or `"bytes"` (the poller's
+/// `data`/`data_len`). An option's `type` is `"string"`, `"integer"`, `"boolean"` or `"object"`;
+/// `default` is null when the option is unset by default (`secret`: the value is a credential,
+/// never to be shown). Each code's `error` is the stem of its error class in every binding
+/// (`RateLimitError`, `ErrRateLimit`, `RateLimitException`); each group's `error` is the base
+/// class of the codes in its range; `GUMLOOP_OK` has group `"ok"` and error null.
+/// `error_fields` are the fields of an error document's `error` object.
+#[no_mangle]
+pub extern "C" fn gumloop_description_get() -> *const c_char {
+    guard(|| crate::description::description_c().as_ptr())
 }

@@ -1,8 +1,10 @@
 //! The poller: calls started without blocking, whose stream events and outcomes the caller's
 //! own event loop collects through a file descriptor. Every operation of the client is started
-//! by name with `gumloop_poller_start_call`, so a new operation needs no new function here.
+//! by name with `gumloop_poller_start_call`, so a new operation needs no new function here; the
+//! bytes of a bytes operation are taken with `gumloop_poller_take_bytes`.
 
 use super::args::{null_argument, optional_str, required_str};
+use super::bytes::{bytes_into_c, bytes_out};
 use super::client::gumloop_client;
 use super::codes::{gumloop_code, GUMLOOP_ERR_NULL_ARGUMENT, GUMLOOP_OK};
 use super::guard::{call, guard, outcome_to_c};
@@ -131,16 +133,17 @@ pub unsafe extern "C" fn gumloop_poller_get_fd(poller: *const gumloop_poller) ->
 
 /// Starts `operation` on `client` with `args_json` without blocking.
 ///
-/// `operation` is the blocking function's name without `gumloop_client_`: `"create_session"`,
-/// `"get_session"`, `"list_sessions"`, `"send_message"`, `"cancel_session"`,
-/// `"rename_session"`, `"wait_session"`, `"stream_session"`, `"stream_message"`,
-/// `"resume_stream"`, and every operation added later. `args_json` is a JSON object whose keys
-/// are that function's parameter names without `_json`, e.g.
+/// `operation` is the `name` of one of the operations `gumloop_description_get` lists (the
+/// blocking function's name without `gumloop_client_`, e.g. `"get_session"`), and `args_json` a
+/// JSON object of its `arguments` by name (the blocking function's parameter names without
+/// `_json`), e.g.
 /// `{"agent_id":"a","body":{"input":"hi"}}`, `{"agent_id":"a","query":{"page_size":5}}`,
 /// `{"session_id":"s","options":{"timeout_ms":60000}}`, `{"session_id":"s","cursor":"c"}`. An
 /// absent or `null` key is a NULL parameter; JSON values (`body`, `query`, `options`) are sent
 /// byte for byte as written; an unknown key is refused. `data`/`data_len` carry raw bytes for
-/// operations that take them (a file upload), else NULL/0.
+/// operations that take them (an argument of type `"bytes"`: a file upload), else NULL/0. A
+/// bytes operation (`"result":"bytes"`, e.g. `download_artifact`) ends with its JSON document;
+/// take its bytes with `gumloop_poller_take_bytes`.
 ///
 /// Everything is checked before anything is sent, as the blocking function checks it (the
 /// operation, the arguments, the body's fields, the credentials): on a bad argument this returns
@@ -285,5 +288,46 @@ pub unsafe extern "C" fn gumloop_poller_take_item(
             }
         }
         code
+    }
+}
+
+/// Takes the bytes of the finished bytes call `call_id` (an operation whose description has
+/// `"result":"bytes"`, e.g. `download_artifact`), without blocking.
+///
+/// A bytes call's `GUMLOOP_ITEM_DONE` item carries, on success, the same JSON document as its
+/// blocking function (for `download_artifact`: `{"artifact_id","filename","media_type","size"}`);
+/// its bytes stay in the poller until taken here, once, or until the poller is freed. Call this
+/// after that item was taken: before, or for a call that holds no bytes (not a bytes call, one
+/// that failed or was cancelled, bytes already taken, an unknown ID), it returns
+/// `GUMLOOP_ERR_INVALID_ARGUMENT` with an error document (`param` is `call_id`).
+///
+/// On `GUMLOOP_OK`, `*out_data`/`*out_len` are the bytes (NULL and 0 when there are none), to
+/// free with `gumloop_bytes_free(*out_data, *out_len)`, and `*out_json` is NULL. Otherwise
+/// `*out_data` is NULL, `*out_len` 0 and `*out_json` an error document. Every out-parameter is
+/// required.
+///
+/// # Safety
+/// `poller` must be NULL or a live poller; `out_data`, `out_len` and `out_json` NULL or valid
+/// for writing.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_poller_take_bytes(
+    poller: *mut gumloop_poller,
+    call_id: u64,
+    out_data: *mut *mut u8,
+    out_len: *mut usize,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: each out-parameter is checked for NULL before it is written and is writable by
+    // the caller's contract; `poller` is NULL or live by the same contract.
+    unsafe {
+        let outs = bytes_out(out_data, out_len);
+        call(out_json, || {
+            outs?;
+            let bytes = poller_ref(poller)?.take_bytes(call_id)?;
+            let (data, len) = bytes_into_c(bytes);
+            *out_data = data;
+            *out_len = len;
+            Ok(())
+        })
     }
 }

@@ -3,11 +3,11 @@
 /// Major version of the header.
 pub const GUMLOOP_VERSION_MAJOR: u32 = 0;
 /// Minor version of the header.
-pub const GUMLOOP_VERSION_MINOR: u32 = 2;
+pub const GUMLOOP_VERSION_MINOR: u32 = 3;
 /// Patch version of the header.
 pub const GUMLOOP_VERSION_PATCH: u32 = 0;
 /// The version as one number: `MAJOR * 10000 + MINOR * 100 + PATCH`.
-pub const GUMLOOP_VERSION_NUMBER: u32 = 200;
+pub const GUMLOOP_VERSION_NUMBER: u32 = 300;
 // GUMLOOP_VERSION_STRING is written by cbindgen.toml (cbindgen cannot emit string constants);
 // tests/header.rs checks it against Cargo.toml.
 

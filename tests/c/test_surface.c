@@ -2,10 +2,13 @@
  * The rest of the sessions surface from C: file upload (bytes with NULs, the caller's cap),
  * approvals (wait, resolve, resume from the cursor), the queue, access, agents, artifacts (list,
  * download into memory and into a file, storage errors without the signed query), the raw request,
- * and every function's NULL and bad arguments (refused before anything is sent).
+ * and every function's NULL and bad arguments (refused before anything is sent); a download through
+ * the poller with its bytes taken once; the library's description.
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +237,86 @@ static void test_agents_and_raw(gumloop_client *client) {
     gumloop_bytes_free(NULL, 0);
 }
 
+/* Takes items from `poller` until call `id` ends; returns its code and (owned) document. */
+static gumloop_code poller_end(gumloop_poller *poller, uint64_t id, char **out_json) {
+    for (;;) {
+        struct pollfd watch = {.fd = gumloop_poller_get_fd(poller), .events = POLLIN};
+        CHECK(poll(&watch, 1, 30000) == 1);
+        for (;;) {
+            uint64_t call = 0;
+            uint32_t kind = 0;
+            gumloop_code code = GUMLOOP_OK;
+            char *json = NULL;
+            CHECK(gumloop_poller_take_item(poller, &call, &kind, &code, &json) == GUMLOOP_OK);
+            if (kind == GUMLOOP_ITEM_NONE) {
+                break;
+            }
+            CHECK(kind == GUMLOOP_ITEM_DONE && call == id);
+            *out_json = json;
+            return code;
+        }
+    }
+}
+
+/* download_artifact through the poller: its DONE item has the document, its bytes are taken
+ * once with gumloop_poller_take_bytes, and bytes never taken are freed with the poller (the
+ * LeakSanitizer run checks it). */
+static void test_poller_download(gumloop_client *client, const char *aid, const char *expected) {
+    gumloop_poller *poller = NULL;
+    char *json = NULL;
+    gumloop_code code = gumloop_poller_new(NULL, &poller, &json);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    char args[128];
+    snprintf(args, sizeof args, "{\"artifact_id\":\"%s\"}", aid);
+    uint64_t id = 0;
+    code = gumloop_poller_start_call(poller, client, "download_artifact", args, NULL, 0, &id, &json);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    uint8_t *data = (uint8_t *)1;
+    size_t len = 99;
+    /* Not before its end is taken. */
+    code = gumloop_poller_take_bytes(poller, id, &data, &len, &json);
+    CHECK_CODE(code, GUMLOOP_ERR_INVALID_ARGUMENT, json);
+    CHECK(data == NULL && len == 0);
+    gumloop_string_free(json);
+    code = poller_end(poller, id, &json);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    char size[32];
+    snprintf(size, sizeof size, "\"size\":%zu", strlen(expected));
+    CHECK(contains(json, size) && contains(json, "\"filename\":\"out.txt\""));
+    gumloop_string_free(json);
+    code = gumloop_poller_take_bytes(poller, id, NULL, &len, &json);
+    CHECK_CODE(code, GUMLOOP_ERR_NULL_ARGUMENT, json);
+    gumloop_string_free(json);
+    code = gumloop_poller_take_bytes(poller, id, &data, &len, &json);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    CHECK(json == NULL);
+    CHECK(data != NULL && len == strlen(expected) && memcmp(data, expected, len) == 0);
+    gumloop_bytes_free(data, len);
+    /* Taken once. */
+    code = gumloop_poller_take_bytes(poller, id, &data, &len, &json);
+    CHECK_CODE(code, GUMLOOP_ERR_INVALID_ARGUMENT, json);
+    CHECK(contains(json, "\"param\":\"call_id\""));
+    gumloop_string_free(json);
+
+    /* A second download whose bytes are never taken: freed with the poller. */
+    code = gumloop_poller_start_call(poller, client, "download_artifact", args, NULL, 0, &id, &json);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    code = poller_end(poller, id, &json);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    gumloop_string_free(json);
+    gumloop_poller_free(poller);
+}
+
+/* The description is static JSON, the same pointer every time, listing the bytes operation. */
+static void test_description(void) {
+    const char *description = gumloop_description_get();
+    CHECK(description != NULL && description == gumloop_description_get());
+    CHECK(contains(description, "\"version\":\"" GUMLOOP_VERSION_STRING "\""));
+    CHECK(contains(description, "\"name\":\"download_artifact\""));
+    CHECK(contains(description, "\"result\":\"bytes\""));
+    CHECK(contains(description, "\"name\":\"GUMLOOP_ERR_RATE_LIMITED\""));
+}
+
 static void test_artifacts(gumloop_client *client) {
     char sid[64];
     create(client, "{\"input\":\"[artifact:out.txt]\"}", sid, sizeof sid);
@@ -263,6 +346,7 @@ static void test_artifacts(gumloop_client *client) {
     CHECK(contains(json, "\"filename\":\"out.txt\"") && !contains(json, "download_url"));
     gumloop_bytes_free(data, len);
     gumloop_string_free(json);
+    test_poller_download(client, aid, expected);
 
     code = gumloop_client_download_artifact(client, aid, "{\"max_bytes\":5}", NULL, &data, &len, &json);
     CHECK_CODE(code, GUMLOOP_ERR_RESPONSE_TOO_LARGE, json);
@@ -312,6 +396,7 @@ int main(void) {
     test_queue_and_access(client);
     test_agents_and_raw(client);
     test_artifacts(client);
+    test_description();
     gumloop_client_free(client);
     admin_reset();
     return harness_finish("test_surface");
