@@ -32,6 +32,7 @@ java-deps:
 java-jar: java-deps
 	@rm -rf $(JAVA_BUILD)/classes && mkdir -p $(JAVA_BUILD)/classes
 	javac $(JAVAC_FLAGS) -cp $(JAVA_DEPS_CP) -d $(JAVA_BUILD)/classes $$(find $(JAVA_DIR)/src/main/java -name '*.java')
+	@printf 'version=%s\n' "$(JAVA_VERSION)" > $(JAVA_BUILD)/classes/com/gumloop/ffi/gumloop-ffi.properties
 	@printf 'Implementation-Title: gumloop-ffi\nImplementation-Version: %s\nAutomatic-Module-Name: com.gumloop.ffi\n' \
 		"$(JAVA_VERSION)" > $(JAVA_BUILD)/MANIFEST.MF
 	jar --create --file $(JAVA_JAR) --manifest $(JAVA_BUILD)/MANIFEST.MF -C $(JAVA_BUILD)/classes .
@@ -42,16 +43,18 @@ test-java: java-jar lib emulator
 	@rm -rf $(JAVA_BUILD)/test-classes && mkdir -p $(JAVA_BUILD)/test-classes
 	javac $(JAVAC_FLAGS) -cp $(JAVA_JAR):$(JAVA_DEPS_CP):$(JAVA_TEST_CP) -d $(JAVA_BUILD)/test-classes \
 		$$(find $(JAVA_DIR)/src/test/java -name '*.java')
-	cd $(ROOT) && scripts/with-emulator.sh java -jar $(JAVA_LAUNCHER) --disable-banner --details=tree \
-		--fail-if-no-tests --class-path $(JAVA_JAR):$(JAVA_DEPS_CP):$(JAVA_BUILD)/test-classes --select-package com.gumloop.ffi
-	@rm -rf $(JAVA_BUILD)/bundle && mkdir -p $(JAVA_BUILD)/bundle/$(JAVA_PLATFORM_DIR) $(JAVA_BUILD)/quickstart
+	cd $(ROOT) && env -u GUMLOOP_ACCESS_TOKEN -u GUMLOOP_API_KEY -u GUMLOOP_USER_ID GUMLOOP_FFI_LIBRARY=$(TARGET_DIR)/debug/libgumloop.so \
+		scripts/with-emulator.sh java -jar $(JAVA_LAUNCHER) --disable-banner --details=tree \
+		--fail-if-no-tests --config junit.jupiter.execution.timeout.default=120s --class-path $(JAVA_JAR):$(JAVA_DEPS_CP):$(JAVA_BUILD)/test-classes --select-package com.gumloop.ffi
+	@rm -rf $(JAVA_BUILD)/bundle && mkdir -p $(JAVA_BUILD)/bundle/$(JAVA_PLATFORM_DIR)
 	strip --strip-debug -o $(JAVA_BUILD)/bundle/$(JAVA_PLATFORM_DIR)/libgumloop.so $(TARGET_DIR)/debug/libgumloop.so
-	cp $(JAVA_JAR) $(JAVA_BUILD)/quickstart/gumloop-ffi.jar
-	jar --update --file $(JAVA_BUILD)/quickstart/gumloop-ffi.jar -C $(JAVA_BUILD)/bundle $(JAVA_PLATFORM_DIR)
-	cp $(ROOT)/examples/Quickstart.java $(JAVA_BUILD)/quickstart/
-	cd $(ROOT) && GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada \
-		scripts/with-emulator.sh sh -c 'cd $(JAVA_BUILD)/quickstart && env -u CARGO_TARGET_DIR -u GUMLOOP_FFI_LIBRARY \
-		java -cp gumloop-ffi.jar:$(JAVA_DEPS_CP) Quickstart.java agent_pro'
+	cp $(JAVA_JAR) $(JAVA_BUILD)/gumloop-ffi-bundled.jar
+	jar --update --file $(JAVA_BUILD)/gumloop-ffi-bundled.jar -C $(JAVA_BUILD)/bundle $(JAVA_PLATFORM_DIR)
+	@# The quickstart runs from a directory outside the checkout, with the library only in the jar.
+	cd $(ROOT) && away=$$(mktemp -d) && trap 'rm -rf "$$away"' EXIT && \
+		cp $(JAVA_BUILD)/gumloop-ffi-bundled.jar "$$away/gumloop-ffi.jar" && cp examples/Quickstart.java "$$away/" && \
+		GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada scripts/with-emulator.sh \
+		sh -c "cd '$$away' && env -u CARGO_TARGET_DIR -u GUMLOOP_FFI_LIBRARY java -cp gumloop-ffi.jar:$(JAVA_DEPS_CP) Quickstart.java agent_pro"
 
 ## dist-java: dist/gumloop-ffi-VERSION.jar, bundling the stripped release library at
 ## linux-x86-64/libgumloop.so (where JNA looks on the class path), and the pom beside it

@@ -44,6 +44,27 @@ public final class Artifacts {
     }
 
     /**
+     * Downloads the artifact into memory (at most {@code max_bytes}, by default the client's
+     * {@code max_response_bytes}).
+     *
+     * @param artifactId the artifact
+     * @param options version and size limit (null: the latest, the default limit)
+     * @return the bytes and what the server said about them
+     */
+    public DownloadedBytes downloadBytes(String artifactId, DownloadOptions options) {
+        return engine.runBytes("download_artifact", bytesArgs(artifactId, options), DownloadedBytes::of);
+    }
+
+    /** {@link #downloadBytes} without blocking. @param artifactId the artifact @param options version and limit @return the bytes' future */
+    public CompletableFuture<DownloadedBytes> downloadBytesAsync(String artifactId, DownloadOptions options) {
+        return engine.submitBytes("download_artifact", bytesArgs(artifactId, options), DownloadedBytes::of);
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode bytesArgs(String artifactId, DownloadOptions options) {
+        return args("artifact_id", artifactId, "options", options == null ? null : options.toJson());
+    }
+
+    /**
      * Downloads the artifact into a file: {@code path} is a file, or an existing directory that
      * gets the server's file name reduced to a safe plain name. Nothing is left behind on failure.
      *

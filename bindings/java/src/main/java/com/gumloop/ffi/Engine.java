@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A client's one engine: a libgumloop poller on which every call of the client is started by
@@ -70,6 +72,11 @@ final class Engine {
      * take them). Bad arguments are refused here, before anything is sent.
      */
     PendingCall start(String operation, ObjectNode args, byte[] data, EventSink sink) {
+        return start(operation, args, data, sink, false);
+    }
+
+    /** As {@link #start(String, ObjectNode, byte[], EventSink)}; {@code bytes} for an operation whose result is bytes. */
+    PendingCall start(String operation, ObjectNode args, byte[] data, EventSink sink, boolean bytes) {
         byte[] argsJson;
         try {
             argsJson = Native.cBytes(Json.MAPPER.writeValueAsBytes(args));
@@ -91,7 +98,7 @@ final class Engine {
             if (code != 0) {
                 throw Errors.fromLibrary(code, text);
             }
-            PendingCall call = new PendingCall(this, id.getValue(), sink);
+            PendingCall call = new PendingCall(this, id.getValue(), sink, bytes);
             calls.put(call.id(), call);
             return call;
         }
@@ -99,17 +106,35 @@ final class Engine {
 
     /** Starts a call and waits for its result on the calling thread (interruptible). */
     <T> T run(String operation, ObjectNode args, byte[] data, Outcome.ResultParser<T> parser) {
-        if (Thread.currentThread().isInterrupted()) {
-            throw Errors.cancelled("the calling thread is interrupted; nothing was sent");
-        }
-        return start(operation, args, data, null).await().value(parser);
+        return await(() -> start(operation, args, data, null), outcome -> outcome.value(parser));
+    }
+
+    /** Starts a bytes call and waits for its result on the calling thread (interruptible). */
+    <T> T runBytes(String operation, ObjectNode args, Function<Outcome, T> read) {
+        return await(() -> start(operation, args, null, null, true), read);
     }
 
     /** Starts a call; its future completes on the executor (a refused call's future fails at once). */
     <T> CompletableFuture<T> submit(String operation, ObjectNode args, byte[] data, Outcome.ResultParser<T> parser) {
+        return future(() -> start(operation, args, data, null), outcome -> outcome.value(parser));
+    }
+
+    /** Starts a bytes call; its future completes on the executor. */
+    <T> CompletableFuture<T> submitBytes(String operation, ObjectNode args, Function<Outcome, T> read) {
+        return future(() -> start(operation, args, null, null, true), read);
+    }
+
+    private static <T> T await(Supplier<PendingCall> starter, Function<Outcome, T> read) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw Errors.cancelled("the calling thread is interrupted; nothing was sent");
+        }
+        return read.apply(starter.get().await());
+    }
+
+    private <T> CompletableFuture<T> future(Supplier<PendingCall> starter, Function<Outcome, T> read) {
         PendingCall call;
         try {
-            call = start(operation, args, data, null);
+            call = starter.get();
         } catch (GumloopException e) {
             CompletableFuture<T> failed = new CallFuture<>(null);
             failed.completeExceptionally(e);
@@ -118,8 +143,8 @@ final class Engine {
         CallFuture<T> future = new CallFuture<>(call);
         call.outcome.thenAcceptAsync(outcome -> {
             try {
-                future.complete(outcome.value(parser));
-            } catch (RuntimeException e) {
+                future.complete(read.apply(outcome));
+            } catch (Throwable e) { // an Error too: the future must end whatever happens
                 future.completeExceptionally(e);
             }
         }, executor);
@@ -200,10 +225,31 @@ final class Engine {
             }
             if (kind.getValue() == ITEM_EVENT) {
                 call.event(text);
+            } else if (call.bytes && code.getValue() == 0) {
+                takeBytes(call, text);
             } else {
-                call.done(code.getValue(), text);
+                call.done(code.getValue(), text, null);
             }
         }
+    }
+
+    /** Takes a finished bytes call's bytes into the heap (once, right after its DONE item). */
+    private void takeBytes(PendingCall call, String json) {
+        PointerByReference data = new PointerByReference();
+        LongByReference len = new LongByReference();
+        PointerByReference out = new PointerByReference();
+        int rc = lib.lib.gumloop_poller_take_bytes(poller, call.id(), data, len, out);
+        String error = lib.takeString(out);
+        if (rc != 0) {
+            call.done(rc, error, null);
+            return;
+        }
+        Pointer p = data.getValue();
+        byte[] bytes = p == null ? new byte[0] : p.getByteArray(0, Math.toIntExact(len.getValue()));
+        if (p != null) {
+            lib.lib.gumloop_bytes_free(p, len.getValue());
+        }
+        call.done(0, json, bytes);
     }
 
     /**

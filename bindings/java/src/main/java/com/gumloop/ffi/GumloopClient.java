@@ -55,6 +55,11 @@ public final class GumloopClient implements AutoCloseable {
         return Native.get().lib.gumloop_version_get();
     }
 
+    /** The library version this package was built for (Cargo.toml's at build time). @return the version, or null when unknown */
+    public static String bindingVersion() {
+        return Native.bindingVersion();
+    }
+
     /** The session calls. @return the sessions resource */
     public Sessions sessions() {
         return sessions;

@@ -23,10 +23,11 @@ import java.util.Map;
  *       that file is tried; an explicit choice is honoured or reported, never replaced;</li>
  *   <li>the copy bundled in the jar, at {@code linux-x86-64/libgumloop.so} on the class path
  *       (JNA's resource prefix for the platform), extracted by JNA;</li>
- *   <li>a development build of the checkout this package was compiled in: Cargo's
- *       {@code release}, then {@code debug} output, under {@code CARGO_TARGET_DIR} when set
+ *   <li>a development build of the checkout this package was compiled in: the newer of Cargo's
+ *       {@code release} and {@code debug} outputs, under {@code CARGO_TARGET_DIR} when set
  *       (a relative one is taken from the checkout), else under the checkout's {@code target}.</li>
  * </ol>
+ * The library must be the version this package was built for ({@link #bindingVersion()}).
  */
 final class Native {
     /** The environment variable naming the library file to load. */
@@ -70,8 +71,28 @@ final class Native {
     private static Native load() {
         String path = locate();
         NativeLibrary lib = com.sun.jna.Native.load(path, NativeLibrary.class, OPTIONS);
+        String version = lib.gumloop_version_get();
+        String expected = bindingVersion();
+        if (expected != null && !expected.equals(version)) {
+            throw new UnsatisfiedLinkError("libgumloop " + version + " at " + path + " is not the version this package was built for ("
+                    + expected + ")");
+        }
         LibC libc = com.sun.jna.Native.load(Platform.C_LIBRARY_NAME, LibC.class);
         return new Native(lib, libc, path);
+    }
+
+    /** The library version this package was built for (from its build's properties), or null when unknown. */
+    static String bindingVersion() {
+        try (var in = Native.class.getResourceAsStream("gumloop-ffi.properties")) {
+            if (in == null) {
+                return null;
+            }
+            java.util.Properties properties = new java.util.Properties();
+            properties.load(in);
+            return properties.getProperty("version");
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static String locate() {
@@ -99,14 +120,27 @@ final class Native {
             }
         }
         tried.add("class path resource " + resource);
+        Path newest = null;
         for (Path candidate : developmentBuilds()) {
-            if (Files.isRegularFile(candidate)) {
-                return candidate.toAbsolutePath().toString();
+            if (!Files.isRegularFile(candidate)) {
+                tried.add(candidate.toString());
+            } else if (newest == null || modified(candidate) > modified(newest)) {
+                newest = candidate;
             }
-            tried.add(candidate.toString());
+        }
+        if (newest != null) {
+            return newest.toAbsolutePath().toString();
         }
         throw new UnsatisfiedLinkError("libgumloop not found; set " + LIBRARY_ENV + " to its path. Tried: "
                 + String.join(", ", tried));
+    }
+
+    private static long modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** Cargo's release and debug outputs of the checkout holding this package's code, if any. */

@@ -50,6 +50,10 @@ interface NativeLibrary extends Library {
     /** {@code gumloop_poller_cancel_call(poller, call_id, &json)}. */
     int gumloop_poller_cancel_call(Pointer poller, long callId, PointerByReference outJson);
 
+    /** {@code gumloop_poller_take_bytes(poller, call_id, &data, &len, &json)}. */
+    int gumloop_poller_take_bytes(Pointer poller, long callId, PointerByReference outData, LongByReference outLen,
+            PointerByReference outJson);
+
     /** {@code gumloop_poller_take_item(poller, &call_id, &kind, &code, &json)}. */
     int gumloop_poller_take_item(Pointer poller, LongByReference outCallId, IntByReference outKind,
             IntByReference outCode, PointerByReference outJson);

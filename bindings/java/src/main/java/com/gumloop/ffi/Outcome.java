@@ -1,12 +1,14 @@
 package com.gumloop.ffi;
 
 /**
- * How a call ended, as the poller reported it: its code and its result or error document.
+ * How a call ended, as the poller reported it: its code and its result or error document, and
+ * a bytes operation's bytes.
  *
  * @param code {@code GUMLOOP_OK} (0) or the error's code
  * @param json the result (success) or the error document (failure)
+ * @param data a successful bytes call's bytes, else null
  */
-record Outcome(int code, String json) {
+record Outcome(int code, String json, byte[] data) {
     /** The result parsed by {@code parser}, or the error document's exception. */
     <T> T value(ResultParser<T> parser) {
         if (code != 0) {

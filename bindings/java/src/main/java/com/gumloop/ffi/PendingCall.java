@@ -8,13 +8,16 @@ final class PendingCall {
     private final Engine engine;
     private final long id;
     private final EventSink sink;
+    /** Whether the call's result is bytes, taken when it ends. */
+    final boolean bytes;
     /** Completed (normally, never exceptionally) by the waiting thread with the call's end. */
     final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
 
-    PendingCall(Engine engine, long id, EventSink sink) {
+    PendingCall(Engine engine, long id, EventSink sink, boolean bytes) {
         this.engine = engine;
         this.id = id;
         this.sink = sink;
+        this.bytes = bytes;
     }
 
     /** The poller's call ID. */
@@ -28,8 +31,8 @@ final class PendingCall {
         }
     }
 
-    void done(int code, String json) {
-        outcome.complete(new Outcome(code, json));
+    void done(int code, String json, byte[] data) {
+        outcome.complete(new Outcome(code, json, data));
         if (sink != null) {
             sink.end();
         }

@@ -101,9 +101,8 @@ public final class Sessions {
 
     private static ObjectNode sendArgs(String sessionId, SendParams params, boolean queued) {
         SendParams p = params == null ? new SendParams() : params;
-        if (p.isQueued() != queued) {
-            throw Errors.invalidArgument("params", queued ? "sendQueued always queues: leave queued(true) out"
-                    : "queued(true) answers a receipt: use sendQueued");
+        if (p.isQueued() && !queued) {
+            throw Errors.invalidArgument("params", "a queued send answers a receipt: use sendQueued");
         }
         ObjectNode body = p.toJson();
         if (queued) {

@@ -20,7 +20,7 @@ final class StreamDelivery implements EventSink {
     private final Consumer<? super StreamEvent> handler;
     private volatile PendingCall call;
     private volatile CallFuture<StreamSummary> future;
-    private RuntimeException failure;
+    private Throwable failure;
 
     private StreamDelivery(Engine engine, Consumer<? super StreamEvent> handler) {
         this.engine = engine;
@@ -73,7 +73,7 @@ final class StreamDelivery implements EventSink {
             } else if (failure == null && !future.isDone()) {
                 try {
                     handler.accept(StreamEvent.of(Json.parse(item, "a stream event")));
-                } catch (RuntimeException e) {
+                } catch (Throwable e) { // an Error too: it ends the stream and fails the future
                     failure = e;
                     call.cancel();
                 }
@@ -90,7 +90,7 @@ final class StreamDelivery implements EventSink {
         }
         try {
             future.complete(call.outcome.join().value(StreamSummary::of));
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             future.completeExceptionally(e);
         }
     }
