@@ -30,11 +30,9 @@ public final class Quickstart {
      */
     public static void main(String[] args) {
         String agentId = args.length > 0 ? args[0] : "gumball";
-        long start = System.nanoTime();
         try (GumloopClient client = GumloopClient.fromEnvironment()) {
             SessionResponse idle = client.sessions().create(agentId, null);
-            System.out.printf("libgumloop %s; first call after %.0f ms%n", GumloopClient.libraryVersion(),
-                    (System.nanoTime() - start) / 1e6);
+            System.out.printf("libgumloop %s%n", GumloopClient.libraryVersion());
             System.out.printf("an idle session: %s (%s)%n", idle.session().id(), idle.session().state());
 
             SessionResponse working = client.sessions().create(agentId,

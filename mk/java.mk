@@ -17,7 +17,7 @@ JAVA_PLATFORM_DIR := linux-x86-64
 # The JDK's tools and Debian's packages of the libraries (java-common's paths).
 JAVA_PACKAGES := openjdk-17-jdk-headless libjna-java libjackson2-databind-java junit5
 
-.PHONY: java-deps java-jar test-java dist-java
+.PHONY: java-deps check-java-pom java-jar test-java dist-java
 
 ## java-deps: javac, jar, JNA, Jackson and JUnit 5, from Debian's packages when missing
 java-deps:
@@ -26,6 +26,17 @@ java-deps:
 		[ -f $(JAVA_SHARE)/$$f ] || missing="$$missing libjna-java libjackson2-databind-java junit5"; done; \
 	if [ -n "$$missing" ]; then echo "installing $(JAVA_PACKAGES)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(JAVA_PACKAGES); fi
+
+## check-java-pom: bindings/java/pom.xml names Cargo.toml's version and Debian's JNA and Jackson versions
+check-java-pom: java-deps
+	@pom=$(JAVA_DIR)/pom.xml; \
+	grep -q "<artifactId>gumloop-ffi</artifactId>" $$pom && \
+	sed -n '/<artifactId>gumloop-ffi<\/artifactId>/{n;p}' $$pom | grep -q "<version>$(JAVA_VERSION)</version>" || \
+		{ echo "$$pom: the version is not Cargo.toml's $(JAVA_VERSION)"; exit 1; }; \
+	for dep in "jna:$$(dpkg-query -W -f='$${Version}' libjna-java)" "jackson-databind:$$(dpkg-query -W -f='$${Version}' libjackson2-databind-java)"; do \
+		name=$${dep%%:*}; version=$${dep#*:}; version=$${version%%-*}; \
+		sed -n "/<artifactId>$$name<\/artifactId>/{n;p}" $$pom | grep -q "<version>$$version</version>" || \
+			{ echo "$$pom: $$name is not $$version, the version the build uses"; exit 1; }; done
 
 ## java-jar: the package's classes in build/java/gumloop-ffi.jar (no library inside: it is found
 ## through GUMLOOP_FFI_LIBRARY or the checkout's build)
@@ -39,7 +50,7 @@ java-jar: java-deps
 
 ## test-java: the JUnit 5 suite and examples/Quickstart.java (from a jar bundling the library,
 ## outside the checkout), against the emulator
-test-java: java-jar lib emulator
+test-java: check-java-pom java-jar lib emulator
 	@rm -rf $(JAVA_BUILD)/test-classes && mkdir -p $(JAVA_BUILD)/test-classes
 	javac $(JAVAC_FLAGS) -cp $(JAVA_JAR):$(JAVA_DEPS_CP):$(JAVA_TEST_CP) -d $(JAVA_BUILD)/test-classes \
 		$$(find $(JAVA_DIR)/src/test/java -name '*.java')
@@ -58,12 +69,12 @@ test-java: java-jar lib emulator
 
 ## dist-java: dist/gumloop-ffi-VERSION.jar, bundling the stripped release library at
 ## linux-x86-64/libgumloop.so (where JNA looks on the class path), and the pom beside it
-dist-java: java-jar lib-release
+dist-java: check-java-pom java-jar lib-release
 	@rm -rf $(JAVA_BUILD)/dist && mkdir -p $(JAVA_BUILD)/dist/$(JAVA_PLATFORM_DIR) $(ROOT)/dist
 	strip --strip-unneeded -o $(JAVA_BUILD)/dist/$(JAVA_PLATFORM_DIR)/libgumloop.so $(TARGET_DIR)/release/libgumloop.so
 	cp $(JAVA_JAR) $(JAVA_DIST_JAR)
 	jar --update --file $(JAVA_DIST_JAR) -C $(JAVA_BUILD)/dist $(JAVA_PLATFORM_DIR)
-	sed 's|<version>@VERSION@</version>|<version>$(JAVA_VERSION)</version>|' $(JAVA_DIR)/pom.xml > $(ROOT)/dist/gumloop-ffi-$(JAVA_VERSION).pom
+	cp $(JAVA_DIR)/pom.xml $(ROOT)/dist/gumloop-ffi-$(JAVA_VERSION).pom
 	@echo "built $(JAVA_DIST_JAR)"
 
 TEST_DEPS += test-java

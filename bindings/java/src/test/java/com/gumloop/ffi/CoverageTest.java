@@ -98,6 +98,19 @@ class CoverageTest {
     }
 
     @Test
+    void theReadmeTableNamesEachOperationsMethod() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("bindings/java/README.md"));
+        for (JsonNode op : Description.get().json().path("operations")) {
+            String name = op.path("name").asText();
+            String where = METHODS.get(name);
+            assertNotNull(where, name);
+            String resource = where.substring(0, where.indexOf('.'));
+            String call = (resource.equals("client") ? "client." : resource + "().") + where.substring(where.indexOf('.') + 1) + "(";
+            assertTrue(readme.contains("| `" + name + "` | `" + call), "README.md's row for " + name + " names " + call);
+        }
+    }
+
+    @Test
     void everyStreamingOperationReturnsAnEventStream() throws Exception {
         for (JsonNode op : Description.get().json().path("operations")) {
             if ("stream".equals(op.path("result").asText())) {
