@@ -57,8 +57,8 @@ pub(crate) struct Call<'a> {
     pub url: Url,
     /// A JSON body.
     pub body: Option<String>,
-    /// Per-call credentials.
-    pub auth: &'a CallAuth,
+    /// Per-call credentials (only the one-shot call has them); the client's when `None`.
+    pub auth: Option<&'a CallAuth>,
     /// Extra headers for this call only (e.g. `Idempotency-Key`).
     pub headers: Vec<(&'static str, String)>,
     /// Whether the answer is an event stream: no whole-request timeout, `Accept: text/event-stream`.
@@ -75,8 +75,23 @@ pub(crate) struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
-    /// A call that expects a JSON answer.
+    /// A call that expects a JSON answer, made with the client's credentials.
+    pub fn api(method: Method, url: Url, body: Option<String>) -> Call<'a> {
+        Call::with_auth(method, url, body, None)
+    }
+
+    /// As [`Call::api`], with per-call credentials `auth`.
     pub fn json(method: Method, url: Url, body: Option<String>, auth: &'a CallAuth) -> Call<'a> {
+        Call::with_auth(method, url, body, Some(auth))
+    }
+
+    /// A call that expects a JSON answer, with per-call credentials or none.
+    pub fn with_auth(
+        method: Method,
+        url: Url,
+        body: Option<String>,
+        auth: Option<&'a CallAuth>,
+    ) -> Call<'a> {
         let repeat = if method == Method::GET || method == Method::HEAD {
             Repeat::Idempotent
         } else {
@@ -147,8 +162,8 @@ impl Client {
         build_url(&self.config.stream_base_url, endpoint)
     }
 
-    fn bearer(&self, auth: &CallAuth) -> Result<Secret> {
-        if let Some(token) = &auth.access_token {
+    fn bearer(&self, auth: Option<&CallAuth>) -> Result<Secret> {
+        if let Some(token) = auth.and_then(|a| a.access_token.as_ref()) {
             return Ok(token.clone());
         }
         match &self.config.credential {
@@ -184,6 +199,9 @@ impl Client {
                 hops,
             )?;
             let Some(next) = next else {
+                if let Some(context) = crate::context::CallContext::current() {
+                    context.record_answer(response.headers());
+                }
                 return Ok(response);
             };
             hops += 1;
@@ -201,8 +219,13 @@ impl Client {
         call: &Call<'_>,
         redirected: Option<&Url>,
     ) -> Result<reqwest::RequestBuilder> {
-        call.auth.check()?;
+        if let Some(auth) = call.auth {
+            auth.check()?;
+        }
         let token = self.bearer(call.auth)?;
+        // The call's own options (`request_options`), when it runs in a context.
+        let context = crate::context::CallContext::current();
+        let per_call = context.as_ref().map(|c| &c.options);
         // The header text is built in a buffer that is wiped when dropped; the copy the HTTP
         // stack keeps in the header value is marked sensitive (never printed).
         let text = zeroize::Zeroizing::new(format!("Bearer {}", token.expose()));
@@ -236,24 +259,38 @@ impl Client {
         request = if call.stream {
             request.header(ACCEPT, "text/event-stream")
         } else {
+            let timeout = per_call.and_then(|o| o.timeout);
             request
-                .timeout(self.config.timeout)
+                .timeout(timeout.unwrap_or(self.config.timeout))
                 .header(ACCEPT, "application/json")
         };
         for (name, value) in &call.headers {
             request = request.header(*name, value.as_str());
         }
-        if let Some(user) = call.auth.user_id.as_ref().or(self.config.user_id.as_ref()) {
+        let per_call_user = call.auth.and_then(|a| a.user_id.as_ref());
+        if let Some(user) = per_call_user.or(self.config.user_id.as_ref()) {
             let mut value = HeaderValue::try_from(user.as_str()).map_err(|_| {
                 Error::invalid_argument("user_id", "the user ID is not a valid header value")
             })?;
             value.set_sensitive(true);
             request = request.header(HeaderName::from_static("x-auth-key"), value);
         }
+        // A call's own extra header replaces the client's of the same name.
         for (name, value) in &self.config.extra_headers {
+            if !per_call.is_some_and(|o| o.has_header(name)) {
+                request = request.header(name.as_str(), value.as_str());
+            }
+        }
+        for (name, value) in per_call.map_or(&[][..], |o| &o.extra_headers[..]) {
             request = request.header(name.as_str(), value.as_str());
         }
-        request = self.trace_headers(request);
+        request = self.trace_headers(
+            request,
+            per_call.is_some_and(|o| o.has_header("traceparent")),
+        );
+        if let (Some(context), None) = (&context, redirected) {
+            context.record_attempt();
+        }
         if let Some(body) = &call.body {
             request = request
                 .header(CONTENT_TYPE, "application/json")
@@ -263,15 +300,19 @@ impl Client {
     }
 
     /// W3C trace context from `TRACEPARENT`/`TRACESTATE`, read on every request; an explicit
-    /// extra header wins.
-    fn trace_headers(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    /// extra header (the client's, or the call's: `per_call_traceparent`) wins.
+    fn trace_headers(
+        &self,
+        mut request: reqwest::RequestBuilder,
+        per_call_traceparent: bool,
+    ) -> reqwest::RequestBuilder {
         let has = |name: &str| {
             self.config
                 .extra_headers
                 .iter()
                 .any(|(n, _)| n.eq_ignore_ascii_case(name))
         };
-        if has("traceparent") {
+        if per_call_traceparent || has("traceparent") {
             return request;
         }
         let valid = |v: &String| check_header_value(ErrorKind::InvalidArgument, "", v).is_ok();

@@ -1,14 +1,15 @@
 //! The files agents produced: list them, learn where to fetch one, fetch its bytes.
 
-use super::args::c_args;
-use super::args::{optional, required};
-use super::bytes::{bytes_into_c, bytes_out};
+use super::args::{c_arg, out_param};
+use super::bytes::bytes_into_c;
 use super::cancel::gumloop_cancel_token;
-use super::client::{call_client, gumloop_client};
+use super::client::{call_client, gumloop_client, run_operation};
 use super::codes::{gumloop_code, GUMLOOP_OK};
-use crate::artifacts::DownloadOptions;
-use crate::operations::call_future;
+use crate::operations::{
+    DownloadArtifact, DownloadArtifactToFile, GetArtifactDownload, ListArtifacts, TypedOperation,
+};
 use std::ffi::c_char;
+use std::ptr;
 use std::sync::{Arc, Mutex};
 
 /// Lists an agent's artifacts, one page: `GET /agents/{agent_id}/artifacts`.
@@ -31,8 +32,11 @@ pub unsafe extern "C" fn gumloop_client_list_artifacts(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future("list_artifacts", c_args!(agent_id, query_json)?, c, token)
+        run_operation(client, cancel, out_json, || {
+            Ok(ListArtifacts {
+                agent_id: c_arg!(agent_id)?,
+                query: c_arg!(query_json)?,
+            })
         })
     }
 }
@@ -58,13 +62,11 @@ pub unsafe extern "C" fn gumloop_client_get_artifact_download(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "get_artifact_download",
-                c_args!(artifact_id, version_id)?,
-                c,
-                token,
-            )
+        run_operation(client, cancel, out_json, || {
+            Ok(GetArtifactDownload {
+                artifact_id: c_arg!(artifact_id)?,
+                version_id: c_arg!(version_id)?,
+            })
         })
     }
 }
@@ -99,16 +101,23 @@ pub unsafe extern "C" fn gumloop_client_download_artifact(
     // SAFETY: the out-parameters are checked for NULL before each write and writable by the
     // caller's contract; every other pointer is forwarded under it.
     unsafe {
-        let outs = bytes_out(out_data, out_len);
+        let outs = (
+            out_param!(out_data, ptr::null_mut()),
+            out_param!(out_len, 0),
+        );
         let slot: Arc<Mutex<Vec<u8>>> = Arc::default();
         let filled = Arc::clone(&slot);
         let code = call_client(client, cancel, out_json, |c, token| {
-            outs?;
-            let id = required!(artifact_id)?.to_owned();
-            let options = DownloadOptions::parse(optional!(options_json)?)?;
+            // Both are required; they are written once the download is done.
+            let _ = (outs.0?, outs.1?);
+            let download = DownloadArtifact {
+                artifact_id: c_arg!(artifact_id)?,
+                version_id: None,
+                options: c_arg!(options_json)?,
+            }
+            .prepare()?(c, token);
             Ok(async move {
-                let (bytes, document) =
-                    c.download_artifact(&id, &options, token.as_deref()).await?;
+                let (bytes, document) = download.await?;
                 *filled.lock().unwrap_or_else(|p| p.into_inner()) = bytes;
                 Ok(document)
             })
@@ -146,13 +155,12 @@ pub unsafe extern "C" fn gumloop_client_download_artifact_to_file(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "download_artifact_to_file",
-                c_args!(artifact_id, path, options_json)?,
-                c,
-                token,
-            )
+        run_operation(client, cancel, out_json, || {
+            Ok(DownloadArtifactToFile {
+                artifact_id: c_arg!(artifact_id)?,
+                path: c_arg!(path)?,
+                options: c_arg!(options_json)?,
+            })
         })
     }
 }

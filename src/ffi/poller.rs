@@ -3,14 +3,15 @@
 //! by name with `gumloop_poller_start_call`, so a new operation needs no new function here; the
 //! bytes of a bytes operation are taken with `gumloop_poller_take_bytes`.
 
-use super::args::{null_argument, optional_str, required_str};
-use super::bytes::{bytes_into_c, bytes_out};
+use super::args::{null_argument, optional_str, out_param, required_str};
+use super::bytes::bytes_into_c;
 use super::client::gumloop_client;
 use super::codes::{gumloop_code, GUMLOOP_ERR_NULL_ARGUMENT, GUMLOOP_OK};
 use super::guard::{call, guard, outcome_to_c};
 use super::handle::{shared, ArcHandle};
 use super::strings::into_c;
 use crate::args::Args;
+use crate::context::RequestOptions;
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::parse_object;
 use crate::operations::prepare;
@@ -76,13 +77,9 @@ pub unsafe extern "C" fn gumloop_poller_new(
     // SAFETY: each out-parameter is checked for NULL before it is written, and writable by the
     // caller's contract; `options_json` is NULL or NUL-terminated by the same contract.
     unsafe {
-        if !out_poller.is_null() {
-            *out_poller = ptr::null_mut();
-        }
+        let out_poller = out_param!(out_poller, ptr::null_mut());
         call(out_json, || {
-            if out_poller.is_null() {
-                return Err(null_out("out_poller"));
-            }
+            let out_poller = out_poller?;
             let options = parse_object(optional_str(options_json, "options_json")?)
                 .map_err(|e| Error::about(ErrorKind::InvalidOption, "options_json", e.message))?;
             if let Some(key) = options.keys().next() {
@@ -124,11 +121,8 @@ pub unsafe extern "C" fn gumloop_poller_free(poller: *mut gumloop_poller) {
 /// `poller` must be NULL or a live poller.
 #[no_mangle]
 pub unsafe extern "C" fn gumloop_poller_get_fd(poller: *const gumloop_poller) -> c_int {
-    // SAFETY: NULL or live by the caller's contract.
-    match unsafe { poller_ref(poller) } {
-        Ok(poller) => poller.fd(),
-        Err(_) => -1,
-    }
+    // SAFETY: NULL or live by the caller's contract. A panic, like NULL, gives -1.
+    guard(|| unsafe { poller_ref(poller) }.map(Poller::fd)).unwrap_or(-1)
 }
 
 /// Starts `operation` on `client` with `args_json` without blocking.
@@ -144,6 +138,14 @@ pub unsafe extern "C" fn gumloop_poller_get_fd(poller: *const gumloop_poller) ->
 /// operations that take them (an argument of type `"bytes"`: a file upload), else NULL/0. A
 /// bytes operation (`"result":"bytes"`, e.g. `download_artifact`) ends with its JSON document;
 /// take its bytes with `gumloop_poller_take_bytes`.
+///
+/// The reserved key `"request_options"` (any operation) holds options of this call alone:
+/// `{"extra_headers": {name: value}, "timeout_ms": N}`. `extra_headers` are checked as the client
+/// option `extra_headers` is (the headers the library or HTTP owns are refused) and are added to
+/// each of the call's requests, replacing a client-wide extra header of the same name (e.g. a
+/// `traceparent` per call); `timeout_ms` is the whole-request time limit of each of the call's
+/// requests instead of the client's (not for streams, which have none). What the call's requests
+/// saw is taken after its end with `gumloop_poller_take_call_info`.
 ///
 /// Everything is checked before anything is sent, as the blocking function checks it (the
 /// operation, the arguments, the body's fields, the credentials): on a bad argument this returns
@@ -175,13 +177,9 @@ pub unsafe extern "C" fn gumloop_poller_start_call(
 ) -> gumloop_code {
     // SAFETY: each pointer is checked for NULL before use and valid by the caller's contract.
     unsafe {
-        if !out_call_id.is_null() {
-            *out_call_id = 0;
-        }
+        let out_call_id = out_param!(out_call_id, 0);
         call(out_json, || {
-            if out_call_id.is_null() {
-                return Err(null_out("out_call_id"));
-            }
+            let out_call_id = out_call_id?;
             let poller = poller_ref(poller)?;
             let client = shared!(client)?;
             let name = required_str(operation, "operation")?;
@@ -190,9 +188,10 @@ pub unsafe extern "C" fn gumloop_poller_start_call(
                 (true, _) => return Err(null_out("data")),
                 (false, len) => Some(std::slice::from_raw_parts(data, len).to_vec()),
             };
-            let args = Args::parse(optional_str(args_json, "args_json")?)?.with_data(bytes);
+            let mut args = Args::parse(optional_str(args_json, "args_json")?)?.with_data(bytes);
+            let options = RequestOptions::take(&mut args)?;
             let prepared = prepare(name, args)?;
-            *out_call_id = poller.start(client, prepared)?;
+            *out_call_id = poller.start_with(client, prepared, options)?;
             Ok(())
         })
     }
@@ -248,38 +247,29 @@ pub unsafe extern "C" fn gumloop_poller_take_item(
     // SAFETY: every out-parameter is checked for NULL before it is written and is writable by
     // the caller's contract; `poller` is NULL or live by the same contract.
     unsafe {
-        for (out, value) in [(out_kind, GUMLOOP_ITEM_NONE), (out_code, GUMLOOP_OK)] {
-            if !out.is_null() {
-                *out = value;
-            }
-        }
-        if !out_call_id.is_null() {
-            *out_call_id = 0;
-        }
-        let mut item = None;
+        let outs = (
+            out_param!(out_call_id, 0),
+            out_param!(out_kind, GUMLOOP_ITEM_NONE),
+            out_param!(out_code, GUMLOOP_OK),
+        );
+        let mut taken = None;
         let code = call(out_json, || {
-            for (out, name) in [
-                (out_call_id.is_null(), "out_call_id"),
-                (out_kind.is_null(), "out_kind"),
-                (out_code.is_null(), "out_code"),
-            ] {
-                if out {
-                    return Err(null_out(name));
-                }
-            }
-            item = poller_ref(poller)?.take()?;
+            let outs = (outs.0?, outs.1?, outs.2?);
+            taken = poller_ref(poller)?.take()?.map(|item| (item, outs));
             Ok(())
         });
+        let Some((item, (out_call_id, out_kind, out_code))) = taken else {
+            return code;
+        };
         match item {
-            None => {}
-            Some(Item::Event { call, text }) => {
+            Item::Event { call, text } => {
                 *out_call_id = call;
                 *out_kind = GUMLOOP_ITEM_EVENT;
                 // Event text is decoded JSON from a UTF-8 stream; an event with a raw NUL is
                 // never produced by the decoder, so this falls back only in theory.
                 *out_json = into_c(text).unwrap_or(ptr::null_mut());
             }
-            Some(Item::Done { call, outcome }) => {
+            Item::Done { call, outcome } => {
                 let (outcome_code, text) = outcome_to_c(outcome);
                 *out_call_id = call;
                 *out_kind = GUMLOOP_ITEM_DONE;
@@ -320,9 +310,12 @@ pub unsafe extern "C" fn gumloop_poller_take_bytes(
     // SAFETY: each out-parameter is checked for NULL before it is written and is writable by
     // the caller's contract; `poller` is NULL or live by the same contract.
     unsafe {
-        let outs = bytes_out(out_data, out_len);
+        let outs = (
+            out_param!(out_data, ptr::null_mut()),
+            out_param!(out_len, 0),
+        );
         call(out_json, || {
-            outs?;
+            let (out_data, out_len) = (outs.0?, outs.1?);
             let bytes = poller_ref(poller)?.take_bytes(call_id)?;
             let (data, len) = bytes_into_c(bytes);
             *out_data = data;
@@ -330,4 +323,27 @@ pub unsafe extern "C" fn gumloop_poller_take_bytes(
             Ok(())
         })
     }
+}
+
+/// Takes what the requests of the ended call `call_id` saw, as `*out_json`:
+/// `{"attempts": N, "duration_ms": N, "request_id": "…" | null}` — the HTTP requests it sent
+/// (retries included, redirects not), the time from its start to its end, and the server's
+/// `x-request-id` of the last answer it received. Never holds a secret. Available for any ended
+/// call, success or failure, without changing its JSON.
+///
+/// Call it after the call's `GUMLOOP_ITEM_DONE` item was taken; each info is taken once, and the
+/// poller keeps those of the last 1024 calls whose end was taken (a caller that never takes them
+/// costs no more). Before the end was taken, or for an info taken or dropped already:
+/// `GUMLOOP_ERR_INVALID_ARGUMENT` (`param` `call_id`). Never blocks.
+///
+/// # Safety
+/// `poller` must be NULL or a live poller; `out_json` NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_poller_take_call_info(
+    poller: *mut gumloop_poller,
+    call_id: u64,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: NULL or live by the caller's contract; `out_json` is checked by `call`.
+    unsafe { call(out_json, || poller_ref(poller)?.take_call_info(call_id)) }
 }

@@ -6,7 +6,7 @@ pub(crate) mod replay;
 pub(crate) mod sse;
 
 use crate::cancel::{with_cancel, CancelToken};
-use crate::client::{Call, CallAuth, Client};
+use crate::client::{Call, Client};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::paths::Endpoint;
 use crate::http::retry::{settle, Attempts, Backoff, CallFacts, Creates, Repeat};
@@ -333,11 +333,7 @@ impl<S: EventSink> Streamer<S> {
 impl Client {
     /// The request that opens a stream, and for a create with a session ID (given, or made for
     /// `auto_session_id`) that ID: such a create is safe to repeat after an unknown outcome.
-    fn stream_call<'a>(
-        &self,
-        start: StreamStart<'_>,
-        auth: &'a CallAuth,
-    ) -> Result<(Call<'a>, Option<String>)> {
+    fn stream_call<'a>(&self, start: StreamStart<'_>) -> Result<(Call<'a>, Option<String>)> {
         let mut keyed = None;
         let (method, url, body) = match start {
             StreamStart::Create {
@@ -372,7 +368,7 @@ impl Client {
                 (Method::GET, url, None)
             }
         };
-        let mut call = Call::json(method, url, body, auth);
+        let mut call = Call::api(method, url, body);
         call.stream = true;
         match start {
             StreamStart::Create { .. } => call.creates = Some(Creates::Session),
@@ -497,9 +493,8 @@ impl Client {
             sink,
             may_have_acted: false,
         };
-        let auth = CallAuth::default();
         let write = stream_write(&start);
-        let (first, keyed) = match self.stream_call(start, &auth) {
+        let (first, keyed) = match self.stream_call(start) {
             Ok(opened) => opened,
             Err(error) => return (Err(error), streamer.summary),
         };
@@ -541,10 +536,9 @@ impl Client {
             return conflict.clone();
         };
         let fields = parse_object(body_json).unwrap_or_default();
-        let auth = CallAuth::default();
         match self
             .recover_keyed_create(
-                agent_id, &fields, session_id, &auth, conflict, attempts, None,
+                agent_id, &fields, session_id, None, conflict, attempts, None,
             )
             .await
         {
@@ -559,7 +553,6 @@ impl Client {
         first: Call<'_>,
         streamer: &mut Streamer<S>,
     ) -> Result<()> {
-        let auth = CallAuth::default();
         let mut call = first;
         let mut opening = Attempts::default();
         let mut failures = 0u32;
@@ -633,13 +626,10 @@ impl Client {
             streamer.summary.resumes += 1;
             streamer.replay.resumed(&cursor);
             call = self
-                .stream_call(
-                    StreamStart::Resume {
-                        session_id: &session_id,
-                        cursor: &cursor,
-                    },
-                    &auth,
-                )?
+                .stream_call(StreamStart::Resume {
+                    session_id: &session_id,
+                    cursor: &cursor,
+                })?
                 .0;
         }
     }

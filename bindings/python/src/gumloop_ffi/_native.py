@@ -27,7 +27,7 @@ import ctypes
 import importlib.resources
 import os
 import sys
-from ctypes import POINTER, c_char_p, c_int, c_int32, c_size_t, c_uint32, c_uint64, c_void_p
+from ctypes import POINTER, c_bool, c_char_p, c_int, c_size_t, c_uint32, c_uint64, c_void_p
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -56,8 +56,8 @@ SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
     "gumloop_cancel_token_new": ([], c_void_p),
     # void gumloop_cancel_token_trigger(const gumloop_cancel_token *cancel);
     "gumloop_cancel_token_trigger": ([c_void_p], None),
-    # int32_t gumloop_cancel_token_is_triggered(const gumloop_cancel_token *cancel);
-    "gumloop_cancel_token_is_triggered": ([c_void_p], c_int32),
+    # bool gumloop_cancel_token_is_triggered(const gumloop_cancel_token *cancel);
+    "gumloop_cancel_token_is_triggered": ([c_void_p], c_bool),
     # void gumloop_cancel_token_free(gumloop_cancel_token *cancel);
     "gumloop_cancel_token_free": ([c_void_p], None),
     # gumloop_code gumloop_client_new(const char *options_json, gumloop_client **out_client,
