@@ -7,9 +7,9 @@ import java.util.stream.Stream;
 
 /** A client's agent calls ({@code client.agents()}): list and retrieve. */
 public final class Agents {
-    private final Engine engine;
+    private final Calls engine;
 
-    Agents(Engine engine) {
+    Agents(Calls engine) {
         this.engine = engine;
     }
 

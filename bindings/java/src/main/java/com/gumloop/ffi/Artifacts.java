@@ -8,9 +8,9 @@ import java.util.stream.Stream;
 
 /** A client's artifact calls ({@code client.artifacts()}): the files agents' runs produced. */
 public final class Artifacts {
-    private final Engine engine;
+    private final Calls engine;
 
-    Artifacts(Engine engine) {
+    Artifacts(Calls engine) {
         this.engine = engine;
     }
 

@@ -69,14 +69,10 @@ final class Engine {
 
     /**
      * Starts {@code operation} with its named arguments (and raw bytes for the operations that
-     * take them). Bad arguments are refused here, before anything is sent.
+     * take them). Bad arguments are refused here, before anything is sent. {@code bytes}: the
+     * result is bytes, taken when the call ends; {@code info}: what its requests saw is taken too.
      */
-    PendingCall start(String operation, ObjectNode args, byte[] data, EventSink sink) {
-        return start(operation, args, data, sink, false);
-    }
-
-    /** As {@link #start(String, ObjectNode, byte[], EventSink)}; {@code bytes} for an operation whose result is bytes. */
-    PendingCall start(String operation, ObjectNode args, byte[] data, EventSink sink, boolean bytes) {
+    PendingCall start(String operation, ObjectNode args, byte[] data, EventSink sink, boolean bytes, boolean info) {
         byte[] argsJson;
         try {
             argsJson = Native.cBytes(Json.MAPPER.writeValueAsBytes(args));
@@ -98,40 +94,22 @@ final class Engine {
             if (code != 0) {
                 throw Errors.fromLibrary(code, text);
             }
-            PendingCall call = new PendingCall(this, id.getValue(), sink, bytes);
+            PendingCall call = new PendingCall(this, id.getValue(), sink, bytes, info);
             calls.put(call.id(), call);
             return call;
         }
     }
 
-    /** Starts a call and waits for its result on the calling thread (interruptible). */
-    <T> T run(String operation, ObjectNode args, byte[] data, Outcome.ResultParser<T> parser) {
-        return await(() -> start(operation, args, data, null), outcome -> outcome.value(parser));
-    }
-
-    /** Starts a bytes call and waits for its result on the calling thread (interruptible). */
-    <T> T runBytes(String operation, ObjectNode args, Function<Outcome, T> read) {
-        return await(() -> start(operation, args, null, null, true), read);
-    }
-
-    /** Starts a call; its future completes on the executor (a refused call's future fails at once). */
-    <T> CompletableFuture<T> submit(String operation, ObjectNode args, byte[] data, Outcome.ResultParser<T> parser) {
-        return future(() -> start(operation, args, data, null), outcome -> outcome.value(parser));
-    }
-
-    /** Starts a bytes call; its future completes on the executor. */
-    <T> CompletableFuture<T> submitBytes(String operation, ObjectNode args, Function<Outcome, T> read) {
-        return future(() -> start(operation, args, null, null, true), read);
-    }
-
-    private static <T> T await(Supplier<PendingCall> starter, Function<Outcome, T> read) {
+    /** Starts a call and waits for its outcome on the calling thread (interruptible); {@code read} makes the result. */
+    static <T> T await(Supplier<PendingCall> starter, Function<Outcome, T> read) {
         if (Thread.currentThread().isInterrupted()) {
             throw Errors.cancelled("the calling thread is interrupted; nothing was sent");
         }
         return read.apply(starter.get().await());
     }
 
-    private <T> CompletableFuture<T> future(Supplier<PendingCall> starter, Function<Outcome, T> read) {
+    /** Starts a call; its future completes on the executor with what {@code read} makes (a refused call's future fails at once). */
+    <T> CompletableFuture<T> future(Supplier<PendingCall> starter, Function<Outcome, T> read) {
         PendingCall call;
         try {
             call = starter.get();
@@ -225,31 +203,44 @@ final class Engine {
             }
             if (kind.getValue() == ITEM_EVENT) {
                 call.event(text);
-            } else if (call.bytes && code.getValue() == 0) {
-                takeBytes(call, text);
             } else {
-                call.done(code.getValue(), text, null);
+                byte[] bytes = null;
+                int outcome = code.getValue();
+                String json = text;
+                if (call.bytes && outcome == 0) {
+                    PointerByReference error = new PointerByReference();
+                    bytes = takeBytes(call.id(), error);
+                    if (bytes == null) {
+                        outcome = Description.get().code("GUMLOOP_ERR_INTERNAL");
+                        json = lib.takeString(error);
+                    }
+                }
+                call.done(outcome, json, bytes, call.info ? takeInfo(call.id()) : null);
             }
         }
     }
 
-    /** Takes a finished bytes call's bytes into the heap (once, right after its DONE item). */
-    private void takeBytes(PendingCall call, String json) {
+    /** A finished bytes call's bytes, copied to the heap and freed; null (and the error document in {@code error}) when they cannot be taken. */
+    private byte[] takeBytes(long id, PointerByReference error) {
         PointerByReference data = new PointerByReference();
         LongByReference len = new LongByReference();
-        PointerByReference out = new PointerByReference();
-        int rc = lib.lib.gumloop_poller_take_bytes(poller, call.id(), data, len, out);
-        String error = lib.takeString(out);
-        if (rc != 0) {
-            call.done(rc, error, null);
-            return;
+        if (lib.lib.gumloop_poller_take_bytes(poller, id, data, len, error) != 0) {
+            return null;
         }
         Pointer p = data.getValue();
         byte[] bytes = p == null ? new byte[0] : p.getByteArray(0, Math.toIntExact(len.getValue()));
         if (p != null) {
             lib.lib.gumloop_bytes_free(p, len.getValue());
         }
-        call.done(0, json, bytes);
+        return bytes;
+    }
+
+    /** What a finished call's requests saw ({@code {"attempts","duration_ms","request_id"}}), or null. */
+    private String takeInfo(long id) {
+        PointerByReference out = new PointerByReference();
+        int rc = lib.lib.gumloop_poller_take_call_info(poller, id, out);
+        String text = lib.takeString(out);
+        return rc == 0 ? text : null;
     }
 
     /**

@@ -30,11 +30,14 @@ public final class EventStream implements Iterator<StreamEvent>, AutoCloseable {
     private boolean ended;
     private boolean closed;
 
-    EventStream(Engine engine, String operation, com.fasterxml.jackson.databind.node.ObjectNode args) {
+    private final Calls calls;
+
+    EventStream(Calls calls, String operation, com.fasterxml.jackson.databind.node.ObjectNode args) {
+        this.calls = calls;
         if (Thread.currentThread().isInterrupted()) {
             throw Errors.cancelled("the calling thread is interrupted; nothing was sent");
         }
-        this.call = engine.start(operation, args, null, new EventSink() {
+        this.call = calls.start(operation, args, null, new EventSink() {
             @Override
             public void event(String json) {
                 queue.add(json);
@@ -44,7 +47,7 @@ public final class EventStream implements Iterator<StreamEvent>, AutoCloseable {
             public void end() {
                 queue.add(END);
             }
-        });
+        }, false);
     }
 
     /**
@@ -72,7 +75,7 @@ public final class EventStream implements Iterator<StreamEvent>, AutoCloseable {
         }
         if (item == END) {
             ended = true;
-            summary = call.await().value(StreamSummary::of);
+            summary = calls.finish(call.await(), o -> o.value(StreamSummary::of));
             return false;
         }
         next = StreamEvent.of(Json.parse(item, "a stream event"));

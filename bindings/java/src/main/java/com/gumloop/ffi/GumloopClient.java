@@ -29,15 +29,31 @@ import java.util.concurrent.ForkJoinPool;
  */
 public final class GumloopClient implements AutoCloseable {
     private final Engine engine;
+    private final Calls calls;
+    private final boolean owner;
     private final Sessions sessions;
     private final Agents agents;
     private final Artifacts artifacts;
 
-    private GumloopClient(Engine engine) {
+    private GumloopClient(Engine engine, RequestOptions options, boolean owner) {
         this.engine = engine;
-        this.sessions = new Sessions(engine);
-        this.agents = new Agents(engine);
-        this.artifacts = new Artifacts(engine);
+        this.calls = new Calls(engine, options);
+        this.owner = owner;
+        this.sessions = new Sessions(calls);
+        this.agents = new Agents(calls);
+        this.artifacts = new Artifacts(calls);
+    }
+
+    /**
+     * A view of this client whose calls carry {@code options} (per-call headers, a per-request
+     * time limit, a call-info listener). It shares this client's connections and engine; closing
+     * the view does nothing, closing this client ends both.
+     *
+     * @param options the per-call options
+     * @return the view
+     */
+    public GumloopClient withOptions(RequestOptions options) {
+        return new GumloopClient(engine, options == null ? RequestOptions.NONE : options, false);
     }
 
     /** A builder of a client. @return a builder with no option set */
@@ -86,13 +102,13 @@ public final class GumloopClient implements AutoCloseable {
      * @return the server's JSON (a null node for an empty answer)
      */
     public JsonResult request(String method, List<String> path, Map<String, ?> query, Object body) {
-        return engine.run("send_request", args("method", method, "path", path, "query", query, "body", body), null,
+        return calls.run("send_request", args("method", method, "path", path, "query", query, "body", body), null,
                 JsonResult::of);
     }
 
     /** {@link #request} without blocking. @param method the method @param path the segments @param query the query or null @param body the body or null @return the answer's future */
     public CompletableFuture<JsonResult> requestAsync(String method, List<String> path, Map<String, ?> query, Object body) {
-        return engine.submit("send_request", args("method", method, "path", path, "query", query, "body", body), null,
+        return calls.submit("send_request", args("method", method, "path", path, "query", query, "body", body), null,
                 JsonResult::of);
     }
 
@@ -102,12 +118,16 @@ public final class GumloopClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        engine.close(false);
+        if (owner) {
+            engine.close(false);
+        }
     }
 
-    /** Cancels every call in flight (each ends with {@link CancelledException}) and frees the client. */
+    /** Cancels every call in flight (each ends with {@link CancelledException}) and frees the client; nothing on a view. */
     public void closeNow() {
-        engine.close(true);
+        if (owner) {
+            engine.close(true);
+        }
     }
 
     /** The number of calls in flight. @return the count */
@@ -295,7 +315,7 @@ public final class GumloopClient implements AutoCloseable {
             if (code != 0) {
                 throw Errors.fromLibrary(code, text);
             }
-            return new GumloopClient(new Engine(client.getValue(), executor));
+            return new GumloopClient(new Engine(client.getValue(), executor), RequestOptions.NONE, true);
         }
     }
 }

@@ -54,6 +54,9 @@ interface NativeLibrary extends Library {
     int gumloop_poller_take_bytes(Pointer poller, long callId, PointerByReference outData, LongByReference outLen,
             PointerByReference outJson);
 
+    /** {@code gumloop_poller_take_call_info(poller, call_id, &json)}. */
+    int gumloop_poller_take_call_info(Pointer poller, long callId, PointerByReference outJson);
+
     /** {@code gumloop_poller_take_item(poller, &call_id, &kind, &code, &json)}. */
     int gumloop_poller_take_item(Pointer poller, LongByReference outCallId, IntByReference outKind,
             IntByReference outCode, PointerByReference outJson);

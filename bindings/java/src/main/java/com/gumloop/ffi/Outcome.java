@@ -7,8 +7,9 @@ package com.gumloop.ffi;
  * @param code {@code GUMLOOP_OK} (0) or the error's code
  * @param json the result (success) or the error document (failure)
  * @param data a successful bytes call's bytes, else null
+ * @param info what the call's requests saw, when it was asked for, else null
  */
-record Outcome(int code, String json, byte[] data) {
+record Outcome(int code, String json, byte[] data, String info) {
     /** The result parsed by {@code parser}, or the error document's exception. */
     <T> T value(ResultParser<T> parser) {
         if (code != 0) {

@@ -10,10 +10,13 @@ final class PendingCall {
     private final EventSink sink;
     /** Whether the call's result is bytes, taken when it ends. */
     final boolean bytes;
+    /** Whether what the call's requests saw is taken when it ends. */
+    final boolean info;
     /** Completed (normally, never exceptionally) by the waiting thread with the call's end. */
     final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
 
-    PendingCall(Engine engine, long id, EventSink sink, boolean bytes) {
+    PendingCall(Engine engine, long id, EventSink sink, boolean bytes, boolean info) {
+        this.info = info;
         this.engine = engine;
         this.id = id;
         this.sink = sink;
@@ -31,8 +34,8 @@ final class PendingCall {
         }
     }
 
-    void done(int code, String json, byte[] data) {
-        outcome.complete(new Outcome(code, json, data));
+    void done(int code, String json, byte[] data, String info) {
+        outcome.complete(new Outcome(code, json, data, info));
         if (sink != null) {
             sink.end();
         }

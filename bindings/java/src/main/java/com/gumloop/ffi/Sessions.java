@@ -20,9 +20,9 @@ import java.util.stream.Stream;
  * {@code ...Async} twin returning a {@link CompletableFuture} whose {@code cancel} ends the call.
  */
 public final class Sessions {
-    private final Engine engine;
+    private final Calls engine;
 
-    Sessions(Engine engine) {
+    Sessions(Calls engine) {
         this.engine = engine;
     }
 

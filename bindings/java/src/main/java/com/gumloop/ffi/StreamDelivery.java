@@ -16,27 +16,27 @@ final class StreamDelivery implements EventSink {
 
     private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final Engine engine;
+    private final Calls calls;
     private final Consumer<? super StreamEvent> handler;
     private volatile PendingCall call;
     private volatile CallFuture<StreamSummary> future;
     private Throwable failure;
 
-    private StreamDelivery(Engine engine, Consumer<? super StreamEvent> handler) {
-        this.engine = engine;
+    private StreamDelivery(Calls calls, Consumer<? super StreamEvent> handler) {
+        this.calls = calls;
         this.handler = handler;
     }
 
     /** Starts a streaming call whose events go to {@code handler}; the future is its summary. */
-    static CompletableFuture<StreamSummary> start(Engine engine, String operation,
+    static CompletableFuture<StreamSummary> start(Calls calls, String operation,
             com.fasterxml.jackson.databind.node.ObjectNode args, Consumer<? super StreamEvent> handler) {
-        StreamDelivery delivery = new StreamDelivery(engine, handler);
+        StreamDelivery delivery = new StreamDelivery(calls, handler);
         try {
             if (handler == null) {
                 throw Errors.invalidArgument("handler", "the event handler must not be null");
             }
             // Nothing is delivered before the future exists: the drain waits for it (see drain).
-            delivery.call = engine.start(operation, args, null, delivery);
+            delivery.call = calls.start(operation, args, null, delivery, false);
         } catch (GumloopException e) {
             CallFuture<StreamSummary> failed = new CallFuture<>(null);
             failed.completeExceptionally(e);
@@ -61,7 +61,7 @@ final class StreamDelivery implements EventSink {
 
     private void schedule() {
         if (future != null && !queue.isEmpty() && scheduled.compareAndSet(false, true)) {
-            engine.executor().execute(this::drain);
+            calls.engine.executor().execute(this::drain);
         }
     }
 
@@ -89,7 +89,7 @@ final class StreamDelivery implements EventSink {
             return;
         }
         try {
-            future.complete(call.outcome.join().value(StreamSummary::of));
+            future.complete(calls.finish(call.outcome.join(), o -> o.value(StreamSummary::of)));
         } catch (Throwable e) {
             future.completeExceptionally(e);
         }
