@@ -78,3 +78,6 @@ dist-java: check-java-pom java-jar lib-release
 	@echo "built $(JAVA_DIST_JAR)"
 
 TEST_DEPS += test-java
+
+# make dist (mk/dist.mk) builds every artifact in DIST_DEPS.
+DIST_DEPS += dist-java
