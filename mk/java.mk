@@ -12,7 +12,6 @@ JAVA_LAUNCHER := $(JAVA_SHARE)/junit-platform-console-standalone.jar
 JAVAC_FLAGS := --release 17 -Xlint:all -Werror -encoding UTF-8
 JAVA_VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(ROOT)/Cargo.toml | head -1)
 JAVA_JAR := $(JAVA_BUILD)/gumloop-ffi.jar
-JAVA_DIST_JAR = $(ROOT)/dist/gumloop-ffi-$(JAVA_VERSION).jar
 JAVA_PLATFORM_DIR := linux-x86-64
 # The JDK's tools and Debian's packages of the libraries (java-common's paths).
 JAVA_PACKAGES := openjdk-17-jdk-headless libjna-java libjackson2-databind-java junit5
@@ -67,15 +66,25 @@ test-java: check-java-pom java-jar lib emulator
 		GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada scripts/with-emulator.sh \
 		sh -c "cd '$$away' && env -u CARGO_TARGET_DIR -u GUMLOOP_FFI_LIBRARY java -cp gumloop-ffi.jar:$(JAVA_DEPS_CP) Quickstart.java agent_pro"
 
-## dist-java: dist/gumloop-ffi-VERSION.jar, bundling the stripped release library at
-## linux-x86-64/libgumloop.so (where JNA looks on the class path), and the pom beside it
-dist-java: check-java-pom java-jar lib-release
-	@rm -rf $(JAVA_BUILD)/dist && mkdir -p $(JAVA_BUILD)/dist/$(JAVA_PLATFORM_DIR) $(ROOT)/dist
-	strip --strip-unneeded -o $(JAVA_BUILD)/dist/$(JAVA_PLATFORM_DIR)/libgumloop.so $(TARGET_DIR)/release/libgumloop.so
-	cp $(JAVA_JAR) $(JAVA_DIST_JAR)
-	jar --update --file $(JAVA_DIST_JAR) -C $(JAVA_BUILD)/dist $(JAVA_PLATFORM_DIR)
-	cp $(JAVA_DIR)/pom.xml $(ROOT)/dist/gumloop-ffi-$(JAVA_VERSION).pom
-	@echo "built $(JAVA_DIST_JAR)"
+## dist-java: dist/java/gumloop-ffi-VERSION.jar, bundling the stripped release library at
+## linux-x86-64/libgumloop.so (where JNA looks on the class path), and its pom beside it. With
+## mk/dist.mk the library is its release build ($(DIST_LIB), glibc floor); without, Cargo's.
+ifdef DIST_LIB
+JAVA_RELEASE_DEP := release-lib
+JAVA_RELEASE_LIB = $(DIST_LIB)/libgumloop.so
+else
+JAVA_RELEASE_DEP := lib-release
+JAVA_RELEASE_LIB = $(TARGET_DIR)/release/libgumloop.so
+endif
+JAVA_DIST_DIR := $(ROOT)/dist/java
+
+dist-java: check-java-pom java-jar $(JAVA_RELEASE_DEP)
+	@rm -rf $(JAVA_BUILD)/dist $(JAVA_DIST_DIR) && mkdir -p $(JAVA_BUILD)/dist/$(JAVA_PLATFORM_DIR) $(JAVA_DIST_DIR)
+	strip --strip-unneeded -o $(JAVA_BUILD)/dist/$(JAVA_PLATFORM_DIR)/libgumloop.so $(JAVA_RELEASE_LIB)
+	cp $(JAVA_JAR) $(JAVA_DIST_DIR)/gumloop-ffi-$(JAVA_VERSION).jar
+	jar --update --file $(JAVA_DIST_DIR)/gumloop-ffi-$(JAVA_VERSION).jar -C $(JAVA_BUILD)/dist $(JAVA_PLATFORM_DIR)
+	cp $(JAVA_DIR)/pom.xml $(JAVA_DIST_DIR)/gumloop-ffi-$(JAVA_VERSION).pom
+	@echo "built $(JAVA_DIST_DIR)/gumloop-ffi-$(JAVA_VERSION).jar"
 
 TEST_DEPS += test-java
 

@@ -156,7 +156,35 @@ final class Engine {
         }
     }
 
+    /**
+     * The waiting thread. Should anything fail in it (a bug: the library's functions do not
+     * fail here), every call in flight ends with {@link InternalException} and the client takes
+     * no new calls, rather than leaving its callers waiting for ever.
+     */
     private void waitLoop() {
+        try {
+            pollLoop();
+        } catch (Throwable e) {
+            failAll(e);
+        }
+    }
+
+    private void failAll(Throwable e) {
+        List<PendingCall> failed;
+        synchronized (lock) {
+            closed = true;
+            failed = List.copyOf(calls.values());
+            calls.clear();
+            lock.notifyAll();
+        }
+        int code = Description.get().code("GUMLOOP_ERR_INTERNAL");
+        String document = Errors.document(code, "the client's waiting thread failed: " + e, null).toString();
+        for (PendingCall call : failed) {
+            call.done(code, document, null, null);
+        }
+    }
+
+    private void pollLoop() {
         int fd = lib.lib.gumloop_poller_get_fd(poller);
         Memory fds = new Memory(16);
         byte[] buffer = new byte[64];
