@@ -16,7 +16,7 @@ JAVA_PLATFORM_DIR := linux-x86-64
 # The JDK's tools and Debian's packages of the libraries (java-common's paths).
 JAVA_PACKAGES := openjdk-17-jdk-headless libjna-java libjackson2-databind-java junit5
 
-.PHONY: java-deps check-java-pom java-jar test-java dist-java
+.PHONY: java-deps check-java-pom java-jar test-java dist-java bench-java
 
 ## java-deps: javac, jar, JNA, Jackson and JUnit 5, from Debian's packages when missing
 java-deps:
@@ -85,6 +85,16 @@ dist-java: check-java-pom java-jar $(JAVA_RELEASE_DEP)
 	jar --update --file $(JAVA_DIST_DIR)/gumloop-ffi-$(JAVA_VERSION).jar -C $(JAVA_BUILD)/dist $(JAVA_PLATFORM_DIR)
 	cp $(JAVA_DIR)/pom.xml $(JAVA_DIST_DIR)/gumloop-ffi-$(JAVA_VERSION).pom
 	@echo "built $(JAVA_DIST_DIR)/gumloop-ffi-$(JAVA_VERSION).jar"
+
+## bench-java: the time from a JVM's start to its first call's result, through a jar bundling
+## the debug library (build test-java first), run from outside the checkout (not part of make test)
+bench-java: java-jar lib emulator
+	@rm -rf $(JAVA_BUILD)/bench && mkdir -p $(JAVA_BUILD)/bench
+	javac $(JAVAC_FLAGS) -cp $(JAVA_JAR):$(JAVA_DEPS_CP) -d $(JAVA_BUILD)/bench $(JAVA_DIR)/bench/FirstCall.java
+	cd $(ROOT) && away=$$(mktemp -d) && trap 'rm -rf "$$away"' EXIT && \
+		cp $(JAVA_BUILD)/gumloop-ffi-bundled.jar "$$away/gumloop-ffi.jar" && cp $(JAVA_BUILD)/bench/FirstCall.class "$$away/" && \
+		GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada scripts/with-emulator.sh sh -c \
+		"cd '$$away' && for i in 1 2 3 4 5; do env -u CARGO_TARGET_DIR -u GUMLOOP_FFI_LIBRARY java -cp gumloop-ffi.jar:$(JAVA_DEPS_CP):. FirstCall; done"
 
 TEST_DEPS += test-java
 
