@@ -50,6 +50,9 @@ java-jar: java-deps
 ## test-java: the JUnit 5 suite and examples/Quickstart.java (from a jar bundling the library,
 ## outside the checkout), against the emulator
 test-java: check-java-pom java-jar lib emulator
+	@# Every public item is documented, and the documentation is well formed.
+	javadoc -quiet -Xdoclint:all -Werror -cp $(JAVA_DEPS_CP) -d $(JAVA_BUILD)/javadoc \
+		$$(find $(JAVA_DIR)/src/main/java -name '*.java') >/dev/null
 	@rm -rf $(JAVA_BUILD)/test-classes && mkdir -p $(JAVA_BUILD)/test-classes
 	javac $(JAVAC_FLAGS) -cp $(JAVA_JAR):$(JAVA_DEPS_CP):$(JAVA_TEST_CP) -d $(JAVA_BUILD)/test-classes \
 		$$(find $(JAVA_DIR)/src/test/java -name '*.java')

@@ -11,12 +11,23 @@ import java.util.Map;
  * @param response the answer's values for a human-input ask ({@code {"values": {...}}}), or null
  */
 public record ApprovalResponse(String actionRequestId, String action, String reason, Map<String, ?> response) {
-    /** Accepts an ask. @param actionRequestId the ask @return the answer */
+    /**
+     * Accepts an ask.
+     *
+     * @param actionRequestId the ask
+     * @return the answer
+     */
     public static ApprovalResponse accept(String actionRequestId) {
         return new ApprovalResponse(actionRequestId, "accept", null, null);
     }
 
-    /** Rejects an ask. @param actionRequestId the ask @param reason why @return the answer */
+    /**
+     * Rejects an ask.
+     *
+     * @param actionRequestId the ask
+     * @param reason why
+     * @return the answer
+     */
     public static ApprovalResponse reject(String actionRequestId, String reason) {
         return new ApprovalResponse(actionRequestId, "reject", reason, null);
     }

@@ -14,30 +14,60 @@ public final class Artifacts {
         this.engine = engine;
     }
 
-    /** One page of the agent's artifacts. @param agentId the agent @param params filters and paging (null: none) @return the page */
+    /**
+     * One page of the agent's artifacts.
+     *
+     * @param agentId the agent
+     * @param params filters and paging (null: none)
+     * @return the page
+     */
     public ArtifactList list(String agentId, ListParams params) {
         return engine.run("list_artifacts", args("agent_id", agentId, "query", params == null ? Json.object() : params.toJson()),
                 null, ArtifactList::of);
     }
 
-    /** {@link #list} without blocking. @param agentId the agent @param params filters and paging @return the page's future */
+    /**
+     * {@link #list} without blocking.
+     *
+     * @param agentId the agent
+     * @param params filters and paging
+     * @return the page's future
+     */
     public CompletableFuture<ArtifactList> listAsync(String agentId, ListParams params) {
         return engine.submit("list_artifacts", args("agent_id", agentId, "query", params == null ? Json.object() : params.toJson()),
                 null, ArtifactList::of);
     }
 
-    /** Every artifact of the agent, page after page. @param agentId the agent @param params filters (null: none) @return the artifacts */
+    /**
+     * Every artifact of the agent, page after page.
+     *
+     * @param agentId the agent
+     * @param params filters (null: none)
+     * @return the artifacts
+     */
     public Stream<Artifact> listAll(String agentId, ListParams params) {
         return Pages.all(params, p -> list(agentId, p), ArtifactList::artifacts, ArtifactList::nextCursor);
     }
 
-    /** Where the artifact's bytes are (a signed URL). @param artifactId the artifact @param versionId the version, or null for the latest @return the ticket */
+    /**
+     * Where the artifact's bytes are (a signed URL).
+     *
+     * @param artifactId the artifact
+     * @param versionId the version, or null for the latest
+     * @return the ticket
+     */
     public ArtifactDownload download(String artifactId, String versionId) {
         return engine.run("get_artifact_download", args("artifact_id", artifactId, "version_id", versionId), null,
                 ArtifactDownload::of);
     }
 
-    /** {@link #download} without blocking. @param artifactId the artifact @param versionId the version or null @return the ticket's future */
+    /**
+     * {@link #download} without blocking.
+     *
+     * @param artifactId the artifact
+     * @param versionId the version or null
+     * @return the ticket's future
+     */
     public CompletableFuture<ArtifactDownload> downloadAsync(String artifactId, String versionId) {
         return engine.submit("get_artifact_download", args("artifact_id", artifactId, "version_id", versionId), null,
                 ArtifactDownload::of);
@@ -55,7 +85,13 @@ public final class Artifacts {
         return engine.runBytes("download_artifact", bytesArgs(artifactId, options), DownloadedBytes::of);
     }
 
-    /** {@link #downloadBytes} without blocking. @param artifactId the artifact @param options version and limit @return the bytes' future */
+    /**
+     * {@link #downloadBytes} without blocking.
+     *
+     * @param artifactId the artifact
+     * @param options version and limit
+     * @return the bytes' future
+     */
     public CompletableFuture<DownloadedBytes> downloadBytesAsync(String artifactId, DownloadOptions options) {
         return engine.submitBytes("download_artifact", bytesArgs(artifactId, options), DownloadedBytes::of);
     }
@@ -77,7 +113,14 @@ public final class Artifacts {
         return engine.run("download_artifact_to_file", toFileArgs(artifactId, path, options), null, DownloadedFile::of);
     }
 
-    /** {@link #downloadToFile} without blocking. @param artifactId the artifact @param path the file or directory @param options version and limit @return the result's future */
+    /**
+     * {@link #downloadToFile} without blocking.
+     *
+     * @param artifactId the artifact
+     * @param path the file or directory
+     * @param options version and limit
+     * @return the result's future
+     */
     public CompletableFuture<DownloadedFile> downloadToFileAsync(String artifactId, Path path, DownloadOptions options) {
         return engine.submit("download_artifact_to_file", toFileArgs(artifactId, path, options), null, DownloadedFile::of);
     }

@@ -7,7 +7,12 @@ package com.gumloop.ffi;
  * @param mediaType its media type, or null to keep the stored one
  */
 public record Attachment(String fileName, String mediaType) {
-    /** An attachment of an uploaded file. @param file the upload's answer @return the attachment */
+    /**
+     * An attachment of an uploaded file.
+     *
+     * @param file the upload's answer
+     * @return the attachment
+     */
     public static Attachment of(UploadedFile file) {
         return new Attachment(file.fileName(), file.mediaType());
     }

@@ -10,12 +10,22 @@ public final class DownloadOptions extends Fields<DownloadOptions> {
         return this;
     }
 
-    /** The version to fetch (the latest when not set). @param versionId the version @return this */
+    /**
+     * The version to fetch (the latest when not set).
+     *
+     * @param versionId the version
+     * @return this
+     */
     public DownloadOptions versionId(String versionId) {
         return put("version_id", versionId);
     }
 
-    /** The most bytes accepted. @param maxBytes the limit @return this */
+    /**
+     * The most bytes accepted.
+     *
+     * @param maxBytes the limit
+     * @return this
+     */
     public DownloadOptions maxBytes(long maxBytes) {
         fields.put("max_bytes", maxBytes);
         return this;

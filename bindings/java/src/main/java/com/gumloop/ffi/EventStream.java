@@ -93,12 +93,12 @@ public final class EventStream implements Iterator<StreamEvent>, AutoCloseable {
         return event;
     }
 
-    /** What the stream reported at its end; null until iteration has ended. */
+    /** {@return what the stream reported at its end; null until iteration has ended} */
     public StreamSummary summary() {
         return summary;
     }
 
-    /** Reads the remaining events without keeping them and returns the stream's summary. */
+    /** {@return reads the remaining events without keeping them and returns the stream's summary} */
     public StreamSummary finish() {
         while (hasNext()) {
             next();
@@ -109,7 +109,7 @@ public final class EventStream implements Iterator<StreamEvent>, AutoCloseable {
         return summary;
     }
 
-    /** The events as a sequential {@link Stream}; closing it closes this. */
+    /** {@return the events as a sequential {@link Stream}; closing it closes this} */
     public Stream<StreamEvent> stream() {
         Spliterator<StreamEvent> split = Spliterators.spliteratorUnknownSize(this, Spliterator.ORDERED | Spliterator.NONNULL);
         return StreamSupport.stream(split, false).onClose(this::close);

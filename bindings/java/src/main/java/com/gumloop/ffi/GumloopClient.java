@@ -56,37 +56,65 @@ public final class GumloopClient implements AutoCloseable {
         return new GumloopClient(engine, options == null ? RequestOptions.NONE : options, false);
     }
 
-    /** A builder of a client. @return a builder with no option set */
+    /**
+     * A builder of a client.
+     *
+     * @return a builder with no option set
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A client configured by the environment alone. @return the client */
+    /**
+     * A client configured by the environment alone.
+     *
+     * @return the client
+     */
     public static GumloopClient fromEnvironment() {
         return builder().build();
     }
 
-    /** The loaded library's version, e.g. {@code "0.3.0"}. @return the version */
+    /**
+     * The loaded library's version, e.g. {@code "0.3.0"}.
+     *
+     * @return the version
+     */
     public static String libraryVersion() {
         return Native.get().lib.gumloop_version_get();
     }
 
-    /** The library version this package was built for (Cargo.toml's at build time). @return the version, or null when unknown */
+    /**
+     * The library version this package was built for (Cargo.toml's at build time).
+     *
+     * @return the version, or null when unknown
+     */
     public static String bindingVersion() {
         return Native.bindingVersion();
     }
 
-    /** The session calls. @return the sessions resource */
+    /**
+     * The session calls.
+     *
+     * @return the sessions resource
+     */
     public Sessions sessions() {
         return sessions;
     }
 
-    /** The agent calls. @return the agents resource */
+    /**
+     * The agent calls.
+     *
+     * @return the agents resource
+     */
     public Agents agents() {
         return agents;
     }
 
-    /** The artifact calls. @return the artifacts resource */
+    /**
+     * The artifact calls.
+     *
+     * @return the artifacts resource
+     */
     public Artifacts artifacts() {
         return artifacts;
     }
@@ -106,7 +134,15 @@ public final class GumloopClient implements AutoCloseable {
                 JsonResult::of);
     }
 
-    /** {@link #request} without blocking. @param method the method @param path the segments @param query the query or null @param body the body or null @return the answer's future */
+    /**
+     * {@link #request} without blocking.
+     *
+     * @param method the method
+     * @param path the segments
+     * @param query the query or null
+     * @param body the body or null
+     * @return the answer's future
+     */
     public CompletableFuture<JsonResult> requestAsync(String method, List<String> path, Map<String, ?> query, Object body) {
         return calls.submit("send_request", args("method", method, "path", path, "query", query, "body", body), null,
                 JsonResult::of);
@@ -130,7 +166,11 @@ public final class GumloopClient implements AutoCloseable {
         }
     }
 
-    /** The number of calls in flight. @return the count */
+    /**
+     * The number of calls in flight.
+     *
+     * @return the count
+     */
     public int callsInFlight() {
         return engine.inFlight();
     }
@@ -161,108 +201,213 @@ public final class GumloopClient implements AutoCloseable {
             return this;
         }
 
-        /** The bearer credential (an API key or OAuth token). @param token the token @return this */
+        /**
+         * The bearer credential (an API key or OAuth token).
+         *
+         * @param token the token
+         * @return this
+         */
         public Builder accessToken(String token) {
             return put("access_token", token);
         }
 
-        /** The official SDK's name for an API key used as the access token. @param key the key @return this */
+        /**
+         * The official SDK's name for an API key used as the access token.
+         *
+         * @param key the key
+         * @return this
+         */
         public Builder apiKey(String key) {
             return put("api_key", key);
         }
 
-        /** The user ID sent as {@code x-auth-key} (personal keys need it). @param userId the user @return this */
+        /**
+         * The user ID sent as {@code x-auth-key} (personal keys need it).
+         *
+         * @param userId the user
+         * @return this
+         */
         public Builder userId(String userId) {
             return put("user_id", userId);
         }
 
-        /** Scopes requests to a team. @param teamId the team @return this */
+        /**
+         * Scopes requests to a team.
+         *
+         * @param teamId the team
+         * @return this
+         */
         public Builder teamId(String teamId) {
             return put("team_id", teamId);
         }
 
-        /** The REST base URL, e.g. {@code https://api.gumloop.com/api/v1}. @param url the URL @return this */
+        /**
+         * The REST base URL, e.g. {@code https://api.gumloop.com/api/v1}.
+         *
+         * @param url the URL
+         * @return this
+         */
         public Builder baseUrl(String url) {
             return put("base_url", url);
         }
 
-        /** The streaming host's base URL (derived from the base URL when not set). @param url the URL @return this */
+        /**
+         * The streaming host's base URL (derived from the base URL when not set).
+         *
+         * @param url the URL
+         * @return this
+         */
         public Builder streamBaseUrl(String url) {
             return put("stream_base_url", url);
         }
 
-        /** Bounds a whole request (library default 90 s). @param timeout the limit @return this */
+        /**
+         * Bounds a whole request (library default 90 s).
+         *
+         * @param timeout the limit
+         * @return this
+         */
         public Builder timeout(Duration timeout) {
             return put("timeout_ms", timeout.toMillis());
         }
 
-        /** Bounds connecting. @param timeout the limit @return this */
+        /**
+         * Bounds connecting.
+         *
+         * @param timeout the limit
+         * @return this
+         */
         public Builder connectTimeout(Duration timeout) {
             return put("connect_timeout_ms", timeout.toMillis());
         }
 
-        /** How long a stream may stay silent before the library resumes it. @param timeout the limit @return this */
+        /**
+         * How long a stream may stay silent before the library resumes it.
+         *
+         * @param timeout the limit
+         * @return this
+         */
         public Builder streamIdleTimeout(Duration timeout) {
             return put("stream_idle_timeout_ms", timeout.toMillis());
         }
 
-        /** Trusted root certificates, as PEM text. @param pem the certificates @return this */
+        /**
+         * Trusted root certificates, as PEM text.
+         *
+         * @param pem the certificates
+         * @return this
+         */
         public Builder caCertPem(String pem) {
             return put("ca_cert_pem", pem);
         }
 
-        /** Trusted root certificates, from a PEM file. @param path the file @return this */
+        /**
+         * Trusted root certificates, from a PEM file.
+         *
+         * @param path the file
+         * @return this
+         */
         public Builder caCertPath(String path) {
             return put("ca_cert_path", path);
         }
 
-        /** A proxy URL for every request. @param url the proxy @return this */
+        /**
+         * A proxy URL for every request.
+         *
+         * @param url the proxy
+         * @return this
+         */
         public Builder proxy(String url) {
             return put("proxy", url);
         }
 
-        /** Whether the proxy environment variables apply (default true). @param use whether @return this */
+        /**
+         * Whether the proxy environment variables apply (default true).
+         *
+         * @param use whether
+         * @return this
+         */
         public Builder useEnvProxy(boolean use) {
             return put("use_env_proxy", use);
         }
 
-        /** Appended to the User-Agent header. @param suffix the text @return this */
+        /**
+         * Appended to the User-Agent header.
+         *
+         * @param suffix the text
+         * @return this
+         */
         public Builder userAgentSuffix(String suffix) {
             return put("user_agent_suffix", suffix);
         }
 
-        /** Caps an answer's size. @param bytes the limit @return this */
+        /**
+         * Caps an answer's size.
+         *
+         * @param bytes the limit
+         * @return this
+         */
         public Builder maxResponseBytes(long bytes) {
             return put("max_response_bytes", bytes);
         }
 
-        /** Caps an upload's size. @param bytes the limit @return this */
+        /**
+         * Caps an upload's size.
+         *
+         * @param bytes the limit
+         * @return this
+         */
         public Builder maxUploadBytes(long bytes) {
             return put("max_upload_bytes", bytes);
         }
 
-        /** Permits plain http:// to hosts other than loopback. @param allow whether @return this */
+        /**
+         * Permits plain http:// to hosts other than loopback.
+         *
+         * @param allow whether
+         * @return this
+         */
         public Builder allowInsecureHttp(boolean allow) {
             return put("allow_insecure_http", allow);
         }
 
-        /** Headers sent with every request. @param headers name to value @return this */
+        /**
+         * Headers sent with every request.
+         *
+         * @param headers name to value
+         * @return this
+         */
         public Builder extraHeaders(Map<String, String> headers) {
             options.set("extra_headers", Json.tree(headers));
             return this;
         }
 
-        /** The most repeats of a request where repeating is safe (0 turns retries off; default 2). @param retries the count @return this */
+        /**
+         * The most repeats of a request where repeating is safe (0 turns retries off; default 2).
+         *
+         * @param retries the count
+         * @return this
+         */
         public Builder maxRetries(int retries) {
             return put("max_retries", retries);
         }
 
-        /** The longest wait between attempts. @param backoff the limit @return this */
+        /**
+         * The longest wait between attempts.
+         *
+         * @param backoff the limit
+         * @return this
+         */
         public Builder maxBackoff(Duration backoff) {
             return put("max_backoff_ms", backoff.toMillis());
         }
 
-        /** Gives every create a generated {@code session_id}, so it is created exactly once. @param auto whether @return this */
+        /**
+         * Gives every create a generated {@code session_id}, so it is created exactly once.
+         *
+         * @param auto whether
+         * @return this
+         */
         public Builder autoSessionId(boolean auto) {
             return put("auto_session_id", auto);
         }

@@ -39,6 +39,7 @@ public class GumloopException extends RuntimeException {
 
     /** The whole error document (not serialized: its text is kept instead). */
     private final transient JsonNode document;
+    /** The document's text, which serialization keeps. */
     private final String documentText;
 
     /**
@@ -53,7 +54,7 @@ public class GumloopException extends RuntimeException {
         this.documentText = this.document.toString();
     }
 
-    /** The whole error document, {@code {"error": {...}}}, as the library produced it. */
+    /** {@return the whole error document, {@code {"error": {...}}}, as the library produced it} */
     public JsonNode document() {
         return document != null ? document : Json.parseOrNull(documentText);
     }
@@ -62,34 +63,34 @@ public class GumloopException extends RuntimeException {
         return document().path("error");
     }
 
-    /** The library's constant name, e.g. {@code "GUMLOOP_ERR_CONFLICT"}; null for errors of this package alone. */
+    /** {@return the library's constant name, e.g. {@code "GUMLOOP_ERR_CONFLICT"}; null for errors of this package alone} */
     public String kind() {
         return Json.text(info(), "kind");
     }
 
-    /** The library's numeric {@code gumloop_code}, e.g. 204; empty for errors of this package alone. */
+    /** {@return the library's numeric {@code gumloop_code}, e.g. 204; empty for errors of this package alone} */
     public OptionalInt gumloopCode() {
         Long code = Json.number(info(), "gumloop_code");
         return code == null ? OptionalInt.empty() : OptionalInt.of(code.intValue());
     }
 
-    /** The HTTP status, when the server answered. */
+    /** {@return the HTTP status, when the server answered} */
     public OptionalInt statusCode() {
         Long status = Json.number(info(), "status");
         return status == null ? OptionalInt.empty() : OptionalInt.of(status.intValue());
     }
 
-    /** The server's error code, e.g. {@code "session_already_exists"}. */
+    /** {@return the server's error code, e.g. {@code "session_already_exists"}} */
     public String code() {
         return Json.text(info(), "code");
     }
 
-    /** The server's error type, e.g. {@code "invalid_request_error"}. */
+    /** {@return the server's error type, e.g. {@code "invalid_request_error"}} */
     public String type() {
         return Json.text(info(), "type");
     }
 
-    /** The argument, option or request field the error is about, when known. */
+    /** {@return the argument, option or request field the error is about, when known} */
     public String param() {
         return Json.text(info(), "param");
     }
@@ -97,39 +98,41 @@ public class GumloopException extends RuntimeException {
     /**
      * Structured details: the server's for an error status; for a write that may have taken
      * effect, {@code may_have_created} and {@code session_id}; null when there are none.
+     *
+     * @return the details, or null
      */
     public JsonNode details() {
         return Json.member(info(), "details");
     }
 
-    /** Whether repeating the exact call later may succeed (the library's judgement). */
+    /** {@return whether repeating the exact call later may succeed (the library's judgement)} */
     public boolean retryable() {
         return Json.flag(info(), "retryable");
     }
 
-    /** How many requests the call made (more than 1 when the library retried). */
+    /** {@return how many requests the call made (more than 1 when the library retried)} */
     public OptionalInt attempts() {
         Long attempts = Json.number(info(), "attempts");
         return attempts == null ? OptionalInt.empty() : OptionalInt.of(attempts.intValue());
     }
 
-    /** How long the server asked to wait before trying again ({@code Retry-After}). */
+    /** {@return how long the server asked to wait before trying again ({@code Retry-After})} */
     public Optional<Duration> retryAfter() {
         Long millis = Json.number(info(), "retry_after_ms");
         return millis == null ? Optional.empty() : Optional.of(Duration.ofMillis(millis));
     }
 
-    /** The server's trace ID, when it sent one. */
+    /** {@return the server's trace ID, when it sent one} */
     public String traceId() {
         return Json.text(info(), "trace_id");
     }
 
-    /** The server's whole error body: JSON, or a text node when it was not JSON. */
+    /** {@return the server's whole error body: JSON, or a text node when it was not JSON} */
     public JsonNode body() {
         return Json.member(info(), "body");
     }
 
-    /** For a failed stream, its summary: what it delivered before it failed. */
+    /** {@return for a failed stream, its summary: what it delivered before it failed} */
     public StreamSummary stream() {
         JsonNode stream = Json.member(info(), "stream");
         return stream == null ? null : StreamSummary.of(stream);

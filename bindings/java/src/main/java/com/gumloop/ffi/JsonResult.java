@@ -10,7 +10,12 @@ import java.util.List;
  * @param json the whole answer
  */
 public record JsonResult(JsonNode json) {
-    /** The member {@code field}, or a missing node. */
+    /**
+     * A member of the answer.
+     *
+     * @param field its name
+     * @return the member, or a missing node
+     */
     public JsonNode get(String field) {
         return json.path(field);
     }

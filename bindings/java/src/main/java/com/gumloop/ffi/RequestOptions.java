@@ -24,7 +24,11 @@ public final class RequestOptions {
         this.onCallInfo = onCallInfo;
     }
 
-    /** A builder with nothing set. @return the builder */
+    /**
+     * A builder with nothing set.
+     *
+     * @return the builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -67,13 +71,23 @@ public final class RequestOptions {
             return this;
         }
 
-        /** Several headers (see {@link #extraHeader}). @param headers name to value @return this */
+        /**
+         * Several headers (see {@link #extraHeader}).
+         *
+         * @param headers name to value
+         * @return this
+         */
         public Builder extraHeaders(Map<String, String> headers) {
             headers.forEach(this::extraHeader);
             return this;
         }
 
-        /** The time limit of each request of these calls (not of streams). @param timeout the limit @return this */
+        /**
+         * The time limit of each request of these calls (not of streams).
+         *
+         * @param timeout the limit
+         * @return this
+         */
         public Builder timeout(Duration timeout) {
             json.put("timeout_ms", timeout.toMillis());
             return this;
@@ -91,7 +105,11 @@ public final class RequestOptions {
             return this;
         }
 
-        /** The options. @return the options */
+        /**
+         * The options.
+         *
+         * @return the options
+         */
         public RequestOptions build() {
             return new RequestOptions(json.deepCopy(), onCallInfo);
         }

@@ -7,7 +7,12 @@ public final class SendParams extends Fields<SendParams> {
     /** Empty parameters. */
     public SendParams() {}
 
-    /** Parameters with a message. @param input the message @return new parameters */
+    /**
+     * Parameters with a message.
+     *
+     * @param input the message
+     * @return new parameters
+     */
     public static SendParams of(String input) {
         return new SendParams().input(input);
     }
@@ -17,19 +22,32 @@ public final class SendParams extends Fields<SendParams> {
         return this;
     }
 
-    /** The message. @param input the text @return this */
+    /**
+     * The message.
+     *
+     * @param input the text
+     * @return this
+     */
     public SendParams input(String input) {
         return put("input", input);
     }
 
-    /** The message as content parts. @param parts the parts @return this */
+    /**
+     * The message as content parts.
+     *
+     * @param parts the parts
+     * @return this
+     */
     public SendParams inputParts(List<?> parts) {
         return put("input", parts);
     }
 
     /**
      * Queues the message on a busy session ({@code "delivery":"queued"}); the library adds an
-     * {@code Idempotency-Key}. @param queued whether @return this
+     * {@code Idempotency-Key}.
+     *
+     * @param queued whether
+     * @return this
      */
     public SendParams queued(boolean queued) {
         if (queued) {
@@ -40,19 +58,34 @@ public final class SendParams extends Fields<SendParams> {
         return this;
     }
 
-    /** The idempotency key of a queued send (generated when not given). @param key the key @return this */
+    /**
+     * The idempotency key of a queued send (generated when not given).
+     *
+     * @param key the key
+     * @return this
+     */
     public SendParams idempotencyKey(String key) {
         return put("idempotency_key", key);
     }
 
-    /** Files uploaded to this session to attach. @param attachments the files @return this */
+    /**
+     * Files uploaded to this session to attach.
+     *
+     * @param attachments the files
+     * @return this
+     */
     public SendParams attachments(List<Attachment> attachments) {
         var array = fields.putArray("attachments");
         attachments.forEach(a -> array.add(a.toJson()));
         return this;
     }
 
-    /** Answers to pending asks (streamed sends only). @param responses the answers @return this */
+    /**
+     * Answers to pending asks (streamed sends only).
+     *
+     * @param responses the answers
+     * @return this
+     */
     public SendParams approvalResponses(List<ApprovalResponse> responses) {
         var array = fields.putArray("approval_responses");
         responses.forEach(r -> array.add(r.toJson()));
