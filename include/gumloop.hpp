@@ -996,10 +996,87 @@ public:
         });
     }
 
+    // --- Credentials: OAuth, live credentials, refresh (gumloop_client_oauth_*, set_credentials,
+    // take_tokens, get_refresh_count) ---
+
+    /** POST <root>/oauth/register: see gumloop_client_oauth_register_client. */
+    std::string oauth_register_client(const std::string &redirect_uri,
+                                      const std::optional<std::string> &client_name = std::nullopt,
+                                      const optional_json &scopes_json = std::nullopt,
+                                      const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_oauth_register_client, client_.get(),
+                            detail::c_str(redirect_uri, "redirect_uri"), detail::c_str(client_name, "client_name"),
+                            detail::c_str(scopes_json, "scopes_json"), detail::handle(cancel));
+    }
+
+    /** POST <root>/oauth/token (authorization_code): see gumloop_client_oauth_exchange_code. */
+    std::string oauth_exchange_code(const std::string &client_id, const std::string &code,
+                                    const std::string &redirect_uri, const std::string &code_verifier,
+                                    const std::optional<std::string> &client_secret = std::nullopt,
+                                    const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_oauth_exchange_code, client_.get(), detail::c_str(client_id, "client_id"),
+                            detail::c_str(code, "code"), detail::c_str(redirect_uri, "redirect_uri"),
+                            detail::c_str(code_verifier, "code_verifier"),
+                            detail::c_str(client_secret, "client_secret"), detail::handle(cancel));
+    }
+
+    /** POST <root>/oauth/token (refresh_token): see gumloop_client_oauth_refresh_token. */
+    std::string oauth_refresh_token(const std::string &client_id, const std::string &refresh_token,
+                                    const std::optional<std::string> &client_secret = std::nullopt,
+                                    const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_oauth_refresh_token, client_.get(), detail::c_str(client_id, "client_id"),
+                            detail::c_str(refresh_token, "refresh_token"),
+                            detail::c_str(client_secret, "client_secret"), detail::handle(cancel));
+    }
+
+    /** POST <root>/oauth/revoke; returns "{}": see gumloop_client_oauth_revoke. */
+    std::string oauth_revoke(const std::string &client_id, const std::string &token,
+                             const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_oauth_revoke, client_.get(), detail::c_str(client_id, "client_id"),
+                            detail::c_str(token, "token"), detail::handle(cancel));
+    }
+
+    /** Replaces credentials for the calls that start afterwards; returns {"generation":N}. */
+    std::string set_credentials(const std::string &credentials_json) const {
+        return detail::call(::gumloop_client_set_credentials, client_.get(),
+                            detail::c_str(credentials_json, "credentials_json"));
+    }
+
+    /** The latest refresh's token pair, once; std::nullopt when none is new. */
+    std::optional<std::string> take_tokens() const {
+        char *json = nullptr;
+        const gumloop_code code = ::gumloop_client_take_tokens(client_.get(), &json);
+        if (code == GUMLOOP_OK && json == nullptr) {
+            return std::nullopt;
+        }
+        return detail::take(code, json);
+    }
+
+    /** Successful refreshes so far: see gumloop_client_get_refresh_count. */
+    std::uint64_t refresh_count() const noexcept { return ::gumloop_client_get_refresh_count(client_.get()); }
+
 private:
     // Freed when the client is destroyed; no call may be using it then.
     detail::owner<gumloop_client, ::gumloop_client_free> client_;
 };
+
+// --- Credentials and logs without a client (gumloop_oauth_build_authorization_url, gumloop_log_*) ---
+
+/** The OAuth authorization URL with PKCE: {"url","state","code_verifier"}. See the C function. */
+inline std::string oauth_build_authorization_url(const std::string &params_json) {
+    return detail::call(::gumloop_oauth_build_authorization_url, detail::c_str(params_json, "params_json"));
+}
+
+/** Sets the log queue's level ("off", "error", "warn", "info", "debug"); returns the previous. */
+inline std::string log_set_level(const std::string &level) {
+    return detail::call(::gumloop_log_set_level, detail::c_str(level, "level"));
+}
+
+/** Takes the waiting log records: {"records":[...],"dropped":N}. Never blocks. */
+inline std::string log_take() { return detail::call(::gumloop_log_take); }
+
+/** A descriptor readable while log records wait (never read or close it); -1 if none. */
+inline int log_get_fd() noexcept { return ::gumloop_log_get_fd(); }
 
 /**
  * A set of calls in flight whose completions and stream events the caller's own event loop
@@ -1113,6 +1190,65 @@ private:
     // waiting for the network).
     detail::owner<gumloop_poller, ::gumloop_poller_free> poller_;
 };
+
+/**
+ * Reading the JSON the library returns without a JSON library: the value at a JSON Pointer
+ * (RFC 6901), e.g. gumloop::json_get_string(created, "/session/id"). Each returns std::nullopt
+ * when nothing of the asked type is there (GUMLOOP_ERR_NO_VALUE, JSON null included) and throws
+ * gumloop::error when the text is not JSON or the pointer is malformed, and
+ * std::invalid_argument for an argument holding a NUL byte. See gumloop_json_get_string.
+ */
+namespace detail {
+/** The value a C accessor wrote, std::nullopt for GUMLOOP_ERR_NO_VALUE, else gumloop::error. */
+template <class T, class Out>
+std::optional<T> json_value(gumloop_code (*accessor)(const char *, const char *, Out *), const std::string &json,
+                            const std::string &pointer) {
+    Out out{};
+    const gumloop_code code = accessor(c_str(json, "json"), c_str(pointer, "pointer"), &out);
+    if (code == GUMLOOP_ERR_NO_VALUE) {
+        return std::nullopt;
+    }
+    if (code != GUMLOOP_OK) {
+        throw error(code, std::string());
+    }
+    return T(out);
+}
+}  // namespace detail
+
+/** The string at `pointer` in `json`. See gumloop_json_get_string. */
+inline std::optional<std::string> json_get_string(const std::string &json, const std::string &pointer) {
+    char *out = nullptr;
+    const gumloop_code code =
+        ::gumloop_json_get_string(detail::c_str(json, "json"), detail::c_str(pointer, "pointer"), &out);
+    detail::owned_string owned(out);
+    if (code == GUMLOOP_ERR_NO_VALUE) {
+        return std::nullopt;
+    }
+    if (code != GUMLOOP_OK) {
+        throw error(code, std::string());
+    }
+    return std::string(owned.get());
+}
+
+/** The number at `pointer` in `json`. See gumloop_json_get_number. */
+inline std::optional<double> json_get_number(const std::string &json, const std::string &pointer) {
+    return detail::json_value<double>(::gumloop_json_get_number, json, pointer);
+}
+
+/** The integer at `pointer` in `json`, exactly. See gumloop_json_get_int64. */
+inline std::optional<std::int64_t> json_get_int64(const std::string &json, const std::string &pointer) {
+    return detail::json_value<std::int64_t>(::gumloop_json_get_int64, json, pointer);
+}
+
+/** The boolean at `pointer` in `json`. See gumloop_json_get_bool. */
+inline std::optional<bool> json_get_bool(const std::string &json, const std::string &pointer) {
+    return detail::json_value<bool>(::gumloop_json_get_bool, json, pointer);
+}
+
+/** The number of items of the array (or members of the object) at `pointer` in `json`. */
+inline std::optional<std::size_t> json_get_length(const std::string &json, const std::string &pointer) {
+    return detail::json_value<std::size_t>(::gumloop_json_get_length, json, pointer);
+}
 
 /**
  * Creates a session without a client handle (credentials from the arguments or the

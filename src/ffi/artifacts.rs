@@ -137,10 +137,19 @@ pub unsafe extern "C" fn gumloop_client_download_artifact(
 ///
 /// As `gumloop_client_download_artifact`, but the bytes are written to `path`: a file path, or
 /// an existing directory, into which the server's file name goes after being reduced to a
-/// plain name (its last component, no control characters; never `..`, never a path). The bytes
-/// go to a temporary file beside the target, renamed into place once complete; on any failure
-/// nothing is left behind. `options_json`: `version_id`, `max_bytes` (default 1 GiB). On
-/// `GUMLOOP_OK`, `*out_json` is `{"artifact_id","filename","media_type","size","path"}`.
+/// plain name (its last component; no control, bidirectional or zero-width characters; no
+/// leading dots, so never a hidden file; never `..`, never a path). The bytes go to a temporary
+/// file beside the target, renamed into place once complete; on any failure nothing is left
+/// behind. `options_json`: `version_id`, `max_bytes` (default 1 GiB), `overwrite` (default
+/// false). On `GUMLOOP_OK`, `*out_json` is
+/// `{"artifact_id","filename","media_type","size","path"}` (`path`: the file written).
+///
+/// Only a regular file of the caller's naming is replaced. A FIFO, socket, device node or
+/// dangling symbolic link at `path` is refused with `GUMLOOP_ERR_INVALID_ARGUMENT` (`param`
+/// `"path"`, the message says what is there) before anything is fetched, and left as it was. A
+/// symbolic link is followed to the regular file or directory it names (the link is kept). A
+/// server-chosen name never follows a link and never replaces an existing entry unless
+/// `overwrite` is true, and then only a regular file; otherwise the same error.
 ///
 /// # Safety
 /// As for `gumloop_client_download_artifact`; `path` NULL or a NUL-terminated string.

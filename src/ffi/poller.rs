@@ -183,6 +183,8 @@ pub unsafe extern "C" fn gumloop_poller_start_call(
             let poller = poller_ref(poller)?;
             let client = shared!(client)?;
             let name = required_str(operation, "operation")?;
+            // An upload over the cap is refused from its length, before its bytes are copied.
+            client.check_upload_size(data_len)?;
             let bytes = match (data.is_null(), data_len) {
                 (true, 0) => None,
                 (true, _) => return Err(null_out("data")),

@@ -130,6 +130,7 @@ impl Client {
             )
             .await
             .map_err(|e| settle(e, &call.facts(true)))?;
+        crate::log::recovered(&session_id, attempts.count);
         Ok(splice_field(
             &envelope,
             "_gumloop",
@@ -159,9 +160,8 @@ impl Client {
                 attempts: attempts + e.attempts,
                 ..e
             })?;
-        let caller = auth
-            .and_then(|a| a.user_id.as_deref())
-            .or(self.config().user_id.as_deref());
+        let own = self.user_id();
+        let caller = auth.and_then(|a| a.user_id.as_deref()).or(own.as_deref());
         Expected::of(agent_id, fields, caller)
             .check(&envelope)
             .map_err(|failed| failed.into_error(conflict, session_id, attempts + 1))?;

@@ -30,6 +30,17 @@ const RESUME_BACKOFF: Backoff = Backoff {
     max: Duration::from_secs(2),
 };
 
+impl<S> Start<S> {
+    /// The name of the operation that streams this way (named in log records).
+    pub(crate) fn operation(&self) -> &'static str {
+        match self {
+            Start::Create { .. } => "stream_session",
+            Start::Send { .. } => "stream_message",
+            Start::Resume { .. } => "resume_stream",
+        }
+    }
+}
+
 /// How a stream starts, borrowing its arguments.
 pub type StreamStart<'a> = Start<&'a str>;
 
@@ -405,7 +416,8 @@ impl Client {
             }
         };
         if !response.status().is_success() {
-            return Err(Box::pin(self.error_of(response)).await);
+            let error = Box::pin(self.error_of(response)).await;
+            return Err(self.credential_redactor(call.auth).scrub(error));
         }
         // The server took the request: whatever happens next, it may have acted on it.
         streamer.may_have_acted = true;
@@ -505,7 +517,10 @@ impl Client {
         let sent = !cancel.is_some_and(CancelToken::is_cancelled);
         // Boxed: `with_cancel` keeps the future it is given beside the one it polls, so held
         // inline the stream's state (about 1.7 KiB) would take twice its space in the task.
-        let all = Box::pin(self.stream_all(start, first, &mut streamer));
+        let all = Box::pin(crate::log::in_operation(
+            start.operation(),
+            self.stream_all(start, first, &mut streamer),
+        ));
         let outcome = with_cancel(cancel, all).await.and_then(|inner| inner);
         let outcome = outcome.map_err(|error| {
             let acted = streamer.may_have_acted || (sent && error.kind == ErrorKind::Cancelled);
@@ -542,7 +557,10 @@ impl Client {
             )
             .await
         {
-            Ok(_) => created_by_lost_attempt(Some(session_id), attempts + 1),
+            Ok(_) => {
+                crate::log::recovered(session_id, attempts + 1);
+                created_by_lost_attempt(Some(session_id), attempts + 1)
+            }
             Err(error) => error,
         }
     }
@@ -582,9 +600,12 @@ impl Client {
                             self.lost_streamed_create(start, id.as_deref(), &error, opening.count);
                         return Err(Box::pin(recovery).await);
                     }
+                    let seen = (error.kind, error.status());
                     let next = opening.next_wait(&self.config().retry, call.repeat, error);
                     streamer.may_have_acted |= opening.outcome_unknown;
-                    tokio::time::sleep(next?).await;
+                    let next = next?;
+                    crate::log::retry(opening.count, seen, next);
+                    tokio::time::sleep(next).await;
                     continue;
                 }
                 Err(error)
@@ -625,6 +646,7 @@ impl Client {
             tokio::time::sleep(RESUME_BACKOFF.step(failures)).await;
             streamer.summary.resumes += 1;
             streamer.replay.resumed(&cursor);
+            crate::log::resume(&session_id, &cursor, streamer.summary.resumes, &reason);
             call = self
                 .stream_call(StreamStart::Resume {
                     session_id: &session_id,

@@ -52,6 +52,10 @@ const std::set<std::string> &members() {
         member("download_artifact", &client::download_artifact),
         member("download_artifact_to_file", &client::download_artifact_to_file),
         member("send_request", &client::send_request),
+        member("oauth_register_client", &client::oauth_register_client),
+        member("oauth_exchange_code", &client::oauth_exchange_code),
+        member("oauth_refresh_token", &client::oauth_refresh_token),
+        member("oauth_revoke", &client::oauth_revoke),
     };
     return table;
 }
