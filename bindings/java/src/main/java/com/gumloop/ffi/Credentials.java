@@ -13,19 +13,34 @@ public final class Credentials {
     /** No change yet. */
     public Credentials() {}
 
-    /** The new access token (null: back to the environment's). @param token the token @return this */
+    /**
+     * The new access token (null: back to the environment's).
+     *
+     * @param token the token
+     * @return this
+     */
     public Credentials accessToken(String token) {
         json.put("access_token", token);
         return this;
     }
 
-    /** The new user ID (null: none is sent). @param userId the user @return this */
+    /**
+     * The new user ID (null: none is sent).
+     *
+     * @param userId the user
+     * @return this
+     */
     public Credentials userId(String userId) {
         json.put("user_id", userId);
         return this;
     }
 
-    /** The new refresh token (null: automatic refresh stops). @param token the token @return this */
+    /**
+     * The new refresh token (null: automatic refresh stops).
+     *
+     * @param token the token
+     * @return this
+     */
     public Credentials refreshToken(String token) {
         json.put("refresh_token", token);
         return this;

@@ -121,7 +121,11 @@ public final class GumloopClient implements AutoCloseable {
         return artifacts;
     }
 
-    /** Signing in with OAuth: registration, code exchange, refresh, revocation. @return the OAuth calls */
+    /**
+     * Signing in with OAuth: registration, code exchange, refresh, revocation.
+     *
+     * @return the OAuth calls
+     */
     public OAuth oauth() {
         return oauth;
     }
@@ -433,18 +437,31 @@ public final class GumloopClient implements AutoCloseable {
 
         /**
          * A refresh token: on a 401 the library refreshes once (one refresh for all the calls
-         * that met it) and repeats the call; needs {@link #clientId}. @param token the token @return this
+         * that met it) and repeats the call; needs {@link #clientId}.
+         *
+         * @param token the token
+         * @return this
          */
         public Builder refreshToken(String token) {
             return put("refresh_token", token);
         }
 
-        /** The OAuth client ID (for refreshing, or for a client that only signs in). @param clientId the ID @return this */
+        /**
+         * The OAuth client ID (for refreshing, or for a client that only signs in).
+         *
+         * @param clientId the ID
+         * @return this
+         */
         public Builder clientId(String clientId) {
             return put("client_id", clientId);
         }
 
-        /** The OAuth client's secret, for confidential clients. @param secret the secret @return this */
+        /**
+         * The OAuth client's secret, for confidential clients.
+         *
+         * @param secret the secret
+         * @return this
+         */
         public Builder clientSecret(String secret) {
             return put("client_secret", secret);
         }

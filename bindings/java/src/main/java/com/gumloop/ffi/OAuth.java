@@ -46,13 +46,27 @@ public final class OAuth {
         return new AuthorizationUrl(Json.text(json, "url"), Json.text(json, "code_verifier"), Json.text(json, "state"));
     }
 
-    /** Registers an OAuth client. @param redirectUri its redirect URI @param clientName its name (null: the SDK's) @param scopes its scopes (null: the SDK's) @return the server's answer */
+    /**
+     * Registers an OAuth client.
+     *
+     * @param redirectUri its redirect URI
+     * @param clientName its name (null: the SDK's)
+     * @param scopes its scopes (null: the SDK's)
+     * @return the server's answer
+     */
     public JsonResult registerClient(String redirectUri, String clientName, List<String> scopes) {
         return calls.run("oauth_register_client", args("redirect_uri", redirectUri, "client_name", clientName,
                 "scopes", scopes), null, JsonResult::of);
     }
 
-    /** {@link #registerClient} without blocking. @param redirectUri the redirect URI @param clientName the name or null @param scopes the scopes or null @return the answer's future */
+    /**
+     * {@link #registerClient} without blocking.
+     *
+     * @param redirectUri the redirect URI
+     * @param clientName the name or null
+     * @param scopes the scopes or null
+     * @return the answer's future
+     */
     public CompletableFuture<JsonResult> registerClientAsync(String redirectUri, String clientName, List<String> scopes) {
         return calls.submit("oauth_register_client", args("redirect_uri", redirectUri, "client_name", clientName,
                 "scopes", scopes), null, JsonResult::of);
@@ -73,7 +87,16 @@ public final class OAuth {
                 TokenSet::of);
     }
 
-    /** {@link #exchangeCode} without blocking. @param clientId the client @param code the code @param redirectUri the redirect URI @param codeVerifier the verifier @param clientSecret the secret or null @return the tokens' future */
+    /**
+     * {@link #exchangeCode} without blocking.
+     *
+     * @param clientId the client
+     * @param code the code
+     * @param redirectUri the redirect URI
+     * @param codeVerifier the verifier
+     * @param clientSecret the secret or null
+     * @return the tokens' future
+     */
     public CompletableFuture<TokenSet> exchangeCodeAsync(String clientId, String code, String redirectUri, String codeVerifier,
             String clientSecret) {
         return calls.submit("oauth_exchange_code", exchangeArgs(clientId, code, redirectUri, codeVerifier, clientSecret), null,
@@ -86,24 +109,49 @@ public final class OAuth {
                 "client_secret", clientSecret);
     }
 
-    /** Trades a refresh token for new tokens (the refresh token rotates). @param clientId the client @param refreshToken the refresh token @param clientSecret the secret or null @return the tokens */
+    /**
+     * Trades a refresh token for new tokens (the refresh token rotates).
+     *
+     * @param clientId the client
+     * @param refreshToken the refresh token
+     * @param clientSecret the secret or null
+     * @return the tokens
+     */
     public TokenSet refreshToken(String clientId, String refreshToken, String clientSecret) {
         return calls.run("oauth_refresh_token", args("client_id", clientId, "refresh_token", refreshToken,
                 "client_secret", clientSecret), null, TokenSet::of);
     }
 
-    /** {@link #refreshToken} without blocking. @param clientId the client @param refreshToken the token @param clientSecret the secret or null @return the tokens' future */
+    /**
+     * {@link #refreshToken} without blocking.
+     *
+     * @param clientId the client
+     * @param refreshToken the token
+     * @param clientSecret the secret or null
+     * @return the tokens' future
+     */
     public CompletableFuture<TokenSet> refreshTokenAsync(String clientId, String refreshToken, String clientSecret) {
         return calls.submit("oauth_refresh_token", args("client_id", clientId, "refresh_token", refreshToken,
                 "client_secret", clientSecret), null, TokenSet::of);
     }
 
-    /** Revokes a token. @param clientId the client @param token the access or refresh token */
+    /**
+     * Revokes a token.
+     *
+     * @param clientId the client
+     * @param token the access or refresh token
+     */
     public void revoke(String clientId, String token) {
         calls.run("oauth_revoke", args("client_id", clientId, "token", token), null, JsonResult::of);
     }
 
-    /** {@link #revoke} without blocking. @param clientId the client @param token the token @return the future */
+    /**
+     * {@link #revoke} without blocking.
+     *
+     * @param clientId the client
+     * @param token the token
+     * @return the future
+     */
     public CompletableFuture<Void> revokeAsync(String clientId, String token) {
         return calls.submit("oauth_revoke", args("client_id", clientId, "token", token), null, json -> null);
     }
