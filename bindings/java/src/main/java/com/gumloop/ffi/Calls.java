@@ -26,8 +26,13 @@ final class Calls {
         return engine.start(operation, args, data, sink, bytes, options.wantsInfo());
     }
 
-    /** The outcome's result after telling the listener what the call saw. */
+    /**
+     * The outcome's result, after the caller-side work of a call's end: the library's log
+     * records to the logger, refreshed tokens to {@code onTokens}, the call's info to its listener.
+     */
     <T> T finish(Outcome outcome, Function<Outcome, T> read) {
+        Logs.drain();
+        engine.handOverTokens();
         options.report(outcome.info());
         return read.apply(outcome);
     }

@@ -1,6 +1,7 @@
 package com.gumloop.ffi;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
@@ -34,6 +35,8 @@ final class Engine {
     private final Pointer client;
     private final Pointer poller;
     private final Executor executor;
+    private final java.util.function.Consumer<? super TokenSet> onTokens;
+    private final java.util.concurrent.atomic.AtomicLong refreshesSeen = new java.util.concurrent.atomic.AtomicLong();
     private final int[] wake = new int[2];
     /** Guards {@link #calls}, {@link #closed}, {@link #stopping} and each start (see {@link #start}). */
     private final Object lock = new Object();
@@ -43,9 +46,10 @@ final class Engine {
     private Thread waiter;
 
     /** An engine for a client handle (owned from now on: {@link #close} frees it). */
-    Engine(Pointer client, Executor executor) {
+    Engine(Pointer client, Executor executor, java.util.function.Consumer<? super TokenSet> onTokens) {
         this.client = client;
         this.executor = executor;
+        this.onTokens = onTokens;
         PointerByReference out = new PointerByReference();
         PointerByReference json = new PointerByReference();
         int code = lib.lib.gumloop_poller_new(null, out, json);
@@ -127,6 +131,43 @@ final class Engine {
             }
         }, executor);
         return future;
+    }
+
+    /**
+     * After a call ends, on the caller's side: when the library refreshed the tokens since the
+     * last look, takes the latest pair and gives it to the client's {@code onTokens}.
+     */
+    void handOverTokens() {
+        if (onTokens == null) {
+            return;
+        }
+        long count = lib.lib.gumloop_client_get_refresh_count(client);
+        long seen = refreshesSeen.get();
+        if (count <= seen || !refreshesSeen.compareAndSet(seen, count)) {
+            return;
+        }
+        PointerByReference out = new PointerByReference();
+        int code = lib.lib.gumloop_client_take_tokens(client, out);
+        JsonNode taken = Json.parseOrNull(lib.takeString(out));
+        if (code == 0 && taken != null && taken.path("tokens").isObject()) {
+            onTokens.accept(TokenSet.of(taken.get("tokens")));
+        }
+    }
+
+    /** Replaces the client's credentials for the calls that start afterwards; the new generation. */
+    long setCredentials(ObjectNode credentials) {
+        PointerByReference out = new PointerByReference();
+        synchronized (lock) {
+            if (closed) {
+                throw Errors.closed();
+            }
+            int code = lib.lib.gumloop_client_set_credentials(client, Native.cString(credentials.toString()), out);
+            String text = lib.takeString(out);
+            if (code != 0) {
+                throw Errors.fromLibrary(code, text);
+            }
+            return Json.parse(text, "the credentials' generation").path("generation").asLong();
+        }
     }
 
     /** Ends one call at once; unknown or finished calls are ignored. */

@@ -34,6 +34,7 @@ public final class GumloopClient implements AutoCloseable {
     private final Sessions sessions;
     private final Agents agents;
     private final Artifacts artifacts;
+    private final OAuth oauth;
 
     private GumloopClient(Engine engine, RequestOptions options, boolean owner) {
         this.engine = engine;
@@ -42,6 +43,7 @@ public final class GumloopClient implements AutoCloseable {
         this.sessions = new Sessions(calls);
         this.agents = new Agents(calls);
         this.artifacts = new Artifacts(calls);
+        this.oauth = new OAuth(calls);
     }
 
     /**
@@ -120,6 +122,26 @@ public final class GumloopClient implements AutoCloseable {
     }
 
     /**
+     * Signing in with OAuth: registration, code exchange, refresh, revocation.
+     *
+     * @return the OAuth calls
+     */
+    public OAuth oauth() {
+        return oauth;
+    }
+
+    /**
+     * Replaces the credentials of this live client, atomically, for the calls that start
+     * afterwards (calls in flight keep theirs; connections stay open). Any thread.
+     *
+     * @param credentials what changes
+     * @return the credentials' generation (one more on every change, by this or by a refresh)
+     */
+    public long setCredentials(Credentials credentials) {
+        return engine.setCredentials(credentials.toJson());
+    }
+
+    /**
      * Sends a request the library does not wrap, with the client's credentials, retry rules and
      * error model.
      *
@@ -183,6 +205,7 @@ public final class GumloopClient implements AutoCloseable {
     public static final class Builder {
         private final ObjectNode options = Json.object();
         private Executor executor = ForkJoinPool.commonPool();
+        private java.util.function.Consumer<? super TokenSet> onTokens;
 
         private Builder() {}
 
@@ -413,6 +436,50 @@ public final class GumloopClient implements AutoCloseable {
         }
 
         /**
+         * A refresh token: on a 401 the library refreshes once (one refresh for all the calls
+         * that met it) and repeats the call; needs {@link #clientId}.
+         *
+         * @param token the token
+         * @return this
+         */
+        public Builder refreshToken(String token) {
+            return put("refresh_token", token);
+        }
+
+        /**
+         * The OAuth client ID (for refreshing, or for a client that only signs in).
+         *
+         * @param clientId the ID
+         * @return this
+         */
+        public Builder clientId(String clientId) {
+            return put("client_id", clientId);
+        }
+
+        /**
+         * The OAuth client's secret, for confidential clients.
+         *
+         * @param secret the secret
+         * @return this
+         */
+        public Builder clientSecret(String secret) {
+            return put("client_secret", secret);
+        }
+
+        /**
+         * Told the new tokens after the library refreshed them (store the rotated refresh
+         * token): after a call ends, on the calling thread or the executor, never on a library
+         * thread.
+         *
+         * @param listener the listener
+         * @return this
+         */
+        public Builder onTokens(java.util.function.Consumer<? super TokenSet> listener) {
+            this.onTokens = listener;
+            return this;
+        }
+
+        /**
          * Sets an option this package does not name yet, as the library takes it.
          *
          * @param name the option's name
@@ -453,6 +520,7 @@ public final class GumloopClient implements AutoCloseable {
                 throw Errors.invalidArgument("options", "the options cannot be written as JSON: " + e.getOriginalMessage());
             }
             Native lib = Native.get();
+            Logs.configure();
             PointerByReference client = new PointerByReference();
             PointerByReference out = new PointerByReference();
             int code = lib.lib.gumloop_client_new(json, client, out);
@@ -460,7 +528,7 @@ public final class GumloopClient implements AutoCloseable {
             if (code != 0) {
                 throw Errors.fromLibrary(code, text);
             }
-            return new GumloopClient(new Engine(client.getValue(), executor), RequestOptions.NONE, true);
+            return new GumloopClient(new Engine(client.getValue(), executor, onTokens), RequestOptions.NONE, true);
         }
     }
 }

@@ -34,6 +34,24 @@ interface NativeLibrary extends Library {
     /** {@code void gumloop_client_free(gumloop_client *)}. */
     void gumloop_client_free(Pointer client);
 
+    /** {@code gumloop_client_set_credentials(client, credentials_json, &out_json)}. */
+    int gumloop_client_set_credentials(Pointer client, byte[] credentialsJson, PointerByReference outJson);
+
+    /** {@code gumloop_client_take_tokens(client, &out_json)}: the latest refresh's tokens, once. */
+    int gumloop_client_take_tokens(Pointer client, PointerByReference outJson);
+
+    /** {@code uint64_t gumloop_client_get_refresh_count(client)}. */
+    long gumloop_client_get_refresh_count(Pointer client);
+
+    /** {@code gumloop_oauth_build_authorization_url(params_json, &out_json)}. */
+    int gumloop_oauth_build_authorization_url(byte[] paramsJson, PointerByReference outJson);
+
+    /** {@code gumloop_log_set_level(level, &out_json)}. */
+    int gumloop_log_set_level(byte[] level, PointerByReference outJson);
+
+    /** {@code gumloop_log_take(&out_json)}: every waiting record, oldest first. */
+    int gumloop_log_take(PointerByReference outJson);
+
     /** {@code gumloop_poller_new(options_json, &poller, &out_json)}. */
     int gumloop_poller_new(byte[] optionsJson, PointerByReference outPoller, PointerByReference outJson);
 

@@ -46,10 +46,14 @@ class CoverageTest {
             Map.entry("get_artifact_download", "artifacts.download"),
             Map.entry("download_artifact", "artifacts.downloadBytes"),
             Map.entry("download_artifact_to_file", "artifacts.downloadToFile"),
-            Map.entry("send_request", "client.request"));
+            Map.entry("send_request", "client.request"),
+            Map.entry("oauth_register_client", "oauth.registerClient"),
+            Map.entry("oauth_exchange_code", "oauth.exchangeCode"),
+            Map.entry("oauth_refresh_token", "oauth.refreshToken"),
+            Map.entry("oauth_revoke", "oauth.revoke"));
 
     private static final Map<String, Class<?>> RESOURCES = Map.of("client", GumloopClient.class,
-            "sessions", Sessions.class, "agents", Agents.class, "artifacts", Artifacts.class);
+            "sessions", Sessions.class, "agents", Agents.class, "artifacts", Artifacts.class, "oauth", OAuth.class);
 
     private static boolean hasPublicMethod(Class<?> type, String name) {
         return Arrays.stream(type.getDeclaredMethods())
