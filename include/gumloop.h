@@ -417,14 +417,15 @@ void gumloop_cancel_token_free(gumloop_cancel_token *cancel);
  * streams from `ws.gumloop.com`, `localhost:8080` from `localhost:9093`, any other base from
  * itself).
  *
- * Threads: the library runs one runtime per process, with `GUMLOOP_WORKER_THREADS` worker
- * threads (read when the first call starts it; 1 to 64, default one per four cores, 1 to 4). A
- * call runs on a worker while the calling thread sleeps; a streaming call's events come back to
- * the calling thread, where its callback is invoked (at most 1 MiB of events waits for a slow
- * callback). An invalid `GUMLOOP_WORKER_THREADS` makes calls fail with
- * `GUMLOOP_ERR_INVALID_OPTION`. The library's threads, which write every socket it uses, block
- * SIGPIPE in their own signal mask: a write to a closed connection fails with `EPIPE` and never
- * kills the host; the process's disposition and the host's handlers are left alone.
+ * Threads: a blocking call runs on the calling thread (on a single-threaded runtime it borrows
+ * for the call, with its own keep-alive connections), and a streaming call invokes its callback
+ * there as each event arrives. The poller's calls run on the library's multi-threaded runtime,
+ * with `GUMLOOP_WORKER_THREADS` worker threads (read when the first poller call starts it; 1 to
+ * 64, default one per four cores, 1 to 4); an invalid value makes those calls fail with
+ * `GUMLOOP_ERR_INVALID_OPTION`. SIGPIPE is blocked on every thread while it writes a socket of
+ * the library's (its own threads for good, a caller's thread for the call): a write to a closed
+ * connection fails with `EPIPE` and never kills the host; the process's disposition and the
+ * host's handlers are left alone.
  *
  * On `GUMLOOP_OK`, `*out_client` is the new client and `*out_json` is NULL. Otherwise
  * `*out_client` is NULL and `*out_json` is an error document; free it with
