@@ -389,6 +389,10 @@ void gumloop_cancel_token_free(gumloop_cancel_token *cancel);
  * 2; 0 turns retries off), `max_backoff_ms` (default 8000: the longest wait between attempts,
  * and the longest `Retry-After` honoured), `auto_session_id` (default false; see
  * `gumloop_client_create_session`).
+ * `refresh_token`, `client_id` and `client_secret`: with a refresh token and a client ID, a
+ * call that meets HTTP 401 renews the credentials once (one renewal for all the calls that met
+ * it) and is sent again once; take the new pair with `gumloop_client_take_tokens`.
+ * The list of options, with types and defaults, is also in `gumloop_description_get()`.
  *
  * Retries are made only where they are safe: a connection that failed before the request was
  * sent, HTTP 429 and 503 (honouring `Retry-After`), and for reads also other 5xx statuses,
