@@ -13,7 +13,13 @@ export CARGO_TARGET_DIR := $(TARGET_DIR)
 
 include $(sort $(wildcard $(ROOT)/mk/*.mk))
 
-.PHONY: demo test
+.PHONY: demo test dist test-dist
 demo: $(DEMO_DEPS)
+# Release artifacts (mk/dist.mk): each make file appends its artifact's target to DIST_DEPS and
+# the target that installs and runs it to TEST_DIST_DEPS.
+dist: $(DIST_DEPS)
+	@$(MAKE) --no-print-directory dist-sums
+test-dist: dist
+	@$(MAKE) --no-print-directory test-dist-run $(TEST_DIST_DEPS)
 test: $(TEST_DEPS)
 	@echo "make test: all suites passed"

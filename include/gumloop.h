@@ -969,6 +969,34 @@ gumloop_code gumloop_client_send_request(const gumloop_client *client,
                                          char **out_json);
 
 /**
+ * Runs the operation named `operation` with `args_json`, blocking, as
+ * `gumloop_poller_start_call` starts it (the same names and arguments: see
+ * `gumloop_description_get`), including the reserved `"request_options"`
+ * (`{"extra_headers": {..}, "timeout_ms": N}`, for this call only).
+ *
+ * Only operations whose description has `"result":"json"` run here: a stream or bytes operation
+ * is refused with `GUMLOOP_ERR_INVALID_ARGUMENT` (`param` `operation`); use its own function or
+ * the poller. Raw bytes (`data`) are not taken here either: upload with
+ * `gumloop_client_upload_file`.
+ *
+ * `*out_json` is the result (`GUMLOOP_OK`) or an error document, exactly as the operation's own
+ * function gives it. `out_info_json` may be NULL; otherwise, once the call has run (success or
+ * failure), `*out_info_json` is `{"attempts","duration_ms","request_id"}` as
+ * `gumloop_poller_take_call_info` gives it, and NULL when the call was refused before it started.
+ * Free both with `gumloop_string_free`. `cancel` may be NULL.
+ *
+ * # Safety
+ * `client` and `cancel` must be NULL or live handles; `operation` and `args_json` NULL or
+ * NUL-terminated strings; `out_json` and `out_info_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_client_call(const gumloop_client *client,
+                                 const char *operation,
+                                 const char *args_json,
+                                 const gumloop_cancel_token *cancel,
+                                 char **out_json,
+                                 char **out_info_json);
+
+/**
  * Creates a session with the agent `agent_id` in one call, without a client handle.
  *
  * `body_json` is as for `gumloop_client_create_session` (NULL means `{}`). `access_token` is
@@ -1046,6 +1074,14 @@ int gumloop_poller_get_fd(const gumloop_poller *poller);
  * operations that take them (an argument of type `"bytes"`: a file upload), else NULL/0. A
  * bytes operation (`"result":"bytes"`, e.g. `download_artifact`) ends with its JSON document;
  * take its bytes with `gumloop_poller_take_bytes`.
+ *
+ * The reserved key `"request_options"` (any operation) holds options of this call alone:
+ * `{"extra_headers": {name: value}, "timeout_ms": N}`. `extra_headers` are checked as the client
+ * option `extra_headers` is (the headers the library or HTTP owns are refused) and are added to
+ * each of the call's requests, replacing a client-wide extra header of the same name (e.g. a
+ * `traceparent` per call); `timeout_ms` is the whole-request time limit of each of the call's
+ * requests instead of the client's (not for streams, which have none). What the call's requests
+ * saw is taken after its end with `gumloop_poller_take_call_info`.
  *
  * Everything is checked before anything is sent, as the blocking function checks it (the
  * operation, the arguments, the body's fields, the credentials): on a bad argument this returns
@@ -1137,6 +1173,25 @@ gumloop_code gumloop_poller_take_bytes(gumloop_poller *poller,
                                        uint8_t **out_data,
                                        size_t *out_len,
                                        char **out_json);
+
+/**
+ * Takes what the requests of the ended call `call_id` saw, as `*out_json`:
+ * `{"attempts": N, "duration_ms": N, "request_id": "…" | null}` — the HTTP requests it sent
+ * (retries included, redirects not), the time from its start to its end, and the server's
+ * `x-request-id` of the last answer it received. Never holds a secret. Available for any ended
+ * call, success or failure, without changing its JSON.
+ *
+ * Call it after the call's `GUMLOOP_ITEM_DONE` item was taken; each info is taken once, and the
+ * poller keeps those of the last 1024 calls whose end was taken (a caller that never takes them
+ * costs no more). Before the end was taken, or for an info taken or dropped already:
+ * `GUMLOOP_ERR_INVALID_ARGUMENT` (`param` `call_id`). Never blocks.
+ *
+ * # Safety
+ * `poller` must be NULL or a live poller; `out_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_poller_take_call_info(gumloop_poller *poller,
+                                           uint64_t call_id,
+                                           char **out_json);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -2,7 +2,8 @@
 # Included by the root Makefile (ROOT, CARGO).
 #
 #   make install [PREFIX=/usr/local] [DESTDIR=] [LIBDIR=] [INCLUDEDIR=] [LIBRARY_TYPES=]
-#                       builds the release library and installs the shared library
+#                       the release build (mk/dist.mk's release-lib: cargo builds only what
+#                       changed, nothing when it is up to date), then installs the shared library
 #                       (libgumloop.so.VERSION, its SONAME link, libgumloop.so), libgumloop.a,
 #                       gumloop.h and gumloop.hpp, gumloop.pc and the CMake package
 #   make install-build  only the build (run it as yourself, then `sudo make install-files`)
@@ -21,10 +22,10 @@ INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 CMAKEDIR ?= $(LIBDIR)/cmake/gumloop
 LIBRARY_TYPES ?= shared static
-INSTALL_OUT := $(TARGET_DIR)/release
-# What the static library needs, as rustc printed it for the last install-build.
-INSTALL_NATIVE_LIBS := $(INSTALL_OUT)/gumloop-native-static-libs.txt
-INSTALL_VERSION = $(shell sed -n 's/^version = "\(.*\)"/\1/p' $(ROOT)/Cargo.toml | head -n 1)
+INSTALL_OUT = $(DIST_LIB)
+# What the static library needs, as rustc printed it for the release build.
+INSTALL_NATIVE_LIBS = $(INSTALL_OUT)/native-static-libs.txt
+INSTALL_VERSION = $(shell $(ROOT)/scripts/version.sh)
 INSTALL_ENV = DESTDIR="$(DESTDIR)" PREFIX="$(PREFIX)" LIBDIR="$(LIBDIR)" INCLUDEDIR="$(INCLUDEDIR)" \
 	PKGCONFIGDIR="$(PKGCONFIGDIR)" CMAKEDIR="$(CMAKEDIR)" LIBRARY_TYPES="$(LIBRARY_TYPES)" \
 	BUILD_OUT="$(INSTALL_OUT)" VERSION="$(INSTALL_VERSION)"
@@ -34,19 +35,9 @@ INSTALL_TEST := $(ROOT)/build/install-test
 
 .PHONY: install install-build install-files uninstall install-tools test-install test-cpp check-exports
 
-# The release build, asking rustc which system libraries the static library needs. rustc says so
-# only when it links; when cargo finds the crate fresh, the list saved last time still holds.
-install-build:
-	@mkdir -p $(INSTALL_OUT)
-	@set -o pipefail; cd $(ROOT) && $(CARGO) rustc --release -p gumloop-ffi --lib \
-		-- --print native-static-libs 2>&1 | tee $(INSTALL_OUT)/gumloop-install-build.log
-	@libs=$$(sed -n 's/^note: native-static-libs: //p' $(INSTALL_OUT)/gumloop-install-build.log); \
-	if [ -n "$$libs" ]; then echo "$$libs" > $(INSTALL_NATIVE_LIBS); \
-	elif [ ! -s $(INSTALL_NATIVE_LIBS) ]; then \
-		echo "rebuilding gumloop-ffi to learn what the static library needs"; \
-		cd $(ROOT) && $(CARGO) clean --release -p gumloop-ffi && $(MAKE) --no-print-directory install-build; \
-	fi
-	@echo "the static library needs: $$(cat $(INSTALL_NATIVE_LIBS))"
+# The release build is mk/dist.mk's (release-lib): the same stripped library with the glibc
+# floor of the release artifacts, built once for install, dist and their tests.
+install-build: release-lib
 
 install-files:
 	@test -s $(INSTALL_NATIVE_LIBS) || { echo "run 'make install-build' first"; exit 1; }

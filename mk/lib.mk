@@ -26,6 +26,7 @@ cbindgen:
 
 header: cbindgen
 	cd $(ROOT) && "$(CBINDGEN)" --config cbindgen.toml --output include/gumloop.h --quiet .
+	cp $(ROOT)/include/gumloop.h $(ROOT)/bindings/go/gumloop.h
 
 # Fails when the committed header differs from a fresh generation.
 check-header: cbindgen

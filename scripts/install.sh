@@ -9,6 +9,8 @@
 #   BUILD_OUT              the cargo output directory holding libgumloop.so and libgumloop.a
 #   NATIVE_STATIC_LIBS     what the static library needs, as rustc reports it (-lfoo ...)
 #   VERSION                the package version (Cargo.toml)
+#   RELOCATABLE            1: gumloop.pc names its prefix relative to itself (${pcfiledir}), so
+#                          the installed tree may be moved (the release archive); default 0
 #
 # The shared library is installed as libgumloop.so.VERSION with two links: its SONAME (read from
 # the built file, where build.rs put it) and libgumloop.so for the linker. `list` prints the
@@ -55,7 +57,10 @@ list() {
 
 fill() {
     local soname="$1" cmake_libs="$2" bits="$3"
-    sed -e "s|@PREFIX@|$PREFIX|g" \
+    local prefix="$PREFIX"
+    # pkg-config's own variable, the directory of the .pc file: PKGCONFIGDIR relative to PREFIX.
+    if [[ "${RELOCATABLE:-0}" == 1 ]]; then prefix="\${pcfiledir}/$(relative "$PKGCONFIGDIR" "$PREFIX")"; fi
+    sed -e "s|@PREFIX@|$prefix|g" \
         -e "s|@LIBDIR@|$(pc_dir "$LIBDIR")|g" \
         -e "s|@INCLUDEDIR@|$(pc_dir "$INCLUDEDIR")|g" \
         -e "s|@LIBDIR_FROM_HERE@|$(relative "$CMAKEDIR" "$LIBDIR")|g" \

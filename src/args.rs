@@ -1,5 +1,5 @@
-//! The named arguments of one operation, from a poller's `args_json` object or from a blocking C
-//! function's parameters, read with errors that name the argument.
+//! The named arguments of one operation from a poller's `args_json` object, read with errors that
+//! name the argument (the blocking C functions build their typed operations directly instead).
 //!
 //! A key's name is the blocking function's parameter name without `_json` (`agent_id`, `body`,
 //! `query`, `options`, `cursor`, …). An absent or `null` argument is as a NULL pointer: optional
@@ -10,19 +10,10 @@ use crate::error::{Error, ErrorKind, Result};
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 
-/// One argument's value.
-#[derive(Debug)]
-enum Value {
-    /// A JSON value, as written in `args_json`.
-    Json(Box<RawValue>),
-    /// Text from a C parameter: a plain string, or the JSON text of a `*_json` parameter.
-    Text(String),
-}
-
 /// The arguments of one call; each is taken once, and [`Args::finish`] refuses the rest.
 #[derive(Debug, Default)]
 pub struct Args {
-    values: BTreeMap<String, Value>,
+    values: BTreeMap<String, Box<RawValue>>,
     /// Raw bytes for operations that take them (a file's content).
     data: Option<Vec<u8>>,
 }
@@ -53,18 +44,8 @@ impl Args {
         let values = values
             .into_iter()
             .filter(|(_, v)| v.get() != "null")
-            .map(|(k, v)| (k, Value::Json(v)))
             .collect();
         Ok(Args { values, data: None })
-    }
-
-    /// Adds a C parameter's text under `name` (nothing for `None`, a NULL pointer).
-    pub fn with_text(mut self, name: &str, text: Option<&str>) -> Args {
-        if let Some(text) = text {
-            self.values
-                .insert(name.to_owned(), Value::Text(text.to_owned()));
-        }
-        self
     }
 
     /// Adds raw bytes (nothing for `None`).
@@ -99,8 +80,7 @@ impl Args {
     pub fn optional_text(&mut self, name: &str) -> Result<Option<String>> {
         match self.values.remove(name) {
             None => Ok(None),
-            Some(Value::Text(text)) => Ok(Some(text)),
-            Some(Value::Json(raw)) => serde_json::from_str::<String>(raw.get())
+            Some(raw) => serde_json::from_str::<String>(raw.get())
                 .map(Some)
                 .map_err(|_| invalid(name, format!("`{name}` must be a JSON string"))),
         }
@@ -108,10 +88,7 @@ impl Args {
 
     /// Takes the optional JSON argument `name` as JSON text, byte for byte as given.
     pub fn json(&mut self, name: &str) -> Option<String> {
-        self.values.remove(name).map(|value| match value {
-            Value::Text(text) => text,
-            Value::Json(raw) => raw.get().to_owned(),
-        })
+        self.values.remove(name).map(|raw| raw.get().to_owned())
     }
 
     /// Takes the required JSON argument `name` as JSON text, byte for byte as given.
@@ -181,14 +158,5 @@ mod tests {
             (error.kind, error.param.as_deref()),
             (ErrorKind::InvalidJson, Some("args_json"))
         );
-    }
-
-    #[test]
-    fn c_parameters_are_taken_as_given() {
-        let mut args = Args::default()
-            .with_text("session_id", Some("s"))
-            .with_text("body", None);
-        assert_eq!(args.text("session_id").unwrap(), "s");
-        assert_eq!(args.json("body"), None);
     }
 }

@@ -184,6 +184,9 @@ impl Client {
                 hops,
             )?;
             let Some(next) = next else {
+                if let Some(context) = crate::context::CallContext::current() {
+                    context.record_answer(response.headers());
+                }
                 return Ok(response);
             };
             hops += 1;
@@ -203,6 +206,9 @@ impl Client {
     ) -> Result<reqwest::RequestBuilder> {
         call.auth.check()?;
         let token = self.bearer(call.auth)?;
+        // The call's own options (`request_options`), when it runs in a context.
+        let context = crate::context::CallContext::current();
+        let per_call = context.as_ref().map(|c| &c.options);
         // The header text is built in a buffer that is wiped when dropped; the copy the HTTP
         // stack keeps in the header value is marked sensitive (never printed).
         let text = zeroize::Zeroizing::new(format!("Bearer {}", token.expose()));
@@ -236,8 +242,9 @@ impl Client {
         request = if call.stream {
             request.header(ACCEPT, "text/event-stream")
         } else {
+            let timeout = per_call.and_then(|o| o.timeout);
             request
-                .timeout(self.config.timeout)
+                .timeout(timeout.unwrap_or(self.config.timeout))
                 .header(ACCEPT, "application/json")
         };
         for (name, value) in &call.headers {
@@ -250,10 +257,22 @@ impl Client {
             value.set_sensitive(true);
             request = request.header(HeaderName::from_static("x-auth-key"), value);
         }
+        // A call's own extra header replaces the client's of the same name.
         for (name, value) in &self.config.extra_headers {
+            if !per_call.is_some_and(|o| o.has_header(name)) {
+                request = request.header(name.as_str(), value.as_str());
+            }
+        }
+        for (name, value) in per_call.map_or(&[][..], |o| &o.extra_headers[..]) {
             request = request.header(name.as_str(), value.as_str());
         }
-        request = self.trace_headers(request);
+        request = self.trace_headers(
+            request,
+            per_call.is_some_and(|o| o.has_header("traceparent")),
+        );
+        if let (Some(context), None) = (&context, redirected) {
+            context.record_attempt();
+        }
         if let Some(body) = &call.body {
             request = request
                 .header(CONTENT_TYPE, "application/json")
@@ -263,15 +282,19 @@ impl Client {
     }
 
     /// W3C trace context from `TRACEPARENT`/`TRACESTATE`, read on every request; an explicit
-    /// extra header wins.
-    fn trace_headers(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    /// extra header (the client's, or the call's: `per_call_traceparent`) wins.
+    fn trace_headers(
+        &self,
+        mut request: reqwest::RequestBuilder,
+        per_call_traceparent: bool,
+    ) -> reqwest::RequestBuilder {
         let has = |name: &str| {
             self.config
                 .extra_headers
                 .iter()
                 .any(|(n, _)| n.eq_ignore_ascii_case(name))
         };
-        if has("traceparent") {
+        if per_call_traceparent || has("traceparent") {
             return request;
         }
         let valid = |v: &String| check_header_value(ErrorKind::InvalidArgument, "", v).is_ok();

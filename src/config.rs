@@ -205,45 +205,6 @@ fn derive_stream_url(base: &Url) -> Url {
     url
 }
 
-fn parse_extra_headers(value: Option<&Value>) -> Result<Vec<(String, String)>> {
-    let map = match value {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Object(map)) => map,
-        Some(_) => {
-            return Err(Error::invalid_option(
-                "extra_headers",
-                "option `extra_headers` must be an object of header names to string values",
-            ))
-        }
-    };
-    let mut headers = Vec::with_capacity(map.len());
-    for (name, value) in map {
-        let Value::String(value) = value else {
-            return Err(Error::invalid_option(
-                "extra_headers",
-                format!("extra header `{name}` must have a string value"),
-            ));
-        };
-        if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
-            return Err(Error::invalid_option(
-                "extra_headers",
-                format!("`{name}` is not a valid header name"),
-            ));
-        }
-        if crate::http::headers::is_library_owned(name) {
-            return Err(Error::invalid_option(
-                "extra_headers",
-                format!(
-                    "header `{name}` is set by the library or by HTTP itself and cannot be added"
-                ),
-            ));
-        }
-        check_header_value(ErrorKind::InvalidOption, "extra_headers", value)?;
-        headers.push((name.clone(), value.clone()));
-    }
-    Ok(headers)
-}
-
 fn read_ca_certs(options: &Options<'_>) -> Result<Vec<Vec<u8>>> {
     let mut certs = Vec::new();
     if let Some(pem) = options.string("ca_cert_pem")? {
@@ -409,7 +370,11 @@ impl Config {
             max_response_bytes,
             max_upload_bytes,
             allow_insecure_http,
-            extra_headers: parse_extra_headers(map.get("extra_headers"))?,
+            extra_headers: crate::http::headers::parse_extra_headers(
+                map.get("extra_headers"),
+                ErrorKind::InvalidOption,
+                "extra_headers",
+            )?,
         })
     }
 }

@@ -38,8 +38,11 @@
 //! - `runtime/`: the process-wide tokio runtime, fork detection, and SIGPIPE kept off the host
 //!   (`sigpipe.rs`);
 //! - `oneshot.rs`: the process-wide client behind the one-shot C call;
-//! - `args.rs`, `operations.rs`: every operation by name with its named arguments (the blocking C
-//!   functions and the poller start calls through this one table);
+//! - `operations.rs`: every operation declared once, typed (a struct per operation, its
+//!   arguments and result kind); the blocking C functions build these structs from their
+//!   parameters, the poller reads them by name from `args_json` (`args.rs`);
+//! - `codes.rs`, `options.rs`, `description.rs`: the codes and their groups, the client options,
+//!   and the description of all of it that `gumloop_description_get` exports;
 //! - `poller.rs`: calls in flight that the caller's event loop collects;
 //! - `ffi/`: the C API.
 
@@ -50,6 +53,7 @@ mod cancel;
 mod client;
 mod codes;
 mod config;
+mod context;
 mod description;
 mod error;
 pub mod ffi;

@@ -1,6 +1,16 @@
-//! The operation table: every operation of a client, by name, with its arguments and its core
-//! call. The blocking C functions and the poller both start calls through it, so an operation is
-//! written once: adding one is one entry in [`OPERATIONS`].
+//! Every operation of a client, declared once and typed: its name, its arguments (each with its
+//! kind and whether it is required) and what it answers (JSON, bytes, or a stream).
+//!
+//! [`operations!`] turns each declaration into a struct with one field per argument (e.g.
+//! [`GetSession`] with `session_id: String`), its descriptor (a row of [`OPERATIONS`], which the
+//! exported description lists), its reading from a poller's named arguments, and its
+//! preparation into a call. A blocking C function builds its operation's struct directly from
+//! its parameters and runs it with the runner of its answer's kind, so a wrong name or a
+//! stream/call mismatch does not compile; the poller reads the same struct from `args_json` by
+//! name ([`prepare`]).
+//!
+//! Adding an operation is one entry in the `operations!` list below (and its blocking function
+//! in `ffi/`, whose presence `tests/header.rs` checks against the description).
 
 use crate::args::Args;
 use crate::cancel::CancelToken;
@@ -25,7 +35,7 @@ pub type BytesFuture = BoxFuture<'static, Result<(Vec<u8>, String)>>;
 pub type MakeBytesCall =
     Box<dyn FnOnce(Arc<Client>, Option<Arc<CancelToken>>) -> BytesFuture + Send>;
 
-/// What an operation's arguments make.
+/// What an operation's arguments make, whatever its kind (the poller's view).
 pub enum Prepared {
     /// A call with one answer.
     Call(MakeCall),
@@ -97,17 +107,8 @@ pub struct Argument {
     pub required: bool,
 }
 
-const fn arg(name: &'static str, kind: ArgKind, required: bool) -> Argument {
-    Argument {
-        name,
-        kind,
-        required,
-    }
-}
-
-use ArgKind::{Array, Bytes, Json, Object, String as Str};
-
-/// One operation: its name, arguments and result kind, and how its arguments become a call.
+/// One operation as the description lists it.
+#[derive(Clone, Copy, Debug)]
 pub struct Operation {
     /// The name a poller's `start_call` takes.
     pub name: &'static str,
@@ -117,473 +118,417 @@ pub struct Operation {
     pub result: ResultKind,
     /// Its arguments, in the blocking function's order.
     pub arguments: &'static [Argument],
-    /// Takes the operation's arguments (each named in its errors) and returns the call.
-    pub prepare: fn(&mut Args) -> Result<Prepared>,
 }
 
-/// A call operation from a closure of the client, the token and the arguments it took.
-fn call<F, Fut>(run: F) -> Prepared
+/// A kind of argument as a type: the Rust value an operation's field holds, and how the poller
+/// takes it from `args_json`.
+pub trait ArgType {
+    /// The field's type.
+    type Value;
+    /// The kind the description names.
+    const KIND: ArgKind;
+    /// Whether the call fails without it.
+    const REQUIRED: bool;
+    /// Takes the argument `name` from a poller's arguments.
+    fn take(args: &mut Args, name: &'static str) -> Result<Self::Value>;
+}
+
+/// A required string.
+pub struct Text;
+/// An optional string.
+pub struct OptionalText;
+/// An optional JSON object, kept as the caller wrote it.
+pub struct Object;
+/// A required JSON array, kept as the caller wrote it.
+pub struct Array;
+/// An optional JSON value of any type, kept as the caller wrote it.
+pub struct AnyJson;
+/// Raw bytes (required).
+pub struct Data;
+
+impl ArgType for Text {
+    type Value = String;
+    const KIND: ArgKind = ArgKind::String;
+    const REQUIRED: bool = true;
+    fn take(args: &mut Args, name: &'static str) -> Result<String> {
+        args.text(name)
+    }
+}
+
+impl ArgType for OptionalText {
+    type Value = Option<String>;
+    const KIND: ArgKind = ArgKind::String;
+    const REQUIRED: bool = false;
+    fn take(args: &mut Args, name: &'static str) -> Result<Option<String>> {
+        args.optional_text(name)
+    }
+}
+
+impl ArgType for Object {
+    type Value = Option<String>;
+    const KIND: ArgKind = ArgKind::Object;
+    const REQUIRED: bool = false;
+    fn take(args: &mut Args, name: &'static str) -> Result<Option<String>> {
+        Ok(args.json(name))
+    }
+}
+
+impl ArgType for Array {
+    type Value = String;
+    const KIND: ArgKind = ArgKind::Array;
+    const REQUIRED: bool = true;
+    fn take(args: &mut Args, name: &'static str) -> Result<String> {
+        args.required_json(name)
+    }
+}
+
+impl ArgType for AnyJson {
+    type Value = Option<String>;
+    const KIND: ArgKind = ArgKind::Json;
+    const REQUIRED: bool = false;
+    fn take(args: &mut Args, name: &'static str) -> Result<Option<String>> {
+        Ok(args.json(name))
+    }
+}
+
+impl ArgType for Data {
+    type Value = Vec<u8>;
+    const KIND: ArgKind = ArgKind::Bytes;
+    const REQUIRED: bool = true;
+    fn take(args: &mut Args, _name: &'static str) -> Result<Vec<u8>> {
+        args.data()
+    }
+}
+
+/// A kind of answer as a type: what an operation's preparation makes.
+pub trait Answer {
+    /// What the preparation makes.
+    type Made;
+    /// The kind the description names.
+    const KIND: ResultKind;
+    /// The poller's view of it.
+    fn into_prepared(made: Self::Made) -> Prepared;
+}
+
+/// JSON text.
+pub struct Json;
+/// Bytes and a JSON document about them.
+pub struct Bytes;
+/// Stream events, then a summary.
+pub struct Stream;
+
+impl Answer for Json {
+    type Made = MakeCall;
+    const KIND: ResultKind = ResultKind::Json;
+    fn into_prepared(made: MakeCall) -> Prepared {
+        Prepared::Call(made)
+    }
+}
+
+impl Answer for Bytes {
+    type Made = MakeBytesCall;
+    const KIND: ResultKind = ResultKind::Bytes;
+    fn into_prepared(made: MakeBytesCall) -> Prepared {
+        Prepared::Bytes(made)
+    }
+}
+
+impl Answer for Stream {
+    type Made = OwnedStart;
+    const KIND: ResultKind = ResultKind::Stream;
+    fn into_prepared(made: OwnedStart) -> Prepared {
+        Prepared::Stream(made)
+    }
+}
+
+/// One operation, typed: its arguments are its fields.
+pub trait TypedOperation: Sized {
+    /// What it answers.
+    type Answer: Answer;
+    /// Its row of the description.
+    const DESCRIPTOR: Operation;
+    /// Reads it from a poller's named arguments (leftovers are the caller's to refuse).
+    fn from_args(args: &mut Args) -> Result<Self>;
+    /// Checks what can be checked before sending and makes the call (or the stream's start).
+    fn prepare(self) -> Result<<Self::Answer as Answer>::Made>;
+}
+
+/// A call from a closure of the client and the token.
+fn call<F, Fut>(run: F) -> MakeCall
 where
     F: FnOnce(Arc<Client>, Option<Arc<CancelToken>>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<String>> + Send + 'static,
 {
-    Prepared::Call(Box::new(move |client, token| Box::pin(run(client, token))))
+    Box::new(move |client, token| Box::pin(run(client, token)))
 }
 
-/// Every operation, in the header's order.
-pub static OPERATIONS: &[Operation] = &[
-    Operation {
-        name: "create_session",
-        function: Some("gumloop_client_create_session"),
-        result: ResultKind::Json,
-        arguments: &[arg("agent_id", Str, true), arg("body", Object, false)],
-        prepare: |args| {
-            let agent_id = args.text("agent_id")?;
-            let body = args.json("body");
-            Ok(call(move |c, t| async move {
-                let auth = CallAuth::default();
-                c.create_session(&agent_id, body.as_deref(), &auth, t.as_deref())
-                    .await
-            }))
-        },
-    },
-    Operation {
-        name: "get_session",
-        function: Some("gumloop_client_get_session"),
-        result: ResultKind::Json,
-        arguments: &[arg("session_id", Str, true)],
-        prepare: |args| {
-            let session_id = args.text("session_id")?;
-            Ok(call(move |c, t| async move {
-                c.get_session(&session_id, t.as_deref()).await
-            }))
-        },
-    },
-    Operation {
-        name: "list_sessions",
-        function: Some("gumloop_client_list_sessions"),
-        result: ResultKind::Json,
-        arguments: &[arg("agent_id", Str, true), arg("query", Object, false)],
-        prepare: |args| {
-            let agent_id = args.text("agent_id")?;
-            let query = args.json("query");
-            Ok(call(move |c, t| async move {
-                c.list_sessions(&agent_id, query.as_deref(), t.as_deref())
-                    .await
-            }))
-        },
-    },
-    Operation {
-        name: "send_message",
-        function: Some("gumloop_client_send_message"),
-        result: ResultKind::Json,
-        arguments: &[arg("session_id", Str, true), arg("body", Object, false)],
-        prepare: |args| {
-            let session_id = args.text("session_id")?;
-            let body = args.json("body");
-            Ok(call(move |c, t| async move {
-                c.send_message(&session_id, body.as_deref(), t.as_deref())
-                    .await
-            }))
-        },
-    },
-    Operation {
-        name: "cancel_session",
-        function: Some("gumloop_client_cancel_session"),
-        result: ResultKind::Json,
-        arguments: &[arg("session_id", Str, true)],
-        prepare: |args| {
-            let session_id = args.text("session_id")?;
-            Ok(call(move |c, t| async move {
-                c.cancel_session(&session_id, t.as_deref()).await
-            }))
-        },
-    },
-    Operation {
-        name: "rename_session",
-        function: Some("gumloop_client_rename_session"),
-        result: ResultKind::Json,
-        arguments: &[arg("session_id", Str, true), arg("name", Str, true)],
-        prepare: |args| {
-            let session_id = args.text("session_id")?;
-            let name = args.text("name")?;
-            Ok(call(move |c, t| async move {
-                c.rename_session(&session_id, &name, t.as_deref()).await
-            }))
-        },
-    },
-    Operation {
-        name: "wait_session",
-        function: Some("gumloop_client_wait_session"),
-        result: ResultKind::Json,
-        arguments: &[arg("session_id", Str, true), arg("options", Object, false)],
-        prepare: |args| {
-            let session_id = args.text("session_id")?;
-            let options = WaitOptions::parse(args.json("options").as_deref())?;
-            Ok(call(move |c, t| async move {
-                c.wait_session(&session_id, options, t.as_deref()).await
-            }))
-        },
-    },
-    Operation {
-        name: "stream_session",
-        function: Some("gumloop_client_stream_session"),
-        result: ResultKind::Stream,
-        arguments: &[arg("agent_id", Str, true), arg("body", Object, false)],
-        prepare: |args| {
-            Ok(Prepared::Stream(OwnedStart::Create {
-                agent_id: args.text("agent_id")?,
-                body_json: args.json("body"),
-            }))
-        },
-    },
-    Operation {
-        name: "stream_message",
-        function: Some("gumloop_client_stream_message"),
-        result: ResultKind::Stream,
-        arguments: &[arg("session_id", Str, true), arg("body", Object, false)],
-        prepare: |args| {
-            Ok(Prepared::Stream(OwnedStart::Send {
-                session_id: args.text("session_id")?,
-                body_json: args.json("body"),
-            }))
-        },
-    },
-    Operation {
-        name: "resume_stream",
-        function: Some("gumloop_client_resume_stream"),
-        result: ResultKind::Stream,
-        arguments: &[arg("session_id", Str, true), arg("cursor", Str, true)],
-        prepare: |args| {
-            Ok(Prepared::Stream(OwnedStart::Resume {
-                session_id: args.text("session_id")?,
-                cursor: args.text("cursor")?,
-            }))
-        },
-    },
-    Operation {
-        name: "upload_file",
-        function: Some("gumloop_client_upload_file"),
-        result: ResultKind::Json,
-        arguments: &[
-            arg("session_id", Str, true),
-            arg("file_name", Str, true),
-            arg("media_type", Str, false),
-            arg("data", Bytes, true),
-        ],
-        prepare: |args| {
-            let session_id = args.text("session_id")?;
-            let file_name = args.text("file_name")?;
-            let media_type = args.optional_text("media_type")?;
-            let data = args.data()?;
-            Ok(call(move |c, t| async move {
-                c.upload_file(
-                    &session_id,
-                    &file_name,
-                    media_type.as_deref(),
-                    &data,
-                    t.as_deref(),
-                )
-                .await
-            }))
-        },
-    },
-    Operation {
-        name: "resolve_approvals",
-        function: Some("gumloop_client_resolve_approvals"),
-        result: ResultKind::Json,
-        arguments: &[arg("session_id", Str, true), arg("body", Object, false)],
-        prepare: |args| {
-            let session_id = args.text("session_id")?;
-            let body = args.json("body");
-            Ok(call(move |c, t| async move {
-                c.resolve_approvals(&session_id, body.as_deref(), t.as_deref())
-                    .await
-            }))
-        },
-    },
-    Operation {
-        name: "list_queue",
-        function: Some("gumloop_client_list_queue"),
-        result: ResultKind::Json,
-        arguments: &[arg("session_id", Str, true)],
-        prepare: |args| {
-            let session_id = args.text("session_id")?;
-            Ok(call(move |c, t| async move {
-                c.list_queue(&session_id, t.as_deref()).await
-            }))
-        },
-    },
-    Operation {
-        name: "queue_message",
-        function: Some("gumloop_client_queue_message"),
-        result: ResultKind::Json,
-        arguments: &[arg("session_id", Str, true), arg("body", Object, false)],
-        prepare: |args| {
-            let session_id = args.text("session_id")?;
-            let body = args.json("body");
-            Ok(call(move |c, t| async move {
-                c.queue_message(&session_id, body.as_deref(), t.as_deref())
-                    .await
-            }))
-        },
-    },
-    Operation {
-        name: "edit_queued_message",
-        function: Some("gumloop_client_edit_queued_message"),
-        result: ResultKind::Json,
-        arguments: &[
-            arg("session_id", Str, true),
-            arg("queued_message_id", Str, true),
-            arg("body", Object, false),
-        ],
-        prepare: |args| {
-            let session_id = args.text("session_id")?;
-            let queued = args.text("queued_message_id")?;
-            let body = args.json("body");
-            Ok(call(move |c, t| async move {
-                c.edit_queued_message(&session_id, &queued, body.as_deref(), t.as_deref())
-                    .await
-            }))
-        },
-    },
-    Operation {
-        name: "delete_queued_message",
-        function: Some("gumloop_client_delete_queued_message"),
-        result: ResultKind::Json,
-        arguments: &[
-            arg("session_id", Str, true),
-            arg("queued_message_id", Str, true),
-        ],
-        prepare: |args| {
-            let session_id = args.text("session_id")?;
-            let queued = args.text("queued_message_id")?;
-            Ok(call(move |c, t| async move {
-                c.delete_queued_message(&session_id, &queued, t.as_deref())
-                    .await
-            }))
-        },
-    },
-    Operation {
-        name: "send_queued_message",
-        function: Some("gumloop_client_send_queued_message"),
-        result: ResultKind::Json,
-        arguments: &[
-            arg("session_id", Str, true),
-            arg("queued_message_id", Str, true),
-        ],
-        prepare: |args| {
-            let session_id = args.text("session_id")?;
-            let queued = args.text("queued_message_id")?;
-            Ok(call(move |c, t| async move {
-                c.send_queued_message(&session_id, &queued, t.as_deref())
-                    .await
-            }))
-        },
-    },
-    Operation {
-        name: "get_session_access",
-        function: Some("gumloop_client_get_session_access"),
-        result: ResultKind::Json,
-        arguments: &[arg("session_id", Str, true)],
-        prepare: |args| {
-            let session_id = args.text("session_id")?;
-            Ok(call(move |c, t| async move {
-                c.get_session_access(&session_id, t.as_deref()).await
-            }))
-        },
-    },
-    Operation {
-        name: "update_session_access",
-        function: Some("gumloop_client_update_session_access"),
-        result: ResultKind::Json,
-        arguments: &[arg("session_id", Str, true), arg("body", Object, false)],
-        prepare: |args| {
-            let session_id = args.text("session_id")?;
-            let body = args.json("body");
-            Ok(call(move |c, t| async move {
-                c.update_session_access(&session_id, body.as_deref(), t.as_deref())
-                    .await
-            }))
-        },
-    },
-    Operation {
-        name: "list_agents",
-        function: Some("gumloop_client_list_agents"),
-        result: ResultKind::Json,
-        arguments: &[arg("query", Object, false)],
-        prepare: |args| {
-            let query = args.json("query");
-            Ok(call(move |c, t| async move {
-                c.list_agents(query.as_deref(), t.as_deref()).await
-            }))
-        },
-    },
-    Operation {
-        name: "get_agent",
-        function: Some("gumloop_client_get_agent"),
-        result: ResultKind::Json,
-        arguments: &[arg("agent_id", Str, true)],
-        prepare: |args| {
-            let agent_id = args.text("agent_id")?;
-            Ok(call(move |c, t| async move {
-                c.get_agent(&agent_id, t.as_deref()).await
-            }))
-        },
-    },
-    Operation {
-        name: "list_artifacts",
-        function: Some("gumloop_client_list_artifacts"),
-        result: ResultKind::Json,
-        arguments: &[arg("agent_id", Str, true), arg("query", Object, false)],
-        prepare: |args| {
-            let agent_id = args.text("agent_id")?;
-            let query = args.json("query");
-            Ok(call(move |c, t| async move {
-                c.list_artifacts(&agent_id, query.as_deref(), t.as_deref())
-                    .await
-            }))
-        },
-    },
-    Operation {
-        name: "get_artifact_download",
-        function: Some("gumloop_client_get_artifact_download"),
-        result: ResultKind::Json,
-        arguments: &[arg("artifact_id", Str, true), arg("version_id", Str, false)],
-        prepare: |args| {
-            let artifact_id = args.text("artifact_id")?;
-            let version_id = args.optional_text("version_id")?;
-            Ok(call(move |c, t| async move {
-                c.get_artifact_download(&artifact_id, version_id.as_deref(), t.as_deref())
-                    .await
-            }))
-        },
-    },
-    Operation {
-        name: "download_artifact",
-        function: Some("gumloop_client_download_artifact"),
-        result: ResultKind::Bytes,
-        arguments: &[
-            arg("artifact_id", Str, true),
-            arg("version_id", Str, false),
-            arg("options", Object, false),
-        ],
-        prepare: |args| {
-            let artifact_id = args.text("artifact_id")?;
-            let version_id = args.optional_text("version_id")?;
-            let mut options =
-                crate::artifacts::DownloadOptions::parse(args.json("options").as_deref())?;
-            if let Some(version_id) = version_id {
-                if options.version_id.is_some() {
-                    return Err(Error::invalid_argument(
-                        "version_id",
-                        "`version_id` is given both as an argument and in `options`",
-                    ));
-                }
-                options.version_id = Some(version_id);
+/// A bytes call from a closure of the client and the token.
+fn bytes_call<F, Fut>(run: F) -> MakeBytesCall
+where
+    F: FnOnce(Arc<Client>, Option<Arc<CancelToken>>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(Vec<u8>, String)>> + Send + 'static,
+{
+    Box::new(move |client, token| Box::pin(run(client, token)))
+}
+
+/// Declares the operations: each entry is
+/// `name: Struct -> AnswerKind { argument: ArgKind, ... } |op| preparation;`
+/// where the preparation turns `op` (the struct) into the answer kind's `Made`.
+macro_rules! operations {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident: $Struct:ident -> $answer:ident { $($field:ident: $kind:ident),* $(,)? }
+        |$op:ident| $prepare:expr;
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[doc = ""]
+            #[doc = concat!("The operation `", stringify!($name), "`.")]
+            #[derive(Debug)]
+            pub struct $Struct {
+                $(
+                    #[doc = concat!("The argument `", stringify!($field), "`.")]
+                    pub $field: <$kind as ArgType>::Value,
+                )*
             }
-            Ok(Prepared::Bytes(Box::new(move |c, t| {
-                Box::pin(async move {
-                    c.download_artifact(&artifact_id, &options, t.as_deref())
-                        .await
-                })
-            })))
-        },
-    },
-    Operation {
-        name: "download_artifact_to_file",
-        function: Some("gumloop_client_download_artifact_to_file"),
-        result: ResultKind::Json,
-        arguments: &[
-            arg("artifact_id", Str, true),
-            arg("path", Str, true),
-            arg("options", Object, false),
-        ],
-        prepare: |args| {
-            let artifact_id = args.text("artifact_id")?;
-            let path = std::path::PathBuf::from(args.text("path")?);
-            let options =
-                crate::artifacts::DownloadOptions::parse(args.json("options").as_deref())?;
-            Ok(call(move |c, t| async move {
-                c.download_artifact_to_file(&artifact_id, &path, &options, t.as_deref())
-                    .await
-            }))
-        },
-    },
-    Operation {
-        name: "send_request",
-        function: Some("gumloop_client_send_request"),
-        result: ResultKind::Json,
-        arguments: &[
-            arg("method", Str, true),
-            arg("path", Array, true),
-            arg("query", Object, false),
-            arg("body", Json, false),
-        ],
-        prepare: |args| {
-            let method = args.text("method")?;
-            let path = args.required_json("path")?;
-            let query = args.json("query");
-            let body = args.json("body");
-            Ok(call(move |c, t| async move {
-                c.send_request(
-                    &method,
-                    &path,
-                    query.as_deref(),
-                    body.as_deref(),
-                    t.as_deref(),
-                )
-                .await
-            }))
-        },
-    },
-];
 
-/// The operation named `name`.
-pub fn find(name: &str) -> Result<&'static Operation> {
-    OPERATIONS.iter().find(|op| op.name == name).ok_or_else(|| {
-        let known: Vec<&str> = OPERATIONS.iter().map(|op| op.name).collect();
-        Error::about(
-            ErrorKind::InvalidArgument,
-            "operation",
-            format!("unknown operation `{name}`; known: {}", known.join(", ")),
-        )
-    })
+            impl TypedOperation for $Struct {
+                type Answer = $answer;
+                const DESCRIPTOR: Operation = Operation {
+                    name: stringify!($name),
+                    function: Some(concat!("gumloop_client_", stringify!($name))),
+                    result: <$answer as Answer>::KIND,
+                    arguments: &[$(Argument {
+                        name: stringify!($field),
+                        kind: <$kind as ArgType>::KIND,
+                        required: <$kind as ArgType>::REQUIRED,
+                    }),*],
+                };
+
+                fn from_args(_args: &mut Args) -> Result<Self> {
+                    Ok($Struct { $($field: <$kind as ArgType>::take(_args, stringify!($field))?,)* })
+                }
+
+                fn prepare(self) -> Result<<$answer as Answer>::Made> {
+                    let $op = self;
+                    $prepare
+                }
+            }
+        )*
+
+        /// Every operation, in the header's order.
+        pub static OPERATIONS: &[Operation] = &[$(<$Struct as TypedOperation>::DESCRIPTOR),*];
+
+        /// Reads the operation `name` from `args` and prepares it; `None` for an unknown name.
+        fn prepare_by_name(name: &str, args: Args) -> Option<Result<Prepared>> {
+            match name {
+                $(stringify!($name) => Some(prepare_typed::<$Struct>(name, args)),)*
+                _ => None,
+            }
+        }
+    };
 }
 
-/// Prepares the operation `name` from `args`, refusing arguments it does not take.
-pub fn prepare(name: &str, mut args: Args) -> Result<Prepared> {
-    let operation = find(name)?;
-    let prepared = (operation.prepare)(&mut args)?;
+/// Reads the operation `O` (named `name`) from `args`, refusing arguments it does not take, and
+/// prepares it, for the poller.
+fn prepare_typed<O: TypedOperation>(name: &str, mut args: Args) -> Result<Prepared> {
+    let operation = O::from_args(&mut args)?;
     args.finish(name)?;
-    Ok(prepared)
+    Ok(<O::Answer as Answer>::into_prepared(operation.prepare()?))
 }
 
-/// The call of the call operation `name` with `args`, for a blocking function.
-pub fn call_future(
-    name: &str,
-    args: Args,
-    client: Arc<Client>,
-    token: Option<Arc<CancelToken>>,
-) -> Result<CallFuture> {
-    match prepare(name, args)? {
-        Prepared::Call(make) => Ok(make(client, token)),
-        Prepared::Bytes(_) | Prepared::Stream(_) => Err(Error::new(
-            ErrorKind::Internal,
-            format!("the operation `{name}` does not answer with JSON alone"),
-        )),
+operations! {
+    /// Creates a session: `POST /agents/{agent_id}/sessions`.
+    create_session: CreateSession -> Json { agent_id: Text, body: Object }
+    |op| Ok(call(move |c, t| async move {
+        let auth = CallAuth::default();
+        c.create_session(&op.agent_id, op.body.as_deref(), &auth, t.as_deref())
+            .await
+    }));
+
+    /// Retrieves a session: `GET /sessions/{session_id}`.
+    get_session: GetSession -> Json { session_id: Text }
+    |op| Ok(call(move |c, t| async move { c.get_session(&op.session_id, t.as_deref()).await }));
+
+    /// Lists an agent's sessions: `GET /agents/{agent_id}/sessions`.
+    list_sessions: ListSessions -> Json { agent_id: Text, query: Object }
+    |op| Ok(call(move |c, t| async move {
+        c.list_sessions(&op.agent_id, op.query.as_deref(), t.as_deref()).await
+    }));
+
+    /// Sends a message: `POST /sessions/{session_id}/messages`.
+    send_message: SendMessage -> Json { session_id: Text, body: Object }
+    |op| Ok(call(move |c, t| async move {
+        c.send_message(&op.session_id, op.body.as_deref(), t.as_deref()).await
+    }));
+
+    /// Cancels a session: `POST /sessions/{session_id}/cancel`.
+    cancel_session: CancelSession -> Json { session_id: Text }
+    |op| Ok(call(move |c, t| async move { c.cancel_session(&op.session_id, t.as_deref()).await }));
+
+    /// Renames a session: `PATCH /sessions/{session_id}`.
+    rename_session: RenameSession -> Json { session_id: Text, name: Text }
+    |op| Ok(call(move |c, t| async move {
+        c.rename_session(&op.session_id, &op.name, t.as_deref()).await
+    }));
+
+    /// Waits until a session settles.
+    wait_session: WaitSession -> Json { session_id: Text, options: Object }
+    |op| {
+        let options = WaitOptions::parse(op.options.as_deref())?;
+        Ok(call(move |c, t| async move {
+            c.wait_session(&op.session_id, options, t.as_deref()).await
+        }))
+    };
+
+    /// Creates a session and streams its run.
+    stream_session: StreamSession -> Stream { agent_id: Text, body: Object }
+    |op| Ok(OwnedStart::Create { agent_id: op.agent_id, body_json: op.body });
+
+    /// Sends a message and streams the run.
+    stream_message: StreamMessage -> Stream { session_id: Text, body: Object }
+    |op| Ok(OwnedStart::Send { session_id: op.session_id, body_json: op.body });
+
+    /// Streams a run from a cursor.
+    resume_stream: ResumeStream -> Stream { session_id: Text, cursor: Text }
+    |op| Ok(OwnedStart::Resume { session_id: op.session_id, cursor: op.cursor });
+
+    /// Uploads a file: `POST /sessions/{session_id}/files`.
+    upload_file: UploadFile -> Json {
+        session_id: Text, file_name: Text, media_type: OptionalText, data: Data
     }
+    |op| Ok(call(move |c, t| async move {
+        c.upload_file(&op.session_id, &op.file_name, op.media_type.as_deref(), &op.data, t.as_deref())
+            .await
+    }));
+
+    /// Resolves pending approvals: `POST /sessions/{session_id}/approvals`.
+    resolve_approvals: ResolveApprovals -> Json { session_id: Text, body: Object }
+    |op| Ok(call(move |c, t| async move {
+        c.resolve_approvals(&op.session_id, op.body.as_deref(), t.as_deref()).await
+    }));
+
+    /// Lists a session's queue: `GET /sessions/{session_id}/queue`.
+    list_queue: ListQueue -> Json { session_id: Text }
+    |op| Ok(call(move |c, t| async move { c.list_queue(&op.session_id, t.as_deref()).await }));
+
+    /// Queues a message: `POST /sessions/{session_id}/queue`.
+    queue_message: QueueMessage -> Json { session_id: Text, body: Object }
+    |op| Ok(call(move |c, t| async move {
+        c.queue_message(&op.session_id, op.body.as_deref(), t.as_deref()).await
+    }));
+
+    /// Edits a queued message: `PATCH /sessions/{session_id}/queue/{queued_message_id}`.
+    edit_queued_message: EditQueuedMessage -> Json {
+        session_id: Text, queued_message_id: Text, body: Object
+    }
+    |op| Ok(call(move |c, t| async move {
+        let (session, queued) = (&op.session_id, &op.queued_message_id);
+        c.edit_queued_message(session, queued, op.body.as_deref(), t.as_deref()).await
+    }));
+
+    /// Deletes a queued message: `DELETE /sessions/{session_id}/queue/{queued_message_id}`.
+    delete_queued_message: DeleteQueuedMessage -> Json { session_id: Text, queued_message_id: Text }
+    |op| Ok(call(move |c, t| async move {
+        c.delete_queued_message(&op.session_id, &op.queued_message_id, t.as_deref()).await
+    }));
+
+    /// Sends a queued message now: `POST /sessions/{session_id}/queue/{queued_message_id}/send`.
+    send_queued_message: SendQueuedMessage -> Json { session_id: Text, queued_message_id: Text }
+    |op| Ok(call(move |c, t| async move {
+        c.send_queued_message(&op.session_id, &op.queued_message_id, t.as_deref()).await
+    }));
+
+    /// Reads who can see a session: `GET /sessions/{session_id}/access`.
+    get_session_access: GetSessionAccess -> Json { session_id: Text }
+    |op| Ok(call(move |c, t| async move {
+        c.get_session_access(&op.session_id, t.as_deref()).await
+    }));
+
+    /// Changes who can see a session: `PUT /sessions/{session_id}/access`.
+    update_session_access: UpdateSessionAccess -> Json { session_id: Text, body: Object }
+    |op| Ok(call(move |c, t| async move {
+        c.update_session_access(&op.session_id, op.body.as_deref(), t.as_deref()).await
+    }));
+
+    /// Lists agents: `GET /agents`.
+    list_agents: ListAgents -> Json { query: Object }
+    |op| Ok(call(move |c, t| async move { c.list_agents(op.query.as_deref(), t.as_deref()).await }));
+
+    /// Retrieves an agent: `GET /agents/{agent_id}`.
+    get_agent: GetAgent -> Json { agent_id: Text }
+    |op| Ok(call(move |c, t| async move { c.get_agent(&op.agent_id, t.as_deref()).await }));
+
+    /// Lists an agent's artifacts: `GET /agents/{agent_id}/artifacts`.
+    list_artifacts: ListArtifacts -> Json { agent_id: Text, query: Object }
+    |op| Ok(call(move |c, t| async move {
+        c.list_artifacts(&op.agent_id, op.query.as_deref(), t.as_deref()).await
+    }));
+
+    /// Asks where an artifact's bytes are: `GET /artifacts/{artifact_id}/download`.
+    get_artifact_download: GetArtifactDownload -> Json {
+        artifact_id: Text, version_id: OptionalText
+    }
+    |op| Ok(call(move |c, t| async move {
+        c.get_artifact_download(&op.artifact_id, op.version_id.as_deref(), t.as_deref()).await
+    }));
+
+    /// Downloads an artifact's bytes into memory.
+    download_artifact: DownloadArtifact -> Bytes {
+        artifact_id: Text, version_id: OptionalText, options: Object
+    }
+    |op| {
+        let mut options = crate::artifacts::DownloadOptions::parse(op.options.as_deref())?;
+        if let Some(version_id) = op.version_id {
+            if options.version_id.is_some() {
+                return Err(Error::invalid_argument(
+                    "version_id",
+                    "`version_id` is given both as an argument and in `options`",
+                ));
+            }
+            options.version_id = Some(version_id);
+        }
+        let artifact_id = op.artifact_id;
+        Ok(bytes_call(move |c, t| async move {
+            c.download_artifact(&artifact_id, &options, t.as_deref()).await
+        }))
+    };
+
+    /// Downloads an artifact into a file.
+    download_artifact_to_file: DownloadArtifactToFile -> Json {
+        artifact_id: Text, path: Text, options: Object
+    }
+    |op| {
+        let options = crate::artifacts::DownloadOptions::parse(op.options.as_deref())?;
+        let path = std::path::PathBuf::from(op.path);
+        let artifact_id = op.artifact_id;
+        Ok(call(move |c, t| async move {
+            c.download_artifact_to_file(&artifact_id, &path, &options, t.as_deref()).await
+        }))
+    };
+
+    /// Sends a request the library does not wrap.
+    send_request: SendRequest -> Json { method: Text, path: Array, query: Object, body: AnyJson }
+    |op| Ok(call(move |c, t| async move {
+        let (query, body) = (op.query.as_deref(), op.body.as_deref());
+        c.send_request(&op.method, &op.path, query, body, t.as_deref()).await
+    }));
 }
 
-/// The start of the streaming operation `name` with `args`, for a blocking function.
-pub fn stream_start(name: &str, args: Args) -> Result<OwnedStart> {
-    match prepare(name, args)? {
-        Prepared::Stream(start) => Ok(start),
-        Prepared::Call(_) | Prepared::Bytes(_) => Err(Error::new(
-            ErrorKind::Internal,
-            format!("the operation `{name}` does not stream"),
-        )),
-    }
+/// The error for an operation name that is none of [`OPERATIONS`].
+fn unknown(name: &str) -> Error {
+    let known: Vec<&str> = OPERATIONS.iter().map(|op| op.name).collect();
+    Error::about(
+        ErrorKind::InvalidArgument,
+        "operation",
+        format!("unknown operation `{name}`; known: {}", known.join(", ")),
+    )
+}
+
+/// Prepares the operation `name` from `args` (a poller's `args_json`), refusing arguments it does
+/// not take.
+pub fn prepare(name: &str, args: Args) -> Result<Prepared> {
+    prepare_by_name(name, args).unwrap_or_else(|| Err(unknown(name)))
 }
 
 #[cfg(test)]
@@ -614,5 +559,34 @@ mod tests {
         let args = Args::parse(Some(r#"{"session_id":"s","options":{"timeout_ms":0}}"#)).unwrap();
         let error = prepare("wait_session", args).err().unwrap();
         assert_eq!(error.param.as_deref(), Some("timeout_ms"));
+    }
+
+    #[test]
+    fn the_declarations_give_the_descriptors() {
+        let d = UploadFile::DESCRIPTOR;
+        assert_eq!(
+            (d.name, d.function, d.result),
+            (
+                "upload_file",
+                Some("gumloop_client_upload_file"),
+                ResultKind::Json
+            )
+        );
+        let kinds: Vec<(&str, ArgKind, bool)> = d
+            .arguments
+            .iter()
+            .map(|a| (a.name, a.kind, a.required))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("session_id", ArgKind::String, true),
+                ("file_name", ArgKind::String, true),
+                ("media_type", ArgKind::String, false),
+                ("data", ArgKind::Bytes, true),
+            ]
+        );
+        assert_eq!(DownloadArtifact::DESCRIPTOR.result, ResultKind::Bytes);
+        assert_eq!(ResumeStream::DESCRIPTOR.result, ResultKind::Stream);
     }
 }

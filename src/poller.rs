@@ -12,6 +12,7 @@
 
 use crate::cancel::cancelled_error;
 use crate::client::Client;
+use crate::context::{CallContext, RequestOptions};
 use crate::error::{Error, ErrorKind, Result};
 use crate::operations::Prepared;
 use crate::runtime::runtime;
@@ -74,6 +75,10 @@ struct Entry {
     stream: Option<(Arc<Semaphore>, StreamSummary)>,
     /// Its `Done` is queued.
     ended: bool,
+    /// Its options and what its requests saw.
+    context: Arc<CallContext>,
+    /// What its requests saw, from when it ended (kept once its `Done` is taken).
+    info: Option<serde_json::Value>,
 }
 
 struct State {
@@ -86,7 +91,15 @@ struct State {
     closed: bool,
     /// The bytes of ended bytes calls, until taken ([`Poller::take_bytes`]).
     bytes: HashMap<u64, Vec<u8>>,
+    /// The infos of the calls whose `Done` was taken, until taken ([`Poller::take_call_info`]);
+    /// at most [`HELD_INFOS`], the oldest dropped first (`info_order`).
+    infos: HashMap<u64, serde_json::Value>,
+    info_order: VecDeque<u64>,
 }
+
+/// The most call infos a poller keeps for the caller to take: a caller that never takes them
+/// costs this much at most.
+pub(crate) const HELD_INFOS: usize = 1024;
 
 struct Shared {
     state: Mutex<State>,
@@ -137,7 +150,10 @@ impl Shared {
             return;
         }
         match state.calls.get_mut(&call) {
-            Some(entry) if !entry.ended => entry.ended = true,
+            Some(entry) if !entry.ended => {
+                entry.ended = true;
+                entry.info = Some(entry.context.info());
+            }
             _ => return,
         }
         if let Some(bytes) = bytes {
@@ -206,6 +222,15 @@ fn refused_before_sending(error: &Error) -> bool {
     error.kind.code() < 100
 }
 
+/// The error for a call whose end was not taken yet.
+fn not_taken_yet(id: u64) -> Error {
+    Error::about(
+        ErrorKind::InvalidArgument,
+        "call_id",
+        format!("call {id} has not ended, or its end was not taken yet: take its DONE item first"),
+    )
+}
+
 /// The error of a poller used in a child process after `fork()`.
 fn forked() -> Error {
     Error::new(
@@ -239,6 +264,8 @@ impl Poller {
             signalled: false,
             closed: false,
             bytes: HashMap::new(),
+            infos: HashMap::new(),
+            info_order: VecDeque::new(),
         };
         Ok(Poller {
             shared: Arc::new(Shared {
@@ -266,7 +293,18 @@ impl Poller {
     /// Starts `prepared` on `client` and returns its call ID (never 0). A caller error found
     /// before anything is sent (a bad body, no credentials) is returned here and starts nothing.
     pub fn start(&self, client: Arc<Client>, prepared: Prepared) -> Result<u64> {
+        self.start_with(client, prepared, RequestOptions::default())
+    }
+
+    /// As [`Poller::start`], with the call's own request `options`.
+    pub(crate) fn start_with(
+        &self,
+        client: Arc<Client>,
+        prepared: Prepared,
+        options: RequestOptions,
+    ) -> Result<u64> {
         self.check_process()?;
+        let context = CallContext::new(options);
         let runtime = runtime()?;
         let shared = &self.shared;
         let id = {
@@ -275,7 +313,7 @@ impl Poller {
             state.next_id += 1;
             id
         };
-        let (mut task, stream): (BoxFuture<'static, Ended>, _) = match prepared {
+        let (task, stream): (BoxFuture<'static, Ended>, _) = match prepared {
             Prepared::Call(make) => {
                 let call = make(client, None);
                 (Box::pin(async move { (call.await, None) }) as _, None)
@@ -301,12 +339,15 @@ impl Poller {
                 (stream_task(client, start, sink), Some((budget, summary)))
             }
         };
+        let mut task = Box::pin(CallContext::run(Arc::clone(&context), task));
         lock(&shared.state).calls.insert(
             id,
             Entry {
                 abort: None,
                 stream,
                 ended: false,
+                context,
+                info: None,
             },
         );
         // The call's checks run before its first request: one poll here, inside the runtime's
@@ -356,6 +397,7 @@ impl Poller {
             return Ok(());
         }
         entry.ended = true;
+        entry.info = Some(entry.context.info());
         if let Some(abort) = entry.abort.take() {
             abort.abort();
         }
@@ -386,7 +428,15 @@ impl Poller {
                 Ok(Some(Item::Event { call, text }))
             }
             Some(Queued::Done { call, outcome }) => {
-                state.calls.remove(&call);
+                if let Some(info) = state.calls.remove(&call).and_then(|entry| entry.info) {
+                    if state.info_order.len() == HELD_INFOS {
+                        if let Some(oldest) = state.info_order.pop_front() {
+                            state.infos.remove(&oldest);
+                        }
+                    }
+                    state.info_order.push_back(call);
+                    state.infos.insert(call, info);
+                }
                 Ok(Some(Item::Done { call, outcome }))
             }
             None => {
@@ -413,11 +463,7 @@ impl Poller {
         self.check_process()?;
         let mut state = lock(&self.shared.state);
         if state.calls.contains_key(&id) {
-            return Err(Error::about(
-                ErrorKind::InvalidArgument,
-                "call_id",
-                format!("call {id} has not ended, or its end was not taken yet: take its DONE item first"),
-            ));
+            return Err(not_taken_yet(id));
         }
         state.bytes.remove(&id).ok_or_else(|| {
             Error::about(
@@ -429,6 +475,29 @@ impl Poller {
                 ),
             )
         })
+    }
+
+    /// Takes what the requests of call `id` saw (`{"attempts","duration_ms","request_id"}`),
+    /// once, after its `Done` item was taken; the infos of the last [`HELD_INFOS`] calls whose
+    /// `Done` was taken are kept. Refused before, and for an ID whose info was taken or dropped.
+    pub fn take_call_info(&self, id: u64) -> Result<String> {
+        self.check_process()?;
+        let mut state = lock(&self.shared.state);
+        if state.calls.contains_key(&id) {
+            return Err(not_taken_yet(id));
+        }
+        let info = state.infos.remove(&id).ok_or_else(|| {
+            Error::about(
+                ErrorKind::InvalidArgument,
+                "call_id",
+                format!(
+                    "no info is held for call {id}: unknown, taken already, or older than the \
+                     last {HELD_INFOS} calls whose end was taken"
+                ),
+            )
+        })?;
+        state.info_order.retain(|&held| held != id);
+        Ok(info.to_string())
     }
 
     /// Bytes calls whose bytes are held, not taken yet.
@@ -479,6 +548,7 @@ impl Drop for Poller {
         state.closed = true;
         state.ready.clear();
         state.bytes.clear();
+        state.infos.clear();
         for (_, entry) in state.calls.drain() {
             if let Some(abort) = entry.abort {
                 abort.abort();

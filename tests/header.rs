@@ -214,7 +214,11 @@ fn description() -> serde_json::Value {
 }
 
 /// The functions of the client that are not operations: its life, and the call by name.
-const CLIENT_FUNCTIONS_NOT_OPERATIONS: &[&str] = &["gumloop_client_new", "gumloop_client_free"];
+const CLIENT_FUNCTIONS_NOT_OPERATIONS: &[&str] = &[
+    "gumloop_client_new",
+    "gumloop_client_free",
+    "gumloop_client_call",
+];
 
 /// The names of the functions the committed header declares.
 fn header_functions() -> Vec<String> {

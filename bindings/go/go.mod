@@ -1,3 +1,3 @@
-module gumloop
+module go.gumloop.com/gumloop
 
 go 1.23

@@ -1,8 +1,6 @@
 package gumloop
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../../include
-#cgo LDFLAGS: -lgumloop
 #include <stdlib.h>
 #include "gumloop.h"
 */

@@ -3,15 +3,15 @@
 Everything declarative lives in pyproject.toml. This file adds the two steps a pure-Python build
 cannot express:
 
-* ``build_py`` also builds libgumloop with ``cargo build --release -p gumloop-ffi`` (run from the
-  repository root, two levels up; pip builds local directories in place, so the root is there)
-  and copies the shared library into the package, next to ``__init__.py``;
+* ``build_py`` also puts libgumloop into the package, next to ``__init__.py``. It takes, in order:
+  the file named by ``GUMLOOP_FFI_PREBUILT_LIBRARY`` (``make dist`` passes its release build);
+  else it builds the library with ``cargo build --release --locked`` from the Rust sources an sdist
+  carries in ``rust/``; else, in a checkout, from the repository root two levels up. Without
+  cargo it stops with an error saying what to install. ``CARGO`` names the cargo executable
+  (default ``cargo``).
 * the wheel is marked as platform-specific. Its tag is ``py3-none-<platform>``: the library is
   native code, but it is loaded through ctypes, so it does not depend on the Python ABI.
-
-Set ``GUMLOOP_FFI_PREBUILT_LIBRARY`` to the path of an already built libgumloop to bundle that
-file instead of running cargo (for builds outside the repository, e.g. from an sdist). ``CARGO``
-names the cargo executable (default ``cargo``).
+  ``make dist`` then has auditwheel give it its manylinux tag.
 """
 
 from __future__ import annotations
@@ -65,6 +65,33 @@ def read_cargo_version(cargo_toml: Path) -> str:
     raise SystemExit(f"no [package] version in {cargo_toml}")
 
 
+def rust_sources() -> Path:
+    """The directory whose Cargo.toml builds libgumloop: the sdist's ``rust/``, else the
+    checkout's root."""
+    for candidate in (HERE / "rust", REPO_ROOT):
+        if (candidate / "Cargo.toml").is_file() and (candidate / "src" / "lib.rs").is_file():
+            return candidate
+    raise SystemExit(
+        "gumloop-ffi: cannot build libgumloop: neither the sdist's rust/ directory nor a checkout "
+        f"of the repository is at {HERE}. Install a gumloop-ffi wheel, build from the sdist or a "
+        "checkout, or set GUMLOOP_FFI_PREBUILT_LIBRARY to a built libgumloop."
+    )
+
+
+def find_cargo() -> str:
+    """The cargo executable, or a SystemExit saying what to install."""
+    cargo = os.environ.get("CARGO", "cargo")
+    found = shutil.which(cargo)
+    if found is None:
+        raise SystemExit(
+            "gumloop-ffi: no prebuilt wheel fits this platform, so pip is building libgumloop from "
+            f"its Rust sources, which needs Rust's cargo (1.82 or newer), and {cargo!r} is not on "
+            "PATH. Install Rust (for example with rustup) and retry, or set "
+            "GUMLOOP_FFI_PREBUILT_LIBRARY to the path of a libgumloop built for this platform."
+        )
+    return found
+
+
 def build_library() -> Path:
     """Builds libgumloop (or takes the prebuilt one) and returns its path."""
     prebuilt = os.environ.get("GUMLOOP_FFI_PREBUILT_LIBRARY")
@@ -73,27 +100,26 @@ def build_library() -> Path:
         if not path.is_file():
             raise SystemExit(f"GUMLOOP_FFI_PREBUILT_LIBRARY={prebuilt!r} is not a file")
         return path
-    cargo_toml = REPO_ROOT / "Cargo.toml"
-    if not cargo_toml.is_file():
-        raise SystemExit(
-            f"cannot build libgumloop: {cargo_toml} does not exist. Build from a checkout of the "
-            "repository (pip install ./bindings/python), or set GUMLOOP_FFI_PREBUILT_LIBRARY."
-        )
+    sources = rust_sources()
     expected = read_package_library_version()
-    found = read_cargo_version(cargo_toml)
+    found = read_cargo_version(sources / "Cargo.toml")
     if found != expected:
         raise SystemExit(
-            f"version mismatch: Cargo.toml says {found}, but the Python package declares "
-            f"LIBRARY_VERSION = {expected!r} (bindings/python/src/gumloop_ffi/_version.py). "
+            f"version mismatch: {sources / 'Cargo.toml'} says {found}, but the Python package "
+            f"declares LIBRARY_VERSION = {expected!r} (src/gumloop_ffi/_version.py). "
             "Update the bindings for the new library, then the version."
         )
-    cargo = os.environ.get("CARGO", "cargo")
-    command = [cargo, "build", "--release", "-p", "gumloop-ffi"]
+    command = [find_cargo(), "build", "--release", "--locked", "-p", "gumloop-ffi"]
     print("building libgumloop:", " ".join(command), flush=True)
-    subprocess.run(command, cwd=REPO_ROOT, check=True)
-    target_dir = Path(os.environ.get("CARGO_TARGET_DIR", REPO_ROOT / "target"))
+    environment = dict(os.environ)
+    if sources != REPO_ROOT:
+        # An sdist build: the library goes into a wheel, so without its symbol tables (a
+        # checkout's release build keeps cargo's own settings, shared with the other targets).
+        environment.setdefault("CARGO_PROFILE_RELEASE_STRIP", "symbols")
+    subprocess.run(command, cwd=sources, check=True, env=environment)
+    target_dir = Path(os.environ.get("CARGO_TARGET_DIR", sources / "target"))
     if not target_dir.is_absolute():
-        target_dir = REPO_ROOT / target_dir
+        target_dir = sources / target_dir
     built = target_dir / "release" / library_file_name()
     if not built.is_file():
         raise SystemExit(f"cargo succeeded but {built} does not exist")

@@ -2,6 +2,6 @@ module gumloop-examples
 
 go 1.23
 
-require gumloop v0.0.0
+require go.gumloop.com/gumloop v0.0.0
 
-replace gumloop => ../../bindings/go
+replace go.gumloop.com/gumloop => ../../bindings/go

@@ -1,10 +1,10 @@
 //! Who can see a session: read and change its access.
 
-use super::args::c_args;
+use super::args::c_arg;
 use super::cancel::gumloop_cancel_token;
-use super::client::{call_client, gumloop_client};
+use super::client::{gumloop_client, run_operation};
 use super::codes::gumloop_code;
-use crate::operations::call_future;
+use crate::operations::{GetSessionAccess, UpdateSessionAccess};
 use std::ffi::c_char;
 
 /// Reads a session's access: `GET /sessions/{session_id}/access`.
@@ -25,8 +25,10 @@ pub unsafe extern "C" fn gumloop_client_get_session_access(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future("get_session_access", c_args!(session_id)?, c, token)
+        run_operation(client, cancel, out_json, || {
+            Ok(GetSessionAccess {
+                session_id: c_arg!(session_id)?,
+            })
         })
     }
 }
@@ -51,13 +53,11 @@ pub unsafe extern "C" fn gumloop_client_update_session_access(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "update_session_access",
-                c_args!(session_id, body_json)?,
-                c,
-                token,
-            )
+        run_operation(client, cancel, out_json, || {
+            Ok(UpdateSessionAccess {
+                session_id: c_arg!(session_id)?,
+                body: c_arg!(body_json)?,
+            })
         })
     }
 }

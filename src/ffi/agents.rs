@@ -1,10 +1,10 @@
 //! Finding and checking agents.
 
-use super::args::c_args;
+use super::args::c_arg;
 use super::cancel::gumloop_cancel_token;
-use super::client::{call_client, gumloop_client};
+use super::client::{gumloop_client, run_operation};
 use super::codes::gumloop_code;
-use crate::operations::call_future;
+use crate::operations::{GetAgent, ListAgents};
 use std::ffi::c_char;
 
 /// Lists the agents the caller can read, one page: `GET /agents`.
@@ -26,8 +26,10 @@ pub unsafe extern "C" fn gumloop_client_list_agents(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future("list_agents", c_args!(query_json)?, c, token)
+        run_operation(client, cancel, out_json, || {
+            Ok(ListAgents {
+                query: c_arg!(query_json)?,
+            })
         })
     }
 }
@@ -48,8 +50,10 @@ pub unsafe extern "C" fn gumloop_client_get_agent(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future("get_agent", c_args!(agent_id)?, c, token)
+        run_operation(client, cancel, out_json, || {
+            Ok(GetAgent {
+                agent_id: c_arg!(agent_id)?,
+            })
         })
     }
 }

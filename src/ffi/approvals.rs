@@ -1,10 +1,10 @@
 //! Resolving a session's pending approvals over REST.
 
-use super::args::c_args;
+use super::args::c_arg;
 use super::cancel::gumloop_cancel_token;
-use super::client::{call_client, gumloop_client};
+use super::client::{gumloop_client, run_operation};
 use super::codes::gumloop_code;
-use crate::operations::call_future;
+use crate::operations::ResolveApprovals;
 use std::ffi::c_char;
 
 /// Answers a session's pending approvals: `POST /sessions/{session_id}/approvals`.
@@ -33,13 +33,11 @@ pub unsafe extern "C" fn gumloop_client_resolve_approvals(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "resolve_approvals",
-                c_args!(session_id, body_json)?,
-                c,
-                token,
-            )
+        run_operation(client, cancel, out_json, || {
+            Ok(ResolveApprovals {
+                session_id: c_arg!(session_id)?,
+                body: c_arg!(body_json)?,
+            })
         })
     }
 }

@@ -61,25 +61,16 @@ macro_rules! optional {
     };
 }
 
-/// A blocking function's C string parameters as an operation's arguments, each named by its
-/// identifier: the argument is the parameter's name without `_json` (`body_json` gives `body`).
-/// Unsafe to expand, as `args_from_c`.
-macro_rules! c_args {
-    ($($arg:ident),+ $(,)?) => {
-        $crate::ffi::args::args_from_c(&[$((
-            $crate::ffi::args::argument_name(stringify!($arg)),
-            stringify!($arg),
-            $arg,
-        )),+])
+/// The C string parameter `$arg` as an operation's field: `String` (required: NULL is a
+/// `GUMLOOP_ERR_NULL_ARGUMENT` naming it) or `Option<String>` (NULL gives `None`), as the field's
+/// type asks. Unsafe to expand, as `required!`.
+macro_rules! c_arg {
+    ($arg:ident) => {
+        $crate::ffi::args::FromC::from_c($arg, stringify!($arg))
     };
 }
 
-pub(crate) use {c_args, not_null, optional, required};
-
-/// An operation's argument name for a C parameter: the parameter's name without `_json`.
-pub(crate) fn argument_name(c_name: &str) -> &str {
-    c_name.strip_suffix("_json").unwrap_or(c_name)
-}
+pub(crate) use {c_arg, not_null, optional, required};
 
 /// The body of `required!`: the string at `ptr`, an argument named `param`.
 ///
@@ -112,18 +103,25 @@ pub(crate) unsafe fn optional_str<'a>(ptr: *const c_char, param: &str) -> Result
     })
 }
 
-/// A blocking function's C parameters as an operation's arguments (see `crate::args`): each is
-/// `(argument name, C parameter name, pointer)`; a NULL pointer leaves the argument out.
-///
-/// # Safety
-/// Every pointer must be NULL or a NUL-terminated string.
-pub(crate) unsafe fn args_from_c(
-    params: &[(&str, &str, *const c_char)],
-) -> Result<crate::args::Args> {
-    let mut args = crate::args::Args::default();
-    for &(name, c_name, pointer) in params {
-        // SAFETY: NULL or NUL-terminated by the caller's contract.
-        args = args.with_text(name, unsafe { optional_str(pointer, c_name) }?);
+/// A C string parameter as an operation's field of this type.
+pub(crate) trait FromC: Sized {
+    /// The field from the string at `ptr`, the parameter named `param`.
+    ///
+    /// # Safety
+    /// `ptr` must be NULL or point to a NUL-terminated string.
+    unsafe fn from_c(ptr: *const c_char, param: &str) -> Result<Self>;
+}
+
+impl FromC for String {
+    unsafe fn from_c(ptr: *const c_char, param: &str) -> Result<String> {
+        // SAFETY: forwarded from the caller's contract.
+        unsafe { required_str(ptr, param) }.map(str::to_owned)
     }
-    Ok(args)
+}
+
+impl FromC for Option<String> {
+    unsafe fn from_c(ptr: *const c_char, param: &str) -> Result<Option<String>> {
+        // SAFETY: forwarded from the caller's contract.
+        Ok(unsafe { optional_str(ptr, param) }?.map(str::to_owned))
+    }
 }

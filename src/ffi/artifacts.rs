@@ -1,13 +1,13 @@
 //! The files agents produced: list them, learn where to fetch one, fetch its bytes.
 
-use super::args::c_args;
-use super::args::{optional, required};
+use super::args::c_arg;
 use super::bytes::{bytes_into_c, bytes_out};
 use super::cancel::gumloop_cancel_token;
-use super::client::{call_client, gumloop_client};
+use super::client::{call_client, gumloop_client, run_operation};
 use super::codes::{gumloop_code, GUMLOOP_OK};
-use crate::artifacts::DownloadOptions;
-use crate::operations::call_future;
+use crate::operations::{
+    DownloadArtifact, DownloadArtifactToFile, GetArtifactDownload, ListArtifacts, TypedOperation,
+};
 use std::ffi::c_char;
 use std::sync::{Arc, Mutex};
 
@@ -31,8 +31,11 @@ pub unsafe extern "C" fn gumloop_client_list_artifacts(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future("list_artifacts", c_args!(agent_id, query_json)?, c, token)
+        run_operation(client, cancel, out_json, || {
+            Ok(ListArtifacts {
+                agent_id: c_arg!(agent_id)?,
+                query: c_arg!(query_json)?,
+            })
         })
     }
 }
@@ -58,13 +61,11 @@ pub unsafe extern "C" fn gumloop_client_get_artifact_download(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "get_artifact_download",
-                c_args!(artifact_id, version_id)?,
-                c,
-                token,
-            )
+        run_operation(client, cancel, out_json, || {
+            Ok(GetArtifactDownload {
+                artifact_id: c_arg!(artifact_id)?,
+                version_id: c_arg!(version_id)?,
+            })
         })
     }
 }
@@ -104,11 +105,14 @@ pub unsafe extern "C" fn gumloop_client_download_artifact(
         let filled = Arc::clone(&slot);
         let code = call_client(client, cancel, out_json, |c, token| {
             outs?;
-            let id = required!(artifact_id)?.to_owned();
-            let options = DownloadOptions::parse(optional!(options_json)?)?;
+            let download = DownloadArtifact {
+                artifact_id: c_arg!(artifact_id)?,
+                version_id: None,
+                options: c_arg!(options_json)?,
+            }
+            .prepare()?(c, token);
             Ok(async move {
-                let (bytes, document) =
-                    c.download_artifact(&id, &options, token.as_deref()).await?;
+                let (bytes, document) = download.await?;
                 *filled.lock().unwrap_or_else(|p| p.into_inner()) = bytes;
                 Ok(document)
             })
@@ -146,13 +150,12 @@ pub unsafe extern "C" fn gumloop_client_download_artifact_to_file(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "download_artifact_to_file",
-                c_args!(artifact_id, path, options_json)?,
-                c,
-                token,
-            )
+        run_operation(client, cancel, out_json, || {
+            Ok(DownloadArtifactToFile {
+                artifact_id: c_arg!(artifact_id)?,
+                path: c_arg!(path)?,
+                options: c_arg!(options_json)?,
+            })
         })
     }
 }

@@ -1,6 +1,6 @@
 //! The client handle: create, use from any number of threads, free; and the create call.
 
-use super::args::c_args;
+use super::args::c_arg;
 use super::args::{not_null, optional};
 use super::cancel::gumloop_cancel_token;
 use super::codes::gumloop_code;
@@ -8,7 +8,7 @@ use super::guard::{call, guard};
 use super::handle::{shared, ArcHandle};
 use crate::cancel::CancelToken;
 use crate::client::Client;
-use crate::operations::call_future;
+use crate::operations::{CreateSession, Json, TypedOperation};
 use crate::runtime::run;
 use std::ffi::c_char;
 use std::future::Future;
@@ -152,6 +152,29 @@ where
     }
 }
 
+/// Runs the JSON operation `build` makes (from the C parameters) on the client behind `client`,
+/// as `call_client` does: the operation is typed, so a stream or bytes operation does not
+/// compile here.
+///
+/// # Safety
+/// As for `call_client`.
+pub(crate) unsafe fn run_operation<O>(
+    client: *const gumloop_client,
+    cancel: *const gumloop_cancel_token,
+    out_json: *mut *mut c_char,
+    build: impl FnOnce() -> crate::Result<O>,
+) -> gumloop_code
+where
+    O: TypedOperation<Answer = Json>,
+{
+    // SAFETY: forwarded under the caller's contract.
+    unsafe {
+        call_client(client, cancel, out_json, |c, token| {
+            Ok(build()?.prepare()?(c, token))
+        })
+    }
+}
+
 /// Creates a session with the agent `agent_id`: `POST /agents/{agent_id}/sessions`.
 ///
 /// `body_json` is the request body, a JSON object (NULL means `{}`): without `input` the server
@@ -201,8 +224,11 @@ pub unsafe extern "C" fn gumloop_client_create_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future("create_session", c_args!(agent_id, body_json)?, c, token)
+        run_operation(client, cancel, out_json, || {
+            Ok(CreateSession {
+                agent_id: c_arg!(agent_id)?,
+                body: c_arg!(body_json)?,
+            })
         })
     }
 }

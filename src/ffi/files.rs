@@ -1,11 +1,11 @@
 //! Uploading a file to a session, for use in a message's `attachments`.
 
-use super::args::c_args;
+use super::args::c_arg;
 use super::bytes::bytes_arg;
 use super::cancel::gumloop_cancel_token;
-use super::client::{call_client, gumloop_client};
+use super::client::{gumloop_client, run_operation};
 use super::codes::gumloop_code;
-use crate::operations::call_future;
+use crate::operations::UploadFile;
 use std::ffi::c_char;
 
 /// Uploads `data_len` bytes at `data` to a session as the file `file_name`:
@@ -39,14 +39,13 @@ pub unsafe extern "C" fn gumloop_client_upload_file(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "upload_file",
-                c_args!(session_id, file_name, media_type)?
-                    .with_data(Some(bytes_arg(data, data_len, "data")?)),
-                c,
-                token,
-            )
+        run_operation(client, cancel, out_json, || {
+            Ok(UploadFile {
+                session_id: c_arg!(session_id)?,
+                file_name: c_arg!(file_name)?,
+                media_type: c_arg!(media_type)?,
+                data: bytes_arg(data, data_len, "data")?,
+            })
         })
     }
 }

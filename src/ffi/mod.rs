@@ -14,7 +14,7 @@
 //! Every exported name is `gumloop_<object>_<verb>[_<noun>]`. The modules are declared in the
 //! order the header presents them (cbindgen follows it): version and codes, strings,
 //! cancellation, the client, sessions (files, approvals, queue, access), streams, agents,
-//! artifacts, the raw request, the one-shot call, the poller.
+//! artifacts, the raw request, the call by name, the one-shot call, the poller.
 
 // One module a group, each in its own paragraph so that rustfmt keeps this order.
 mod version;
@@ -55,6 +55,8 @@ mod artifacts;
 
 mod raw;
 
+mod call;
+
 mod oneshot;
 
 mod poller;
@@ -64,6 +66,7 @@ pub use agents::*;
 pub use approvals::*;
 pub use artifacts::*;
 pub use bytes::gumloop_bytes_free;
+pub use call::*;
 pub use cancel::*;
 pub use client::*;
 pub use codes::*;

@@ -11,6 +11,7 @@ use super::guard::{call, guard, outcome_to_c};
 use super::handle::{shared, ArcHandle};
 use super::strings::into_c;
 use crate::args::Args;
+use crate::context::RequestOptions;
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::parse_object;
 use crate::operations::prepare;
@@ -145,6 +146,14 @@ pub unsafe extern "C" fn gumloop_poller_get_fd(poller: *const gumloop_poller) ->
 /// bytes operation (`"result":"bytes"`, e.g. `download_artifact`) ends with its JSON document;
 /// take its bytes with `gumloop_poller_take_bytes`.
 ///
+/// The reserved key `"request_options"` (any operation) holds options of this call alone:
+/// `{"extra_headers": {name: value}, "timeout_ms": N}`. `extra_headers` are checked as the client
+/// option `extra_headers` is (the headers the library or HTTP owns are refused) and are added to
+/// each of the call's requests, replacing a client-wide extra header of the same name (e.g. a
+/// `traceparent` per call); `timeout_ms` is the whole-request time limit of each of the call's
+/// requests instead of the client's (not for streams, which have none). What the call's requests
+/// saw is taken after its end with `gumloop_poller_take_call_info`.
+///
 /// Everything is checked before anything is sent, as the blocking function checks it (the
 /// operation, the arguments, the body's fields, the credentials): on a bad argument this returns
 /// that code and error document (`param` names the argument) and starts nothing. On `GUMLOOP_OK`,
@@ -190,9 +199,10 @@ pub unsafe extern "C" fn gumloop_poller_start_call(
                 (true, _) => return Err(null_out("data")),
                 (false, len) => Some(std::slice::from_raw_parts(data, len).to_vec()),
             };
-            let args = Args::parse(optional_str(args_json, "args_json")?)?.with_data(bytes);
+            let mut args = Args::parse(optional_str(args_json, "args_json")?)?.with_data(bytes);
+            let options = RequestOptions::take(&mut args)?;
             let prepared = prepare(name, args)?;
-            *out_call_id = poller.start(client, prepared)?;
+            *out_call_id = poller.start_with(client, prepared, options)?;
             Ok(())
         })
     }
@@ -330,4 +340,27 @@ pub unsafe extern "C" fn gumloop_poller_take_bytes(
             Ok(())
         })
     }
+}
+
+/// Takes what the requests of the ended call `call_id` saw, as `*out_json`:
+/// `{"attempts": N, "duration_ms": N, "request_id": "…" | null}` — the HTTP requests it sent
+/// (retries included, redirects not), the time from its start to its end, and the server's
+/// `x-request-id` of the last answer it received. Never holds a secret. Available for any ended
+/// call, success or failure, without changing its JSON.
+///
+/// Call it after the call's `GUMLOOP_ITEM_DONE` item was taken; each info is taken once, and the
+/// poller keeps those of the last 1024 calls whose end was taken (a caller that never takes them
+/// costs no more). Before the end was taken, or for an info taken or dropped already:
+/// `GUMLOOP_ERR_INVALID_ARGUMENT` (`param` `call_id`). Never blocks.
+///
+/// # Safety
+/// `poller` must be NULL or a live poller; `out_json` NULL or valid for writing one pointer.
+#[no_mangle]
+pub unsafe extern "C" fn gumloop_poller_take_call_info(
+    poller: *mut gumloop_poller,
+    call_id: u64,
+    out_json: *mut *mut c_char,
+) -> gumloop_code {
+    // SAFETY: NULL or live by the caller's contract; `out_json` is checked by `call`.
+    unsafe { call(out_json, || poller_ref(poller)?.take_call_info(call_id)) }
 }

@@ -1,10 +1,12 @@
 //! A session's message queue: list, add, edit, delete, send now.
 
-use super::args::c_args;
+use super::args::c_arg;
 use super::cancel::gumloop_cancel_token;
-use super::client::{call_client, gumloop_client};
+use super::client::{gumloop_client, run_operation};
 use super::codes::gumloop_code;
-use crate::operations::call_future;
+use crate::operations::{
+    DeleteQueuedMessage, EditQueuedMessage, ListQueue, QueueMessage, SendQueuedMessage,
+};
 use std::ffi::c_char;
 
 /// Lists a session's queued messages: `GET /sessions/{session_id}/queue`.
@@ -24,8 +26,10 @@ pub unsafe extern "C" fn gumloop_client_list_queue(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future("list_queue", c_args!(session_id)?, c, token)
+        run_operation(client, cancel, out_json, || {
+            Ok(ListQueue {
+                session_id: c_arg!(session_id)?,
+            })
         })
     }
 }
@@ -50,8 +54,11 @@ pub unsafe extern "C" fn gumloop_client_queue_message(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future("queue_message", c_args!(session_id, body_json)?, c, token)
+        run_operation(client, cancel, out_json, || {
+            Ok(QueueMessage {
+                session_id: c_arg!(session_id)?,
+                body: c_arg!(body_json)?,
+            })
         })
     }
 }
@@ -75,13 +82,12 @@ pub unsafe extern "C" fn gumloop_client_edit_queued_message(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "edit_queued_message",
-                c_args!(session_id, queued_message_id, body_json)?,
-                c,
-                token,
-            )
+        run_operation(client, cancel, out_json, || {
+            Ok(EditQueuedMessage {
+                session_id: c_arg!(session_id)?,
+                queued_message_id: c_arg!(queued_message_id)?,
+                body: c_arg!(body_json)?,
+            })
         })
     }
 }
@@ -102,13 +108,11 @@ pub unsafe extern "C" fn gumloop_client_delete_queued_message(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "delete_queued_message",
-                c_args!(session_id, queued_message_id)?,
-                c,
-                token,
-            )
+        run_operation(client, cancel, out_json, || {
+            Ok(DeleteQueuedMessage {
+                session_id: c_arg!(session_id)?,
+                queued_message_id: c_arg!(queued_message_id)?,
+            })
         })
     }
 }
@@ -130,13 +134,11 @@ pub unsafe extern "C" fn gumloop_client_send_queued_message(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "send_queued_message",
-                c_args!(session_id, queued_message_id)?,
-                c,
-                token,
-            )
+        run_operation(client, cancel, out_json, || {
+            Ok(SendQueuedMessage {
+                session_id: c_arg!(session_id)?,
+                queued_message_id: c_arg!(queued_message_id)?,
+            })
         })
     }
 }

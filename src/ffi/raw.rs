@@ -1,10 +1,10 @@
 //! A raw request, for what the library does not wrap.
 
-use super::args::c_args;
+use super::args::c_arg;
 use super::cancel::gumloop_cancel_token;
-use super::client::{call_client, gumloop_client};
+use super::client::{gumloop_client, run_operation};
 use super::codes::gumloop_code;
-use crate::operations::call_future;
+use crate::operations::SendRequest;
 use std::ffi::c_char;
 
 /// Sends a request the library does not wrap, to the REST base URL, with the client's
@@ -36,13 +36,13 @@ pub unsafe extern "C" fn gumloop_client_send_request(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future(
-                "send_request",
-                c_args!(method, path_json, query_json, body_json)?,
-                c,
-                token,
-            )
+        run_operation(client, cancel, out_json, || {
+            Ok(SendRequest {
+                method: c_arg!(method)?,
+                path: c_arg!(path_json)?,
+                query: c_arg!(query_json)?,
+                body: c_arg!(body_json)?,
+            })
         })
     }
 }

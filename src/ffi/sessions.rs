@@ -3,11 +3,13 @@
 //! Each blocks the calling thread until it completes, takes an optional cancellation token, and
 //! writes the server's JSON (or an error document) to `*out_json`.
 
-use super::args::c_args;
+use super::args::c_arg;
 use super::cancel::gumloop_cancel_token;
-use super::client::{call_client, gumloop_client};
+use super::client::{gumloop_client, run_operation};
 use super::codes::gumloop_code;
-use crate::operations::call_future;
+use crate::operations::{
+    CancelSession, GetSession, ListSessions, RenameSession, SendMessage, WaitSession,
+};
 use std::ffi::c_char;
 
 /// Retrieves a session with its transcript: `GET /sessions/{session_id}`.
@@ -28,8 +30,10 @@ pub unsafe extern "C" fn gumloop_client_get_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future("get_session", c_args!(session_id)?, c, token)
+        run_operation(client, cancel, out_json, || {
+            Ok(GetSession {
+                session_id: c_arg!(session_id)?,
+            })
         })
     }
 }
@@ -53,8 +57,11 @@ pub unsafe extern "C" fn gumloop_client_list_sessions(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future("list_sessions", c_args!(agent_id, query_json)?, c, token)
+        run_operation(client, cancel, out_json, || {
+            Ok(ListSessions {
+                agent_id: c_arg!(agent_id)?,
+                query: c_arg!(query_json)?,
+            })
         })
     }
 }
@@ -79,8 +86,11 @@ pub unsafe extern "C" fn gumloop_client_send_message(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future("send_message", c_args!(session_id, body_json)?, c, token)
+        run_operation(client, cancel, out_json, || {
+            Ok(SendMessage {
+                session_id: c_arg!(session_id)?,
+                body: c_arg!(body_json)?,
+            })
         })
     }
 }
@@ -101,8 +111,10 @@ pub unsafe extern "C" fn gumloop_client_cancel_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future("cancel_session", c_args!(session_id)?, c, token)
+        run_operation(client, cancel, out_json, || {
+            Ok(CancelSession {
+                session_id: c_arg!(session_id)?,
+            })
         })
     }
 }
@@ -123,8 +135,11 @@ pub unsafe extern "C" fn gumloop_client_rename_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future("rename_session", c_args!(session_id, name)?, c, token)
+        run_operation(client, cancel, out_json, || {
+            Ok(RenameSession {
+                session_id: c_arg!(session_id)?,
+                name: c_arg!(name)?,
+            })
         })
     }
 }
@@ -149,8 +164,11 @@ pub unsafe extern "C" fn gumloop_client_wait_session(
 ) -> gumloop_code {
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
-        call_client(client, cancel, out_json, |c, token| {
-            call_future("wait_session", c_args!(session_id, options_json)?, c, token)
+        run_operation(client, cancel, out_json, || {
+            Ok(WaitSession {
+                session_id: c_arg!(session_id)?,
+                options: c_arg!(options_json)?,
+            })
         })
     }
 }

@@ -1,6 +1,6 @@
 //! Streaming calls: events are delivered to a callback on the caller's thread, as they arrive.
 
-use super::args::c_args;
+use super::args::c_arg;
 use super::args::not_null;
 use super::cancel::gumloop_cancel_token;
 use super::client::gumloop_client;
@@ -8,7 +8,7 @@ use super::codes::gumloop_code;
 use super::guard::call;
 use super::handle::{shared, ArcHandle};
 use crate::error::Result;
-use crate::operations::stream_start;
+use crate::operations::{ResumeStream, StreamMessage, StreamSession, TypedOperation};
 use crate::stream::relay::{stream_relayed, OwnedStart};
 use std::ffi::{c_char, c_int, c_void};
 
@@ -105,7 +105,11 @@ pub unsafe extern "C" fn gumloop_client_stream_session(
     // SAFETY: every pointer is forwarded under the caller's contract.
     unsafe {
         call_stream(client, on_event, user_data, cancel, out_json, || {
-            stream_start("stream_session", c_args!(agent_id, body_json)?)
+            StreamSession {
+                agent_id: c_arg!(agent_id)?,
+                body: c_arg!(body_json)?,
+            }
+            .prepare()
         })
     }
 }
@@ -130,7 +134,11 @@ pub unsafe extern "C" fn gumloop_client_stream_message(
     // SAFETY: as for gumloop_client_stream_session.
     unsafe {
         call_stream(client, on_event, user_data, cancel, out_json, || {
-            stream_start("stream_message", c_args!(session_id, body_json)?)
+            StreamMessage {
+                session_id: c_arg!(session_id)?,
+                body: c_arg!(body_json)?,
+            }
+            .prepare()
         })
     }
 }
@@ -156,7 +164,11 @@ pub unsafe extern "C" fn gumloop_client_resume_stream(
     // SAFETY: as for gumloop_client_stream_session.
     unsafe {
         call_stream(client, on_event, user_data, cancel, out_json, || {
-            stream_start("resume_stream", c_args!(session_id, cursor)?)
+            ResumeStream {
+                session_id: c_arg!(session_id)?,
+                cursor: c_arg!(cursor)?,
+            }
+            .prepare()
         })
     }
 }

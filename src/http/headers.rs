@@ -52,6 +52,58 @@ pub const LIBRARY_OWNED_HEADERS: &[&str] = &[
 /// The prefix of the headers meant for a proxy, all of which HTTP owns.
 pub const PROXY_HEADER_PREFIX: &str = "proxy-";
 
+/// Reads extra headers: an object of header names to string values (`null` or absent: none).
+/// A name that is not a header name, one the library or HTTP owns ([`is_library_owned`]), or a
+/// value with a control character is refused as `kind`, naming `param` (the client option
+/// `extra_headers`, or a call's `request_options.extra_headers`).
+pub fn parse_extra_headers(
+    value: Option<&serde_json::Value>,
+    kind: ErrorKind,
+    param: &str,
+) -> Result<Vec<(String, String)>> {
+    use serde_json::Value;
+    let map = match value {
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Object(map)) => map,
+        Some(_) => {
+            return Err(Error::about(
+                kind,
+                param,
+                format!("`{param}` must be an object of header names to string values"),
+            ))
+        }
+    };
+    let mut headers = Vec::with_capacity(map.len());
+    for (name, value) in map {
+        let Value::String(value) = value else {
+            return Err(Error::about(
+                kind,
+                param,
+                format!("extra header `{name}` must have a string value"),
+            ));
+        };
+        if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            return Err(Error::about(
+                kind,
+                param,
+                format!("`{name}` is not a valid header name"),
+            ));
+        }
+        if is_library_owned(name) {
+            return Err(Error::about(
+                kind,
+                param,
+                format!(
+                    "header `{name}` is set by the library or by HTTP itself and cannot be added"
+                ),
+            ));
+        }
+        check_header_value(kind, param, value)?;
+        headers.push((name.clone(), value.clone()));
+    }
+    Ok(headers)
+}
+
 /// Whether header `name` (any case) is one the library or HTTP owns.
 pub fn is_library_owned(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();

@@ -11,6 +11,7 @@
  * client.close();
  * ```
  */
+import { createRequire } from "node:module";
 import { c, libraryPath as loadedFrom } from "./native.js";
 
 export * from "./errors.js";
@@ -18,7 +19,7 @@ export * from "./client.js";
 export * from "./stream.js";
 export * from "./resources.js";
 
-/** The version of the loaded libgumloop, e.g. "0.2.0". */
+/** The version of the loaded libgumloop, e.g. "0.3.0". */
 export function libraryVersion(): string {
   return c.versionGet();
 }
@@ -26,8 +27,8 @@ export function libraryVersion(): string {
 /** The file libgumloop was loaded from. */
 export const libraryPath: string = loadedFrom;
 
-/** This package's version; the library it loads must have the same. */
-export const version = "0.2.0";
+/** This package's version (its package.json's); the library it loads must have the same. */
+export const version: string = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
 
 if (libraryVersion() !== version) {
   throw new Error(`gumloop-ffi ${version} needs libgumloop ${version}, but ${libraryPath} is ${libraryVersion()}`);

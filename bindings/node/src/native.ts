@@ -2,11 +2,13 @@
  * The loaded libgumloop and its declared C functions (koffi). Nothing else in the package
  * touches koffi, pointers or the library's strings.
  *
- * The library is found, in order: the file named by `GUMLOOP_FFI_LIBRARY` (only that one), the
- * copy bundled in this package (`lib/libgumloop.so`), then the release and debug builds of the
- * repository checkout this package sits in.
+ * The library is found, in order: the file named by `GUMLOOP_FFI_LIBRARY` (only that one); the
+ * copy in this platform's library package (`gumloop-ffi-linux-x64-gnu` and its siblings, an
+ * optional dependency that npm installs only on the platform it fits); then the release and
+ * debug builds of the repository checkout this package sits in (development).
  */
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import koffi from "koffi";
@@ -24,15 +26,43 @@ function libraryFileName(): string {
   return "libgumloop.so";
 }
 
+/**
+ * The name of the package holding the library for this platform: `gumloop-ffi-` followed by
+ * the platform, the CPU and, on Linux, the C library (`gnu` or `musl`), as Node names them.
+ */
+export function platformPackageName(): string {
+  let name = `gumloop-ffi-${process.platform}-${process.arch}`;
+  if (process.platform === "linux") {
+    const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)
+      ?.header;
+    name += header?.glibcVersionRuntime ? "-gnu" : "-musl";
+  } else if (process.platform === "win32") {
+    name += "-msvc";
+  }
+  return name;
+}
+
+/** The library file of this platform's package, when that package is installed. */
+function platformPackageLibrary(): string | undefined {
+  try {
+    const manifest = createRequire(import.meta.url).resolve(`${platformPackageName()}/package.json`);
+    return join(dirname(manifest), "lib", libraryFileName());
+  } catch {
+    return undefined;
+  }
+}
+
 /** The candidate files, in the order they are tried. */
 export function libraryCandidates(): string[] {
   const explicit = process.env[LIBRARY_ENV];
   if (explicit) return [explicit];
+  const found: string[] = [];
+  const packaged = platformPackageLibrary();
+  if (packaged !== undefined) found.push(packaged);
   const here = dirname(fileURLToPath(import.meta.url));
-  const found = [join(here, "..", "lib", libraryFileName())];
   for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
     if (existsSync(join(dir, "include", "gumloop.h")) && existsSync(join(dir, "Cargo.toml"))) {
-      const target = process.env["CARGO_TARGET_DIR"] ? resolve(process.env["CARGO_TARGET_DIR"]) : join(dir, "target");
+      const target = process.env["CARGO_TARGET_DIR"] ? resolve(dir, process.env["CARGO_TARGET_DIR"]) : join(dir, "target");
       found.push(join(target, "release", libraryFileName()), join(target, "debug", libraryFileName()));
       break;
     }
@@ -53,7 +83,10 @@ function loadLibrary(): { lib: Koffi.LibraryHandle; path: string } {
       tried.push(`${path} (${(error as Error).message})`);
     }
   }
-  throw new Error(`libgumloop could not be loaded; tried: ${tried.join("; ")}. Set ${LIBRARY_ENV} to its path.`);
+  throw new Error(
+    `libgumloop could not be loaded; tried: ${tried.join("; ") || "nothing"}. Install ${platformPackageName()} ` +
+      `(npm installs it with gumloop-ffi where it is published for this platform), or set ${LIBRARY_ENV} to the library's path.`,
+  );
 }
 
 const { lib, path } = loadLibrary();

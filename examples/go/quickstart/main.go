@@ -15,7 +15,7 @@ import (
 	"os"
 	"time"
 
-	"gumloop"
+	"go.gumloop.com/gumloop"
 )
 
 func main() {

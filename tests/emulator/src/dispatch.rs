@@ -69,13 +69,34 @@ pub async fn serve(
     let hit = app
         .faults()
         .take_request(parts.method.as_str(), path, listener);
-    app.log().record(
+    let seq = app.log().record(
         listener,
         &parts,
         &body,
         hit.as_ref().map(|h| h.name.as_str()),
     );
+    let answer = answer(&app, listener, &parts, path, &body, hit).await;
+    answer.map(|resp| with_request_id(resp, seq))
+}
 
+/// Every recorded request's answer names it, as servers do: `x-request-id: req_<seq>`, the
+/// `seq` of its entry in the request log.
+fn with_request_id(mut resp: Response<RespBody>, seq: u64) -> Response<RespBody> {
+    if let Ok(value) = header::HeaderValue::from_str(&format!("req_{seq}")) {
+        resp.headers_mut().insert("x-request-id", value);
+    }
+    resp
+}
+
+/// The answer to a recorded request: its fault's, or the normal handling's.
+async fn answer(
+    app: &Arc<App>,
+    listener: Listener,
+    parts: &hyper::http::request::Parts,
+    path: &str,
+    body: &Bytes,
+    hit: Option<crate::faults::Hit>,
+) -> Result<Response<RespBody>, Aborted> {
     if let Some(hit) = &hit {
         if hit.delay_ms > 0 {
             tokio::time::sleep(Duration::from_millis(hit.delay_ms)).await;
@@ -102,15 +123,15 @@ pub async fn serve(
     }
 
     let resp = match listener {
-        Listener::Storage => storage::handle(&app, &parts),
+        Listener::Storage => storage::handle(app, parts),
         Listener::Api | Listener::Stream => routes::dispatch(&Ctx {
-            app: &app,
+            app,
             listener,
             method: &parts.method,
             path,
             query: Query::parse(parts.uri.query()),
             headers: &parts.headers,
-            body: &body,
+            body,
         }),
     };
     match hit.map(|h| h.action) {

@@ -73,11 +73,19 @@ impl RequestLog {
         }
     }
 
-    /// Records one request. `fault` names the fault applied to it, if any.
-    pub fn record(&mut self, listener: Listener, parts: &Parts, body: &[u8], fault: Option<&str>) {
+    /// Records one request and returns its sequence number (the `seq` of its entry, and the
+    /// `x-request-id` the emulator answers it with). `fault` names the fault applied to it.
+    pub fn record(
+        &mut self,
+        listener: Listener,
+        parts: &Parts,
+        body: &[u8],
+        fault: Option<&str>,
+    ) -> u64 {
         if self.limit == 0 {
             self.dropped += 1;
-            return;
+            self.next_seq += 1;
+            return self.next_seq - 1;
         }
         // Copies, so that no entry keeps a connection's read buffer alive.
         let entry = Entry {
@@ -101,6 +109,7 @@ impl RequestLog {
             self.dropped += 1;
         }
         self.entries.push_back(entry);
+        self.next_seq - 1
     }
 
     /// The log as a JSON document.
