@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
@@ -120,6 +121,7 @@ func (c *Client) exec(ctx context.Context, operation string, args map[string]any
 	if ctx == nil {
 		return "", nil, callerError(CodeNullArgument, "ctx", "the context must not be nil (use context.Background())")
 	}
+	args, info := callContext(ctx, args)
 	if err := checkText(args, ""); err != nil {
 		return "", nil, err
 	}
@@ -138,7 +140,7 @@ func (c *Client) exec(ctx context.Context, operation string, args map[string]any
 		return "", nil, e
 	}
 	defer c.release()
-	id, call, err := p.start(handle, operation, args, data, wantBytes)
+	id, call, err := p.start(handle, operation, args, data, wantBytes, info != nil)
 	if err != nil {
 		return "", nil, err
 	}
@@ -176,6 +178,11 @@ func (c *Client) exec(ctx context.Context, operation string, args map[string]any
 		}
 		if ended {
 			finished = true
+			if info != nil {
+				call.mu.Lock()
+				_ = json.Unmarshal([]byte(call.info), info)
+				call.mu.Unlock()
+			}
 			switch {
 			case stopped != nil:
 				return "", nil, stopped

@@ -35,6 +35,9 @@ type pending struct {
 	// wantBytes: the call's result is bytes, taken from the poller when its DONE item is.
 	wantBytes bool
 	data      []byte
+	// wantInfo: the call's info is taken when its DONE item is.
+	wantInfo bool
+	info     string
 	// ready has a value whenever something new was added (capacity 1: one wake-up is enough).
 	ready chan struct{}
 }
@@ -127,6 +130,13 @@ func (p *poller) drain() {
 		if call == nil {
 			continue
 		}
+		if kind == C.GUMLOOP_ITEM_DONE && call.wantInfo {
+			var out *C.char
+			C.gumloop_poller_take_call_info(p.handle, id, &out)
+			call.mu.Lock()
+			call.info = takeString(out)
+			call.mu.Unlock()
+		}
 		switch {
 		case kind == C.GUMLOOP_ITEM_EVENT:
 			call.add(&text, 0, "")
@@ -178,7 +188,7 @@ func (p *poller) failAll(err error) {
 
 // start starts an operation of the library's table with its named arguments (and raw bytes
 // for the operations that take them).
-func (p *poller) start(client *C.gumloop_client, operation string, args map[string]any, data []byte, wantBytes bool) (uint64, *pending, error) {
+func (p *poller) start(client *C.gumloop_client, operation string, args map[string]any, data []byte, wantBytes, wantInfo bool) (uint64, *pending, error) {
 	text, err := json.Marshal(args)
 	if err != nil {
 		return 0, nil, callerError(CodeInvalidJSON, "args_json", err.Error())
@@ -192,7 +202,7 @@ func (p *poller) start(client *C.gumloop_client, operation string, args map[stri
 		bytes = (*C.uint8_t)(C.CBytes(data))
 		defer C.free(unsafe.Pointer(bytes))
 	}
-	call := &pending{ready: make(chan struct{}, 1), wantBytes: wantBytes}
+	call := &pending{ready: make(chan struct{}, 1), wantBytes: wantBytes, wantInfo: wantInfo}
 	// Registered under the lock before the library can report on it.
 	p.mu.Lock()
 	defer p.mu.Unlock()

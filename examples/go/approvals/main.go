@@ -13,7 +13,7 @@ import (
 	"os"
 	"time"
 
-	"gumloop"
+	"go.gumloop.com/gumloop"
 )
 
 func main() {

@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"gumloop"
+	"go.gumloop.com/gumloop"
 )
 
 func main() {

@@ -10,7 +10,7 @@ import (
 	"os"
 	"time"
 
-	"gumloop"
+	"go.gumloop.com/gumloop"
 )
 
 func main() {

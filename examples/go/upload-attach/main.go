@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"gumloop"
+	"go.gumloop.com/gumloop"
 )
 
 func main() {
