@@ -173,6 +173,33 @@ def async_section(results):
     return out
 
 
+def percall_section(results):
+    """The markdown lines of the Python per-call cost on the main thread and on a worker."""
+    runs = results.get("percall", [])
+    if not runs:
+        return []
+    first = runs[0]
+    out = ["## Python: per-call cost on the main thread and on a worker thread", ""]
+    out.append(f"`client.sessions.retrieve(id)` of a completed session, {first['calls']:,} calls "
+               f"per loop, main-thread and worker-thread loops interleaved over {first['rounds']} "
+               "rounds in one process (benches/py_percall.py); the median per call. CPU is the "
+               "whole process's (`time.process_time`, the library's threads included).")
+    out.append("")
+    out.append("| client | thread | wall µs | CPU µs | wall µs by round |")
+    out.append("|---|---|---|---|---|")
+    for r in runs:
+        for key, thread in (("main", "main"), ("worker", "worker"), ("sdk_main", "main")):
+            row = r.get(key)
+            if row is None:
+                continue
+            label = "gumloop SDK" if key == "sdk_main" else r["label"]
+            rounds = ", ".join(f"{x:.0f}" for x in row["wall_us_rounds"])
+            out.append(f"| {label} | {thread} | {row['wall_us']:.0f} | {row['cpu_us']:.0f} | "
+                       f"{rounds} |")
+    out.append("")
+    return out
+
+
 def WORKLOADS_OF(results):  # noqa: N802 (reads like a constant at the call sites)
     seen = []
     for run in results["runs"]:
@@ -443,6 +470,7 @@ def write_markdown(results, path, chart_name):
         add("")
 
     out.extend(async_section(results))
+    out.extend(percall_section(results))
 
     add("## Running it")
     add("")

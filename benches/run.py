@@ -9,7 +9,8 @@ GUMLOOP_STREAM_BASE_URL and GUMLOOP_EMULATOR_ADMIN set) with the bench venv's Py
    memory it adds, and the size of the stripped library;
 3. profiles the single-thread C create-idle loop with callgrind (instructions per request, by
    function and by crate) and counts context switches per request with `perf stat`;
-4. writes the raw results (JSON), docs/BENCHMARKS.md and docs/benchmarks.png.
+4. measures the Python client's per-call cost on the main thread and on a worker thread;
+5. writes the raw results (JSON), docs/BENCHMARKS.md and docs/benchmarks.png.
 
 Every run is bounded (--seconds per measured window); nothing leaves the loopback interface.
 """
@@ -166,7 +167,7 @@ class Bench:
         self.bin = args.bin_dir
         self.python = sys.executable
         self.results = {"runs": [], "stream": [], "first_call": [], "size": {}, "profile": {},
-                        "async_streams": []}
+                        "async_streams": [], "percall": []}
 
     # -- throughput -------------------------------------------------------------------------
     def plan(self, workload, session_id):
@@ -400,6 +401,23 @@ class Bench:
             median["peak_rss_kb_rounds"] = [r["peak_rss_kb"] for r in results]
             self.results["async_streams"].append(median)
 
+    # -- Python's per-call cost by thread ----------------------------------------------------
+    def percall(self):
+        """gumloop_ffi's blocking retrieve on the main thread and on a worker thread, with the
+        official SDK on the main thread for reference (benches/py_percall.py)."""
+        reset_emulator()
+        lines, errors, _, _ = run_process(
+            [self.python, f"{HERE}/py_percall.py", "--rounds", str(self.args.rounds), "--sdk"],
+            env=child_env(), timeout=600)
+        if not lines:
+            log(f"per-call bench failed: {errors.strip()[-500:]}")
+            return
+        result = json.loads(lines[-1])
+        log(f"per-call retrieve: main {result['main']['wall_us']} us wall / "
+            f"{result['main']['cpu_us']} us CPU, worker {result['worker']['wall_us']} us wall / "
+            f"{result['worker']['cpu_us']} us CPU")
+        self.results["percall"].append(result)
+
     # -- metadata ---------------------------------------------------------------------------
     def meta(self):
         def cmd(*args):
@@ -487,7 +505,8 @@ def main():
     started = time.time()
     meta = bench.meta()
     log(f"load average before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
-    for section in ("throughput", "stream", "first_call", "size", "profile", "async_streams"):
+    for section in ("throughput", "stream", "first_call", "size", "profile", "async_streams",
+                    "percall"):
         if section not in skip:
             getattr(bench, section)()
     meta["load_before"] = load_before

@@ -12,34 +12,19 @@
 
 #include "gumloop.h"
 
-/* Copies the string value of the first "key" in compact JSON into out (a real program would use
- * a JSON parser here). */
-static int string_field(const char *json, const char *key, char *out, size_t cap) {
-    char pattern[64];
-    snprintf(pattern, sizeof pattern, "\"%s\":\"", key);
-    const char *start = strstr(json, pattern);
-    if (start == NULL) {
-        return 0;
-    }
-    start += strlen(pattern);
-    const char *end = strchr(start, '"');
-    if (end == NULL || (size_t)(end - start) >= cap) {
-        return 0;
-    }
-    memcpy(out, start, (size_t)(end - start));
-    out[end - start] = '\0';
-    return 1;
-}
-
 /* Prints the text of each text-delta event. */
 static int print_delta(void *user_data, const char *event_json, size_t len) {
     (void)user_data;
     (void)len;
-    char delta[512];
-    if (strstr(event_json, "\"type\":\"text-delta\"") && string_field(event_json, "delta", delta, sizeof delta)) {
+    char *type = NULL;
+    char *delta = NULL;
+    if (gumloop_json_get_string(event_json, "/type", &type) == GUMLOOP_OK && strcmp(type, "text-delta") == 0 &&
+        gumloop_json_get_string(event_json, "/delta", &delta) == GUMLOOP_OK) {
         fputs(delta, stdout);
         fflush(stdout);
     }
+    gumloop_string_free(delta);
+    gumloop_string_free(type);
     return 0;
 }
 
@@ -64,9 +49,8 @@ int main(int argc, char **argv) {
     char body[1024];
     snprintf(body, sizeof body, "{\"input\":\"%s\"}", message);
     code = gumloop_client_create_session(client, agent_id, body, NULL, &json);
-    char session_id[128];
-    const char *id_at = code == GUMLOOP_OK ? strstr(json, "\"id\":\"sess_") : NULL;
-    if (id_at == NULL || !string_field(id_at, "id", session_id, sizeof session_id)) {
+    char *session_id = NULL;
+    if (code != GUMLOOP_OK || gumloop_json_get_string(json, "/session/id", &session_id) != GUMLOOP_OK) {
         gumloop_client_free(client);
         return fail("create", code, json);
     }
@@ -74,33 +58,48 @@ int main(int argc, char **argv) {
 
     /* 2. Wait: it returns when the run settles, here at approval_required with the ask. */
     code = gumloop_client_wait_session(client, session_id, NULL, NULL, &json);
-    char ask[128];
-    if (code != GUMLOOP_OK || strstr(json, "\"state\":\"approval_required\"") == NULL ||
-        !string_field(json, "action_request_id", ask, sizeof ask)) {
+    char *state = NULL;
+    char *ask = NULL;
+    char *title = NULL;
+    if (code == GUMLOOP_OK) {
+        gumloop_json_get_string(json, "/session/state", &state);
+        gumloop_json_get_string(json, "/session/pending_approvals/0/action_request_id", &ask);
+        gumloop_json_get_string(json, "/session/pending_approvals/0/title", &title);
+    }
+    if (state == NULL || strcmp(state, "approval_required") != 0 || ask == NULL) {
+        gumloop_string_free(state);
+        gumloop_string_free(ask);
+        gumloop_string_free(title);
+        gumloop_string_free(session_id);
         gumloop_client_free(client);
         return fail("wait (expected a pending approval)", code, json);
     }
-    char title[256] = "";
-    string_field(json, "title", title, sizeof title);
-    printf("approval asked: %s (%s)\n", title, ask);
+    printf("approval asked: %s (%s)\n", title ? title : "", ask);
+    gumloop_string_free(state);
+    gumloop_string_free(title);
     gumloop_string_free(json);
 
     /* 3. Approve it. The answer's stream_cursor is where the continued run's stream starts. */
     snprintf(body, sizeof body,
              "{\"approval_responses\":[{\"action_request_id\":\"%s\",\"action\":\"accept\"}]}", ask);
+    gumloop_string_free(ask);
     code = gumloop_client_resolve_approvals(client, session_id, body, NULL, &json);
-    char cursor[160];
-    if (code != GUMLOOP_OK || !string_field(json, "stream_cursor", cursor, sizeof cursor)) {
+    char *cursor = NULL;
+    char *outcome = NULL;
+    if (code != GUMLOOP_OK || gumloop_json_get_string(json, "/stream_cursor", &cursor) != GUMLOOP_OK) {
+        gumloop_string_free(session_id);
         gumloop_client_free(client);
         return fail("resolve", code, json);
     }
-    char outcome[32] = "";
-    string_field(json, "outcome", outcome, sizeof outcome);
-    printf("outcome: %s\n", outcome);
+    gumloop_json_get_string(json, "/results/0/outcome", &outcome);
+    printf("outcome: %s\n", outcome ? outcome : "(none)");
+    gumloop_string_free(outcome);
     gumloop_string_free(json);
 
     /* 4. Stream the continuation from that cursor. */
     code = gumloop_client_resume_stream(client, session_id, cursor, print_delta, NULL, NULL, &json);
+    gumloop_string_free(cursor);
+    gumloop_string_free(session_id);
     if (code != GUMLOOP_OK) {
         gumloop_client_free(client);
         return fail("stream", code, json);

@@ -11,28 +11,19 @@
 
 #include "gumloop.h"
 
-/* Prints the `delta` of each text-delta event. Event JSON from libgumloop is compact, so the
- * field appears as "delta":"…"; a real program would use a JSON parser here. */
+/* Prints the `delta` of each text-delta event, read with the library's JSON accessor. */
 static int print_delta(void *user_data, const char *event_json, size_t len) {
     (void)user_data;
     (void)len;
-    if (strstr(event_json, "\"type\":\"text-delta\"") == NULL) {
-        return 0;
+    char *type = NULL;
+    char *delta = NULL;
+    if (gumloop_json_get_string(event_json, "/type", &type) == GUMLOOP_OK && strcmp(type, "text-delta") == 0 &&
+        gumloop_json_get_string(event_json, "/delta", &delta) == GUMLOOP_OK) {
+        fputs(delta, stdout);
+        fflush(stdout);
     }
-    const char *start = strstr(event_json, "\"delta\":\"");
-    if (start == NULL) {
-        return 0;
-    }
-    start += strlen("\"delta\":\"");
-    for (const char *p = start; *p && *p != '"'; p++) {
-        if (*p == '\\' && p[1] != '\0') {
-            p++;
-            putchar(*p == 'n' ? '\n' : *p);
-        } else {
-            putchar(*p);
-        }
-    }
-    fflush(stdout);
+    gumloop_string_free(delta);
+    gumloop_string_free(type);
     return 0; /* go on */
 }
 

@@ -5,6 +5,7 @@
 #                       time to first call, library size and a callgrind profile; rewrites
 #                       docs/BENCHMARKS.md and docs/benchmarks.png (about ten minutes)
 #   make bench-c        only the C bench programs (build/bench/)
+#   make bench-percall  only the Python per-call cost, main thread against a worker thread
 #   make bench-async    only 1,000 concurrent streams in one process (AsyncClient, the SDK's
 #                       AsyncGumloop, the blocking client on 1,000 threads); prints the table
 #                       and writes build/bench/async-streams.md (BENCH_ASYNC_STREAMS=N)
@@ -49,6 +50,7 @@ bench-tools:
 ## bench-release: the release library and the release emulator, and the hand-over bench
 bench-release: bench-release-bins
 	cd $(ROOT) && $(CARGO) bench --no-run --quiet --bench handover
+	cd $(ROOT) && $(CARGO) bench --no-run --quiet --bench log_overhead
 
 bench-release-bins:
 	cd $(ROOT) && $(CARGO) build --release -p gumloop-ffi -p gumloop-emulator
@@ -98,3 +100,10 @@ bench-async: bench-python
 		--rounds $(BENCH_ROUNDS) --async-streams $(BENCH_ASYNC_STREAMS) \
 		--results $(BENCH_DIR)/async-streams.json --markdown $(BENCH_DIR)/async-streams.md \
 		--chart $(BENCH_DIR)/unused.png
+
+## bench-percall: only the Python blocking client's per-call cost, main thread against a worker
+## thread (and the official SDK); prints one JSON line
+.PHONY: bench-percall
+bench-percall: bench-python
+	cd $(ROOT) && GUMLOOP_EMULATOR_BIN=$(BENCH_EMULATOR) scripts/with-emulator.sh \
+		$(BENCH_PY) benches/py_percall.py --rounds $(BENCH_ROUNDS) --sdk

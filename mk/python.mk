@@ -8,17 +8,20 @@ PYTHON3 ?= python3
 PY_VENV := $(ROOT)/.venv
 PY := $(PY_VENV)/bin/python
 PY_PIP := $(PY) -m pip --disable-pip-version-check
-# Pinned tools; changing a pin rebuilds the venv's tool set.
-PY_TOOLS := pytest==9.2.0 mypy==2.4.1 setuptools==84.2.1
+# Pinned tools; changing a pin rebuilds the venv's tool set. The official SDK (`gumloop`) is
+# there for tests/python/test_official_sdk.py; its version and its dependencies are pinned by
+# the bench's list (the one place for them), given as constraints.
+PY_TOOLS := pytest==9.2.0 mypy==2.4.1 setuptools==84.2.1 gumloop
+PY_TOOLS_PINS := $(ROOT)/benches/requirements.txt
 PY_TOOLS_STAMP := $(PY_VENV)/.gumloop-tools
 PY_WHEEL_DIR := $(ROOT)/build/python
 
 .PHONY: python-venv python-install python-wheel test-python
 
-$(PY_TOOLS_STAMP): $(ROOT)/mk/python.mk
+$(PY_TOOLS_STAMP): $(ROOT)/mk/python.mk $(PY_TOOLS_PINS)
 	@test -x $(PY) || $(PYTHON3) -m venv $(PY_VENV)
 	@echo '*' > $(PY_VENV)/.gitignore
-	$(PY_PIP) install --quiet $(PY_TOOLS)
+	$(PY_PIP) install --quiet --constraint $(PY_TOOLS_PINS) $(PY_TOOLS)
 	@echo "$(PY_TOOLS)" > $@
 
 python-venv: $(PY_TOOLS_STAMP)

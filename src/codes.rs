@@ -36,6 +36,9 @@ pub const GUMLOOP_ERR_NO_CREDENTIALS: gumloop_code = 6;
 pub const GUMLOOP_ERR_USE_STREAMING_CALL: gumloop_code = 7;
 /// A blocking call was made from a library callback or a runtime thread, where it would deadlock.
 pub const GUMLOOP_ERR_WRONG_THREAD: gumloop_code = 8;
+/// A JSON accessor (`gumloop_json_get_*`) found no value of the asked type at the pointer: the
+/// pointer names nothing, or a value of another type (JSON `null` included).
+pub const GUMLOOP_ERR_NO_VALUE: gumloop_code = 9;
 /// The connection could not be made; the request was not sent.
 pub const GUMLOOP_ERR_CONNECT: gumloop_code = 100;
 /// A time limit ran out; the request may have reached the server.

@@ -6,8 +6,10 @@
 //! request the call's future sends (a task-local value: each call sees its own, however many
 //! run at once on the runtime's workers).
 
+use crate::client::Call;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::headers::parse_extra_headers;
+use crate::http::retry::{settle, CallFacts, Creates, Repeat};
 use serde_json::{json, Map, Value};
 use std::future::Future;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -112,6 +114,17 @@ pub(crate) struct CallContext {
     started: Instant,
     attempts: AtomicU32,
     request_id: Mutex<Option<String>>,
+    /// What the last request sent may do if the server acts on it (for a cancellation that
+    /// ends the call from outside: the poller's).
+    write: Mutex<Option<WriteFacts>>,
+}
+
+/// What a sent request may have done: the facts `http::retry::settle` reads.
+#[derive(Clone, Debug)]
+struct WriteFacts {
+    repeat: Repeat,
+    creates: Option<Creates>,
+    session_id: Option<String>,
 }
 
 tokio::task_local! {
@@ -126,6 +139,7 @@ impl CallContext {
             started: Instant::now(),
             attempts: AtomicU32::new(0),
             request_id: Mutex::new(None),
+            write: Mutex::new(None),
         })
     }
 
@@ -145,6 +159,35 @@ impl CallContext {
     /// Counts one request sent (redirects it follows are not counted).
     pub(crate) fn record_attempt(&self) {
         self.attempts.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts one request of `call` sent, keeping what it may do if the server acts on it.
+    pub(crate) fn record_request(&self, call: &Call<'_>) {
+        self.record_attempt();
+        *self.write.lock().unwrap_or_else(|p| p.into_inner()) = Some(WriteFacts {
+            repeat: call.repeat,
+            creates: call.creates,
+            session_id: call.session_id.clone(),
+        });
+    }
+
+    /// `error`, a cancellation that ended the call from outside while its requests may have
+    /// been in flight, settled as the call itself would settle it: a write that may have been
+    /// acted on is not `retryable` and says what it may have created.
+    pub(crate) fn settle_cancelled(&self, error: Error) -> Error {
+        let facts = self.write.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        match facts {
+            Some(facts) => settle(
+                error,
+                &CallFacts {
+                    repeat: facts.repeat,
+                    creates: facts.creates,
+                    session_id: facts.session_id.as_deref(),
+                    may_have_acted: true,
+                },
+            ),
+            None => error,
+        }
     }
 
     /// Keeps the request ID of an answer the call received (the last one wins).

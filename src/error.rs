@@ -93,6 +93,7 @@ error_kinds! {
     NoCredentials = GUMLOOP_ERR_NO_CREDENTIALS, Authentication, "no access token was given or found in the environment";
     UseStreamingCall = GUMLOOP_ERR_USE_STREAMING_CALL, InvalidArgument, "the body asks for a stream: use a streaming call";
     WrongThread = GUMLOOP_ERR_WRONG_THREAD, WrongThread, "a blocking call was made from a library callback or runtime thread";
+    NoValue = GUMLOOP_ERR_NO_VALUE, InvalidArgument, "the JSON has no value of the asked type at that pointer";
     Connect = GUMLOOP_ERR_CONNECT, APIConnection, "could not connect to the server; the request was not sent";
     Timeout = GUMLOOP_ERR_TIMEOUT, APITimeout, "the request timed out; it may have reached the server";
     Tls = GUMLOOP_ERR_TLS, APIConnection, "the TLS handshake failed";

@@ -5,7 +5,7 @@
 use crate::client::{CallAuth, Client};
 use crate::config::{process_env, Config};
 use crate::error::{Error, ErrorKind, Result};
-use crate::runtime::run;
+use crate::runtime::local::run_here;
 use crate::secret::Secret;
 use std::sync::{Arc, Mutex};
 
@@ -36,7 +36,7 @@ fn client() -> Result<Arc<Client>> {
 }
 
 /// Creates a session with the agent `agent_id` in one call on the shared client, blocking the
-/// calling thread until it completes (the call runs on a runtime worker).
+/// calling thread until it completes (the call runs on that thread: `runtime::local`).
 ///
 /// `access_token` and `user_id` are this call's credentials: `None` falls back to the
 /// environment as for any client; an empty one is refused (`GUMLOOP_ERR_INVALID_ARGUMENT`), so a
@@ -63,11 +63,5 @@ pub fn create_session(
     };
     auth.check()?;
     let client = client()?;
-    let agent_id = agent_id.to_owned();
-    let body = body_json.map(str::to_owned);
-    run(async move {
-        client
-            .create_session(&agent_id, body.as_deref(), &auth, None)
-            .await
-    })?
+    run_here(client.create_session(agent_id, body_json, &auth, None))?
 }

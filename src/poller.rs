@@ -401,12 +401,15 @@ impl Poller {
         if let Some(abort) = entry.abort.take() {
             abort.abort();
         }
+        // Settled as the call would settle its own cancellation: a write in flight may have
+        // been acted on, and says what it may have made.
+        let cancelled = entry.context.settle_cancelled(cancelled_error());
         let outcome = match &entry.stream {
             Some((budget, summary)) => {
                 budget.close();
-                stream_outcome(Err(cancelled_error()), summary.clone())
+                stream_outcome(Err(cancelled), summary.clone())
             }
-            None => Err(cancelled_error()),
+            None => Err(cancelled),
         };
         shared.push(&mut state, Queued::Done { call: id, outcome });
         Ok(())

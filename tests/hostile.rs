@@ -281,3 +281,257 @@ fn a_stream_that_replays_from_the_start_delivers_each_event_once() {
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[1].query("last_cursor"), Some("sess_hostile%3A3"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+#[test]
+fn a_list_without_filters_sends_no_bare_question_mark() {
+    let server = HostileServer::start(|_| {
+        vec![Step::Write(response(
+            200,
+            &[],
+            r#"{"sessions":[],"agents":[],"artifacts":[],"next_cursor":null}"#,
+        ))]
+    });
+    let client = client(&server, json!({}));
+    for query in [None, Some("{}"), Some(r#"{"cursor":null}"#)] {
+        run(client.list_sessions("agent_pro", query, None)).expect("sessions");
+        run(client.list_agents(query, None)).expect("agents");
+        run(client.list_artifacts("agent_pro", query, None)).expect("artifacts");
+    }
+    let targets: Vec<String> = server.requests().into_iter().map(|r| r.target).collect();
+    assert_eq!(targets.len(), 9);
+    for target in &targets {
+        assert!(!target.contains('?'), "a bare `?` was sent: {target}");
+    }
+    // With a filter, the query is sent as usual.
+    run(client.list_sessions("agent_pro", Some(r#"{"page_size":5}"#), None)).expect("filtered");
+    let last = server.requests().pop().expect("a request").target;
+    assert_eq!(last, "/api/v1/agents/agent_pro/sessions?page_size=5");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Secrets a server repeats
+
+/// `text` percent-encoded, with `upper` or lower-case hex digits.
+fn percent_encoded(text: &str, upper: bool) -> String {
+    let encoded = gumloop_hostile::percent_encoded(text);
+    if upper {
+        encoded
+    } else {
+        // Lower-cases the hex digits of each escape only.
+        let mut out = String::new();
+        let mut rest = encoded.as_str();
+        while let Some(i) = rest.find('%') {
+            out.push_str(&rest[..i]);
+            out.push('%');
+            out.push_str(&rest[i + 1..i + 3].to_ascii_lowercase());
+            rest = &rest[i + 3..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// Every way a server may repeat `secret`: as it is, percent-encoded (either case), with `+` for
+/// each space, and form-encoded (`+` for spaces, the rest percent-encoded).
+fn spellings(secret: &str) -> Vec<String> {
+    let mut all = vec![
+        secret.to_string(),
+        percent_encoded(secret, true),
+        percent_encoded(secret, false),
+        secret.replace(' ', "+"),
+        percent_encoded(secret, true).replace("%20", "+"),
+    ];
+    all.sort();
+    all.dedup();
+    all
+}
+
+/// How many times any spelling of any of `secrets` occurs in `text`.
+fn secrets_in(text: &str, secrets: &[&str]) -> usize {
+    secrets
+        .iter()
+        .flat_map(|s| spellings(s))
+        .map(|spelling| text.matches(spelling.as_str()).count())
+        .sum()
+}
+
+const ECHO_TOKEN: &str = "gk_live/Ab+Cd=9 x";
+const ECHO_USER: &str = "user ada+1@example.com";
+
+/// A server that answers every request with `status` and a body repeating the request's
+/// headers in every spelling, in the shape `shape` ("nested", "flat", "oauth" or "text").
+fn echoing(status: u16, shape: &'static str) -> HostileServer {
+    HostileServer::start(move |request: &Request| {
+        let headers: Vec<String> = request
+            .headers
+            .iter()
+            .map(|(n, v)| format!("{n}: {v}"))
+            .collect();
+        let plain = headers.join("; ");
+        let encoded = percent_encoded(&plain, true);
+        let plus = plain.replace(' ', "+");
+        let echo = json!({ "headers": headers, "encoded": encoded, "plus": plus, "target": request.target });
+        let body = match shape {
+            "nested" => json!({"error": {
+                "code": format!("bad_{plain}"),
+                "message": format!("rejected: {plain}"),
+                "type": format!("invalid {encoded}"),
+                "param": plus,
+                "details": echo,
+            }})
+            .to_string(),
+            "flat" => json!({"error": format!("denied {plain}"), "message": encoded, "metadata": echo, "trace_id": plus}).to_string(),
+            "oauth" => json!({"error": "invalid_token", "error_description": format!("token {plain} {plus}"), "echo": echo}).to_string(),
+            _ => format!("<html>{plain} | {encoded} | {plus}</html>"),
+        };
+        let content_type = if shape == "text" {
+            "text/html"
+        } else {
+            "application/json"
+        };
+        vec![
+            Step::ReadBody,
+            Step::Write(response(status, &[("Content-Type", content_type)], &body)),
+        ]
+    })
+}
+
+#[test]
+fn server_text_never_repeats_the_callers_credentials() {
+    let mut documents = 0;
+    for (status, shape) in [
+        (400, "nested"),
+        (403, "flat"),
+        (401, "oauth"),
+        (502, "text"),
+        (409, "nested"),
+    ] {
+        let server = echoing(status, shape);
+        let client = client(
+            &server,
+            json!({ "access_token": ECHO_TOKEN, "user_id": ECHO_USER }),
+        );
+        // The echo really carries the credentials (else this test proves nothing).
+        let error = create(&client, r#"{"input":"hi"}"#).expect_err("an error status");
+        let sent = server.requests();
+        assert_eq!(
+            sent[0].header("authorization"),
+            Some(format!("Bearer {ECHO_TOKEN}").as_str())
+        );
+        let text = error.to_document().to_string();
+        assert_eq!(
+            secrets_in(&text, &[ECHO_TOKEN, ECHO_USER]),
+            0,
+            "{status} {shape}: {text}"
+        );
+        assert!(text.contains("[redacted]"), "{text}");
+        // A call that names its own credentials gets them redacted too.
+        let auth = CallAuth {
+            access_token: Some(gumloop::Secret::new("gk_call_token_42".to_string())),
+            user_id: Some("user_call_42".into()),
+        };
+        let error = run(client.create_session("agent_pro", Some("{}"), &auth, None))
+            .expect_err("an error status");
+        let text = error.to_document().to_string();
+        assert_eq!(
+            secrets_in(&text, &["gk_call_token_42", "user_call_42"]),
+            0,
+            "{text}"
+        );
+        documents += 2;
+    }
+    assert_eq!(documents, 10);
+}
+
+/// An API server that hands out `link` as an artifact's download URL.
+fn ticketing(link: String) -> HostileServer {
+    HostileServer::start(move |_: &Request| {
+        let body = json!({"download_url": link, "filename": "a.bin", "media_type": "application/octet-stream", "size": 3});
+        vec![Step::Write(response(200, &[], &body.to_string()))]
+    })
+}
+
+#[test]
+fn a_signed_urls_secret_never_reaches_an_error_in_any_encoding() {
+    // The storage host repeats the request target in every spelling.
+    let storage = HostileServer::start(|request: &Request| {
+        let target = request.target.clone();
+        let decoded = percent_decoded(&target);
+        let body = json!({
+            "error": "AccessDenied",
+            "message": format!("signature mismatch for {target}"),
+            "metadata": {
+                "decoded": decoded,
+                "form_decoded": decoded.replace('+', " "),
+                "encoded": percent_encoded(&target, true),
+                "encoded_lower": percent_encoded(&decoded, false),
+                "plus": percent_encoded(&decoded, true).replace("%20", "+"),
+            },
+        });
+        vec![Step::Write(response(403, &[], &body.to_string()))]
+    });
+    // A signature with characters that are encoded in a URL: `+`, `/`, `=`, a space.
+    let signature = "Ab+Cd/Ef==Gh";
+    let credential = "key id/2026";
+    let link = format!(
+        "{}/o/a.bin?X-Sig={}&X-Cred={}&X-Exp=99",
+        storage.url(),
+        percent_encoded(signature, true),
+        credential.replace(' ', "+").replace('/', "%2F"),
+    );
+    let api = ticketing(link);
+    let client = client(&api, json!({}));
+    let mut documents = Vec::new();
+    let e = run(client.download_artifact("art_1", &gumloop::DownloadOptions::default(), None))
+        .expect_err("403 from storage");
+    documents.push(e.to_document().to_string());
+    let dir = std::env::temp_dir().join(format!("gumloop-hostile-sig-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let e = run(client.download_artifact_to_file(
+        "art_1",
+        &dir,
+        &gumloop::DownloadOptions::default(),
+        None,
+    ))
+    .expect_err("403 from storage");
+    documents.push(e.to_document().to_string());
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert!(left.is_empty(), "nothing written");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(storage.requests().len(), 2);
+    for text in &documents {
+        assert_eq!(
+            secrets_in(text, &[signature, credential, "X-Sig=", "X-Cred="]),
+            0,
+            "{text}"
+        );
+        assert!(text.contains("[redacted]"), "{text}");
+    }
+}
+
+/// Decodes `%XX` escapes (not `+`).
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}

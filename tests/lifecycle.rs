@@ -366,8 +366,9 @@ fn keyed_streaming_creates_make_one_session_and_name_it_when_its_answer_is_lost(
 }
 
 #[test]
-fn a_stopped_relayed_stream_closes_its_connection_at_once() {
-    use gumloop::internal::{stream_relayed, OwnedStart};
+fn a_stopped_blocking_stream_closes_its_connection_at_once() {
+    use gumloop::internal::run_here;
+    use gumloop::StreamStart;
     let emu = Emulator::start();
     let open = |emu: &Emulator| emu.admin("GET", "/stats", None)["connections"]["open"].clone();
     // Only the stats request's own connection.
@@ -380,11 +381,14 @@ fn a_stopped_relayed_stream_closes_its_connection_at_once() {
         seen += 1;
         seen < 2
     };
-    let start = OwnedStart::Create {
-        agent_id: "agent_pro".into(),
-        body_json: Some(r#"{"input":"[words:3] [slow:600000] stop"}"#.into()),
+    let start = StreamStart::Create {
+        agent_id: "agent_pro",
+        body_json: Some(r#"{"input":"[words:3] [slow:600000] stop"}"#),
     };
-    let error = stream_relayed(client, start, &mut on_event, None).unwrap_err();
+    // As a blocking C streaming call runs it: on this thread, on a runtime of its own.
+    let error = run_here(client.stream(start, &mut on_event, None))
+        .unwrap()
+        .unwrap_err();
     assert_eq!(error.kind, ErrorKind::Cancelled);
     assert_eq!(seen, 2);
     // A liveness bound only: the connection closes as soon as the emulator sees it go.

@@ -86,3 +86,60 @@ fn an_untaken_stream_is_held_back_then_delivered_whole() {
     assert!(events > WORDS);
     assert_eq!(poller.calls(), 0);
 }
+
+/// A poller's cancellation says what a write in flight may have made, as the blocking call's
+/// own cancellation does; a read cancelled in flight, or a write never sent, says nothing.
+#[test]
+fn a_create_cancelled_on_the_poller_says_what_it_may_have_made() {
+    let emulator = Emulator::start();
+    let client = Arc::new(emulator.client(json!({})));
+    let poller = Poller::new().unwrap();
+    emulator.fault(json!({
+        "method": "POST", "path": "/api/v1/agents/*/sessions", "times": 1, "delay_ms": 60_000
+    }));
+    let args = json!({"agent_id": "agent_pro", "body": {"session_id": "sess_poller_cancelled"}});
+    let prepared = prepare(
+        "create_session",
+        Args::parse(Some(&args.to_string())).unwrap(),
+    )
+    .unwrap();
+    let id = poller.start(Arc::clone(&client), prepared).unwrap();
+    // Cancel once the server has the request (ordering, not timing).
+    while !emulator.requests().iter().any(|r| r["method"] == "POST") {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    poller.cancel(id).unwrap();
+    let Some(Item::Done { call, outcome }) = poller.take().unwrap() else {
+        panic!("the cancelled call's end is ready at once");
+    };
+    assert_eq!(call, id);
+    let error = outcome.unwrap_err();
+    assert_eq!(error.kind, gumloop::ErrorKind::Cancelled);
+    let doc = error.to_document();
+    assert_eq!(
+        doc["error"]["details"]["may_have_created"], "session",
+        "{doc}"
+    );
+    assert_eq!(
+        doc["error"]["details"]["session_id"],
+        "sess_poller_cancelled"
+    );
+    assert_eq!(doc["error"]["retryable"], false);
+
+    // A read cancelled in flight: nothing may have been made.
+    emulator.fault(json!({
+        "method": "GET", "path": "/api/v1/sessions/*", "times": 1, "delay_ms": 60_000
+    }));
+    let args = json!({"session_id": "sess_poller_cancelled"});
+    let prepared = prepare("get_session", Args::parse(Some(&args.to_string())).unwrap()).unwrap();
+    let id = poller.start(Arc::clone(&client), prepared).unwrap();
+    while !emulator.requests().iter().any(|r| r["method"] == "GET") {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    poller.cancel(id).unwrap();
+    let Some(Item::Done { outcome, .. }) = poller.take().unwrap() else {
+        panic!("the cancelled read's end is ready at once");
+    };
+    let doc = outcome.unwrap_err().to_document();
+    assert_eq!(doc["error"]["details"], Value::Null, "{doc}");
+}

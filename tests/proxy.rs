@@ -105,4 +105,41 @@ fn environment_proxies_follow_the_documented_rule() {
     ))
     .expect_err("use_env_proxy must be a boolean");
     assert_eq!(refused.param.as_deref(), Some("use_env_proxy"));
+
+    // NO_PROXY ranges, as curl reads them: an address inside `192.0.2.0/24` or `2001:db8::/32`
+    // goes direct (here it fails to connect: nobody listens at those documentation addresses),
+    // one outside goes through the proxy.
+    std::env::set_var("NO_PROXY", "192.0.2.0/24, [2001:db8::]/32");
+    let before = proxy.requests().len();
+    for direct in ["http://192.0.2.1", "http://[2001:db8::5]"] {
+        let e = create(options(
+            direct,
+            json!({ "allow_insecure_http": true, "connect_timeout_ms": 500 }),
+        ))
+        .expect_err("direct to an address nobody serves");
+        assert!(
+            matches!(
+                e.kind,
+                gumloop::ErrorKind::Connect | gumloop::ErrorKind::Timeout
+            ),
+            "{direct}: {e:?}"
+        );
+    }
+    assert_eq!(
+        proxy.requests().len(),
+        before,
+        "a NO_PROXY range went through the proxy"
+    );
+    create(options(
+        "http://198.51.100.7",
+        json!({ "allow_insecure_http": true }),
+    ))
+    .expect("outside the ranges: through the proxy");
+    let seen = proxy.requests();
+    assert_eq!(seen.len(), before + 1);
+    assert_eq!(
+        seen[before].target,
+        "http://198.51.100.7/api/v1/agents/agent_pro/sessions"
+    );
+    std::env::remove_var("NO_PROXY");
 }

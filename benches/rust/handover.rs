@@ -5,6 +5,9 @@
 //!
 //! `cargo bench --bench handover` prints one JSON line: the p50 and mean of each, in µs.
 
+#[path = "stats.rs"]
+mod stats;
+
 use gumloop::block_on;
 use gumloop::internal::run;
 use std::time::{Duration, Instant};
@@ -23,10 +26,7 @@ fn measure(mut call: impl FnMut()) -> (f64, f64) {
         call();
         samples.push(start.elapsed());
     }
-    let total: Duration = samples.iter().sum();
-    samples.sort_unstable();
-    let micros = |d: Duration| d.as_secs_f64() * 1e6;
-    (micros(samples[CALLS / 2]), micros(total) / CALLS as f64)
+    stats::p50_mean_us(samples)
 }
 
 fn main() {

@@ -4,9 +4,10 @@
 
 use crate::json::parse_object;
 pub(crate) mod storage;
+mod target;
 
 use crate::cancel::CancelToken;
-use crate::client::{Call, CallAuth, Client};
+use crate::client::{Call, Client};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::paths::Endpoint;
 use crate::http::query::add_query;
@@ -26,10 +27,14 @@ pub struct DownloadOptions {
     pub version_id: Option<String>,
     /// The most bytes accepted (defaults: `max_response_bytes` in memory, 1 GiB to a file).
     pub max_bytes: Option<u64>,
+    /// Whether a download into a directory may replace an existing regular file of the
+    /// server-chosen name (default `false`: such a download is refused).
+    pub overwrite: bool,
 }
 
 impl DownloadOptions {
-    /// Parses `{"version_id","max_bytes"}` (NULL means defaults); unknown keys are refused.
+    /// Parses `{"version_id","max_bytes","overwrite"}` (NULL means defaults); unknown keys are
+    /// refused.
     pub fn parse(options_json: Option<&str>) -> Result<DownloadOptions> {
         let map = parse_object(options_json).map_err(|mut e| {
             e.param = Some("options_json".into());
@@ -50,9 +55,11 @@ impl DownloadOptions {
                     Some(n) if n > 0 => options.max_bytes = Some(n),
                     _ => return Err(invalid("`max_bytes` must be a positive whole number")),
                 },
+                ("overwrite", Value::Bool(b)) => options.overwrite = *b,
+                ("overwrite", _) => return Err(invalid("`overwrite` must be true or false")),
                 _ => {
                     return Err(invalid(
-                        "unknown download option; known: version_id, max_bytes",
+                        "unknown download option; known: version_id, max_bytes, overwrite",
                     ))
                 }
             }
@@ -95,8 +102,7 @@ impl Client {
     ) -> Result<String> {
         let mut url = self.rest_url(Endpoint::AgentArtifacts(agent_id))?;
         add_query(&mut url, query_json, ARTIFACT_STRING_PARAMS)?;
-        let auth = CallAuth::default();
-        self.execute(Call::json(Method::GET, url, None, &auth), cancel)
+        self.execute(Call::api(Method::GET, url, None), cancel)
             .await
     }
 
@@ -112,8 +118,7 @@ impl Client {
         if let Some(version) = version_id {
             url.query_pairs_mut().append_pair("version_id", version);
         }
-        let auth = CallAuth::default();
-        self.execute(Call::json(Method::GET, url, None, &auth), cancel)
+        self.execute(Call::api(Method::GET, url, None), cancel)
             .await
     }
 
@@ -156,7 +161,8 @@ mod tests {
             DownloadOptions::parse(Some(r#"{"version_id":"v2","max_bytes":10}"#)).unwrap(),
             DownloadOptions {
                 version_id: Some("v2".into()),
-                max_bytes: Some(10)
+                max_bytes: Some(10),
+                overwrite: false,
             }
         );
         assert_eq!(

@@ -3,102 +3,75 @@
 //! The URL is usually a signed storage URL on another host. Gumloop credentials (the bearer
 //! token, `x-auth-key`, `extra_headers`, `team_id`) go only to the API's own origin; any other
 //! origin gets a bare GET. The URL's query (the signature) never appears in an error: errors name
-//! the URL by its origin and path only, and any echo of the query in a server's body is
-//! replaced by `[redacted]`.
+//! the URL by its origin and path only, and any echo of the query in a server's body, in any
+//! encoding, is replaced by `[redacted]` (see `crate::redact`), as are the caller's credentials.
+//!
+//! A download to a file replaces only a regular file of the caller's naming (see
+//! [`Client::download_artifact_to_file`]).
 
+use super::target::{self, Destination};
 use super::{DownloadOptions, DownloadTicket, DEFAULT_MAX_FILE_DOWNLOAD_BYTES};
 use crate::cancel::{with_cancel, CancelToken};
-use crate::client::{Call, CallAuth, Client};
+use crate::client::{Call, Client};
 use crate::config::is_loopback;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::retry::Repeat;
 use crate::http::server_error;
 use crate::http::transport::{classify, read_body, retry_after_ms};
+use crate::redact::Redactor;
 use reqwest::{Method, Url};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use tokio::io::AsyncWriteExt;
 
-/// What replaces a secret in error text.
-const REDACTED: &str = "[redacted]";
 /// A fallback for a server file name that is unusable as a name.
 const FALLBACK_NAME: &str = "artifact";
 /// The longest file name written, in bytes.
 const MAX_NAME_BYTES: usize = 200;
 
-/// Removes the secret parts of a signed URL from errors.
-struct Redactor {
-    /// The query and each of its values, longest first.
-    secrets: Vec<String>,
-    /// The URL as errors may show it: origin and path.
-    shown: String,
+/// The redactor of a download: the signed URL's query and the client's credentials.
+fn redactor_for(client: &Client, url: &Url) -> Redactor {
+    client.credential_redactor(None).url_query(url)
 }
 
-impl Redactor {
-    fn new(url: &Url) -> Redactor {
-        let mut secrets: Vec<String> = url
-            .query_pairs()
-            .map(|(_, v)| v.into_owned())
-            .filter(|v| v.len() >= 4)
-            .collect();
-        if let Some(query) = url.query().filter(|q| !q.is_empty()) {
-            secrets.push(query.to_owned());
-        }
-        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
-        Redactor {
-            secrets,
-            shown: format!("{}{}", url.origin().ascii_serialization(), url.path()),
-        }
-    }
-
-    fn text(&self, text: &str) -> String {
-        self.secrets
-            .iter()
-            .fold(text.to_owned(), |t, s| t.replace(s.as_str(), REDACTED))
-    }
-
-    fn value(&self, value: &Value) -> Value {
-        match value {
-            Value::String(s) => Value::String(self.text(s)),
-            Value::Array(items) => Value::Array(items.iter().map(|v| self.value(v)).collect()),
-            Value::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, v)| (self.text(k), self.value(v)))
-                    .collect(),
-            ),
-            other => other.clone(),
-        }
-    }
-
-    /// `error` with every trace of the secret replaced.
-    fn scrub(&self, mut error: Error) -> Error {
-        error.message = self.text(&error.message);
-        if let Some(server) = error.server.as_mut() {
-            server.body = self.value(&server.body);
-            server.details = server.details.as_ref().map(|d| self.value(d));
-            server.code = server.code.as_deref().map(|c| self.text(c));
-        }
-        if let Some(details) = error.details.as_mut() {
-            **details = self.value(details);
-        }
-        error
-    }
+/// The URL as errors may show it: origin and path, never the query.
+fn shown(url: &Url) -> String {
+    format!("{}{}", url.origin().ascii_serialization(), url.path())
 }
 
-/// A name to write the server's `filename` under: its last path component, without control
-/// characters, never empty, `.` or `..`, at most 200 bytes.
+/// Whether `c` is a control character or an invisible formatting character that can disguise a
+/// name (bidirectional embeddings, overrides and isolates, marks, zero-width characters).
+fn is_hidden_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
+/// A name to write the server's `filename` under: its last path component (after `/` or `\\`),
+/// without control, bidirectional or zero-width characters, without leading dots (never a
+/// hidden file), trimmed, at most 200 bytes; `artifact` when nothing is left.
 pub fn safe_file_name(server_name: Option<&str>) -> String {
     let last = server_name
         .unwrap_or("")
         .rsplit(['/', '\\'])
         .next()
         .unwrap_or("");
-    let mut name: String = last.chars().filter(|c| !c.is_control()).collect();
+    let mut name: String = last.chars().filter(|&c| !is_hidden_control(c)).collect();
     while name.len() > MAX_NAME_BYTES {
         name.pop();
     }
-    let name = name.trim().to_owned();
-    if name.is_empty() || name == "." || name == ".." {
+    let name = name
+        .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
+        .trim_end()
+        .to_owned();
+    if name.is_empty() {
         FALLBACK_NAME.to_owned()
     } else {
         name
@@ -137,8 +110,7 @@ impl Client {
     /// One GET of the ticket's URL, with credentials only for the API's own origin.
     async fn storage_attempt(&self, url: &Url) -> Result<reqwest::Response> {
         let request = if url.origin() == self.config().base_url.origin() {
-            let auth = CallAuth::default();
-            self.request(&Call::json(Method::GET, url.clone(), None, &auth))?
+            self.request(&Call::api(Method::GET, url.clone(), None))?
         } else {
             self.pool()?.get(url.clone()).timeout(self.config().timeout)
         };
@@ -165,7 +137,8 @@ impl Client {
         redactor: &Redactor,
         cancel: Option<&CancelToken>,
     ) -> Result<reqwest::Response> {
-        self.check_storage_url(&ticket.url, &redactor.shown)?;
+        let shown = shown(&ticket.url);
+        self.check_storage_url(&ticket.url, &shown)?;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -174,7 +147,7 @@ impl Client {
                 Err(error) => redactor.scrub(error),
             };
             let error = Error {
-                message: format!("{} (fetching {})", error.message, redactor.shown),
+                message: format!("{} (fetching {shown})", error.message),
                 attempts: attempt,
                 ..error
             };
@@ -202,7 +175,7 @@ impl Client {
             .max_bytes
             .unwrap_or(self.config().max_response_bytes);
         let ticket = self.download_ticket(artifact_id, options, cancel).await?;
-        let redactor = Redactor::new(&ticket.url);
+        let redactor = redactor_for(self, &ticket.url);
         let mut response = self.storage_response(&ticket, &redactor, cancel).await?;
         let mut bytes = Vec::new();
         while let Some(chunk) = next_chunk(&mut response, &redactor, cancel).await? {
@@ -215,11 +188,17 @@ impl Client {
         Ok((bytes, ticket.describe(artifact_id, size).to_string()))
     }
 
-    /// Downloads an artifact into the file `destination`, or, when `destination` is an
-    /// existing directory, into it under the server's file name made safe
-    /// ([`safe_file_name`]). The bytes go to a temporary file beside the target, renamed into
-    /// place once complete; on failure nothing is left behind. At most `max_bytes` (default
-    /// 1 GiB). Returns `{"artifact_id","filename","media_type","size","path"}`.
+    /// Downloads an artifact into the file `destination`, or, when `destination` is a
+    /// directory, into it under the server's file name made safe ([`safe_file_name`]).
+    ///
+    /// Only a regular file of the caller's naming is ever replaced: a FIFO, socket, device or
+    /// dangling link at `destination` is refused (`InvalidArgument`, `param` `"path"`) and left
+    /// as it was, before anything is fetched; a symbolic link is followed to the regular file
+    /// or directory it names. A server-chosen name never follows a link and never replaces an
+    /// existing entry unless `options.overwrite`, and then only a regular file. The bytes go to
+    /// a temporary file beside the target, renamed into place once complete; on failure
+    /// nothing is left behind. At most `max_bytes` (default 1 GiB). Returns
+    /// `{"artifact_id","filename","media_type","size","path"}`.
     pub async fn download_artifact_to_file(
         &self,
         artifact_id: &str,
@@ -231,16 +210,16 @@ impl Client {
             return Err(Error::invalid_argument("path", "`path` must not be empty"));
         }
         let cap = options.max_bytes.unwrap_or(DEFAULT_MAX_FILE_DOWNLOAD_BYTES);
+        let destination = target::destination(destination).await?;
         let ticket = self.download_ticket(artifact_id, options, cancel).await?;
-        let target = if tokio::fs::metadata(destination)
-            .await
-            .is_ok_and(|m| m.is_dir())
-        {
-            destination.join(safe_file_name(ticket.filename.as_deref()))
-        } else {
-            destination.to_path_buf()
+        let (target, chosen) = match destination {
+            Destination::File(path) => (path, false),
+            Destination::Directory(dir) => (
+                target::in_directory(&dir, ticket.filename.as_deref(), options.overwrite).await?,
+                true,
+            ),
         };
-        let redactor = Redactor::new(&ticket.url);
+        let redactor = redactor_for(self, &ticket.url);
         let mut response = self.storage_response(&ticket, &redactor, cancel).await?;
 
         let (mut file, mut temp) = create_temp(&target).await?;
@@ -258,6 +237,12 @@ impl Client {
             .await
             .map_err(|e| io_error(&temp.path, &e))?;
         drop(file);
+        // Looked at again: something else may have appeared there while the bytes came.
+        if chosen {
+            target::check_chosen(&target, options.overwrite).await?;
+        } else {
+            target::check_named(&target).await?;
+        }
         tokio::fs::rename(&temp.path, &target)
             .await
             .map_err(|e| io_error(&target, &e))?;
@@ -328,6 +313,14 @@ mod tests {
         assert_eq!(safe_file_name(Some("..")), "artifact");
         assert_eq!(safe_file_name(Some("dir/")), "artifact");
         assert_eq!(safe_file_name(Some("x\n\u{0}y")), "xy");
+        assert_eq!(safe_file_name(Some(".bashrc")), "bashrc");
+        assert_eq!(safe_file_name(Some("..hidden")), "hidden");
+        assert_eq!(safe_file_name(Some(" . .")), "artifact");
+        assert_eq!(safe_file_name(Some("cod\u{202E}fdp.exe")), "codfdp.exe");
+        assert_eq!(
+            safe_file_name(Some("\u{2066}a\u{200E}b\u{200F}\u{2069}\u{FEFF}\u{200B}")),
+            "ab"
+        );
         assert_eq!(safe_file_name(None), "artifact");
         assert!(safe_file_name(Some(&"é".repeat(300))).len() <= MAX_NAME_BYTES);
     }
@@ -335,8 +328,8 @@ mod tests {
     #[test]
     fn the_signature_is_scrubbed_from_errors() {
         let url = Url::parse("https://store.example/o/a.bin?sig=s3cr3tvalue&exp=99").unwrap();
-        let r = Redactor::new(&url);
-        assert_eq!(r.shown, "https://store.example/o/a.bin");
+        let r = Redactor::new().url_query(&url);
+        assert_eq!(shown(&url), "https://store.example/o/a.bin");
         let mut error = server_error::from_response(
             403,
             br#"{"error":"bad signature s3cr3tvalue","url":"https://store.example/o/a.bin?sig=s3cr3tvalue&exp=99"}"#,
@@ -345,6 +338,6 @@ mod tests {
         error.message = format!("failed for {url}");
         let text = r.scrub(error).to_document().to_string();
         assert!(!text.contains("s3cr3tvalue"), "{text}");
-        assert!(text.contains(REDACTED), "{text}");
+        assert!(text.contains(crate::redact::REDACTED), "{text}");
     }
 }

@@ -1,7 +1,7 @@
 //! The files agents produced: list them, learn where to fetch one, fetch its bytes.
 
-use super::args::c_arg;
-use super::bytes::{bytes_into_c, bytes_out};
+use super::args::{c_arg, out_param};
+use super::bytes::bytes_into_c;
 use super::cancel::gumloop_cancel_token;
 use super::client::{call_client, gumloop_client, run_operation};
 use super::codes::{gumloop_code, GUMLOOP_OK};
@@ -9,6 +9,7 @@ use crate::operations::{
     DownloadArtifact, DownloadArtifactToFile, GetArtifactDownload, ListArtifacts, TypedOperation,
 };
 use std::ffi::c_char;
+use std::ptr;
 use std::sync::{Arc, Mutex};
 
 /// Lists an agent's artifacts, one page: `GET /agents/{agent_id}/artifacts`.
@@ -100,11 +101,15 @@ pub unsafe extern "C" fn gumloop_client_download_artifact(
     // SAFETY: the out-parameters are checked for NULL before each write and writable by the
     // caller's contract; every other pointer is forwarded under it.
     unsafe {
-        let outs = bytes_out(out_data, out_len);
+        let outs = (
+            out_param!(out_data, ptr::null_mut()),
+            out_param!(out_len, 0),
+        );
         let slot: Arc<Mutex<Vec<u8>>> = Arc::default();
         let filled = Arc::clone(&slot);
         let code = call_client(client, cancel, out_json, |c, token| {
-            outs?;
+            // Both are required; they are written once the download is done.
+            let _ = (outs.0?, outs.1?);
             let download = DownloadArtifact {
                 artifact_id: c_arg!(artifact_id)?,
                 version_id: None,
@@ -132,10 +137,19 @@ pub unsafe extern "C" fn gumloop_client_download_artifact(
 ///
 /// As `gumloop_client_download_artifact`, but the bytes are written to `path`: a file path, or
 /// an existing directory, into which the server's file name goes after being reduced to a
-/// plain name (its last component, no control characters; never `..`, never a path). The bytes
-/// go to a temporary file beside the target, renamed into place once complete; on any failure
-/// nothing is left behind. `options_json`: `version_id`, `max_bytes` (default 1 GiB). On
-/// `GUMLOOP_OK`, `*out_json` is `{"artifact_id","filename","media_type","size","path"}`.
+/// plain name (its last component; no control, bidirectional or zero-width characters; no
+/// leading dots, so never a hidden file; never `..`, never a path). The bytes go to a temporary
+/// file beside the target, renamed into place once complete; on any failure nothing is left
+/// behind. `options_json`: `version_id`, `max_bytes` (default 1 GiB), `overwrite` (default
+/// false). On `GUMLOOP_OK`, `*out_json` is
+/// `{"artifact_id","filename","media_type","size","path"}` (`path`: the file written).
+///
+/// Only a regular file of the caller's naming is replaced. A FIFO, socket, device node or
+/// dangling symbolic link at `path` is refused with `GUMLOOP_ERR_INVALID_ARGUMENT` (`param`
+/// `"path"`, the message says what is there) before anything is fetched, and left as it was. A
+/// symbolic link is followed to the regular file or directory it names (the link is kept). A
+/// server-chosen name never follows a link and never replaces an existing entry unless
+/// `overwrite` is true, and then only a regular file; otherwise the same error.
 ///
 /// # Safety
 /// As for `gumloop_client_download_artifact`; `path` NULL or a NUL-terminated string.

@@ -5,6 +5,7 @@ use super::bytes::bytes_arg;
 use super::cancel::gumloop_cancel_token;
 use super::client::{gumloop_client, run_operation};
 use super::codes::gumloop_code;
+use super::handle::shared;
 use crate::operations::UploadFile;
 use std::ffi::c_char;
 
@@ -18,7 +19,8 @@ use std::ffi::c_char;
 /// `attachments` (`[{"file_name":…}]`) of a message to the same session.
 ///
 /// Size: more than the client option `max_upload_bytes` (default 200 MiB) is refused with
-/// `GUMLOOP_ERR_INVALID_ARGUMENT` (`param` `"data"`) before anything is sent; the server's own
+/// `GUMLOOP_ERR_INVALID_ARGUMENT` (`param` `"data"`) from `data_len` alone, before a byte is read,
+/// copied or sent; the server's own
 /// limit answers `GUMLOOP_ERR_PAYLOAD_TOO_LARGE` (code `file_too_large`). `data` may be NULL only
 /// when `data_len` is 0. An upload that may have reached the server is never repeated.
 ///
@@ -40,6 +42,8 @@ pub unsafe extern "C" fn gumloop_client_upload_file(
     // SAFETY: every pointer is read under the caller's contract.
     unsafe {
         run_operation(client, cancel, out_json, || {
+            // Judged from the length alone: nothing is read or copied past the cap.
+            shared!(client)?.check_upload_size(data_len)?;
             Ok(UploadFile {
                 session_id: c_arg!(session_id)?,
                 file_name: c_arg!(file_name)?,

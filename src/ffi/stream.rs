@@ -9,7 +9,8 @@ use super::guard::call;
 use super::handle::{shared, ArcHandle};
 use crate::error::Result;
 use crate::operations::{ResumeStream, StreamMessage, StreamSession, TypedOperation};
-use crate::stream::relay::{stream_relayed, OwnedStart};
+use crate::runtime::local::run_here;
+use crate::stream::relay::OwnedStart;
 use std::ffi::{c_char, c_int, c_void};
 
 /// Receives one stream event.
@@ -54,7 +55,9 @@ unsafe fn call_stream(
         };
         // SAFETY: `cancel` is NULL or live by the caller's contract.
         let token = unsafe { gumloop_cancel_token::share(cancel) };
-        let summary = stream_relayed(client, start, &mut deliver, token)?;
+        // The whole stream runs on this thread: events are read, decoded and handed to the
+        // callback as they arrive, with no thread in between.
+        let summary = run_here(client.stream(start.borrowed(), &mut deliver, token.as_deref()))??;
         Ok(summary.to_json().to_string())
     };
     // SAFETY: `out_json` is NULL or writable by the caller's contract.

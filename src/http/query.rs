@@ -8,7 +8,9 @@ use serde_json::Value;
 /// Adds the parameters of `query_json` (a JSON object; NULL means none) to `url`.
 ///
 /// `null` values are left out; `page_size` must be 1 to 100; the keys in `string_params` must
-/// have string values; any other key may be a string, number or boolean, sent as given.
+/// have string values; any other key may be a string, number or boolean, sent as given. With no
+/// parameter left, the URL is unchanged: no bare `?` is sent (a signing proxy, a cache or a
+/// strict router tells `/x?` from `/x`).
 pub(crate) fn add_query(
     url: &mut Url,
     query_json: Option<&str>,
@@ -18,7 +20,7 @@ pub(crate) fn add_query(
         e.param = Some("query_json".into());
         e
     })?;
-    let mut pairs = url.query_pairs_mut();
+    let mut pairs: Vec<(&str, String)> = Vec::new();
     for (key, value) in &query {
         let invalid = |message: String| Error::invalid_argument(key.as_str(), message);
         let text = match value {
@@ -43,7 +45,31 @@ pub(crate) fn add_query(
                 )))
             }
         };
-        pairs.append_pair(key, &text);
+        pairs.push((key.as_str(), text));
+    }
+    if !pairs.is_empty() {
+        url.query_pairs_mut().extend_pairs(pairs);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_parameter_means_no_question_mark() {
+        for query in [None, Some("{}"), Some(r#"{"cursor":null}"#)] {
+            let mut url = Url::parse("https://api.example/api/v1/agents").unwrap();
+            add_query(&mut url, query, &[]).unwrap();
+            assert_eq!(
+                url.as_str(),
+                "https://api.example/api/v1/agents",
+                "{query:?}"
+            );
+        }
+        let mut url = Url::parse("https://api.example/x").unwrap();
+        add_query(&mut url, Some(r#"{"page_size":5,"q":"a b"}"#), &[]).unwrap();
+        assert_eq!(url.as_str(), "https://api.example/x?page_size=5&q=a+b");
+    }
 }

@@ -4,8 +4,10 @@
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::headers::user_agent;
+use crate::http::tls::client_config;
+use crate::runtime::local::{active_pool, TransportId};
 use reqwest::redirect::Policy;
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 /// The longest `Retry-After` reported, in milliseconds (one day); longer values are clamped.
@@ -13,7 +15,7 @@ pub(crate) const MAX_RETRY_AFTER_MS: u64 = 86_400_000;
 /// How long an idle pooled connection is kept.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 
-fn build_pool(config: &Config) -> Result<reqwest::Client> {
+fn build_pool(config: &Config, tls: &rustls::ClientConfig) -> Result<reqwest::Client> {
     let mut builder = reqwest::Client::builder()
         .user_agent(user_agent(config.user_agent_suffix.as_deref()))
         .connect_timeout(config.connect_timeout)
@@ -21,15 +23,8 @@ fn build_pool(config: &Config) -> Result<reqwest::Client> {
         .tcp_nodelay(true)
         // The HTTP client's own reading of the environment is off: `http::proxy` decides.
         .no_proxy()
-        .redirect(Policy::none());
-    for pem in &config.ca_certs_pem {
-        let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-            Error::invalid_option("ca_cert_pem", format!("bad CA certificate: {e}"))
-        })?;
-        for cert in certs {
-            builder = builder.add_root_certificate(cert);
-        }
-    }
+        .redirect(Policy::none())
+        .use_preconfigured_tls(tls.clone());
     if let Some(proxy) = &config.proxy {
         let proxy = reqwest::Proxy::all(proxy.expose()).map_err(|_| {
             Error::invalid_option("proxy", "the proxy URL is not usable by the HTTP client")
@@ -50,19 +45,36 @@ fn build_pool(config: &Config) -> Result<reqwest::Client> {
 /// A connection pool that belongs to the process that built it.
 pub struct Transport {
     pool: RwLock<(u64, reqwest::Client)>,
+    /// The TLS settings every pool of this client shares (its roots are read once).
+    tls: rustls::ClientConfig,
+    /// This transport's identity in the pools that blocking calls keep on their own runtimes
+    /// (`runtime::local`).
+    id: Arc<TransportId>,
 }
 
 impl Transport {
     /// Builds the pool for `config`.
     pub fn new(config: &Config) -> Result<Transport> {
+        let tls = client_config(&config.ca_certs_pem)?;
         Ok(Transport {
-            pool: RwLock::new((crate::runtime::fork::generation(), build_pool(config)?)),
+            pool: RwLock::new((
+                crate::runtime::fork::generation(),
+                build_pool(config, &tls)?,
+            )),
+            tls,
+            id: TransportId::new(),
         })
     }
 
     /// The pool of the current process; a forked child builds its own on first use, because the
     /// parent's connections are driven by tasks that do not exist in the child.
+    ///
+    /// A blocking call running on its caller's thread gets the pool its runtime keeps for this
+    /// client instead (`runtime::local`): connections are driven by the runtime that opened them.
     pub fn pool(&self, config: &Config) -> Result<reqwest::Client> {
+        if let Some(pool) = active_pool(&self.id, || build_pool(config, &self.tls)) {
+            return pool;
+        }
         let generation = crate::runtime::fork::generation();
         {
             let guard = self.pool.read().unwrap_or_else(|p| p.into_inner());
@@ -74,7 +86,8 @@ impl Transport {
         if guard.0 != generation {
             // The parent's pool is forgotten, not dropped: dropping it would touch state owned by
             // the parent's runtime.
-            let parent = std::mem::replace(&mut *guard, (generation, build_pool(config)?));
+            let parent =
+                std::mem::replace(&mut *guard, (generation, build_pool(config, &self.tls)?));
             std::mem::forget(parent);
         }
         Ok(guard.1.clone())
@@ -164,7 +177,9 @@ pub async fn read_body(mut response: reqwest::Response, max: u64) -> Result<Vec<
         return Err(too_large());
     }
     let reserve = declared.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
-    let mut body = Vec::with_capacity(reserve.min(FIRST_RESERVE));
+    // One byte more than declared: the C API hands the body out with a NUL after it, which then
+    // fits without moving the body.
+    let mut body = Vec::with_capacity(reserve.min(FIRST_RESERVE).saturating_add(1));
     while let Some(chunk) = response.chunk().await.map_err(classify)? {
         if (body.len() + chunk.len()) as u64 > max {
             return Err(too_large());

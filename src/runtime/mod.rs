@@ -1,17 +1,17 @@
-//! The process-wide tokio runtime that every blocking call runs on.
+//! The process-wide multi-threaded tokio runtime: the poller's calls run on it as tasks, and the
+//! library's background work (a stream's network side for a poller) with them.
 //!
 //! It is created on first use, and again in a child process after `fork()`: a child never touches
 //! its parent's runtime, whose worker threads do not exist in the child.
 //!
-//! Two ways to run a future, both blocking the caller's thread until it ends:
-//! - [`run`], for the C API's calls: the call runs on a worker, the thread that also drives its
-//!   connection, so a request costs the caller one sleep and one wake-up (streaming calls use
-//!   `stream::relay`, which runs the network side the same way and the callback on the caller's
-//!   thread);
+//! Blocking calls do not use it: they run on the caller's thread ([`local`]). Two ways remain to
+//! run a future here while the caller's thread waits:
+//! - [`run`]: the future runs on a worker, the caller sleeps until it ends;
 //! - [`block_on`], for Rust callers of the async core: the future is polled on the caller's
-//!   thread, as are any callbacks it makes (`Client::stream`).
+//!   thread, as are any callbacks it makes (`Client::stream`), with this runtime's drivers.
 
 pub(crate) mod fork;
+pub(crate) mod local;
 pub(crate) mod sigpipe;
 
 use crate::error::{Error, ErrorKind, Result};

@@ -6,14 +6,14 @@
 //! writes of a request's head and body), which takes no flags, and Linux has no per-socket
 //! `SO_NOSIGPIPE`.
 //!
-//! Every socket the library writes is written by one of its own runtime threads (the C API's
-//! calls and the network side of streams run on runtime workers; name resolution on its blocking
-//! threads). Each of those threads blocks SIGPIPE in its own signal mask as it starts: the failed
-//! write then only returns `EPIPE` (reported as a lost connection), and the signal stays pending
-//! on that thread, which never unblocks it, so it is never delivered. The process-wide
-//! disposition is never touched, and neither is a handler the host installed; the host's own
-//! threads keep their masks. A Rust caller polling the core on its own thread
-//! ([`crate::runtime::block_on`]) is covered by [`Blocked`] around the call.
+//! The library's own threads (the poller's runtime workers, name resolution's blocking threads)
+//! block SIGPIPE in their own signal mask as they start: a failed write then only returns
+//! `EPIPE` (reported as a lost connection), and the signal stays pending on that thread, which
+//! never unblocks it, so it is never delivered. A blocking call, which runs on its caller's
+//! thread (`runtime::local`), and a Rust caller polling the core there
+//! ([`crate::runtime::block_on`]) are covered by [`Blocked`] around the call: the caller's mask
+//! is restored, and a SIGPIPE raised meanwhile is taken. The process-wide disposition is never
+//! touched, and neither is a handler the host installed.
 
 use std::mem::MaybeUninit;
 

@@ -1,12 +1,13 @@
 //! Streaming a session's events over SSE, with automatic resume from the last cursor when the
 //! connection drops, stalls or ends before the final `finish` event (`docs/API.md` §5).
 
+pub(crate) mod peek;
 pub(crate) mod relay;
 pub(crate) mod replay;
 pub(crate) mod sse;
 
 use crate::cancel::{with_cancel, CancelToken};
-use crate::client::{Call, CallAuth, Client};
+use crate::client::{Call, Client};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::paths::Endpoint;
 use crate::http::retry::{settle, Attempts, Backoff, CallFacts, Creates, Repeat};
@@ -14,12 +15,14 @@ use crate::http::transport::classify;
 use crate::json::{body_text, parse_object, splice_field};
 use crate::sessions::create_body::check_create;
 use crate::sessions::send_body::check_stream_send;
+use crate::stream::peek::Peeked;
 use crate::stream::replay::Replay;
 use crate::stream::sse::{decode, SseDecoder, SseEvent};
-use futures_util::{FutureExt, StreamExt};
+use futures_util::StreamExt;
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 use std::future::Future;
+use std::task::Poll;
 use std::time::Duration;
 
 /// Resumes tried in a row without receiving an event before the stream is given up.
@@ -29,6 +32,17 @@ const RESUME_BACKOFF: Backoff = Backoff {
     first: Duration::from_millis(100),
     max: Duration::from_secs(2),
 };
+
+impl<S> Start<S> {
+    /// The name of the operation that streams this way (named in log records).
+    pub(crate) fn operation(&self) -> &'static str {
+        match self {
+            Start::Create { .. } => "stream_session",
+            Start::Send { .. } => "stream_message",
+            Start::Resume { .. } => "resume_stream",
+        }
+    }
+}
 
 /// How a stream starts, borrowing its arguments.
 pub type StreamStart<'a> = Start<&'a str>;
@@ -276,6 +290,22 @@ struct Streamer<S> {
 
 /// What the library reads from `event`, and its text for the callback.
 fn inspect(event: SseEvent) -> (String, EventInfo) {
+    // The common event: its data is a JSON object, handed on as it came.
+    if let Some(peeked) = Peeked::read(&event.data) {
+        let names_type = !event.event.is_empty() && event.event != "message" && !peeked.has_type;
+        if !names_type {
+            let text_of = |value: &Value| value.as_str().map(str::to_owned);
+            let is_final =
+                peeked.kind.as_str() == Some("finish") && peeked.is_final.as_bool() == Some(true);
+            let info = EventInfo {
+                session_id: text_of(&peeked.interaction_id),
+                finish_reason: is_final.then(|| text_of(&peeked.finish_reason)).flatten(),
+                cursor: text_of(&peeked.cursor),
+                is_final,
+            };
+            return (event.data, info);
+        }
+    }
     let (object, verbatim) = decode(&event);
     let text_of = |key: &str| object.get(key).and_then(Value::as_str).map(str::to_owned);
     let cursor = text_of("stream_cursor");
@@ -333,11 +363,7 @@ impl<S: EventSink> Streamer<S> {
 impl Client {
     /// The request that opens a stream, and for a create with a session ID (given, or made for
     /// `auto_session_id`) that ID: such a create is safe to repeat after an unknown outcome.
-    fn stream_call<'a>(
-        &self,
-        start: StreamStart<'_>,
-        auth: &'a CallAuth,
-    ) -> Result<(Call<'a>, Option<String>)> {
+    fn stream_call<'a>(&self, start: StreamStart<'_>) -> Result<(Call<'a>, Option<String>)> {
         let mut keyed = None;
         let (method, url, body) = match start {
             StreamStart::Create {
@@ -372,7 +398,7 @@ impl Client {
                 (Method::GET, url, None)
             }
         };
-        let mut call = Call::json(method, url, body, auth);
+        let mut call = Call::api(method, url, body);
         call.stream = true;
         match start {
             StreamStart::Create { .. } => call.creates = Some(Creates::Session),
@@ -409,7 +435,8 @@ impl Client {
             }
         };
         if !response.status().is_success() {
-            return Err(Box::pin(self.error_of(response)).await);
+            let error = Box::pin(self.error_of(response)).await;
+            return Err(self.credential_redactor(call.auth).scrub(error));
         }
         // The server took the request: whatever happens next, it may have acted on it.
         streamer.may_have_acted = true;
@@ -431,9 +458,30 @@ impl Client {
         // Only the body is kept: the response's headers are slices of the connection's first
         // read buffer and would pin it (8 KiB) for the stream's whole life.
         let mut body = response.bytes_stream();
+        // The idle limit is one timer for the whole connection, moved on only when it fires
+        // (to the last chunk's time plus the limit): a chunk then costs a clock read, not a
+        // timer set and cancelled.
+        let mut last_chunk = tokio::time::Instant::now();
+        let idle_timer = tokio::time::sleep(idle);
+        tokio::pin!(idle_timer);
         loop {
-            let chunk = match tokio::time::timeout(idle, body.next().map(Option::transpose)).await {
-                Err(_) => {
+            let next = std::future::poll_fn(|cx| {
+                if let Poll::Ready(item) = body.poll_next_unpin(cx) {
+                    return Poll::Ready(Ok(item.transpose()));
+                }
+                while idle_timer.as_mut().poll(cx).is_ready() {
+                    let quiet_until = last_chunk + idle;
+                    if tokio::time::Instant::now() >= quiet_until {
+                        return Poll::Ready(Err(()));
+                    }
+                    idle_timer.as_mut().reset(quiet_until);
+                }
+                Poll::Pending
+            })
+            .await;
+            last_chunk = tokio::time::Instant::now();
+            let chunk = match next {
+                Err(()) => {
                     return Ok(Ended::Dropped(Error::new(
                         ErrorKind::Timeout,
                         format!("the stream was idle for {} ms", idle.as_millis()),
@@ -497,9 +545,8 @@ impl Client {
             sink,
             may_have_acted: false,
         };
-        let auth = CallAuth::default();
         let write = stream_write(&start);
-        let (first, keyed) = match self.stream_call(start, &auth) {
+        let (first, keyed) = match self.stream_call(start) {
             Ok(opened) => opened,
             Err(error) => return (Err(error), streamer.summary),
         };
@@ -510,7 +557,10 @@ impl Client {
         let sent = !cancel.is_some_and(CancelToken::is_cancelled);
         // Boxed: `with_cancel` keeps the future it is given beside the one it polls, so held
         // inline the stream's state (about 1.7 KiB) would take twice its space in the task.
-        let all = Box::pin(self.stream_all(start, first, &mut streamer));
+        let all = Box::pin(crate::log::in_operation(
+            start.operation(),
+            self.stream_all(start, first, &mut streamer),
+        ));
         let outcome = with_cancel(cancel, all).await.and_then(|inner| inner);
         let outcome = outcome.map_err(|error| {
             let acted = streamer.may_have_acted || (sent && error.kind == ErrorKind::Cancelled);
@@ -541,14 +591,16 @@ impl Client {
             return conflict.clone();
         };
         let fields = parse_object(body_json).unwrap_or_default();
-        let auth = CallAuth::default();
         match self
             .recover_keyed_create(
-                agent_id, &fields, session_id, &auth, conflict, attempts, None,
+                agent_id, &fields, session_id, None, conflict, attempts, None,
             )
             .await
         {
-            Ok(_) => created_by_lost_attempt(Some(session_id), attempts + 1),
+            Ok(_) => {
+                crate::log::recovered(session_id, attempts + 1);
+                created_by_lost_attempt(Some(session_id), attempts + 1)
+            }
             Err(error) => error,
         }
     }
@@ -559,7 +611,6 @@ impl Client {
         first: Call<'_>,
         streamer: &mut Streamer<S>,
     ) -> Result<()> {
-        let auth = CallAuth::default();
         let mut call = first;
         let mut opening = Attempts::default();
         let mut failures = 0u32;
@@ -589,9 +640,12 @@ impl Client {
                             self.lost_streamed_create(start, id.as_deref(), &error, opening.count);
                         return Err(Box::pin(recovery).await);
                     }
+                    let seen = (error.kind, error.status());
                     let next = opening.next_wait(&self.config().retry, call.repeat, error);
                     streamer.may_have_acted |= opening.outcome_unknown;
-                    tokio::time::sleep(next?).await;
+                    let next = next?;
+                    crate::log::retry(opening.count, seen, next);
+                    tokio::time::sleep(next).await;
                     continue;
                 }
                 Err(error)
@@ -632,14 +686,12 @@ impl Client {
             tokio::time::sleep(RESUME_BACKOFF.step(failures)).await;
             streamer.summary.resumes += 1;
             streamer.replay.resumed(&cursor);
+            crate::log::resume(&session_id, &cursor, streamer.summary.resumes, &reason);
             call = self
-                .stream_call(
-                    StreamStart::Resume {
-                        session_id: &session_id,
-                        cursor: &cursor,
-                    },
-                    &auth,
-                )?
+                .stream_call(StreamStart::Resume {
+                    session_id: &session_id,
+                    cursor: &cursor,
+                })?
                 .0;
         }
     }

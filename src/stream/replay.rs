@@ -14,7 +14,7 @@
 
 use crate::stream::EventInfo;
 use std::collections::HashSet;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Events without a cursor held at most while a resume is undecided.
 pub(crate) const MAX_HELD: usize = 256;
@@ -35,21 +35,44 @@ enum State {
 /// What a stream has delivered, across its connections.
 #[derive(Debug)]
 pub(crate) struct Replay {
-    delivered: HashSet<u64>,
+    delivered: HashSet<u64, BuildHasherDefault<AlreadyHashed>>,
     state: State,
 }
 
+/// A cursor's 64-bit FNV-1a hash: cheap for the short cursors of every event. (Like the
+/// standard hasher with its fixed keys, it is no defence against a server that forges
+/// collisions; such a server can replay or withhold events anyway.)
 fn hash(cursor: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    cursor.hash(&mut hasher);
-    hasher.finish()
+    cursor.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The hasher of the set of delivered cursors, whose keys are hashes already.
+#[derive(Default)]
+struct AlreadyHashed(u64);
+
+impl Hasher for AlreadyHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 << 8) | u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
 }
 
 impl Replay {
     /// A stream that starts fresh, or, for a caller's resume, after `cursor`.
     pub fn new(resumed_after: Option<&str>) -> Replay {
         let mut replay = Replay {
-            delivered: HashSet::new(),
+            delivered: HashSet::default(),
             state: State::Live,
         };
         if let Some(cursor) = resumed_after {

@@ -83,32 +83,32 @@ impl SseDecoder {
     }
 
     /// Decodes stream bytes after the optional byte order mark.
-    fn push_bytes(&mut self, bytes: &[u8], out: &mut Vec<SseEvent>) -> Result<()> {
-        for &byte in bytes {
-            if self.after_cr {
-                self.after_cr = false;
-                if byte == b'\n' {
-                    continue;
-                }
+    fn push_bytes(&mut self, mut bytes: &[u8], out: &mut Vec<SseEvent>) -> Result<()> {
+        if self.after_cr {
+            self.after_cr = false;
+            if let Some(rest) = bytes.strip_prefix(b"\n") {
+                bytes = rest;
             }
-            match byte {
-                b'\r' => {
-                    self.after_cr = true;
-                    self.end_line(out)?;
-                }
-                b'\n' => self.end_line(out)?,
-                _ => {
-                    self.line.push(byte);
-                    self.event_bytes += 1;
-                    if self.event_bytes > self.max_event_bytes {
-                        return Err(Error::new(
-                            ErrorKind::ResponseTooLarge,
-                            format!(
-                                "a stream event is larger than max_response_bytes ({} bytes)",
-                                self.max_event_bytes
-                            ),
-                        ));
-                    }
+        }
+        while !bytes.is_empty() {
+            // The line's bytes up to its end (or the chunk's), added at once.
+            let end = memchr::memchr2(b'\n', b'\r', bytes).unwrap_or(bytes.len());
+            self.event_bytes += end;
+            if self.event_bytes > self.max_event_bytes {
+                return Err(self.too_large());
+            }
+            self.line.extend_from_slice(&bytes[..end]);
+            let Some(&ending) = bytes.get(end) else {
+                return Ok(());
+            };
+            bytes = &bytes[end + 1..];
+            self.end_line(out)?;
+            if ending == b'\r' {
+                match bytes.first() {
+                    Some(b'\n') => bytes = &bytes[1..],
+                    Some(_) => {}
+                    // A CR ends the chunk: an LF starting the next one belongs to it.
+                    None => self.after_cr = true,
                 }
             }
         }
@@ -118,7 +118,10 @@ impl SseDecoder {
     fn end_line(&mut self, out: &mut Vec<SseEvent>) -> Result<()> {
         // The line buffer is taken out and put back, so its capacity is reused.
         let bytes = std::mem::take(&mut self.line);
-        let text = String::from_utf8_lossy(&bytes);
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(&bytes),
+        };
         // Each invalid byte becomes a 3-byte U+FFFD: the decoded size counts against the limit.
         self.event_bytes += text.len() - bytes.len();
         let over = self.event_bytes > self.max_event_bytes;

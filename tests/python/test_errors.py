@@ -61,7 +61,7 @@ def test_no_credentials_anywhere(emulator: Emulator) -> None:
     with pytest.raises(AuthenticationError) as caught:
         Client()
     error = caught.value
-    assert type(error) is AuthenticationError
+    assert isinstance(error, InvalidArgumentError), "a caller error: nothing was sent"
     assert not isinstance(error, APIStatusError)
     assert error.kind == "GUMLOOP_ERR_NO_CREDENTIALS"
     assert error.gumloop_code == 6
@@ -163,7 +163,7 @@ def test_concurrency_limit_is_429_with_retry_after(ada: Client) -> None:
         (500, InternalServerError),
         (502, InternalServerError),
         (503, InternalServerError),
-        (413, APIStatusError),
+        (413, gumloop_ffi.PayloadTooLargeError),
         (418, APIStatusError),
     ],
 )
@@ -380,14 +380,14 @@ def test_errors_survive_pickling(ada: Client) -> None:
 
 
 def test_codes_are_the_headers() -> None:
-    # CODES is read from the library over the documented ranges; the header is generated from
-    # the same source, so the two must hold the same constants.
+    # CODES is read from the library's description; the header is generated from the same
+    # source, so the two must hold the same constants.
     header = (REPO_ROOT / "include" / "gumloop.h").read_text()
     defined = {
         name: int(value)
         for name, value in re.findall(r"^#define (GUMLOOP_ERR_\w+) (\d+)$", header, re.M)
     }
-    assert defined and CODES == defined
+    assert defined and {k: v for k, v in CODES.items() if k != "GUMLOOP_OK"} == defined
 
 
 #: The attribute that reads each field of the error document.

@@ -30,7 +30,6 @@ from gumloop_ffi import (
     StreamIncompleteError,
     StreamSummary,
 )
-from gumloop_ffi import _callbacks
 
 from conftest import SESSIONS_PATH, Emulator, sent_body
 
@@ -38,18 +37,16 @@ LIVENESS_SECONDS = 120.0  # only so that a broken build fails instead of hanging
 RESUME_PATH = "/api/v1/sessions/*"
 
 
-def stream_threads() -> List[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "gumloop-stream"]
+def open_streams(client: Client) -> int:
+    """The client's streams whose call is in flight (started, its end not yet taken)."""
+    return len(client._handle._streams)
 
 
 @pytest.fixture(autouse=True)
-def no_thread_left_behind() -> Iterator[None]:
+def no_thread_made() -> Iterator[None]:
     before = threading.active_count()
-    assert stream_threads() == []
     yield
-    assert stream_threads() == [], "a stream's worker thread outlived its test"
-    assert threading.active_count() == before
-    assert _callbacks.active_scopes() == 0
+    assert threading.active_count() == before, "a stream made a thread"
 
 
 def read_all(stream: EventStream) -> Tuple[List[StreamEvent], StreamSummary]:
@@ -290,17 +287,26 @@ def test_ten_thousand_words_each_once(ada: Client) -> None:
 
 
 def test_backpressure_bounds_what_is_read_ahead(ada: Client) -> None:
-    capacity = EventStream.buffer_size
+    """Events are taken from the library only while the consumer waits for one, at most
+    ``read_ahead`` at a time; the library holds the rest back."""
+    capacity = EventStream.read_ahead
     with ada.sessions.stream("agent_pro", "[words:3000] a flood") as stream:
-        channel = stream._state.channel
         consumed = [next(stream)]
-        # The worker reads ahead until the buffer is full, then waits for the consumer.
-        wait_until(lambda: channel.buffered() == capacity, "the buffer filled up")
-        assert channel.received == len(consumed) + capacity
+        call = stream._state.call
+        assert call is not None
+        poller = stream._state.poller
+        assert poller is not None
+        wait_until(
+            lambda: ada.sessions.retrieve(stream.session_id or "").session.state == "completed",
+            "the run ended on the server",
+        )
+        assert len(call.events) < capacity, "nothing is taken while the consumer is away"
+        most = 0
         for event in stream:
             consumed.append(event)
-            assert channel.received - len(consumed) <= capacity
-    assert channel.high_water == capacity
+            most = max(most, len(call.events))
+            assert poller.items_taken - len(consumed) <= capacity
+    assert most == capacity - 1, "a wake takes read_ahead events, the first one read at once"
     assert len(answer(consumed).split()) == 3000
 
 
@@ -312,11 +318,11 @@ def test_close_midway_stops_the_worker_and_keeps_what_was_read(
 ) -> None:
     stream = ada.sessions.stream("agent_pro", "[words:5000] [slow:20000] long")
     first = [next(stream) for _ in range(3)]
-    assert len(stream_threads()) == 1
+    assert open_streams(ada) == 1
 
     stream.close()
 
-    assert stream.closed and stream_threads() == []
+    assert stream.closed and open_streams(ada) == 0
     summary = stream.summary
     assert summary is not None and summary.stopped and not summary.final
     assert summary.events == 3 and summary.last_cursor == first[-1].stream_cursor
@@ -336,7 +342,7 @@ def test_break_from_an_unnamed_stream_closes_it(ada: Client) -> None:
         count += 1
         if count == 2:
             break
-    assert stream_threads() == []
+    assert count == 2 and open_streams(ada) == 0
 
 
 def test_leaving_a_with_block_closes_the_stream(ada: Client) -> None:
@@ -344,7 +350,7 @@ def test_leaving_a_with_block_closes_the_stream(ada: Client) -> None:
         for event in stream:
             if event.type == "text-delta":
                 break
-    assert stream.closed and stream_threads() == []
+    assert stream.closed and open_streams(ada) == 0
     assert stream.summary is not None and stream.summary.stopped
 
 
@@ -356,19 +362,19 @@ def test_an_exception_in_the_consumer_closes_the_stream(ada: Client) -> None:
 
     with pytest.raises(LookupError, match="the consumer failed"):
         consume()
-    assert stream_threads() == []
+    assert open_streams(ada) == 0
 
 
 def test_a_dropped_stream_is_closed_when_collected(ada: Client) -> None:
     stream = ada.sessions.stream("agent_pro", "[words:5000] [slow:20000] forgotten")
     next(stream)
     next(stream)
-    assert len(stream_threads()) == 1
+    assert open_streams(ada) == 1
 
     del stream
     gc.collect()
 
-    assert stream_threads() == []
+    assert open_streams(ada) == 0
 
 
 def test_a_stream_in_a_reference_cycle_is_closed_by_the_collector(ada: Client) -> None:
@@ -377,10 +383,11 @@ def test_a_stream_in_a_reference_cycle_is_closed_by_the_collector(ada: Client) -
     next(stream)
     holder.append(holder)
     holder.append(stream)
+    assert open_streams(ada) == 1
     del stream, holder
     gc.collect()
 
-    assert stream_threads() == []
+    assert open_streams(ada) == 0
 
 
 def test_throw_closes_the_stream_and_raises(ada: Client) -> None:
@@ -388,7 +395,7 @@ def test_throw_closes_the_stream_and_raises(ada: Client) -> None:
     next(stream)
     with pytest.raises(KeyError):
         stream.throw(KeyError("from the caller"))
-    assert stream.closed and stream_threads() == []
+    assert stream.closed and open_streams(ada) == 0
 
 
 def test_a_stream_never_iterated_sends_nothing(ada: Client, emulator: Emulator) -> None:
@@ -480,7 +487,7 @@ def test_closing_a_stream_leaves_the_callers_token_untouched(ada: Client) -> Non
         assert s.summary is not None and s.summary.stopped
         assert not token.cancelled
         assert ada.sessions.create("agent_pro", cancel=token).session.state == "idle"
-        assert token._children == set()
+        assert token._calls == set()
 
 
 def test_one_token_cancels_several_streams(ada: Client) -> None:

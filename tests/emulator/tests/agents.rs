@@ -263,3 +263,23 @@ async fn retrieve_gives_the_full_agent_or_the_usual_errors() {
         "garbage"
     );
 }
+
+/// `incognito` is the object the API and the official SDK's model have, never null.
+#[tokio::test]
+async fn incognito_is_an_object_with_enforced() {
+    let emu = emu_with(fixtures(
+        r#"{"agents": {"agent_secret": {"name": "Secret", "team_id": "team_pro",
+            "creator_user_id": "user_ada", "incognito_enforced": true}}}"#,
+    ))
+    .await;
+    let body = list(&emu, "", ADA).await;
+    for agent in body["agents"].as_array().unwrap() {
+        let expected = json!({ "enforced": agent["id"] == "agent_secret" });
+        assert_eq!(agent["incognito"], expected, "{agent}");
+    }
+    assert!(ids(&body).contains(&"agent_secret".to_string()));
+    let one = emu.api.get("/api/v1/agents/agent_secret", ADA).await.json();
+    assert_eq!(one["agent"]["incognito"], json!({"enforced": true}));
+    let pro = emu.api.get("/api/v1/agents/agent_pro", ADA).await.json();
+    assert_eq!(pro["agent"]["incognito"], json!({"enforced": false}));
+}

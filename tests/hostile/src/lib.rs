@@ -43,6 +43,46 @@ pub fn scenario(name: &str) -> Option<fn(&Request) -> Vec<Step>> {
                 Step::Close,
             ]
         }),
+        // An error that repeats the request's headers (credentials included) as they came,
+        // percent-encoded, and with `+` for each space, in the message, the details and a
+        // non-JSON body: the library must pass none of them on.
+        "echo-headers" => {
+            Some(|request: &Request| vec![Step::ReadBody, Step::Write(echo_headers(request))])
+        }
         _ => None,
     }
+}
+
+/// Percent-encodes every byte of `text` that is not unreserved (RFC 3986).
+pub fn percent_encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A 400 whose JSON error body repeats every header of `request` in three spellings.
+pub fn echo_headers(request: &Request) -> Vec<u8> {
+    let plain: Vec<String> = request
+        .headers
+        .iter()
+        .map(|(n, v)| format!("{n}: {v}"))
+        .collect();
+    let plain = plain.join("; ");
+    let body = serde_json::json!({"error": {
+        "code": "bad_request",
+        "message": format!("rejected request with headers {plain}"),
+        "type": "invalid_request_error",
+        "param": null,
+        "details": {
+            "encoded": percent_encoded(&plain),
+            "plus": plain.replace(' ', "+"),
+            "target": request.target,
+        },
+    }});
+    response(400, &[], &body.to_string())
 }

@@ -16,21 +16,23 @@ and checks that its version is the one this package was written for.
 """
 
 from ._client import (
+    UNSET,
+    AsyncClient,
+    AsyncGumloop,
     Client,
-    Sessions,
+    Gumloop,
     code_message,
     code_name,
     create_session,
     library_path,
     library_version,
 )
-from ._agents import Agents
-from ._approvals import accept, reject
-from ._artifacts import Artifacts
-from ._async_client import AsyncClient, AsyncEventStream, AsyncSessions
 from ._handles import CancelToken
 from ._requests import Input
-from ._stream import EventStream
+from ._streaming import AsyncEventStream, EventStream
+from .resources import Agents, Artifacts, AsyncAgents, AsyncArtifacts, AsyncSessions, Sessions
+from .resources.approvals import accept, reject
+from .resources.oauth import AsyncOAuth, OAuth, build_authorization_url
 from ._errors import (
     APIConnectionError,
     APIStatusError,
@@ -44,12 +46,15 @@ from ._errors import (
     InternalServerError,
     InvalidArgumentError,
     InvalidArgumentTypeError,
+    InternalError,
     InvalidResponseError,
     NotFoundError,
+    PayloadTooLargeError,
     PermissionDeniedError,
     RateLimitError,
     StreamIncompleteError,
     UnauthorizedError,
+    WrongThreadError,
 )
 from ._types import (
     GumloopObject,
@@ -65,9 +70,15 @@ from ._version import LIBRARY_VERSION, __version__
 __all__ = [
     "Agents",
     "Artifacts",
+    "AsyncAgents",
+    "AsyncArtifacts",
     "accept",
+    "build_authorization_url",
+    "AsyncOAuth",
+    "OAuth",
     "reject",
     "AsyncClient",
+    "AsyncGumloop",
     "AsyncEventStream",
     "AsyncSessions",
     "APIConnectionError",
@@ -81,9 +92,11 @@ __all__ = [
     "ClientClosedError",
     "ConflictError",
     "EventStream",
+    "Gumloop",
     "GumloopError",
     "GumloopObject",
     "Input",
+    "InternalError",
     "InternalServerError",
     "InvalidArgumentError",
     "InvalidArgumentTypeError",
@@ -91,6 +104,7 @@ __all__ = [
     "LIBRARY_VERSION",
     "MessageReceipt",
     "NotFoundError",
+    "PayloadTooLargeError",
     "PermissionDeniedError",
     "RateLimitError",
     "Session",
@@ -101,6 +115,8 @@ __all__ = [
     "StreamIncompleteError",
     "StreamSummary",
     "UnauthorizedError",
+    "WrongThreadError",
+    "UNSET",
     "__version__",
     "code_message",
     "code_name",

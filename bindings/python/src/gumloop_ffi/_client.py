@@ -1,414 +1,43 @@
-"""The Pythonic API: :class:`Client`, its ``sessions`` resource, and :func:`create_session`."""
+"""The clients: :class:`Client` (blocking) and :class:`AsyncClient` (asyncio) over one
+libgumloop client handle each, their resources (``gumloop_ffi.resources``), and the module
+functions :func:`create_session`, :func:`library_version` and friends.
+
+Both clients run every operation through the same engine (``_engine``): the library's poller,
+by name; the blocking client waits on the calling thread, the asyncio client on its loop.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
-from typing import (
-    Any,
-    Callable,
-    Dict,
-    Iterator,
-    Literal,
-    Mapping,
-    Optional,
-    Sequence,
-    Set,
-    TypeVar,
-    Union,
-    overload,
-)
+import weakref
+from typing import Any, Dict, Mapping, Optional, Sequence, Union
 
-from . import _args, _requests
-from ._errors import (
-    GumloopError,
-    client_closed,
-    error_from_call,
-    interrupted_note,
-    invalid_argument,
-    python_error,
-)
-from ._handles import CancelToken, _Handle, call_cancellable, check_token
-from ._access import SessionAccess
-from ._agents import Agents
-from ._approvals import SessionApprovals
-from ._artifacts import Artifacts
-from ._files import SessionFiles
+from . import _args
+from ._engine import AsyncPoller, PendingCall
+from ._errors import ClientClosedError, client_closed, error_from_call, invalid_argument
+from ._handles import CancelToken, _Handle
+from ._hooks import TokensCallback, TokenWatch
 from ._native import OK, native
-from ._queue import SessionQueue
 from ._raw import request_call
-from ._resource import Resource, invalid_response, parsed, raise_for
-from ._requests import Input, Request
-from ._stream import EventStream
-from ._types import (
-    MessageReceipt,
-    Session,
-    SessionList,
-    SessionResponse,
-    parse_object,
-    parse_session_list,
-    parse_session_response,
-)
+from ._requests import Call, Param, Request
+from ._types import SessionResponse
+from .resources.agents import Agents, AsyncAgents
+from .resources.artifacts import Artifacts, AsyncArtifacts
+from .resources.oauth import AsyncOAuth, OAuth
+from .resources.sessions import AsyncSessions, Sessions, session_response
 
 
-_raise_for = raise_for
-_invalid_response = invalid_response
-_parsed = parsed
+class _Unset:
+    """The type of :data:`UNSET`."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
 
 
-def _session_response(text: Optional[str]) -> SessionResponse:
-    return _parsed(text, parse_session_response, "a session")
-
-
-def _receipt(text: str) -> MessageReceipt:
-    return MessageReceipt(parse_object(text))
-
-
-def parse_page(text: Optional[str]) -> SessionList:
-    """A page of ``list_sessions``."""
-    return _parsed(text, parse_session_list, "a page of sessions")
-
-
-def send_answer(text: Optional[str], delivery: Optional[str]) -> Union[SessionResponse, MessageReceipt]:
-    """The answer of ``send_message``: a receipt for a queued message, else the envelope."""
-    if delivery == "queued":
-        return _parsed(text, _receipt, "a message receipt")
-    return _session_response(text)
-
-
-def next_page_query(
-    query: Dict[str, Any], cursor: Optional[str], seen: Set[str]
-) -> Optional[Dict[str, Any]]:
-    """The query of the page after one whose ``next_cursor`` is ``cursor`` (None: the last)."""
-    if not cursor:
-        return None
-    if cursor in seen:  # a server bug would otherwise make a listing loop forever
-        raise _invalid_response(f"the server sent next_cursor {cursor!r} a second time", None)
-    seen.add(cursor)
-    return dict(query, cursor=cursor)
-
-
-class Sessions(SessionFiles, SessionApprovals, SessionQueue, SessionAccess, Resource):
-    """``client.sessions``: the Sessions API.
-
-    Every method blocks until the server answers, with the GIL released, and takes ``cancel=``,
-    a :class:`~gumloop_ffi.CancelToken` that another thread can trigger to end the call with
-    :class:`~gumloop_ffi.CancelledError`. On the main thread Ctrl-C ends any call at once: it is
-    cancelled, and the ``KeyboardInterrupt`` carries the call's ``CancelledError`` as its
-    ``__cause__`` (whose ``details`` say ``may_have_created``, ``"session"`` or ``"message"``,
-    and the ``session_id``, for a write that may have taken effect) and, on Python 3.11 and
-    later, a note saying the same. Arguments left as None are not sent. An argument that
-    is not acceptable raises :class:`~gumloop_ffi.InvalidArgumentError` before anything is sent;
-    a refusal by the server raises an :class:`~gumloop_ffi.APIStatusError` subclass.
-
-    The streaming methods (:meth:`stream`, :meth:`stream_message`, :meth:`resume_stream`) return
-    an :class:`~gumloop_ffi.EventStream`, a generator of events that sends nothing until it is
-    first iterated.
-    """
-
-    def __init__(self, handle: _Handle) -> None:
-        self._handle = handle
-
-    def _call(self, request: Request, cancel: Optional[CancelToken]) -> Optional[str]:
-        """The request's blocking function: the answer's text, or the error."""
-        # On the main thread the call runs on a helper so that Ctrl-C can end it (call_cancellable).
-        handle = self._handle
-        args = request.values()
-        pointer = handle.acquire()
-        try:
-            code, text = call_cancellable(
-                lambda token: native.client_call(request.function, pointer, *args, token),
-                cancel,
-                interrupted_note,
-            )
-        finally:
-            handle.release()
-        _raise_for(code, text)
-        return text
-
-    # --- one request each -----------------------------------------------------------------
-
-    def create(
-        self,
-        agent_id: str,
-        input: Optional[Input] = None,
-        *,
-        session_id: Optional[str] = None,
-        name: Optional[str] = None,
-        metadata: Optional[Mapping[str, Any]] = None,
-        incognito: Optional[bool] = None,
-        cancel: Optional[CancelToken] = None,
-        **extra: Any,
-    ) -> SessionResponse:
-        """Creates a session with ``agent_id``: ``POST /agents/{agent_id}/sessions``.
-
-        Without ``input`` the server creates an idle stub (HTTP 201); with it the agent starts
-        working (HTTP 202, state ``processing`` or ``queued``). ``agent_id`` may be an alias such
-        as ``"gumball"``. ``extra`` fields (e.g. ``message=``, the alias of ``input``) are sent as
-        given, except those that are None.
-
-        With a ``session_id`` (or the client option ``auto_session_id``) the create happens
-        exactly once even when its answer is lost: the library repeats it and, if the server
-        says the session exists, returns that session with :attr:`SessionResponse.recovered`
-        set.
-        """
-        request = _requests.create(
-            "create_session", agent_id, input, session_id, name, metadata, incognito, extra
-        )
-        return _session_response(self._call(request, cancel))
-
-    def retrieve(
-        self, session_id: str, *, cancel: Optional[CancelToken] = None
-    ) -> SessionResponse:
-        """The session with its transcript, usage and pending approvals:
-        ``GET /sessions/{session_id}``."""
-        request = _requests.on_session("get_session", session_id)
-        return _session_response(self._call(request, cancel))
-
-    def list(
-        self,
-        agent_id: str,
-        *,
-        page_size: Optional[int] = None,
-        cursor: Optional[str] = None,
-        search: Optional[str] = None,
-        sort_order: Optional[str] = None,
-        type: Optional[str] = None,
-        state: Optional[str] = None,
-        creator_user_id: Optional[str] = None,
-        trigger_id: Optional[str] = None,
-        cancel: Optional[CancelToken] = None,
-        **extra: Any,
-    ) -> SessionList:
-        """One page of ``agent_id``'s sessions: ``GET /agents/{agent_id}/sessions``.
-
-        Returns a :class:`~gumloop_ffi.SessionList`: ``.sessions`` (their ``messages`` are
-        always empty in a list) and ``.next_cursor``, to pass as ``cursor=`` for the next page
-        (None on the last one). ``page_size`` is 1 to 100 (server default 20). ``extra``
-        parameters are sent as given. :meth:`list_all` follows the cursors for you.
-        """
-        agent = _args.text("agent_id", agent_id)
-        query = _requests.list_query(
-            page_size, cursor, search, sort_order, type, state, creator_user_id, trigger_id, extra
-        )
-        return self._list_page(agent, query, cancel)
-
-    def list_all(
-        self,
-        agent_id: str,
-        *,
-        page_size: Optional[int] = None,
-        cursor: Optional[str] = None,
-        search: Optional[str] = None,
-        sort_order: Optional[str] = None,
-        type: Optional[str] = None,
-        state: Optional[str] = None,
-        creator_user_id: Optional[str] = None,
-        trigger_id: Optional[str] = None,
-        cancel: Optional[CancelToken] = None,
-        **extra: Any,
-    ) -> Iterator[Session]:
-        """Every session of ``agent_id`` that matches, across all pages: an iterator of
-        :class:`~gumloop_ffi.Session` that fetches each page (with :meth:`list`'s filters) when
-        the previous one has been read, following ``next_cursor`` until it is None.
-
-        ``page_size`` sets the page size of each request; ``cursor`` starts from a page other
-        than the first. Arguments are checked at once; requests are made as you iterate, so
-        their errors are raised by ``next()``.
-        """
-        agent = _args.text("agent_id", agent_id)
-        query = _requests.list_query(
-            page_size, cursor, search, sort_order, type, state, creator_user_id, trigger_id, extra
-        )
-        check_token(cancel)
-        return self._all_pages(agent, query, cancel)
-
-    def _list_page(
-        self, agent: bytes, query: Dict[str, Any], cancel: Optional[CancelToken]
-    ) -> SessionList:
-        text = self._call(_requests.list_page(agent, query), cancel)
-        return parse_page(text)
-
-    def _all_pages(
-        self, agent: bytes, query: Dict[str, Any], cancel: Optional[CancelToken]
-    ) -> Iterator[Session]:
-        seen: Set[str] = set()
-        page_query: Optional[Dict[str, Any]] = query
-        while page_query is not None:
-            page = self._list_page(agent, page_query, cancel)
-            for session in page.sessions:
-                yield session
-            page_query = next_page_query(page_query, page.next_cursor, seen)
-
-    @overload
-    def send(
-        self,
-        session_id: str,
-        input: Optional[Input] = None,
-        *,
-        delivery: Literal["queued"],
-        idempotency_key: Optional[str] = None,
-        attachments: Optional[Sequence[Mapping[str, Any]]] = None,
-        cancel: Optional[CancelToken] = None,
-        **extra: Any,
-    ) -> MessageReceipt: ...
-
-    @overload
-    def send(
-        self,
-        session_id: str,
-        input: Optional[Input] = None,
-        *,
-        delivery: Optional[Literal["immediate"]] = None,
-        idempotency_key: Optional[str] = None,
-        attachments: Optional[Sequence[Mapping[str, Any]]] = None,
-        cancel: Optional[CancelToken] = None,
-        **extra: Any,
-    ) -> SessionResponse: ...
-
-    @overload
-    def send(
-        self,
-        session_id: str,
-        input: Optional[Input] = None,
-        *,
-        delivery: Optional[str] = None,
-        idempotency_key: Optional[str] = None,
-        attachments: Optional[Sequence[Mapping[str, Any]]] = None,
-        cancel: Optional[CancelToken] = None,
-        **extra: Any,
-    ) -> Union[SessionResponse, MessageReceipt]: ...
-
-    def send(
-        self,
-        session_id: str,
-        input: Optional[Input] = None,
-        *,
-        delivery: Optional[str] = None,
-        idempotency_key: Optional[str] = None,
-        attachments: Optional[Sequence[Mapping[str, Any]]] = None,
-        cancel: Optional[CancelToken] = None,
-        **extra: Any,
-    ) -> Union[SessionResponse, MessageReceipt]:
-        """Sends a message to a session: ``POST /sessions/{session_id}/messages``.
-
-        ``input`` (or ``message=``) is required. With the default immediate delivery the
-        session must be settled (``idle``, ``completed``, ``failed`` or ``approval_required``;
-        a busy one raises :class:`~gumloop_ffi.ConflictError`
-        ``interaction_not_in_terminal_state``) and the answer is the session envelope. With
-        ``delivery="queued"`` the message waits in the session's queue, the library sends an
-        ``Idempotency-Key`` header (``idempotency_key``, or a generated UUID) and the answer is
-        a :class:`~gumloop_ffi.MessageReceipt` (``message_id``, ``status``). ``attachments`` is
-        a list of ``{"file_name", "media_type"}``.
-        """
-        request = _requests.send(session_id, input, delivery, idempotency_key, attachments, extra)
-        return send_answer(self._call(request, cancel), delivery)
-
-    def cancel(self, session_id: str, *, cancel: Optional[CancelToken] = None) -> SessionResponse:
-        """Cancels a running or queued session: ``POST /sessions/{session_id}/cancel``.
-
-        The session becomes ``failed``; a settled one is returned unchanged. In the answer only
-        ``session.id``, ``agent_id`` and ``state`` are meaningful. (``cancel=`` is, as
-        everywhere, a token that ends this call itself.)
-        """
-        request = _requests.on_session("cancel_session", session_id)
-        return _session_response(self._call(request, cancel))
-
-    def rename(
-        self, session_id: str, name: str, *, cancel: Optional[CancelToken] = None
-    ) -> SessionResponse:
-        """Renames a session: ``PATCH /sessions/{session_id}``. ``name`` must be 1 to 256
-        characters after trimming."""
-        return _session_response(self._call(_requests.rename(session_id, name), cancel))
-
-    #: The official SDK's name for :meth:`rename`: ``client.sessions.update(session_id,
-    #: name="...")``. The same method, with the same signature.
-    update = rename
-
-    def wait(
-        self,
-        session_id: str,
-        *,
-        timeout: Optional[float] = None,
-        poll_interval: Optional[float] = None,
-        max_poll_interval: Optional[float] = None,
-        cancel: Optional[CancelToken] = None,
-    ) -> SessionResponse:
-        """Waits until the session settles (``completed``, ``failed``, ``approval_required`` or
-        ``idle``) and returns that envelope, polling ``GET /sessions/{session_id}``.
-
-        In seconds: ``timeout`` is the overall deadline (library default 600), ``poll_interval``
-        the first pause (0.25; it grows by half each poll), ``max_poll_interval`` the longest
-        (5). At the deadline it raises :class:`~gumloop_ffi.APITimeoutError` whose
-        ``details["last_state"]`` is the last state seen.
-        """
-        request = _requests.wait(session_id, timeout, poll_interval, max_poll_interval)
-        return _session_response(self._call(request, cancel))
-
-    # --- streams --------------------------------------------------------------------------
-
-    def stream(
-        self,
-        agent_id: str,
-        input: Optional[Input] = None,
-        *,
-        session_id: Optional[str] = None,
-        name: Optional[str] = None,
-        metadata: Optional[Mapping[str, Any]] = None,
-        incognito: Optional[bool] = None,
-        cancel: Optional[CancelToken] = None,
-        **extra: Any,
-    ) -> EventStream:
-        """Creates a session and streams its first run (``POST /agents/{agent_id}/sessions`` on
-        the streaming host): an :class:`~gumloop_ffi.EventStream` of its events.
-
-        The arguments are :meth:`create`'s. Iterate the stream for the events (``type``,
-        ``stream_cursor``, ``delta``, ...), each once even across the library's automatic
-        resumes; the session's ID is ``stream.session_id`` from the first event on. At the end
-        ``stream.summary`` has ``finish_reason``: ``"stop"``, or ``"error"`` when the run failed
-        (a failed run is an event, not an exception). ``with client.sessions.stream(...) as
-        events:`` closes the stream however the block is left.
-        """
-        request = _requests.create(
-            "stream_session", agent_id, input, session_id, name, metadata, incognito, extra
-        )
-        return EventStream(self._handle, request, check_token(cancel), session_id=session_id)
-
-    def stream_message(
-        self,
-        session_id: str,
-        input: Optional[Input] = None,
-        *,
-        attachments: Optional[Sequence[Mapping[str, Any]]] = None,
-        approval_responses: Optional[Sequence[Mapping[str, Any]]] = None,
-        cancel: Optional[CancelToken] = None,
-        **extra: Any,
-    ) -> EventStream:
-        """Sends a message and streams the run it starts (``POST /sessions/{session_id}/messages``
-        on the streaming host). ``input`` (or ``message=``) is required, unless
-        ``approval_responses`` answers the session's pending approvals. Events and results as
-        for :meth:`stream`."""
-        request = _requests.stream_message(
-            session_id, input, attachments, approval_responses, extra
-        )
-        return EventStream(self._handle, request, check_token(cancel), session_id=session_id)
-
-    def resume_stream(
-        self, session_id: str, last_cursor: str, *, cancel: Optional[CancelToken] = None
-    ) -> EventStream:
-        """Resumes a session's stream after ``last_cursor``, a ``stream_cursor`` seen before
-        (``GET /sessions/{session_id}?stream=true&last_cursor=...`` on the streaming host).
-
-        Events after the cursor are replayed, then followed live. When the run has already
-        ended, the one event is a final ``finish`` and ``stream.summary.finish_reason`` is
-        ``"not_resumable"``: retrieve the session for its state."""
-        request = _requests.resume_stream(session_id, last_cursor)
-        return EventStream(
-            self._handle,
-            request,
-            check_token(cancel),
-            session_id=session_id,
-            cursor=last_cursor,
-        )
+#: "Not given" for :meth:`Client.set_credentials` (where None means "reset").
+UNSET = _Unset()
 
 
 class Client:
@@ -442,7 +71,7 @@ class Client:
     Resources: ``sessions`` (sessions, their files, approvals, queue and access), ``agents``,
     ``artifacts``; :meth:`request` for anything they do not cover.
 
-    Safe to share between threads: calls run concurrently, each with the GIL released.
+    Safe to share between threads: calls run concurrently (each waits in poll(2), GIL released).
     :meth:`close` (or leaving a ``with`` block) closes the client's open event streams, waits
     for calls in flight, then frees the handle; it is idempotent, and a call after it raises
     :class:`~gumloop_ffi.ClientClosedError`. A client that is garbage-collected without
@@ -458,6 +87,7 @@ class Client:
     """
 
     sessions: Sessions
+    oauth: OAuth
     agents: Agents
     artifacts: Artifacts
 
@@ -478,12 +108,17 @@ class Client:
         ca_cert_path: Optional[Union[str, "os.PathLike[str]"]] = None,
         ca_cert_pem: Optional[str] = None,
         proxy: Optional[str] = None,
+        use_env_proxy: Optional[bool] = None,
         extra_headers: Optional[Mapping[str, str]] = None,
         user_agent_suffix: Optional[str] = None,
         allow_insecure_http: Optional[bool] = None,
         max_retries: Optional[int] = None,
         max_backoff: Optional[float] = None,
         auto_session_id: Optional[bool] = None,
+        refresh_token: Optional[str] = None,
+        client_id: Optional[str] = None,
+        client_secret: Optional[str] = None,
+        on_tokens: Optional[TokensCallback] = None,
     ) -> None:
         options: Dict[str, Any] = {}
         for key, value in (
@@ -496,6 +131,9 @@ class Client:
             ("ca_cert_pem", ca_cert_pem),
             ("proxy", proxy),
             ("user_agent_suffix", user_agent_suffix),
+            ("refresh_token", refresh_token),
+            ("client_id", client_id),
+            ("client_secret", client_secret),
         ):
             if _args.check_str(key, value) is not None:
                 options[key] = value
@@ -528,8 +166,12 @@ class Client:
                         wrong_type=True,
                     )
             options["extra_headers"] = dict(headers)
-        if _args.check_bool("allow_insecure_http", allow_insecure_http) is not None:
-            options["allow_insecure_http"] = allow_insecure_http
+        for key, flag in (
+            ("allow_insecure_http", allow_insecure_http),
+            ("use_env_proxy", use_env_proxy),
+        ):
+            if _args.check_bool(key, flag) is not None:
+                options[key] = flag
         retries = _args.check_int("max_retries", max_retries, minimum=0)
         if retries is not None:
             options["max_retries"] = retries
@@ -544,7 +186,16 @@ class Client:
             if pointer:  # never happens by the C contract; do not leak it if it did
                 native.client_free(pointer)
             raise error_from_call(code, text)
+        if on_tokens is not None and not callable(on_tokens):
+            native.client_free(pointer)
+            raise invalid_argument(
+                "on_tokens", "`on_tokens` must be a callable or None", wrong_type=True
+            )
         self._handle = _Handle(pointer, native.client_free)
+        self._handle.tokens = TokenWatch(on_tokens) if on_tokens is not None else None
+        self.oauth = OAuth(self._handle)
+        self.oauth._base_url = base_url
+        self.oauth._allow_insecure_http = allow_insecure_http
         self.sessions = Sessions(self._handle)
         self.agents = Agents(self._handle)
         self.artifacts = Artifacts(self._handle)
@@ -567,7 +218,39 @@ class Client:
         (not with GET or HEAD). The client's credentials, retry rules (only GET and HEAD are
         repeated after an unknown outcome), limits and exceptions apply as to every call.
         """
-        return Resource(self._handle)._run(request_call(method, path, query, body), cancel)
+        return self.sessions._run(request_call(method, path, query, body), cancel)
+
+    def set_credentials(
+        self,
+        *,
+        access_token: Union[str, None, _Unset] = UNSET,
+        user_id: Union[str, None, _Unset] = UNSET,
+        refresh_token: Union[str, None, _Unset] = UNSET,
+    ) -> int:
+        """Replaces the client's credentials, atomically, from any thread: calls that start
+        afterwards use the new ones, calls in flight keep theirs, and the connections stay.
+
+        An argument not given is unchanged; None resets it (``access_token=None``: back to the
+        environment; ``user_id=None``: no user header; ``refresh_token=None``: no automatic
+        refresh). Returns the credentials' generation (one more on every change, by this or by
+        a refresh). Raises :class:`~gumloop_ffi.InvalidArgumentError`, changing nothing, for
+        an empty value or one with a line break."""
+        changes: Dict[str, Optional[str]] = {}
+        for key, value in (
+            ("access_token", access_token),
+            ("user_id", user_id),
+            ("refresh_token", refresh_token),
+        ):
+            if not isinstance(value, _Unset):
+                changes[key] = _args.check_str(key, value)
+        with self._handle.use() as pointer:
+            code, text = native.call_json(
+                "gumloop_client_set_credentials", pointer, _args.json_bytes("credentials", changes)
+            )
+        if code != OK:
+            raise error_from_call(code, text)
+        generation = json.loads(text or "{}").get("generation")
+        return generation if isinstance(generation, int) else 0
 
     @property
     def closed(self) -> bool:
@@ -604,22 +287,22 @@ def create_session(
     access_token: Optional[str] = None,
     user_id: Optional[str] = None,
 ) -> SessionResponse:
-    """Creates a session in one call, without a :class:`Client` (``gumloop_oneshot_create_session``).
+    """Creates a session in one call, without a :class:`Client` of your own (a client is made
+    for the call and closed after it).
 
     ``body`` is the request body as a mapping, sent as given (None sends ``{}``). A None
     ``access_token`` reads ``GUMLOOP_ACCESS_TOKEN``, then ``GUMLOOP_API_KEY``; a None
     ``user_id`` reads ``GUMLOOP_USER_ID``. The base URL and team come from
-    ``GUMLOOP_BASE_URL`` and ``GUMLOOP_TEAM_ID``. One-shot calls share one process-wide
-    connection pool inside the library.
+    ``GUMLOOP_BASE_URL`` and ``GUMLOOP_TEAM_ID``. Ctrl-C ends it as any call.
     """
     agent = _args.text("agent_id", agent_id)
     mapping = _args.check_mapping("body", body)
     payload = None if mapping is None else _args.json_bytes("body", dict(mapping))
-    token = _args.optional_text("access_token", access_token)
-    user = _args.optional_text("user_id", user_id)
-    code, text = native.create_session(agent, payload, token, user)
-    _raise_for(code, text)
-    return _session_response(text)
+    _args.check_str("access_token", access_token)
+    _args.check_str("user_id", user_id)
+    request = Request("create_session", (Param("agent_id", agent), Param("body", payload, True)))
+    with Client(access_token=access_token, user_id=user_id) as client:
+        return client.sessions._run(Call(request, session_response), None)
 
 
 def library_version() -> str:
@@ -641,3 +324,140 @@ def code_message(code: int) -> str:
     """The library's one-line description of a ``gumloop_code``."""
     return native.code_message(code)
 
+
+class AsyncClient:
+    """A Gumloop API client for asyncio: :class:`~gumloop_ffi.Client`'s options and methods,
+    awaited (``await client.sessions.create(...)``, ``async for event in
+    client.sessions.stream(...)``).
+
+    Calls run as tasks on the library's runtime, started and collected from the running event
+    loop through a poller whose file descriptor the loop watches (``loop.add_reader``): no
+    thread is made per call, and the loop never blocks. A thousand streams in flight cost a
+    thousand small tasks in the library, not a thousand threads. Cancelling the task that awaits
+    a call (or iterates a stream) cancels the call and closes its connection at once. Errors are
+    the blocking client's exceptions.
+
+    One client may serve several event loops (each gets its own poller) but is not meant to be
+    shared between threads. :meth:`close` (or leaving ``async with``) cancels every call in
+    flight (their awaiters raise :class:`~gumloop_ffi.ClientClosedError`) and frees the client;
+    a call after it raises :class:`~gumloop_ffi.ClientClosedError`.
+
+    Fork-safe as :class:`~gumloop_ffi.Client`: a child process can keep using the client (in its
+    own event loop); calls and streams in flight at the fork go on only in the parent.
+    """
+
+    sessions: AsyncSessions
+    oauth: AsyncOAuth
+    agents: AsyncAgents
+    artifacts: AsyncArtifacts
+
+    def __init__(self, api_key: Optional[str] = None, **options: Any) -> None:
+        # The blocking client checks the options and owns the library's client handle.
+        self._client = Client(api_key, **options)
+        self._pollers: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncPoller]" = (
+            weakref.WeakKeyDictionary()
+        )
+        self.oauth = AsyncOAuth(self)
+        self.oauth._base_url = options.get("base_url")
+        self.oauth._allow_insecure_http = options.get("allow_insecure_http")
+        self.sessions = AsyncSessions(self)
+        self.agents = AsyncAgents(self)
+        self.artifacts = AsyncArtifacts(self)
+
+    async def request(
+        self,
+        method: str,
+        path: Sequence[str],
+        *,
+        query: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+    ) -> Any:
+        """As :meth:`gumloop_ffi.Client.request`: a request the library does not wrap, its
+        JSON answer parsed."""
+        return await self.sessions._run(request_call(method, path, query, body))
+
+    def set_credentials(
+        self,
+        *,
+        access_token: Union[str, None, _Unset] = UNSET,
+        user_id: Union[str, None, _Unset] = UNSET,
+        refresh_token: Union[str, None, _Unset] = UNSET,
+    ) -> int:
+        """As :meth:`gumloop_ffi.Client.set_credentials` (it never blocks)."""
+        return self._client.set_credentials(
+            access_token=access_token, user_id=user_id, refresh_token=refresh_token
+        )
+
+    def _after_call(self) -> None:
+        """The caller's side of a call that ended: log records, new tokens to ``on_tokens``."""
+        self._client._handle.after_call()
+
+    def _start(self, request: Request) -> PendingCall:
+        """Starts ``request`` on the running loop's poller."""
+        loop = asyncio.get_running_loop()
+        poller = self._pollers.get(loop)
+        if poller is None or not poller.usable:
+            poller = self._pollers[loop] = AsyncPoller(loop)
+        with self._client._handle.use() as pointer:
+            return poller.start(pointer, request)
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._client.closed
+
+    @property
+    def in_flight(self) -> int:
+        """Calls started on the running loop and not ended."""
+        poller = self._pollers.get(asyncio.get_running_loop())
+        return 0 if poller is None else poller.in_flight
+
+    def close(self) -> None:
+        """Cancels every call in flight and frees the client, without waiting for the network.
+        Calling it again does nothing."""
+        if self._client.closed:
+            return
+        error: ClientClosedError = client_closed()
+        for poller in list(self._pollers.values()):
+            poller.close(error)
+        self._pollers.clear()
+        self._client.close()
+
+    async def aclose(self) -> None:
+        """As :meth:`close`."""
+        self.close()
+
+    async def __aenter__(self) -> "AsyncClient":
+        if self._client.closed:
+            raise client_closed()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<gumloop_ffi.AsyncClient {'closed' if self.closed else 'open'}>"
+
+
+class Gumloop(Client):
+    """:class:`Client` under the official SDK's name, for its users: ``from gumloop_ffi import
+    Gumloop`` in place of ``from gumloop import Gumloop``.
+
+    It takes the SDK's constructor arguments (``api_key``, ``access_token``, ``user_id``,
+    ``team_id``, ``base_url``, ``stream_base_url``, ``timeout``, ``stream_timeout``) and reads
+    the same environment variables; its answers have ``model_dump()`` and
+    ``model_dump_json()``, its stream events the SDK's attribute names, its exceptions the
+    SDK's names (:class:`~gumloop_ffi.GumloopError`, :class:`~gumloop_ffi.APIStatusError`,
+    :class:`~gumloop_ffi.AuthenticationError`). Everything :class:`Client` has is there too.
+    """
+
+    def __repr__(self) -> str:
+        return super().__repr__().replace("gumloop_ffi.Client", "gumloop_ffi.Gumloop", 1)
+
+
+class AsyncGumloop(AsyncClient):
+    """:class:`AsyncClient` under the official SDK's name (``gumloop.AsyncGumloop``), as
+    :class:`Gumloop` is :class:`Client`'s."""
+
+    def __repr__(self) -> str:
+        return super().__repr__().replace("gumloop_ffi.AsyncClient", "gumloop_ffi.AsyncGumloop", 1)

@@ -5,9 +5,14 @@ Every failed library call yields an error document, ``{"error": {...}}`` with th
 The class is chosen from ``gumloop_code``; the whole document is kept in
 :attr:`GumloopError.document`.
 
-The codes are the library's: :data:`CODES` is read from it at import (``gumloop_code_get_name``
-over the documented ranges), so a number is written only in the library, and a constant this
-module names but the library lacks fails the import at once.
+The codes are the library's: :data:`CODES` and the class of each code are read at import from
+the library's description (``gumloop_description_get``: each code's group and error stem), so a
+number is written only in the library. A code's class is ``<stem>Error`` (the stems are those
+of every binding: ``RateLimit`` -> :class:`RateLimitError`, ...), and it is always also an
+instance of its group's class (``InvalidArgument``, ``APIConnection``, ``APIStatus``,
+``InvalidResponse``, ``Internal``): where ``<stem>Error`` alone is not, the code's class is a
+subclass of both (e.g. a missing credential is an :class:`AuthenticationError` and an
+:class:`InvalidArgumentError`: nothing was sent).
 
 Hierarchy::
 
@@ -27,8 +32,12 @@ Hierarchy::
     │   └── CancelledError             a CancelToken ended the call
     ├── InvalidResponseError           the server's answer could not be used (codes 300-399)
     │   └── StreamIncompleteError      a stream ended before its final event and could not resume
+    │   └── PayloadTooLargeError       413
     ├── InvalidArgumentError           caller errors (codes 1-99): nothing was sent; a ValueError
-    │   └── InvalidArgumentTypeError   an argument of the wrong type; also a TypeError
+    │   ├── InvalidArgumentTypeError   an argument of the wrong type; also a TypeError
+    │   └── WrongThreadError           a handle used where it cannot be (a parent's poller after
+    │                                  fork()); also a RuntimeError
+    ├── InternalError                  a bug in the library (codes 900-999)
     └── ClientClosedError              the client was closed; also a RuntimeError
 """
 
@@ -37,42 +46,19 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, Mapping, Optional, Tuple, Type
 
+from ._description import CODE_TABLE, ERROR_FIELDS, GROUPS
 from ._native import native
 
-#: The fields of every error document's ``error`` object, as the library writes them (a test
-#: of the library compares this list with its own).
-DOCUMENT_FIELDS: Tuple[str, ...] = (
-    "kind",
-    "gumloop_code",
-    "message",
-    "status",
-    "code",
-    "type",
-    "param",
-    "details",
-    "retryable",
-    "attempts",
-    "retry_after_ms",
-    "trace_id",
-    "body",
-)
+#: The fields of every error document's ``error`` object, as the library writes them (read from
+#: its description).
+DOCUMENT_FIELDS: Tuple[str, ...] = tuple(ERROR_FIELDS)
 
 #: The field only a failed stream's document has: the stream summary.
 STREAM_FIELD = "stream"
 
-#: The ranges of ``gumloop_code`` the header documents: caller errors, transport, HTTP statuses,
-#: unusable answers, internal errors.
-CODE_RANGES = (range(1, 100), range(100, 200), range(200, 300), range(300, 400), range(900, 1000))
-
-#: Every error code of the loaded library, by its constant's name, e.g.
-#: ``CODES["GUMLOOP_ERR_CONFLICT"] == 204``.
-CODES: Dict[str, int] = {
-    name: code
-    for codes in CODE_RANGES
-    for code in codes
-    for name in (native.code_name(code),)
-    if name != "GUMLOOP_ERR_UNKNOWN"
-}
+#: Every code of the loaded library, by its constant's name, e.g.
+#: ``CODES["GUMLOOP_ERR_CONFLICT"] == 204`` (from its description).
+CODES: Dict[str, int] = {entry["name"]: entry["code"] for entry in CODE_TABLE}
 
 
 class GumloopError(Exception):
@@ -277,39 +263,72 @@ class ClientClosedError(GumloopError, RuntimeError):
     """The client was used after :meth:`Client.close`."""
 
 
-# The class of each code that has its own; the others take their range's (below).
-_BY_CODE: Dict[int, Type[GumloopError]] = {
-    CODES[name]: cls
-    for name, cls in (
-        ("GUMLOOP_ERR_NO_CREDENTIALS", AuthenticationError),
-        ("GUMLOOP_ERR_BAD_REQUEST", BadRequestError),
-        ("GUMLOOP_ERR_UNAUTHORIZED", UnauthorizedError),
-        ("GUMLOOP_ERR_FORBIDDEN", PermissionDeniedError),
-        ("GUMLOOP_ERR_NOT_FOUND", NotFoundError),
-        ("GUMLOOP_ERR_CONFLICT", ConflictError),
-        ("GUMLOOP_ERR_RATE_LIMITED", RateLimitError),
-        ("GUMLOOP_ERR_SERVER", InternalServerError),
-        ("GUMLOOP_ERR_TIMEOUT", APITimeoutError),
-        ("GUMLOOP_ERR_CANCELLED", CancelledError),
-        ("GUMLOOP_ERR_STREAM_INCOMPLETE", StreamIncompleteError),
-    )
-}
-
-_BY_RANGE: Tuple[Tuple[range, Type[GumloopError]], ...] = tuple(
-    zip(
-        CODE_RANGES,
-        (InvalidArgumentError, APIConnectionError, APIStatusError, InvalidResponseError),
-    )
-)
+class PayloadTooLargeError(APIStatusError):
+    """HTTP 413: the request (an upload) is larger than the server takes."""
 
 
-def _class_for(code: int) -> Type[GumloopError]:
-    if code in _BY_CODE:
-        return _BY_CODE[code]
-    for codes, cls in _BY_RANGE:
-        if code in codes:
+class WrongThreadError(InvalidArgumentError, RuntimeError):
+    """A handle was used where it cannot be, e.g. a poller made before ``fork()`` in the
+    child."""
+
+
+class InternalError(GumloopError):
+    """A bug in the library (codes 900-999); please report it with the error document."""
+
+
+def stem_class(stem: Optional[str]) -> Optional[Type[GumloopError]]:
+    """The class named ``<stem>Error`` in this module, or None when there is none."""
+    if stem is None:
+        return None
+    found = globals().get(f"{stem}Error")
+    return found if isinstance(found, type) and issubclass(found, GumloopError) else None
+
+
+def _both(cls: Type[GumloopError], base: Type[GumloopError]) -> Type[GumloopError]:
+    """A class that is both ``cls`` and ``base`` (``cls`` itself when it already is)."""
+    if issubclass(cls, base):
+        return cls
+    return type(cls.__name__, (cls, base), {"__module__": __name__, "__doc__": cls.__doc__})
+
+
+def _group_classes() -> Tuple[Tuple[int, int, Type[GumloopError]], ...]:
+    out = []
+    for group in GROUPS:
+        cls = stem_class(group.get("error"))
+        if cls is not None:
+            out.append((int(group["first"]), int(group["last"]), cls))
+    return tuple(out)
+
+
+#: (first, last, class) of each group of codes: the base of its codes' classes.
+_BY_GROUP = _group_classes()
+
+
+def _group_class(code: int) -> Type[GumloopError]:
+    for first, last, cls in _BY_GROUP:
+        if first <= code <= last:
             return cls
     return GumloopError
+
+
+def _code_classes() -> Dict[int, Type[GumloopError]]:
+    out: Dict[int, Type[GumloopError]] = {}
+    for entry in CODE_TABLE:
+        code = int(entry["code"])
+        group = _group_class(code)
+        # A stem this package has no class for (a newer library) falls back to its group's.
+        out[code] = _both(stem_class(entry.get("error")) or group, group)
+    return out
+
+
+#: The class of each code of the library.
+_BY_CODE: Dict[int, Type[GumloopError]] = _code_classes()
+
+
+def class_for(code: int) -> Type[GumloopError]:
+    """The exception class of ``code`` (its group's for a code the library does not list)."""
+    found = _BY_CODE.get(code)
+    return found if found is not None else _group_class(code)
 
 
 def error_from_call(code: int, text: Optional[str]) -> GumloopError:
@@ -335,7 +354,7 @@ def error_from_call(code: int, text: Optional[str]) -> GumloopError:
     message = info.get("message")
     if not isinstance(message, str) or not message:
         message = f"{info.get('kind', 'GUMLOOP_ERR_UNKNOWN')} (gumloop_code {code})"
-    return _class_for(code)(message, document)
+    return class_for(code)(message, document)
 
 
 def python_error(kind: str, message: str, **fields: Any) -> GumloopError:
@@ -345,7 +364,7 @@ def python_error(kind: str, message: str, **fields: Any) -> GumloopError:
     code = CODES[kind]
     info: Dict[str, Any] = dict.fromkeys(DOCUMENT_FIELDS)
     info.update(kind=kind, gumloop_code=code, message=message, retryable=False, **fields)
-    return _class_for(code)(message, {"error": info})
+    return class_for(code)(message, {"error": info})
 
 
 def invalid_argument(param: str, message: str, *, wrong_type: bool = False) -> InvalidArgumentError:

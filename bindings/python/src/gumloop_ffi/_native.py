@@ -1,14 +1,15 @@
 """Finding, loading and declaring libgumloop.
 
-Every function exported by ``include/gumloop.h`` is declared in :data:`SIGNATURES` with its
-``argtypes`` and ``restype``. Handles are ``c_void_p``. Every ``char *`` the library hands over
+Every function of ``include/gumloop.h`` that this package calls is declared in
+:data:`SIGNATURES` with its ``argtypes`` and ``restype``: a handful, because every operation runs
+by name through the poller (``_engine``). Handles are ``c_void_p``. Every ``char *`` the library hands over
 (always through a ``char **out_json`` out-parameter) is received as a ``c_void_p`` so that ctypes
 does not copy it into a ``bytes`` and lose the pointer; :meth:`Native.take_string` copies the text
 and frees the pointer with ``gumloop_string_free``. The ``const char *`` results are static and
 are declared ``c_char_p``.
 
 The library is loaded with :class:`ctypes.CDLL`, which releases the GIL for the duration of every
-foreign call: other Python threads run while one waits for the network.
+foreign call; none of the functions declared here blocks.
 
 Where the library is looked for, in order:
 
@@ -27,7 +28,7 @@ import ctypes
 import importlib.resources
 import os
 import sys
-from ctypes import POINTER, c_char_p, c_int, c_int32, c_size_t, c_uint32, c_uint64, c_void_p
+from ctypes import POINTER, c_char_p, c_int, c_size_t, c_uint32, c_uint64, c_void_p
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -44,204 +45,22 @@ c_out_string = POINTER(c_void_p)
 
 _CType = Any  # a ctypes type; typeshed has no public name that covers all of them
 
-#: ``typedef int (*gumloop_event_callback)(void *user_data, const char *event_json, size_t len)``.
-#: ``event_json`` is declared ``c_void_p`` (it is not NUL-safe to copy by ``c_char_p`` semantics
-#: and is valid only during the call); read it with ``ctypes.string_at(event_json, len)``.
-EVENT_CALLBACK = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
-
-#: name -> (argtypes, restype), one entry per function of include/gumloop.h. Opaque handles
-#: (``gumloop_client *``, ``gumloop_cancel_token *``) are ``c_void_p``.
+#: name -> (argtypes, restype) of every function of include/gumloop.h this package calls: the
+#: library's lifetime, strings and codes, clients, and the poller through which every operation
+#: runs by name (``gumloop_poller_start_call``). No operation has a declaration of its own here:
+#: operations are data (the poller's names and ``args_json``). Opaque handles are ``c_void_p``.
 SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
-    # gumloop_cancel_token *gumloop_cancel_token_new(void);
-    "gumloop_cancel_token_new": ([], c_void_p),
-    # void gumloop_cancel_token_trigger(const gumloop_cancel_token *cancel);
-    "gumloop_cancel_token_trigger": ([c_void_p], None),
-    # int32_t gumloop_cancel_token_is_triggered(const gumloop_cancel_token *cancel);
-    "gumloop_cancel_token_is_triggered": ([c_void_p], c_int32),
-    # void gumloop_cancel_token_free(gumloop_cancel_token *cancel);
-    "gumloop_cancel_token_free": ([c_void_p], None),
-    # gumloop_code gumloop_client_new(const char *options_json, gumloop_client **out_client,
-    #                                 char **out_json);
-    "gumloop_client_new": ([c_char_p, POINTER(c_void_p), c_out_string], c_gumloop_code),
-    # void gumloop_client_free(gumloop_client *client);
-    "gumloop_client_free": ([c_void_p], None),
-    # gumloop_code gumloop_client_create_session(const gumloop_client *client,
-    #     const char *agent_id, const char *body_json, const gumloop_cancel_token *cancel,
-    #     char **out_json);
-    "gumloop_client_create_session": (
-        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
     # const char *gumloop_version_get(void);  (static)
     "gumloop_version_get": ([], c_char_p),
     # const char *gumloop_code_get_name(gumloop_code code);  (static)
     "gumloop_code_get_name": ([c_gumloop_code], c_char_p),
     # const char *gumloop_code_get_message(gumloop_code code);  (static)
     "gumloop_code_get_message": ([c_gumloop_code], c_char_p),
-    # gumloop_code gumloop_oneshot_create_session(const char *agent_id, const char *body_json,
-    #     const char *access_token, const char *user_id, char **out_json);
-    "gumloop_oneshot_create_session": (
-        [c_char_p, c_char_p, c_char_p, c_char_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_get_session(const gumloop_client *client,
-    #     const char *session_id, const gumloop_cancel_token *cancel, char **out_json);
-    "gumloop_client_get_session": ([c_void_p, c_char_p, c_void_p, c_out_string], c_gumloop_code),
-    # gumloop_code gumloop_client_list_sessions(const gumloop_client *client,
-    #     const char *agent_id, const char *query_json, const gumloop_cancel_token *cancel,
-    #     char **out_json);
-    "gumloop_client_list_sessions": (
-        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_send_message(const gumloop_client *client,
-    #     const char *session_id, const char *body_json, const gumloop_cancel_token *cancel,
-    #     char **out_json);
-    "gumloop_client_send_message": (
-        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_cancel_session(const gumloop_client *client,
-    #     const char *session_id, const gumloop_cancel_token *cancel, char **out_json);
-    "gumloop_client_cancel_session": (
-        [c_void_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_rename_session(const gumloop_client *client,
-    #     const char *session_id, const char *name, const gumloop_cancel_token *cancel,
-    #     char **out_json);
-    "gumloop_client_rename_session": (
-        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_wait_session(const gumloop_client *client,
-    #     const char *session_id, const char *options_json, const gumloop_cancel_token *cancel,
-    #     char **out_json);
-    "gumloop_client_wait_session": (
-        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_stream_session(const gumloop_client *client,
-    #     const char *agent_id, const char *body_json, gumloop_event_callback on_event,
-    #     void *user_data, const gumloop_cancel_token *cancel, char **out_json);
-    "gumloop_client_stream_session": (
-        [c_void_p, c_char_p, c_char_p, EVENT_CALLBACK, c_void_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_stream_message(const gumloop_client *client,
-    #     const char *session_id, const char *body_json, gumloop_event_callback on_event,
-    #     void *user_data, const gumloop_cancel_token *cancel, char **out_json);
-    "gumloop_client_stream_message": (
-        [c_void_p, c_char_p, c_char_p, EVENT_CALLBACK, c_void_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_resume_stream(const gumloop_client *client,
-    #     const char *session_id, const char *cursor, gumloop_event_callback on_event,
-    #     void *user_data, const gumloop_cancel_token *cancel, char **out_json);
-    "gumloop_client_resume_stream": (
-        [c_void_p, c_char_p, c_char_p, EVENT_CALLBACK, c_void_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_upload_file(const gumloop_client *client,
-    #     const char *session_id, const char *file_name, const char *media_type,
-    #     const uint8_t *data, size_t data_len, const gumloop_cancel_token *cancel,
-    #     char **out_json);
-    "gumloop_client_upload_file": (
-        [c_void_p, c_char_p, c_char_p, c_char_p, c_void_p, c_size_t, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_resolve_approvals(const gumloop_client *client,
-    #     const char *session_id, const char *body_json, const gumloop_cancel_token *cancel,
-    #     char **out_json);
-    "gumloop_client_resolve_approvals": (
-        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_list_queue(const gumloop_client *client,
-    #     const char *session_id, const gumloop_cancel_token *cancel, char **out_json);
-    "gumloop_client_list_queue": ([c_void_p, c_char_p, c_void_p, c_out_string], c_gumloop_code),
-    # gumloop_code gumloop_client_queue_message(const gumloop_client *client,
-    #     const char *session_id, const char *body_json, const gumloop_cancel_token *cancel,
-    #     char **out_json);
-    "gumloop_client_queue_message": (
-        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_edit_queued_message(const gumloop_client *client,
-    #     const char *session_id, const char *queued_message_id, const char *body_json,
-    #     const gumloop_cancel_token *cancel, char **out_json);
-    "gumloop_client_edit_queued_message": (
-        [c_void_p, c_char_p, c_char_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_delete_queued_message(const gumloop_client *client,
-    #     const char *session_id, const char *queued_message_id,
-    #     const gumloop_cancel_token *cancel, char **out_json);
-    "gumloop_client_delete_queued_message": (
-        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_send_queued_message(const gumloop_client *client,
-    #     const char *session_id, const char *queued_message_id,
-    #     const gumloop_cancel_token *cancel, char **out_json);
-    "gumloop_client_send_queued_message": (
-        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_get_session_access(const gumloop_client *client,
-    #     const char *session_id, const gumloop_cancel_token *cancel, char **out_json);
-    "gumloop_client_get_session_access": (
-        [c_void_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_update_session_access(const gumloop_client *client,
-    #     const char *session_id, const char *body_json, const gumloop_cancel_token *cancel,
-    #     char **out_json);
-    "gumloop_client_update_session_access": (
-        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_list_agents(const gumloop_client *client,
-    #     const char *query_json, const gumloop_cancel_token *cancel, char **out_json);
-    "gumloop_client_list_agents": ([c_void_p, c_char_p, c_void_p, c_out_string], c_gumloop_code),
-    # gumloop_code gumloop_client_get_agent(const gumloop_client *client, const char *agent_id,
-    #     const gumloop_cancel_token *cancel, char **out_json);
-    "gumloop_client_get_agent": ([c_void_p, c_char_p, c_void_p, c_out_string], c_gumloop_code),
-    # gumloop_code gumloop_client_list_artifacts(const gumloop_client *client,
-    #     const char *agent_id, const char *query_json, const gumloop_cancel_token *cancel,
-    #     char **out_json);
-    "gumloop_client_list_artifacts": (
-        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_get_artifact_download(const gumloop_client *client,
-    #     const char *artifact_id, const char *version_id, const gumloop_cancel_token *cancel,
-    #     char **out_json);
-    "gumloop_client_get_artifact_download": (
-        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_download_artifact(const gumloop_client *client,
-    #     const char *artifact_id, const char *options_json, const gumloop_cancel_token *cancel,
-    #     uint8_t **out_data, size_t *out_len, char **out_json);
-    "gumloop_client_download_artifact": (
-        [c_void_p, c_char_p, c_char_p, c_void_p, POINTER(c_void_p), POINTER(c_size_t), c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_download_artifact_to_file(const gumloop_client *client,
-    #     const char *artifact_id, const char *path, const char *options_json,
-    #     const gumloop_cancel_token *cancel, char **out_json);
-    "gumloop_client_download_artifact_to_file": (
-        [c_void_p, c_char_p, c_char_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
-    # gumloop_code gumloop_client_send_request(const gumloop_client *client,
-    #     const char *method, const char *path_json, const char *query_json,
-    #     const char *body_json, const gumloop_cancel_token *cancel, char **out_json);
-    "gumloop_client_send_request": (
-        [c_void_p, c_char_p, c_char_p, c_char_p, c_char_p, c_void_p, c_out_string],
-        c_gumloop_code,
-    ),
+    # gumloop_code gumloop_client_new(const char *options_json, gumloop_client **out_client,
+    #                                 char **out_json);
+    "gumloop_client_new": ([c_char_p, POINTER(c_void_p), c_out_string], c_gumloop_code),
+    # void gumloop_client_free(gumloop_client *client);
+    "gumloop_client_free": ([c_void_p], None),
     # void gumloop_bytes_free(uint8_t *data, size_t len);
     "gumloop_bytes_free": ([c_void_p, c_size_t], None),
     # void gumloop_string_free(char *s);
@@ -263,12 +82,43 @@ SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
     # gumloop_code gumloop_poller_cancel_call(gumloop_poller *poller, uint64_t call_id,
     #     char **out_json);
     "gumloop_poller_cancel_call": ([c_void_p, c_uint64, c_out_string], c_gumloop_code),
+    # const char *gumloop_description_get(void);  (static)
+    "gumloop_description_get": ([], c_char_p),
+    # gumloop_code gumloop_poller_take_bytes(gumloop_poller *poller, uint64_t call_id,
+    #     uint8_t **out_data, size_t *out_len, char **out_json);
+    "gumloop_poller_take_bytes": (
+        [c_void_p, c_uint64, POINTER(c_void_p), POINTER(c_size_t), c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_oauth_build_authorization_url(const char *params_json,
+    #     char **out_json);
+    "gumloop_oauth_build_authorization_url": ([c_char_p, c_out_string], c_gumloop_code),
+    # gumloop_code gumloop_client_set_credentials(const gumloop_client *client,
+    #     const char *credentials_json, char **out_json);
+    "gumloop_client_set_credentials": ([c_void_p, c_char_p, c_out_string], c_gumloop_code),
+    # gumloop_code gumloop_client_take_tokens(const gumloop_client *client, char **out_json);
+    "gumloop_client_take_tokens": ([c_void_p, c_out_string], c_gumloop_code),
+    # uint64_t gumloop_client_get_refresh_count(const gumloop_client *client);
+    "gumloop_client_get_refresh_count": ([c_void_p], c_uint64),
+    # gumloop_code gumloop_log_set_level(const char *level, char **out_json);
+    "gumloop_log_set_level": ([c_char_p, c_out_string], c_gumloop_code),
+    # gumloop_code gumloop_log_take(char **out_json);
+    "gumloop_log_take": ([c_out_string], c_gumloop_code),
+    # int gumloop_log_get_fd(void);
+    "gumloop_log_get_fd": ([], c_int),
     # gumloop_code gumloop_poller_take_item(gumloop_poller *poller, uint64_t *out_call_id,
     #     uint32_t *out_kind, gumloop_code *out_code, char **out_json);
     "gumloop_poller_take_item": (
         [c_void_p, POINTER(c_uint64), POINTER(c_uint32), POINTER(c_gumloop_code), c_out_string],
         c_gumloop_code,
     ),
+}
+
+#: Functions of newer libraries, declared when the loaded library has them.
+OPTIONAL_SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
+    # gumloop_code gumloop_poller_take_call_info(gumloop_poller *poller, uint64_t call_id,
+    #     char **out_json);  (comes with per-call request options)
+    "gumloop_poller_take_call_info": ([c_void_p, c_uint64, c_out_string], c_gumloop_code),
 }
 
 #: ``GUMLOOP_ITEM_NONE``, ``GUMLOOP_ITEM_EVENT``, ``GUMLOOP_ITEM_DONE``.
@@ -339,12 +189,20 @@ class Native:
             function.argtypes = argtypes
             function.restype = restype
             self.functions[name] = function
+        for name, (argtypes, restype) in OPTIONAL_SIGNATURES.items():
+            function = getattr(cdll, name, None)
+            if function is not None:
+                function.argtypes = argtypes
+                function.restype = restype
+                self.functions[name] = function
         if missing:
             raise ImportError(
                 f"{path} lacks {', '.join(missing)}: it is not a libgumloop "
                 f"{LIBRARY_VERSION}"
             )
         self.cdll = cdll
+        #: Whether calls take their own ``request_options`` (per-call headers).
+        self.supports_request_options = "gumloop_poller_take_call_info" in self.functions
 
     def version(self) -> str:
         raw: Optional[bytes] = self.functions["gumloop_version_get"]()
@@ -388,28 +246,22 @@ class Native:
     def client_free(self, handle: int) -> None:
         self.functions["gumloop_client_free"](handle)
 
-    def client_call(self, name: str, handle: int, *args: Any) -> Tuple[int, Optional[str]]:
-        """A ``gumloop_client_*`` call: ``name(handle, *args, &out_json)``."""
-        return self.call_json(name, handle, *args)
+    def description(self) -> str:
+        """``gumloop_description_get()``: the library's description of its operations, options
+        and codes, as JSON text."""
+        raw: Optional[bytes] = self.functions["gumloop_description_get"]()
+        return (raw or b"{}").decode("utf-8")
 
-    def download_artifact(
-        self, handle: int, artifact_id: bytes, options: Optional[bytes], cancel: Optional[int]
-    ) -> Tuple[int, bytes, Optional[str]]:
-        """``gumloop_client_download_artifact``: (code, the bytes, the result or error text).
-
-        The buffer is copied and freed with ``gumloop_bytes_free`` before this returns."""
+    def take_bytes(self, poller: int, call_id: int) -> Tuple[int, bytes, Optional[str]]:
+        """``gumloop_poller_take_bytes``: (code, the bytes, the error document or None). The
+        buffer is copied and freed with ``gumloop_bytes_free`` before this returns."""
         data = c_void_p()
         length = c_size_t()
         out = c_void_p()
         try:
-            code: int = self.functions["gumloop_client_download_artifact"](
-                handle,
-                artifact_id,
-                options,
-                cancel,
-                ctypes.byref(data),
-                ctypes.byref(length),
-                ctypes.byref(out),
+            code: int = self.functions["gumloop_poller_take_bytes"](
+                poller, c_uint64(call_id), ctypes.byref(data), ctypes.byref(length),
+                ctypes.byref(out)
             )
         finally:
             text = self.take_string(out.value)
@@ -420,30 +272,6 @@ class Native:
                 finally:
                     self.functions["gumloop_bytes_free"](data.value, length.value)
         return code, content, text
-
-    def cancel_new(self) -> int:
-        pointer: Optional[int] = self.functions["gumloop_cancel_token_new"]()
-        if not pointer:
-            raise MemoryError("gumloop_cancel_token_new returned NULL")
-        return pointer
-
-    def cancel_trigger(self, pointer: int) -> None:
-        self.functions["gumloop_cancel_token_trigger"](pointer)
-
-    def cancel_is_triggered(self, pointer: int) -> bool:
-        return bool(self.functions["gumloop_cancel_token_is_triggered"](pointer))
-
-    def cancel_free(self, pointer: int) -> None:
-        self.functions["gumloop_cancel_token_free"](pointer)
-
-    def create_session(
-        self,
-        agent_id: bytes,
-        body_json: Optional[bytes],
-        access_token: Optional[bytes],
-        user_id: Optional[bytes],
-    ) -> Tuple[int, Optional[str]]:
-        return self.call_json("gumloop_oneshot_create_session", agent_id, body_json, access_token, user_id)
 
 
 def _try_load(path: Path) -> Tuple[Optional[Native], str]:

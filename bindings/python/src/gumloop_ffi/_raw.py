@@ -34,5 +34,14 @@ def request_call(
         Param("query", query_json, True),
         Param("body", body_json, True),
     )
-    return Call(Request("send_request", params), lambda text: parsed(text, json.loads, "JSON"))
+    return Call(Request("send_request", params), lambda text: parsed(text, _json, "JSON"))
+
+
+def _json(text: str) -> Any:
+    """The answer's JSON; nested deeper than Python parses is a ValueError, not a
+    RecursionError."""
+    try:
+        return json.loads(text) if text else None
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply to be read") from None
 

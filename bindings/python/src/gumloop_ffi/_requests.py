@@ -25,9 +25,11 @@ from typing import (
 
 from . import _args
 from ._errors import invalid_argument
+from ._native import native
 
-#: What ``input`` may be: text, or a list of content parts (objects or strings).
-Input = Union[str, Sequence[Union[str, Mapping[str, Any]]]]
+#: What ``input`` may be: text, or a list of content parts (objects or strings); or, as the
+#: official SDK takes it, the whole request body (a mapping).
+Input = Union[str, Sequence[Union[str, Mapping[str, Any]]], Mapping[str, Any]]
 
 
 class Param(NamedTuple):
@@ -40,32 +42,26 @@ class Param(NamedTuple):
 
 
 class Request(NamedTuple):
-    """One call of the library: the operation and its parameters, in the C function's order,
-    and the raw bytes of an operation that takes them (a file upload), passed last with their
-    length."""
+    """One call of the library: the operation and its named arguments, the raw bytes of an
+    operation that takes them (a file upload), and the call's own request options
+    (``{"extra_headers": {...}}``) when it has any."""
 
     operation: str
     params: Tuple[Param, ...]
     data: Optional[bytes] = None
-
-    @property
-    def function(self) -> str:
-        """The blocking C function."""
-        return "gumloop_client_" + self.operation
-
-    def values(self) -> Tuple[Any, ...]:
-        """The blocking function's arguments after the client (``data`` and its length last)."""
-        values = tuple(param.value for param in self.params)
-        return values if self.data is None else values + (self.data, len(self.data))
+    options: Optional[bytes] = None
 
     def args_json(self) -> bytes:
-        """The poller's ``args_json``: JSON parameters as written, text ones as JSON strings."""
+        """The poller's ``args_json``: JSON parameters as written, text ones as JSON strings,
+        and ``request_options``."""
         parts = []
         for param in self.params:
             if param.value is None:
                 continue
             value = param.value if param.is_json else json.dumps(param.value.decode()).encode()
             parts.append(json.dumps(param.name).encode() + b":" + value)
+        if self.options is not None:
+            parts.append(b'"request_options":' + self.options)
         return b"{" + b",".join(parts) + b"}"
 
 
@@ -83,6 +79,15 @@ class Call(Generic[_T]):
         self.parse = parse
 
 
+def split_input(input: object) -> Tuple[object, Mapping[str, Any]]:
+    """``input`` and the request body given in its place: the official SDK's methods take the
+    whole body (a mapping) where this package takes ``input``, so a mapping there is that body,
+    whose fields the keyword arguments then override."""
+    if isinstance(input, Mapping):
+        return None, _args.check_mapping("request", input) or {}
+    return input, {}
+
+
 def check_input(input: object) -> Optional[Any]:
     """``input`` as it goes into the body: text, a list of parts, or None (not sent)."""
     if input is None:
@@ -96,10 +101,29 @@ def check_input(input: object) -> Optional[Any]:
     return input if isinstance(input, str) else list(input)
 
 
-def body(fields: Mapping[str, Any], extra: Mapping[str, Any]) -> bytes:
-    """A request body of ``fields`` then ``extra``, leaving out every None."""
+def request_options(extra: Mapping[str, Any]) -> Optional[bytes]:
+    """The call's ``request_options`` from ``extra_headers=`` (the official SDK's ``create``
+    takes them per call), or None. A library without per-call request options refuses them,
+    rather than send them as a field of the body."""
+    headers = _args.check_mapping("extra_headers", extra.get("extra_headers"))
+    if headers is None:
+        return None
+    if not native.supports_request_options:
+        raise invalid_argument(
+            "extra_headers",
+            "per-call `extra_headers` are not supported by this libgumloop (it has no per-call "
+            "request options); give them to the client instead: "
+            "Client(..., extra_headers={...})",
+        )
+    return _args.json_bytes("extra_headers", {"extra_headers": dict(headers)})
+
+
+def body(fields: Mapping[str, Any], extra: Mapping[str, Any], request: Mapping[str, Any] = {}) -> bytes:
+    """A request body of ``request`` (a whole body given in place of ``input``), then
+    ``fields``, then ``extra``, leaving out every None; ``extra_headers`` is not a field."""
+    extra = {key: value for key, value in extra.items() if key != "extra_headers"}
     result: Dict[str, Any] = {}
-    for source in (fields, extra):
+    for source in (request, fields, extra):
         for key, value in source.items():
             if value is not None:
                 result[key] = value
@@ -129,18 +153,21 @@ def create(
     """``create_session`` or ``stream_session``."""
     agent = _args.text("agent_id", agent_id)
     refuse_on_event(extra)
+    text_input, request = split_input(input)
     mapping = _args.check_mapping("metadata", metadata)
     payload = body(
         {
-            "input": check_input(input),
+            "input": check_input(text_input),
             "session_id": _args.check_str("session_id", session_id),
             "name": _args.check_str("name", name),
             "metadata": None if mapping is None else dict(mapping),
             "incognito": _args.check_bool("incognito", incognito),
         },
         extra,
+        request,
     )
-    return Request(operation, (Param("agent_id", agent), Param("body", payload, True)))
+    params = (Param("agent_id", agent), Param("body", payload, True))
+    return Request(operation, params, options=request_options(extra))
 
 
 def on_session(operation: str, session_id: str) -> Request:
@@ -194,16 +221,19 @@ def send(
     extra: Mapping[str, Any],
 ) -> Request:
     sid = _args.text("session_id", session_id)
+    text_input, request = split_input(input)
     payload = body(
         {
-            "input": check_input(input),
+            "input": check_input(text_input),
             "delivery": _args.check_str("delivery", delivery),
             "idempotency_key": _args.check_str("idempotency_key", idempotency_key),
             "attachments": _args.check_list("attachments", attachments),
         },
         extra,
+        request,
     )
-    return Request("send_message", (Param("session_id", sid), Param("body", payload, True)))
+    params = (Param("session_id", sid), Param("body", payload, True))
+    return Request("send_message", params, options=request_options(extra))
 
 
 def rename(session_id: str, name: str) -> Request:
@@ -241,15 +271,18 @@ def stream_message(
 ) -> Request:
     refuse_on_event(extra)
     sid = _args.text("session_id", session_id)
+    text_input, request = split_input(input)
     payload = body(
         {
-            "input": check_input(input),
+            "input": check_input(text_input),
             "attachments": _args.check_list("attachments", attachments),
             "approval_responses": _args.check_list("approval_responses", approval_responses),
         },
         extra,
+        request,
     )
-    return Request("stream_message", (Param("session_id", sid), Param("body", payload, True)))
+    params = (Param("session_id", sid), Param("body", payload, True))
+    return Request("stream_message", params, options=request_options(extra))
 
 
 def resume_stream(session_id: str, last_cursor: str) -> Request:

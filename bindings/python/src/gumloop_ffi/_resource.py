@@ -1,15 +1,32 @@
-"""What every resource (``client.sessions``, ``client.agents``, ...) shares: the blocking call
-through the C library, and turning its answer into Python values or exceptions."""
+"""What every resource (``client.sessions``, ``client.agents``, ...) shares, sync and async:
+running a request through the engine, and turning its answer into Python values or
+exceptions."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Set, TypeVar
+from typing import (
+    Any,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Dict,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Protocol,
+    Set,
+    Tuple,
+    TypeVar,
+)
 
 from . import _args
+from ._engine import PendingCall, run_blocking
 from ._errors import GumloopError, error_from_call, python_error
-from ._handles import CancelToken, _Handle, maybe_cancel
-from ._native import OK, native
-from ._requests import Call
+from ._handles import CancelToken, _Handle, check_token
+from ._hooks import after_call, before_call
+from ._native import OK
+from ._requests import Call, Request
 from ._types import GumloopObject, parse_object
 
 _T = TypeVar("_T")
@@ -91,30 +108,81 @@ def all_pages(
             return
 
 
-class Resource:
-    """A part of the API over one client handle."""
+async def async_pages(
+    page: Callable[[Optional[str]], Awaitable[GumloopObject]], items: str, cursor: Optional[str]
+) -> AsyncIterator[GumloopObject]:
+    """As :func:`all_pages`, each page awaited."""
+    seen: Set[str] = set()
+    while True:
+        answer = await page(cursor)
+        for item in page_items(answer, items):
+            yield item
+        cursor = next_cursor(answer, seen)
+        if cursor is None:
+            return
+
+
+class SyncAPIResource:
+    """A part of the API over a :class:`~gumloop_ffi.Client`'s handle: every method runs its
+    request through :func:`~gumloop_ffi._engine.run_blocking`, on the calling thread."""
 
     def __init__(self, handle: _Handle) -> None:
         self._handle = handle
 
-    def _native_call(self, function: str, *args: Any, cancel: Optional[CancelToken]) -> Optional[str]:
-        """``function(client, *args, cancel, &out_json)``: the answer's text, or the error."""
-        # The common case (no token) skips the context managers: they cost more than the call's
-        # own Python work.
+    def _call(self, request: Request, cancel: Optional[CancelToken]) -> Optional[str]:
+        """Runs ``request``: the answer's text, or the error."""
+        return self._call_with_bytes(request, cancel)[0]
+
+    def _call_with_bytes(
+        self, request: Request, cancel: Optional[CancelToken]
+    ) -> Tuple[Optional[str], bytes]:
+        """Runs ``request``: the answer's text and bytes (of a bytes operation), or the error."""
+        token = check_token(cancel)
         handle = self._handle
         pointer = handle.acquire()
         try:
-            if cancel is None:
-                code, text = native.client_call(function, pointer, *args, None)
-            else:
-                with maybe_cancel(cancel) as cancel_pointer:
-                    code, text = native.client_call(function, pointer, *args, cancel_pointer)
+            before_call()
+            try:
+                code, text, data = run_blocking(pointer, request, token)
+            finally:
+                after_call(pointer, handle.tokens)
         finally:
             handle.release()
         raise_for(code, text)
-        return text
+        return text, data
 
     def _run(self, call: "Call[_T]", cancel: Optional[CancelToken]) -> _T:
-        """Runs ``call``'s request through its blocking function and parses the answer."""
-        request = call.request
-        return call.parse(self._native_call(request.function, *request.values(), cancel=cancel))
+        """Runs ``call``'s request and parses the answer."""
+        return call.parse(self._call(call.request, cancel))
+
+
+class _Starter(Protocol):
+    def _start(self, request: Request) -> PendingCall: ...
+
+    def _after_call(self) -> None: ...
+
+
+class AsyncAPIResource:
+    """A part of the API over an :class:`~gumloop_ffi.AsyncClient`: every method starts its
+    request on the running loop's poller and awaits its end."""
+
+    def __init__(self, client: _Starter) -> None:
+        self._client = client
+
+    async def _call(self, request: Request) -> Optional[str]:
+        """Runs ``request`` on the poller: the answer's text, or the error."""
+        return (await self._call_with_bytes(request))[0]
+
+    async def _call_with_bytes(self, request: Request) -> Tuple[Optional[str], bytes]:
+        """Runs ``request`` on the poller: the answer's text and bytes, or the error."""
+        before_call()
+        call = self._client._start(request)
+        try:
+            code, text = await call.outcome()
+        finally:
+            self._client._after_call()
+        raise_for(code, text)
+        return text, call.data
+
+    async def _run(self, call: "Call[_T]") -> _T:
+        return call.parse(await self._call(call.request))

@@ -16,7 +16,9 @@ absent. A key that collides with a dict method (``items``, ``keys``, ``values``,
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Union
+from typing import AbstractSet, Any, Dict, List, Optional, Tuple, Union
+
+from ._errors import invalid_argument
 
 
 class GumloopObject(Dict[str, Any]):
@@ -39,6 +41,42 @@ class GumloopObject(Dict[str, Any]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({dict.__repr__(self)})"
+
+    def model_dump(
+        self,
+        *,
+        mode: str = "python",
+        include: Optional[AbstractSet[str]] = None,
+        exclude: Optional[AbstractSet[str]] = None,
+        exclude_none: bool = False,
+    ) -> Dict[str, Any]:
+        """The answer as plain dicts and lists (a deep copy), as the official SDK's models give
+        it: every field the server sent, under the server's names. ``include`` and ``exclude``
+        choose top-level fields; ``exclude_none`` leaves out None values at every level.
+        ``mode`` is accepted for the SDK's sake: the values are JSON's either way."""
+        if mode not in ("python", "json"):
+            raise invalid_argument("mode", f"`mode` must be 'python' or 'json', not {mode!r}")
+        chosen = {
+            key: value
+            for key, value in self.items()
+            if (include is None or key in include) and (exclude is None or key not in exclude)
+        }
+        dumped: Dict[str, Any] = _plain(chosen, exclude_none)
+        return dumped
+
+    def model_dump_json(
+        self,
+        *,
+        indent: Optional[int] = None,
+        include: Optional[AbstractSet[str]] = None,
+        exclude: Optional[AbstractSet[str]] = None,
+        exclude_none: bool = False,
+    ) -> str:
+        """:meth:`model_dump` as JSON text (compact unless ``indent`` is given), as the SDK's
+        ``model_dump_json``."""
+        dumped = self.model_dump(include=include, exclude=exclude, exclude_none=exclude_none)
+        separators = (",", ":") if indent is None else None
+        return json.dumps(dumped, indent=indent, separators=separators, ensure_ascii=False)
 
     def _get_str(self, key: str) -> Optional[str]:
         value = self.get(key)
@@ -109,6 +147,31 @@ class Session(GumloopObject):
     def type(self) -> Optional[str]:
         """Where the session came from: ``api``, ``web``, ``slack``, ..."""
         return self._get_str("type")
+
+
+def _plain(value: Any, exclude_none: bool) -> Any:
+    """``value`` with every dict and list copied as a plain one (iteratively: an answer may be
+    nested as deep as the library accepts)."""
+    root: List[Any] = [None]
+    stack: List[Tuple[Any, Any, Any]] = [(value, root, 0)]
+    while stack:
+        item, parent, key = stack.pop()
+        if isinstance(item, dict):
+            copy: Dict[str, Any] = {}
+            parent[key] = copy
+            for k, v in item.items():
+                if exclude_none and v is None:
+                    continue
+                copy[k] = None
+                stack.append((v, copy, k))
+        elif isinstance(item, list):
+            items: List[Any] = [None] * len(item)
+            parent[key] = items
+            for index, v in enumerate(item):
+                stack.append((v, items, index))
+        else:
+            parent[key] = item
+    return root[0]
 
 
 def _int_or_none(value: Any) -> Optional[int]:
@@ -183,8 +246,9 @@ class StreamEvent(GumloopObject):
     """One event of a session stream (docs/API.md §5), with every field the server sent.
 
     The server's camelCase names are kept as keys (``event["finishReason"]``); the properties
-    give them snake_case names as the official SDK does (``event.finish_reason``). A property
-    whose field is absent reads as None (``final`` as False).
+    give them the official SDK's names (``type``, ``data``, ``stream_cursor``, ``final``,
+    ``finish_reason``, ``error``, ``error_details``, ``error_message``, plus ``delta``). A
+    property whose field is absent reads as None (``final`` as False).
     """
 
     __slots__ = ()
@@ -218,6 +282,26 @@ class StreamEvent(GumloopObject):
     def interaction_id(self) -> Optional[str]:
         """The session ID, on ``interaction-ready`` events."""
         return self._get_str("interaction_id")
+
+    @property
+    def data(self) -> Any:
+        """The event's ``data`` field, when it has one (the SDK's ``StreamEvent.data``)."""
+        return self.get("data")
+
+    @property
+    def error(self) -> Optional[str]:
+        """The event's error as text, as the SDK gives it: the ``message`` of a structured
+        ``error`` object (whole in :attr:`error_details`), or the ``error`` string."""
+        value = self.get("error")
+        if isinstance(value, dict):
+            message = value.get("message")
+            return message if isinstance(message, str) and message else json.dumps(value)
+        return value if isinstance(value, str) else None
+
+    @property
+    def error_details(self) -> Optional[GumloopObject]:
+        """A structured ``error`` object of the event, whole (None otherwise)."""
+        return self._get_object("error")
 
     # Last, so that `type` in the annotations above still means the builtin.
     @property

@@ -44,7 +44,7 @@ fn agent_json(app: &App, store: &Store, id: &str, a: &Agent) -> Value {
         "resources": [],
         "skill_ids": [],
         "abilities": {},
-        "incognito": null,
+        "incognito": {"enforced": a.incognito_enforced},
         "knowledge_sources": [],
         "triggers": [],
         "version": 1,

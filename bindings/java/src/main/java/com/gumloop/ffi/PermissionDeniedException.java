@@ -1,0 +1,18 @@
+package com.gumloop.ffi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** HTTP 403. */
+public class PermissionDeniedException extends APIStatusException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * An exception for an error document.
+     *
+     * @param message what went wrong
+     * @param document the library's error document, {@code {"error": {...}}}
+     */
+    public PermissionDeniedException(String message, JsonNode document) {
+        super(message, document);
+    }
+}
