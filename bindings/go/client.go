@@ -33,6 +33,10 @@ type Client struct {
 	Agents *Agents
 	// Artifacts list and fetch the files agents produced.
 	Artifacts *Artifacts
+	// OAuth are the sign-in calls.
+	OAuth *OAuth
+	// tokens hands refreshed pairs to Options.OnTokens (nil without it).
+	tokens *tokenHandover
 }
 
 // ErrClosed is the cause of the *Error (ErrInvalidArgument) that calls on a closed Client
@@ -63,6 +67,10 @@ func NewClient(opts *Options) (*Client, error) {
 	c.Sessions = &Sessions{client: c}
 	c.Agents = &Agents{client: c}
 	c.Artifacts = &Artifacts{client: c}
+	c.OAuth = &OAuth{client: c}
+	if opts.OnTokens != nil {
+		c.tokens = &tokenHandover{deliver: opts.OnTokens}
+	}
 	runtime.SetFinalizer(c, func(c *Client) { _ = c.Close() })
 	return c, nil
 }
@@ -178,6 +186,10 @@ func (c *Client) exec(ctx context.Context, operation string, args map[string]any
 		}
 		if ended {
 			finished = true
+			c.tokens.check(handle)
+			if loggingOn() {
+				drainLogs()
+			}
 			if info != nil {
 				call.mu.Lock()
 				_ = json.Unmarshal([]byte(call.info), info)

@@ -37,6 +37,10 @@ var methods = map[string]string{
 	"download_artifact":         "Artifacts.DownloadBytes",
 	"download_artifact_to_file": "Artifacts.DownloadToFile",
 	"send_request":              "Client.Request",
+	"oauth_register_client":     "OAuth.RegisterClient",
+	"oauth_exchange_code":       "OAuth.ExchangeCode",
+	"oauth_refresh_token":       "OAuth.RefreshToken",
+	"oauth_revoke":              "OAuth.Revoke",
 }
 
 func describe(t *testing.T) *Description {

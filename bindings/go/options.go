@@ -57,6 +57,16 @@ type Options struct {
 	// AutoSessionID gives every create a generated session_id, so that it is created exactly
 	// once even when its answer is lost (default false).
 	AutoSessionID *bool `option:"auto_session_id"`
+	// RefreshToken and ClientID turn on refresh on 401: a call that meets 401 refreshes the
+	// access token once (one refresh for all calls that met it together) and is repeated once.
+	RefreshToken string `option:"refresh_token"`
+	// ClientID is the OAuth client's ID (alone, it makes a client for signing in).
+	ClientID string `option:"client_id"`
+	// ClientSecret is the OAuth client's secret, for clients that have one.
+	ClientSecret string `option:"client_secret"`
+	// OnTokens receives the pair of each refresh (the refresh token rotates: store it), on a
+	// goroutine of this package, one pair at a time, after the call that caused it.
+	OnTokens func(Tokens)
 	// Extra holds options this package does not name yet; they are sent as given, and the
 	// library refuses names it does not know.
 	Extra map[string]any
