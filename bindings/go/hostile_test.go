@@ -15,6 +15,11 @@ func deepServer(t *testing.T) string {
 	const depth = 100_000
 	body := strings.Repeat(`{"a":`, depth) + "1" + strings.Repeat("}", depth)
 	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("accept") == "text/event-stream" {
+			w.Header().Set("content-type", "text/event-stream")
+			_, _ = w.Write([]byte("data: " + body + "\n\n"))
+			return
+		}
 		w.Header().Set("content-type", "application/json")
 		_, _ = w.Write([]byte(body))
 	}))
@@ -37,6 +42,9 @@ func TestADeeplyNestedAnswerIsThePackagesOwnError(t *testing.T) {
 	_, _, checks["Artifacts.DownloadBytes"] = c.Artifacts.DownloadBytes(ctx, "art_deep", nil)
 	for _, err := range c.Agents.ListAll(ctx, nil) {
 		checks["Agents.ListAll"] = err
+	}
+	for _, err := range c.Sessions.ResumeStream(ctx, "sess_deep", "sess_deep:1") {
+		checks["Sessions.ResumeStream"] = err
 	}
 	for name, err := range checks {
 		var e *Error
