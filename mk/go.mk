@@ -20,7 +20,7 @@ GO_ENV = GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-count=1 GOTELEMETRY=off CGO_ENAB
 	CGO_LDFLAGS="-L$(GO_LIB_DIR) -Wl,-rpath,$(GO_LIB_DIR)"
 # Every Go workflow example, run in this order by test-go: examples/go/<name>/main.go, in the
 # examples' own module (examples/go/go.mod), which uses the package in bindings/go.
-GO_EXAMPLE_NAMES := quickstart
+GO_EXAMPLE_NAMES := quickstart upload-attach approvals queue artifacts
 
 .PHONY: go-tool test-go
 

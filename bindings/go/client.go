@@ -10,103 +10,22 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"reflect"
 	"runtime"
+	"strings"
 	"sync"
-	"time"
 	"unicode/utf8"
 )
-
-// Options configure a Client. Zero fields are left out, so the library's defaults and the
-// environment (GUMLOOP_ACCESS_TOKEN, GUMLOOP_USER_ID, GUMLOOP_TEAM_ID, GUMLOOP_BASE_URL,
-// GUMLOOP_STREAM_BASE_URL) apply; explicit options win.
-type Options struct {
-	// AccessToken is the bearer credential (a personal or team API key, or an OAuth token).
-	AccessToken string
-	// UserID is sent as x-auth-key with personal keys.
-	UserID string
-	// TeamID scopes requests to a team.
-	TeamID string
-	// BaseURL is the REST base URL, e.g. "https://api.gumloop.com/api/v1".
-	BaseURL string
-	// StreamBaseURL is the streaming host's base URL (derived from BaseURL when empty).
-	StreamBaseURL string
-	// Timeout bounds a whole request (library default 90 s).
-	Timeout time.Duration
-	// ConnectTimeout bounds connecting (library default 30 s).
-	ConnectTimeout time.Duration
-	// StreamIdleTimeout is how long a stream may stay silent before it is resumed.
-	StreamIdleTimeout time.Duration
-	// CACertPEM and CACertPath add trusted roots (PEM text, or a PEM file).
-	CACertPEM, CACertPath string
-	// Proxy is a proxy URL.
-	Proxy string
-	// UserAgentSuffix is appended to the User-Agent header.
-	UserAgentSuffix string
-	// MaxResponseBytes caps an answer's size (library default 16 MiB).
-	MaxResponseBytes int64
-	// AllowInsecureHTTP permits plain http:// to hosts other than loopback.
-	AllowInsecureHTTP bool
-	// ExtraHeaders are sent with every request.
-	ExtraHeaders map[string]string
-	// MaxRetries is the most repeats of a request where repeating is safe; nil keeps the
-	// library's default (2), a pointer to 0 turns retries off.
-	MaxRetries *int
-	// MaxBackoff is the longest wait between attempts.
-	MaxBackoff time.Duration
-	// AutoSessionID gives every create a generated session_id, so that it is created exactly
-	// once even when its answer is lost.
-	AutoSessionID bool
-	// Extra holds options this package does not name yet; they are sent as given.
-	Extra map[string]any
-}
-
-// json is the options object the library reads.
-func (o *Options) json() ([]byte, error) {
-	m := map[string]any{}
-	for k, v := range o.Extra {
-		m[k] = v
-	}
-	text := map[string]string{
-		"access_token": o.AccessToken, "user_id": o.UserID, "team_id": o.TeamID,
-		"base_url": o.BaseURL, "stream_base_url": o.StreamBaseURL, "ca_cert_pem": o.CACertPEM,
-		"ca_cert_path": o.CACertPath, "proxy": o.Proxy, "user_agent_suffix": o.UserAgentSuffix,
-	}
-	for k, v := range text {
-		if v != "" {
-			m[k] = v
-		}
-	}
-	millis := map[string]time.Duration{
-		"timeout_ms": o.Timeout, "connect_timeout_ms": o.ConnectTimeout,
-		"stream_idle_timeout_ms": o.StreamIdleTimeout, "max_backoff_ms": o.MaxBackoff,
-	}
-	for k, v := range millis {
-		if v != 0 {
-			m[k] = v.Milliseconds()
-		}
-	}
-	if o.MaxResponseBytes != 0 {
-		m["max_response_bytes"] = o.MaxResponseBytes
-	}
-	if o.AllowInsecureHTTP {
-		m["allow_insecure_http"] = true
-	}
-	if o.ExtraHeaders != nil {
-		m["extra_headers"] = o.ExtraHeaders
-	}
-	if o.MaxRetries != nil {
-		m["max_retries"] = *o.MaxRetries
-	}
-	if o.AutoSessionID {
-		m["auto_session_id"] = true
-	}
-	return json.Marshal(m)
-}
 
 // Client is a libgumloop client: its configuration and connection pool. It is safe for
 // concurrent use; Close it when done (Close waits for the calls still running).
 type Client struct {
-	mu     sync.RWMutex
+	mu sync.Mutex
+	// idle is signalled when the last call in flight ends (Close waits on it).
+	idle   *sync.Cond
+	active int
+	closed bool
 	handle *C.gumloop_client
 	// Sessions are the session calls: create, retrieve, list, send, stream, ...
 	Sessions *Sessions
@@ -114,9 +33,14 @@ type Client struct {
 	Agents *Agents
 	// Artifacts list and fetch the files agents produced.
 	Artifacts *Artifacts
+	// OAuth are the sign-in calls.
+	OAuth *OAuth
+	// tokens hands refreshed pairs to Options.OnTokens (nil without it).
+	tokens *tokenHandover
 }
 
-// ErrClosed is returned by calls on a closed Client.
+// ErrClosed is the cause of the *Error (ErrInvalidArgument) that calls on a closed Client
+// return: errors.Is(err, ErrClosed) tells it apart.
 var ErrClosed = errors.New("gumloop: the client is closed")
 
 // NewClient makes a client. A nil opts uses the environment and the library's defaults. Bad
@@ -139,17 +63,28 @@ func NewClient(opts *Options) (*Client, error) {
 		return nil, errorFrom(code, document)
 	}
 	c := &Client{handle: handle}
+	c.idle = sync.NewCond(&c.mu)
 	c.Sessions = &Sessions{client: c}
 	c.Agents = &Agents{client: c}
 	c.Artifacts = &Artifacts{client: c}
+	c.OAuth = &OAuth{client: c}
+	if opts.OnTokens != nil {
+		c.tokens = &tokenHandover{deliver: opts.OnTokens}
+	}
 	runtime.SetFinalizer(c, func(c *Client) { _ = c.Close() })
 	return c, nil
 }
 
-// Close frees the client after the calls still using it have returned. Closing twice is fine.
+// Close frees the client after the calls still using it have returned; calls started after
+// Close fail with ErrClosed. Closing twice is fine. Never Close a client from inside a loop over
+// one of its own streams or pages: Close would wait for that loop.
 func (c *Client) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.closed = true
+	for c.active > 0 {
+		c.idle.Wait()
+	}
 	if c.handle != nil {
 		C.gumloop_client_free(c.handle)
 		c.handle = nil
@@ -157,33 +92,70 @@ func (c *Client) Close() error {
 	return nil
 }
 
+// acquire is the client's handle for one more call, or nil once Close has begun.
+func (c *Client) acquire() *C.gumloop_client {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil
+	}
+	c.active++
+	return c.handle
+}
+
+// release ends a call that acquire began.
+func (c *Client) release() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.active--; c.active == 0 {
+		c.idle.Broadcast()
+	}
+}
+
+// errStopped ends a call whose consumer stopped early (a range loop left with break); it never
+// reaches the caller.
+var errStopped = errors.New("gumloop: stopped by the consumer")
+
 // run runs one operation of the library's table on the process's poller and waits for it,
 // handing each stream event to onEvent (on this goroutine, in order). Cancelling ctx cancels
 // the call; it returns only once the library has finished with it.
-func (c *Client) run(ctx context.Context, operation string, args map[string]any, data []byte, onEvent func(string) error) (result string, err error) {
+func (c *Client) run(ctx context.Context, operation string, args map[string]any, data []byte, onEvent func(string) error) (string, error) {
+	text, _, err := c.exec(ctx, operation, args, data, false, onEvent)
+	return text, err
+}
+
+// exec is run, for an operation whose result may be bytes (wantBytes): they come with the JSON.
+func (c *Client) exec(ctx context.Context, operation string, args map[string]any, data []byte, wantBytes bool, onEvent func(string) error) (result string, out []byte, err error) {
+	if ctx == nil {
+		return "", nil, callerError(CodeNullArgument, "ctx", "the context must not be nil (use context.Background())")
+	}
+	args, info := callContext(ctx, args)
 	if err := checkText(args, ""); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return "", callerError(CodeCancelled, "", "the context ended before the call started; nothing was sent: "+err.Error())
+		e := callerError(CodeCancelled, "", "the context ended before the call started; nothing was sent: "+err.Error())
+		return "", nil, withContextCause(e, ctx)
 	}
 	p, err := thePoller()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if c.handle == nil {
-		return "", ErrClosed
+	handle := c.acquire()
+	if handle == nil {
+		e := callerError(CodeInvalidArgument, "client", ErrClosed.Error())
+		e.cause = ErrClosed
+		return "", nil, e
 	}
-	id, call, err := p.start(c.handle, operation, args, data)
+	defer c.release()
+	id, call, err := p.start(handle, operation, args, data, wantBytes, info != nil)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	finished := false
 	defer func() {
 		if !finished {
-			// A panicking handler: the call is cancelled, and the client stays held until the
+			// A panicking consumer: the call is cancelled, and the client stays held until the
 			// library has let go of it.
 			p.cancel(id)
 			for {
@@ -195,13 +167,14 @@ func (c *Client) run(ctx context.Context, operation string, args map[string]any,
 		}
 	}()
 	done := ctx.Done()
+	contextEnded := false
 	var stopped error
 	for {
 		select {
 		case <-call.ready:
 		case <-done:
 			p.cancel(id)
-			done = nil
+			done, contextEnded = nil, true
 		}
 		events, ended, code, text := call.take()
 		for _, event := range events {
@@ -213,48 +186,75 @@ func (c *Client) run(ctx context.Context, operation string, args map[string]any,
 		}
 		if ended {
 			finished = true
+			c.tokens.check(handle)
+			if loggingOn() {
+				drainLogs()
+			}
+			if info != nil {
+				call.mu.Lock()
+				_ = json.Unmarshal([]byte(call.info), info)
+				call.mu.Unlock()
+			}
 			switch {
 			case stopped != nil:
-				return "", stopped
+				return "", nil, stopped
+			case code == C.GUMLOOP_ERR_CANCELLED && contextEnded:
+				return "", nil, withContextCause(errorFrom(code, text), ctx)
 			case code != C.GUMLOOP_OK:
-				return "", errorFrom(code, text)
+				return "", nil, errorFrom(code, text)
 			default:
-				return text, nil
+				call.mu.Lock()
+				defer call.mu.Unlock()
+				return text, call.data, nil
 			}
 		}
 	}
 }
 
 // checkText refuses text that JSON would silently change: invalid UTF-8 (which encoding/json
-// replaces with U+FFFD) in any string of the arguments.
+// replaces with U+FFFD) in any string of the arguments, map keys and struct fields included.
+// name is the argument's path, e.g. "body.metadata.k".
 func checkText(value any, name string) error {
-	switch v := value.(type) {
-	case string:
-		if !utf8.ValidString(v) {
+	return checkValue(reflect.ValueOf(value), name)
+}
+
+func checkValue(v reflect.Value, name string) error {
+	switch v.Kind() {
+	case reflect.String:
+		if !utf8.ValidString(v.String()) {
 			return callerError(CodeInvalidUTF8, name, "`"+name+"` is not valid UTF-8")
 		}
-	case map[string]any:
-		for k, item := range v {
-			if err := checkText(item, join(name, k)); err != nil {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return checkValue(v.Elem(), name)
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if err := checkValue(v.Index(i), name); err != nil {
 				return err
 			}
 		}
-	case map[string]string:
-		for k, item := range v {
-			if err := checkText(item, join(name, k)); err != nil {
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			key := fmt.Sprint(iter.Key().Interface())
+			if err := checkValue(iter.Key(), join(name, key)); err != nil {
+				return err
+			}
+			if err := checkValue(iter.Value(), join(name, key)); err != nil {
 				return err
 			}
 		}
-	case []any:
-		for _, item := range v {
-			if err := checkText(item, name); err != nil {
-				return err
-			}
-		}
-	case []string:
-		for _, item := range v {
-			if err := checkText(item, name); err != nil {
-				return err
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if field := v.Type().Field(i); field.IsExported() {
+				tag, _, _ := strings.Cut(field.Tag.Get("json")+field.Tag.Get("param")+field.Tag.Get("option"), ",")
+				if tag == "" || tag == "-" {
+					tag = field.Name
+				}
+				if err := checkValue(v.Field(i), join(name, tag)); err != nil {
+					return err
+				}
 			}
 		}
 	}

@@ -6,7 +6,9 @@ package gumloop
 import "C"
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 )
 
@@ -55,13 +57,17 @@ func (c Code) Message() string { return C.GoString(C.gumloop_code_get_message(C.
 // String is the code's name.
 func (c Code) String() string { return c.Name() }
 
-// Error is a failed call: the library's error document, whole.
+// Error is a failed call: the library's error document, whole. Every failure this package
+// returns is an *Error (errors.As(err, &e) reads it), whatever found it: the library, the server,
+// or this package refusing an argument or an answer before or after the library.
 //
-// Use errors.As(err, &e) with e of type *Error to read it, and errors.Is(err, ErrNotFound) (or
-// any Err* value) to test its code.
+// errors.Is tests its class against the Err* values, which follow the library's description:
+// each code has one class (ErrNotFound, ErrRateLimit, ...) and its group's base class
+// (ErrAPIStatus, ErrAPIConnection, ...); an *Error that ended because the call's context ended
+// also matches context.Canceled or context.DeadlineExceeded.
 type Error struct {
 	// Code is the call's result code.
-	Code Code `json:"-"`
+	Code Code `json:"gumloop_code"`
 	// Kind is the code's name as the document gives it, e.g. "GUMLOOP_ERR_CONFLICT".
 	Kind string `json:"kind"`
 	// Message says what went wrong.
@@ -90,6 +96,9 @@ type Error struct {
 	Stream json.RawMessage `json:"stream"`
 	// Document is the error document as the library wrote it.
 	Document string `json:"-"`
+	// cause is what ended the call from outside the library: the context's error, or
+	// ErrClosed. Unwrap returns it.
+	cause error
 }
 
 // Error formats the kind, the HTTP status when there was one, and the message.
@@ -100,47 +109,42 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("gumloop: %s: %s", e.Kind, e.Message)
 }
 
-// Is reports whether target is an *Error with the same code, so that errors.Is(err,
-// ErrNotFound) works.
+// Is reports whether target is one of the error's classes (see Error).
 func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Code == e.Code
+	class, ok := target.(*ErrorClass)
+	if !ok {
+		return false
+	}
+	for _, c := range classesOf(e.Code) {
+		if c == class {
+			return true
+		}
+	}
+	return false
 }
 
-func sentinel(code Code) *Error {
-	return &Error{Code: code, Kind: code.Name(), Message: code.Message()}
+// Unwrap is what ended the call from outside the library, if anything did: the context's error
+// (context.Canceled, context.DeadlineExceeded, or both it and the context's cause), or
+// ErrClosed.
+func (e *Error) Unwrap() error { return e.cause }
+
+// Class is the error's own class, e.g. ErrNotFound (nil for a code the library does not
+// describe).
+func (e *Error) Class() *ErrorClass {
+	if classes := classesOf(e.Code); len(classes) > 0 {
+		return classes[0]
+	}
+	return nil
 }
 
-// One value per error code, for errors.Is.
-var (
-	ErrNullArgument     = sentinel(CodeNullArgument)
-	ErrInvalidUTF8      = sentinel(CodeInvalidUTF8)
-	ErrInvalidJSON      = sentinel(CodeInvalidJSON)
-	ErrInvalidArgument  = sentinel(CodeInvalidArgument)
-	ErrInvalidOption    = sentinel(CodeInvalidOption)
-	ErrNoCredentials    = sentinel(CodeNoCredentials)
-	ErrUseStreamingCall = sentinel(CodeUseStreamingCall)
-	ErrWrongThread      = sentinel(CodeWrongThread)
-	ErrConnect          = sentinel(CodeConnect)
-	ErrTimeout          = sentinel(CodeTimeout)
-	ErrTLS              = sentinel(CodeTLS)
-	ErrConnectionLost   = sentinel(CodeConnectionLost)
-	ErrCancelled        = sentinel(CodeCancelled)
-	ErrRedirect         = sentinel(CodeRedirect)
-	ErrBadRequest       = sentinel(CodeBadRequest)
-	ErrUnauthorized     = sentinel(CodeUnauthorized)
-	ErrForbidden        = sentinel(CodeForbidden)
-	ErrNotFound         = sentinel(CodeNotFound)
-	ErrConflict         = sentinel(CodeConflict)
-	ErrPayloadTooLarge  = sentinel(CodePayloadTooLarge)
-	ErrRateLimited      = sentinel(CodeRateLimited)
-	ErrServer           = sentinel(CodeServer)
-	ErrHTTPStatus       = sentinel(CodeHTTPStatus)
-	ErrInvalidResponse  = sentinel(CodeInvalidResponse)
-	ErrResponseTooLarge = sentinel(CodeResponseTooLarge)
-	ErrStreamIncomplete = sentinel(CodeStreamIncomplete)
-	ErrInternal         = sentinel(CodeInternal)
-)
+// withContextCause marks e as ended by ctx.
+func withContextCause(e *Error, ctx context.Context) *Error {
+	e.cause = ctx.Err()
+	if cause := context.Cause(ctx); cause != nil && cause != e.cause {
+		e.cause = errors.Join(e.cause, cause)
+	}
+	return e
+}
 
 // errorFrom reads the error document of a failed call. A document that cannot be read still
 // gives an *Error with the code, its name and the text as the message.
@@ -162,19 +166,33 @@ func errorFrom(code C.gumloop_code, document string) *Error {
 // callerError is an error this package finds before calling the library (a string C cannot
 // carry), with a document in the library's shape.
 func callerError(code Code, param, message string) *Error {
-	e := sentinel(code)
-	e.Param, e.Message = param, message
-	doc, _ := json.Marshal(map[string]any{"error": map[string]any{
-		"kind": e.Kind, "gumloop_code": uint32(code), "message": message, "param": param,
-		"retryable": false,
-	}})
-	e.Document = string(doc)
+	e := &Error{Code: code, Kind: code.Name(), Param: param, Message: message}
+	e.writeDocument()
 	return e
+}
+
+// writeDocument sets Document from the fields, in the library's shape: every field of the
+// document, null where unknown (attempts 0: nothing was sent).
+func (e *Error) writeDocument() {
+	fields := map[string]any{}
+	text, _ := json.Marshal(e)
+	_ = json.Unmarshal(text, &fields)
+	for k, v := range fields {
+		if v == "" || (k == "status" && v == float64(0)) {
+			fields[k] = nil
+		}
+	}
+	if e.Stream == nil {
+		delete(fields, "stream")
+	}
+	doc, _ := json.Marshal(map[string]any{"error": fields})
+	e.Document = string(doc)
 }
 
 // invalidResponse is the error for a successful answer this package cannot read.
 func invalidResponse(what string, cause error, text string) *Error {
 	e := callerError(CodeInvalidResponse, "", fmt.Sprintf("the answer cannot be read as %s: %v", what, cause))
 	e.Body, _ = json.Marshal(text)
+	e.writeDocument()
 	return e
 }

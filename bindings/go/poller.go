@@ -32,6 +32,12 @@ type pending struct {
 	done   bool
 	code   C.gumloop_code
 	result string
+	// wantBytes: the call's result is bytes, taken from the poller when its DONE item is.
+	wantBytes bool
+	data      []byte
+	// wantInfo: the call's info is taken when its DONE item is.
+	wantInfo bool
+	info     string
 	// ready has a value whenever something new was added (capacity 1: one wake-up is enough).
 	ready chan struct{}
 }
@@ -124,12 +130,49 @@ func (p *poller) drain() {
 		if call == nil {
 			continue
 		}
-		if kind == C.GUMLOOP_ITEM_EVENT {
+		if kind == C.GUMLOOP_ITEM_DONE && call.wantInfo {
+			var out *C.char
+			C.gumloop_poller_take_call_info(p.handle, id, &out)
+			call.mu.Lock()
+			call.info = takeString(out)
+			call.mu.Unlock()
+		}
+		switch {
+		case kind == C.GUMLOOP_ITEM_EVENT:
 			call.add(&text, 0, "")
-		} else {
+		case code == C.GUMLOOP_OK && call.wantBytes:
+			data, takeCode, takeText := p.takeBytes(id)
+			if takeCode != C.GUMLOOP_OK {
+				code, text = takeCode, takeText
+			}
+			call.mu.Lock()
+			call.data = data
+			call.mu.Unlock()
+			call.add(nil, code, text)
+		default:
 			call.add(nil, code, text)
 		}
 	}
+}
+
+// takeBytes takes a finished bytes call's bytes (right after its DONE item), copied into Go
+// memory.
+func (p *poller) takeBytes(id C.uint64_t) ([]byte, C.gumloop_code, string) {
+	var data *C.uint8_t
+	var size C.size_t
+	var out *C.char
+	code := C.gumloop_poller_take_bytes(p.handle, id, &data, &size, &out)
+	text := takeString(out)
+	if code != C.GUMLOOP_OK {
+		return nil, code, text
+	}
+	// The library's buffer is valid for size bytes until freed: copy it, then free it.
+	var bytes []byte
+	if data != nil {
+		bytes = append([]byte{}, unsafe.Slice((*byte)(unsafe.Pointer(data)), int(size))...)
+		C.gumloop_bytes_free(data, size)
+	}
+	return bytes, code, ""
 }
 
 func (p *poller) failAll(err error) {
@@ -145,7 +188,7 @@ func (p *poller) failAll(err error) {
 
 // start starts an operation of the library's table with its named arguments (and raw bytes
 // for the operations that take them).
-func (p *poller) start(client *C.gumloop_client, operation string, args map[string]any, data []byte) (uint64, *pending, error) {
+func (p *poller) start(client *C.gumloop_client, operation string, args map[string]any, data []byte, wantBytes, wantInfo bool) (uint64, *pending, error) {
 	text, err := json.Marshal(args)
 	if err != nil {
 		return 0, nil, callerError(CodeInvalidJSON, "args_json", err.Error())
@@ -159,7 +202,7 @@ func (p *poller) start(client *C.gumloop_client, operation string, args map[stri
 		bytes = (*C.uint8_t)(C.CBytes(data))
 		defer C.free(unsafe.Pointer(bytes))
 	}
-	call := &pending{ready: make(chan struct{}, 1)}
+	call := &pending{ready: make(chan struct{}, 1), wantBytes: wantBytes, wantInfo: wantInfo}
 	// Registered under the lock before the library can report on it.
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -2,26 +2,24 @@ package gumloop
 
 import (
 	"context"
-	"time"
+	"iter"
 )
 
 // Sessions are a Client's session calls. Their names follow the official SDK's
 // (client.sessions.create, retrieve, list, send, cancel, update, stream, stream_message,
-// resume_stream); each is one operation of the library's table.
+// resume_stream, upload_file, resolve_approvals, the queue and access); each is one operation
+// of the library's table.
 type Sessions struct {
 	client *Client
 }
 
 func envelope(text string, err error) (*SessionResponse, error) {
-	if err != nil {
-		return nil, err
-	}
-	return decodeSession(text)
+	return decoded[SessionResponse](text, err, "a session envelope")
 }
 
 // Create starts a session with the agent: an idle stub without Input, a working session with it.
 func (s *Sessions) Create(ctx context.Context, agentID string, params *CreateParams) (*SessionResponse, error) {
-	return envelope(s.client.run(ctx, "create_session", map[string]any{"agent_id": agentID, "body": params.fields()}, nil, nil))
+	return envelope(s.client.run(ctx, "create_session", map[string]any{"agent_id": agentID, "body": fields(params, "param")}, nil, nil))
 }
 
 // Retrieve fetches a session with its transcript.
@@ -31,36 +29,28 @@ func (s *Sessions) Retrieve(ctx context.Context, sessionID string) (*SessionResp
 
 // List fetches one page of the agent's sessions.
 func (s *Sessions) List(ctx context.Context, agentID string, params *ListParams) (*SessionList, error) {
-	text, err := s.client.run(ctx, "list_sessions", map[string]any{"agent_id": agentID, "query": params.fields()}, nil, nil)
-	if err != nil {
-		return nil, err
-	}
-	list := &SessionList{}
-	return list, decode(text, list, &list.Raw, "a list of sessions")
+	text, err := s.client.run(ctx, "list_sessions", map[string]any{"agent_id": agentID, "query": fields(params, "param")}, nil, nil)
+	return decoded[SessionList](text, err, "a list of sessions")
 }
 
-// ListAll calls f with every session of the agent, page after page, until the last page or until
-// f returns an error (which ListAll returns).
-func (s *Sessions) ListAll(ctx context.Context, agentID string, params *ListParams, f func(Session) error) error {
+// ListAll is every session of the agent, page after page from params.Cursor, for a range loop:
+//
+//	for session, err := range client.Sessions.ListAll(ctx, agentID, nil) { ... }
+//
+// A failed page is yielded as the error, and ends the loop.
+func (s *Sessions) ListAll(ctx context.Context, agentID string, params *ListParams) iter.Seq2[Session, error] {
 	page := ListParams{}
 	if params != nil {
 		page = *params
 	}
-	for {
+	return pages(page.Cursor, func(cursor string) ([]Session, string, error) {
+		page.Cursor = cursor
 		list, err := s.List(ctx, agentID, &page)
 		if err != nil {
-			return err
+			return nil, "", err
 		}
-		for _, session := range list.Sessions {
-			if err := f(session); err != nil {
-				return err
-			}
-		}
-		if list.NextCursor == "" {
-			return nil
-		}
-		page.Cursor = list.NextCursor
-	}
+		return list.Sessions, list.NextCursor, nil
+	})
 }
 
 // SendResult is a send's answer: the session envelope of an immediate send, or the receipt of a
@@ -71,18 +61,21 @@ type SendResult struct {
 }
 
 // Send sends a message to the session. A busy session answers ErrConflict unless the message is
-// queued (params.Queued).
+// queued (params.Delivery = DeliveryQueued).
 func (s *Sessions) Send(ctx context.Context, sessionID string, params *SendParams) (*SendResult, error) {
-	text, err := s.client.run(ctx, "send_message", map[string]any{"session_id": sessionID, "body": params.fields()}, nil, nil)
+	text, err := s.client.run(ctx, "send_message", map[string]any{"session_id": sessionID, "body": fields(params, "param")}, nil, nil)
+	if params != nil && params.Delivery == DeliveryQueued {
+		r, err := decoded[MessageReceipt](text, err, "a message receipt")
+		if err != nil {
+			return nil, err
+		}
+		return &SendResult{Receipt: r}, nil
+	}
+	r, err := envelope(text, err)
 	if err != nil {
 		return nil, err
 	}
-	if params != nil && params.Queued {
-		r := &MessageReceipt{}
-		return &SendResult{Receipt: r}, decode(text, r, &r.Raw, "a message receipt")
-	}
-	r, err := decodeSession(text)
-	return &SendResult{Response: r}, err
+	return &SendResult{Response: r}, nil
 }
 
 // Cancel stops a running or queued session.
@@ -100,27 +93,8 @@ func (s *Sessions) Rename(ctx context.Context, sessionID, name string) (*Session
 	return envelope(s.client.run(ctx, "rename_session", map[string]any{"session_id": sessionID, "name": name}, nil, nil))
 }
 
-// WaitParams bound a Wait. Zero fields keep the library's defaults (600 s, polls from 250 ms
-// growing to 5 s).
-type WaitParams struct {
-	Timeout         time.Duration
-	PollInterval    time.Duration
-	MaxPollInterval time.Duration
-}
-
 // Wait polls the session until it settles (completed, failed, approval_required or idle) and
-// returns its last envelope. At the deadline it fails with ErrTimeout.
+// returns its last envelope. At the deadline it fails with ErrAPITimeout.
 func (s *Sessions) Wait(ctx context.Context, sessionID string, params *WaitParams) (*SessionResponse, error) {
-	options := map[string]any{}
-	if params != nil {
-		for k, v := range map[string]time.Duration{
-			"timeout_ms": params.Timeout, "poll_interval_ms": params.PollInterval,
-			"max_poll_interval_ms": params.MaxPollInterval,
-		} {
-			if v != 0 {
-				options[k] = v.Milliseconds()
-			}
-		}
-	}
-	return envelope(s.client.run(ctx, "wait_session", map[string]any{"session_id": sessionID, "options": options}, nil, nil))
+	return envelope(s.client.run(ctx, "wait_session", map[string]any{"session_id": sessionID, "options": fields(params, "param")}, nil, nil))
 }

@@ -64,15 +64,25 @@ func TestListPagesThroughEverySession(t *testing.T) {
 		t.Fatalf("first page: %+v, %v", page, err)
 	}
 	seen := map[string]bool{}
-	err = c.Sessions.ListAll(ctx, "agent_pro", &ListParams{PageSize: 2}, func(s Session) error {
-		if seen[s.ID] {
-			return fmt.Errorf("%s listed twice", s.ID)
+	for session, err := range c.Sessions.ListAll(ctx, "agent_pro", &ListParams{PageSize: 2}) {
+		if err != nil {
+			t.Fatal(err)
 		}
-		seen[s.ID] = true
-		return nil
-	})
-	if err != nil || len(seen) != 5 {
-		t.Fatalf("all pages: %d sessions, %v", len(seen), err)
+		if seen[session.ID] {
+			t.Fatalf("%s listed twice", session.ID)
+		}
+		seen[session.ID] = true
+	}
+	if len(seen) != 5 {
+		t.Fatalf("all pages: %d sessions", len(seen))
+	}
+	// Leaving the loop early stops the paging: one page was fetched, not three.
+	adminCall(t, "DELETE", "/requests", nil)
+	for range c.Sessions.ListAll(ctx, "agent_pro", &ListParams{PageSize: 2}) {
+		break
+	}
+	if n := len(requests(t)); n != 1 {
+		t.Fatalf("%d pages fetched for one item", n)
 	}
 	for id := range made {
 		if !seen[id] {
@@ -88,14 +98,14 @@ func TestSendWaitAndQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := r.Session.ID
-	if _, err := c.Sessions.Send(ctx, id, &SendParams{Input: "too soon"}); !errors.Is(err, ErrConflict) {
+	if _, err := c.Sessions.Send(ctx, id, &SendParams{Input: "too soon"}); !errors.Is(err, ErrConflict) || !errors.Is(err, ErrAPIStatus) {
 		t.Fatalf("a send to a busy session: %v", err)
 	}
-	queued, err := c.Sessions.Send(ctx, id, &SendParams{Input: "later", Queued: true, IdempotencyKey: "go-key-1"})
+	queued, err := c.Sessions.Send(ctx, id, &SendParams{Input: "later", Delivery: DeliveryQueued, IdempotencyKey: "go-key-1"})
 	if err != nil || queued.Receipt == nil || queued.Receipt.MessageID == "" {
 		t.Fatalf("queued send: %+v, %v", queued, err)
 	}
-	again, err := c.Sessions.Send(ctx, id, &SendParams{Input: "later", Queued: true, IdempotencyKey: "go-key-1"})
+	again, err := c.Sessions.Send(ctx, id, &SendParams{Input: "later", Delivery: DeliveryQueued, IdempotencyKey: "go-key-1"})
 	if err != nil || again.Receipt.MessageID != queued.Receipt.MessageID {
 		t.Fatalf("a repeated key gives the same receipt: %+v, %v", again, err)
 	}
@@ -112,20 +122,24 @@ func TestSendWaitAndQueue(t *testing.T) {
 func TestStreamDeliversEveryWordOnceAndResumesAfterADrop(t *testing.T) {
 	c := ada(t, nil)
 	arm(t, map[string]any{"listener": "stream", "drop_stream_after": 7})
-	var words []string
-	var cursors []string
-	summary, err := c.Sessions.Stream(ctx, "agent_pro", &CreateParams{Input: "[words:40] go"}, func(e Event) error {
+	adminCall(t, "DELETE", "/requests", nil)
+	var words, cursors []string
+	sessionID, last := "", Event{}
+	for e, err := range c.Sessions.Stream(ctx, "agent_pro", &CreateParams{Input: "[words:40] go"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
 		cursors = append(cursors, e.StreamCursor)
+		if e.Type == "interaction-ready" {
+			sessionID = e.InteractionID
+		}
 		if e.Type == "text-delta" {
 			words = append(words, strings.TrimSpace(e.Delta))
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+		last = e
 	}
-	if len(words) != 40 || summary.Resumes < 1 || !summary.Final || summary.Events != len(cursors) {
-		t.Fatalf("%d words, summary %+v", len(words), summary)
+	if len(words) != 40 || !last.Final || last.FinishReason != "stop" || sessionID == "" {
+		t.Fatalf("%d words, last event %+v", len(words), last)
 	}
 	seen := map[string]bool{}
 	for _, cursor := range cursors {
@@ -134,43 +148,66 @@ func TestStreamDeliversEveryWordOnceAndResumesAfterADrop(t *testing.T) {
 		}
 		seen[cursor] = true
 	}
+	// The drop was resumed with the last cursor seen, once.
+	resumes := 0
+	for _, r := range requests(t) {
+		if r["method"] == "GET" && strings.Contains(fmt.Sprint(r["query"]), "last_cursor") {
+			resumes++
+		}
+	}
+	if resumes != 1 {
+		t.Fatalf("%d resumes", resumes)
+	}
 	// The rest of the session's events, replayed after an early cursor: the run has ended, so
 	// the stream says it cannot resume.
-	resumed, err := c.Sessions.ResumeStream(ctx, summary.SessionID, cursors[2], func(Event) error { return nil })
-	if err != nil || resumed.FinishReason != "not_resumable" {
-		t.Fatalf("resume of an ended run: %+v, %v", resumed, err)
+	var reasons []string
+	for e, err := range c.Sessions.ResumeStream(ctx, sessionID, cursors[2]) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		reasons = append(reasons, e.FinishReason)
+	}
+	if len(reasons) != 1 || reasons[0] != "not_resumable" {
+		t.Fatalf("resume of an ended run: %v", reasons)
 	}
 }
 
-func TestStreamMessageAndAHandlerThatStops(t *testing.T) {
+func TestStreamMessageAndALoopThatStops(t *testing.T) {
 	c := ada(t, nil)
 	r, err := c.Sessions.Create(ctx, "agent_pro", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	count := 0
-	summary, err := c.Sessions.StreamMessage(ctx, r.Session.ID, &SendParams{Input: "[words:5] hi"}, func(e Event) error {
-		count++
-		return nil
-	})
-	if err != nil || summary.SessionID != r.Session.ID || summary.Events != count {
-		t.Fatalf("stream message: %+v, %v", summary, err)
-	}
-	mine := errors.New("enough")
-	seen := 0
-	_, err = c.Sessions.StreamMessage(ctx, r.Session.ID, &SendParams{Input: "[words:50] more"}, func(e Event) error {
-		seen++
-		if seen == 3 {
-			return mine
+	count, final := 0, false
+	for e, err := range c.Sessions.StreamMessage(ctx, r.Session.ID, &SendParams{Input: "[words:5] hi"}) {
+		if err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	})
-	if !errors.Is(err, mine) || seen != 3 {
-		t.Fatalf("the handler's error ends the stream: %v after %d events", err, seen)
+		count++
+		final = e.Final
+	}
+	if count != 10 || !final {
+		t.Fatalf("stream message: %d events, final %v", count, final)
+	}
+	// A loop left with break cancels the run's stream; the session is free for the next call.
+	seen := 0
+	for _, err := range c.Sessions.StreamMessage(ctx, r.Session.ID, &SendParams{Input: "[words:50] more"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if seen++; seen == 3 {
+			break
+		}
+	}
+	if seen != 3 {
+		t.Fatalf("%d events after break", seen)
+	}
+	if _, err := c.Sessions.Retrieve(ctx, r.Session.ID); err != nil {
+		t.Fatal(err)
 	}
 }
 
-func TestAPanickingHandlerPanicsInTheCaller(t *testing.T) {
+func TestAPanickingLoopPanicsInTheCaller(t *testing.T) {
 	c := ada(t, nil)
 	defer func() {
 		if r := recover(); r != "boom" {
@@ -181,6 +218,8 @@ func TestAPanickingHandlerPanicsInTheCaller(t *testing.T) {
 			t.Fatal(err)
 		}
 	}()
-	_, _ = c.Sessions.Stream(ctx, "agent_pro", &CreateParams{Input: "[words:5] x"}, func(Event) error { panic("boom") })
+	for range c.Sessions.Stream(ctx, "agent_pro", &CreateParams{Input: "[words:5] x"}) {
+		panic("boom")
+	}
 	t.Fatal("no panic")
 }

@@ -1,4 +1,4 @@
-// quickstart: create Gumloop agent sessions from Go with the gumloop package (bindings/go).
+// quickstart: create and stream Gumloop agent sessions from Go with the gumloop package (bindings/go).
 //
 //	cd examples/go && go run ./quickstart [agent_id]
 //
@@ -59,16 +59,24 @@ func run(agentID string) error {
 	}
 	fmt.Printf("a working session: %s (%s)\n", working.Session.ID, working.Session.State)
 
-	summary, err := client.Sessions.Stream(ctx, agentID, &gumloop.CreateParams{Input: "Stream a short greeting"},
-		func(e gumloop.Event) error {
-			if e.Type == "text-delta" {
-				fmt.Print(e.Delta)
-			}
-			return nil
-		})
-	if err != nil {
-		return err
+	// A stream is a range loop: each event once, in order; the library resumes after drops.
+	sessionID, reason := "", ""
+	for ev, err := range client.Sessions.Stream(ctx, agentID, &gumloop.CreateParams{Input: "Stream a short greeting"}) {
+		if err != nil {
+			return err
+		}
+		switch ev.Type {
+		case "interaction-ready":
+			sessionID = ev.InteractionID
+		case "text-delta":
+			fmt.Print(ev.Delta)
+		case "finish":
+			reason = ev.FinishReason
+		}
 	}
-	fmt.Printf("\na streamed session: %s (%s)\n", summary.SessionID, summary.FinishReason)
+	fmt.Printf("\na streamed session: %s (%s)\n", sessionID, reason)
+	if reason != "stop" {
+		return fmt.Errorf("the stream finished with %q", reason)
+	}
 	return nil
 }
