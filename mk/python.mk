@@ -11,7 +11,8 @@ PY_PIP := $(PY) -m pip --disable-pip-version-check
 # Pinned tools; changing a pin rebuilds the venv's tool set. The official SDK (`gumloop`) is
 # there for tests/python/test_official_sdk.py; its version and its dependencies are pinned by
 # the bench's list (the one place for them), given as constraints.
-PY_TOOLS := pytest==9.2.0 mypy==2.4.1 setuptools==84.2.1 gumloop
+PY_TOOLS := pytest==9.2.0 mypy==2.4.1 setuptools==84.2.1 gumloop \
+	opentelemetry-api==1.45.2 opentelemetry-sdk==1.45.2
 PY_TOOLS_PINS := $(ROOT)/benches/requirements.txt
 PY_TOOLS_STAMP := $(PY_VENV)/.gumloop-tools
 PY_WHEEL_DIR := $(ROOT)/build/python

@@ -23,7 +23,7 @@ from typing import (
     Union,
 )
 
-from . import _args
+from . import _args, _tracing
 from ._errors import invalid_argument
 from ._native import native
 
@@ -60,8 +60,9 @@ class Request(NamedTuple):
                 continue
             value = param.value if param.is_json else json.dumps(param.value.decode()).encode()
             parts.append(json.dumps(param.name).encode() + b":" + value)
-        if self.options is not None:
-            parts.append(b'"request_options":' + self.options)
+        options = with_trace_context(self.options)
+        if options is not None:
+            parts.append(b'"request_options":' + options)
         return b"{" + b",".join(parts) + b"}"
 
 
@@ -99,6 +100,21 @@ def check_input(input: object) -> Optional[Any]:
             wrong_type=True,
         )
     return input if isinstance(input, str) else list(input)
+
+
+def with_trace_context(options: Optional[bytes]) -> Optional[bytes]:
+    """``options`` with the current OpenTelemetry span's trace headers added (see
+    :mod:`._tracing`), unless the call names them itself; unchanged when there is no span or the
+    library takes no per-call options."""
+    trace = _tracing.current_headers()
+    if not trace or not native.supports_request_options:
+        return options
+    current: Dict[str, Any] = json.loads(options) if options is not None else {}
+    headers: Dict[str, str] = dict(current.get("extra_headers") or {})
+    named = {name.lower() for name in headers}
+    headers.update({name: value for name, value in trace.items() if name not in named})
+    current["extra_headers"] = headers
+    return json.dumps(current).encode()
 
 
 def request_options(extra: Mapping[str, Any]) -> Optional[bytes]:
