@@ -27,6 +27,7 @@ from ._client import (
     library_path,
     library_version,
 )
+from ._call_info import CallInfo, capture_call_info
 from ._handles import CancelToken
 from ._requests import Input
 from ._streaming import AsyncEventStream, EventStream
@@ -86,7 +87,9 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "CallInfo",
     "CancelToken",
+    "capture_call_info",
     "CancelledError",
     "Client",
     "ClientClosedError",

@@ -34,10 +34,11 @@ import threading
 import weakref
 from collections import deque
 from ctypes import c_uint32, c_uint64, c_void_p
-from typing import Any, Deque, Dict, Optional, Protocol, Tuple
+from typing import Any, Deque, Dict, List, Optional, Protocol, Tuple
 
 from ._description import returns_bytes
 from ._errors import CODES, DOCUMENT_FIELDS, error_from_call, interrupted_note
+from ._call_info import CallInfo, current_sink, from_library
 from ._native import ITEM_DONE, ITEM_EVENT, ITEM_NONE, OK, c_gumloop_code, native
 from ._requests import Request
 
@@ -57,6 +58,8 @@ class PendingCall:
         "data",
         "takes_bytes",
         "failure",
+        "operation",
+        "info_sink",
         "_waiter",
         "__weakref__",
     )
@@ -71,6 +74,10 @@ class PendingCall:
         #: The bytes of a successful bytes call.
         self.data = b""
         self.failure: Optional[BaseException] = None
+        #: The operation's name, and where its :class:`CallInfo` goes when it ends (a
+        #: ``capture_call_info`` block that was current when it started), if anywhere.
+        self.operation = ""
+        self.info_sink: Optional[List[CallInfo]] = None
         self._waiter: Optional["asyncio.Future[None]"] = None
 
     @property
@@ -191,6 +198,8 @@ class NativePoller:
             if code != OK:
                 raise error_from_call(code, text)
             call = PendingCall(call_id.value, self, returns_bytes(request.operation))
+            call.operation = request.operation
+            call.info_sink = current_sink()
             self._calls[call.call_id] = call
         return call
 
@@ -237,6 +246,13 @@ class NativePoller:
                     code, call.data, error = native.take_bytes(self._pointer, call.call_id)
                     if code != OK:
                         outcome = (code, error)
+                if call.info_sink is not None:
+                    code, info = native.call_json(
+                        "gumloop_poller_take_call_info", self._pointer, c_uint64(call.call_id)
+                    )
+                    ended = from_library(call.operation, info) if code == OK else None
+                    if ended is not None:
+                        call.info_sink.append(ended)
                 call.result = outcome
             call._wake()
 
