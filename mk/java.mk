@@ -16,7 +16,7 @@ JAVA_PLATFORM_DIR := linux-x86-64
 # The JDK's tools and Debian's packages of the libraries (java-common's paths).
 JAVA_PACKAGES := openjdk-17-jdk-headless libjna-java libjackson2-databind-java junit5
 
-.PHONY: java-deps check-java-pom java-jar test-java dist-java bench-java
+.PHONY: test-dist-java java-deps check-java-pom java-jar test-java dist-java bench-java
 
 ## java-deps: javac, jar, JNA, Jackson and JUnit 5, from Debian's packages when missing
 java-deps:
@@ -99,7 +99,17 @@ bench-java: java-jar lib emulator
 		GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada scripts/with-emulator.sh sh -c \
 		"cd '$$away' && for i in 1 2 3 4 5; do env -u CARGO_TARGET_DIR -u GUMLOOP_FFI_LIBRARY java -cp gumloop-ffi.jar:$(JAVA_DEPS_CP):. FirstCall; done"
 
+## test-dist-java: the jar of make dist, copied where no checkout is, runs the quickstart with
+## the library it bundles (no GUMLOOP_FFI_LIBRARY, no Cargo target directory)
+test-dist-java: dist-java java-deps emulator
+	cd $(ROOT) && away=$$(mktemp -d) && trap 'rm -rf "$$away"' EXIT && \
+		cp $(JAVA_DIST_DIR)/gumloop-ffi-$(JAVA_VERSION).jar examples/Quickstart.java "$$away/" && \
+		GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada scripts/with-emulator.sh \
+		sh -c "cd '$$away' && env -u CARGO_TARGET_DIR -u GUMLOOP_FFI_LIBRARY \
+			java -cp gumloop-ffi-$(JAVA_VERSION).jar:$(JAVA_DEPS_CP) Quickstart.java agent_pro"
+
 TEST_DEPS += test-java
 
-# make dist (mk/dist.mk) builds every artifact in DIST_DEPS.
+# make dist (mk/dist.mk) builds every artifact in DIST_DEPS; make test-dist runs TEST_DIST_DEPS.
 DIST_DEPS += dist-java
+TEST_DIST_DEPS += test-dist-java
