@@ -58,12 +58,17 @@ bench-release-bins:
 bench-c: bench-tools bench-release
 	@mkdir -p $(BENCH_DIR)
 	$(BENCH_CC) $(BENCH_CFLAGS) -I$(ROOT)/include $(ROOT)/benches/c/bench_gumloop.c \
-		$(ROOT)/benches/c/bench.c -L$(TARGET_DIR)/release -Wl,-rpath,$(TARGET_DIR)/release \
+		$(ROOT)/benches/c/bench_client.c $(ROOT)/benches/c/bench.c -L$(TARGET_DIR)/release -Wl,-rpath,$(TARGET_DIR)/release \
 		-lgumloop -lpthread -o $(BENCH_DIR)/bench_gumloop
 	$(BENCH_CC) $(BENCH_CFLAGS) $(ROOT)/benches/c/bench_curl.c $(ROOT)/benches/c/bench.c \
 		-lcurl -lpthread -o $(BENCH_DIR)/bench_curl
 	$(BENCH_CC) $(BENCH_CFLAGS) -I$(ROOT)/include $(ROOT)/benches/c/first_call.c \
 		$(ROOT)/benches/c/bench.c -ldl -lpthread -o $(BENCH_DIR)/first_call
+	$(BENCH_CC) $(BENCH_CFLAGS) -I$(ROOT)/include $(ROOT)/benches/c/bench_poll.c \
+		$(ROOT)/benches/c/bench_client.c $(ROOT)/benches/c/bench.c -L$(TARGET_DIR)/release -Wl,-rpath,$(TARGET_DIR)/release \
+		-lgumloop -lpthread -o $(BENCH_DIR)/bench_poll
+	$(BENCH_CC) $(BENCH_CFLAGS) $(ROOT)/benches/c/bench_multi.c $(ROOT)/benches/c/bench.c \
+		-lcurl -lpthread -o $(BENCH_DIR)/bench_multi
 
 $(BENCH_VENV_STAMP): $(BENCH_REQUIREMENTS)
 	@test -x $(BENCH_PY) || $(BENCH_PYTHON3) -m venv $(BENCH_VENV)
