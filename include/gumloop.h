@@ -353,12 +353,12 @@ gumloop_cancel_token *gumloop_cancel_token_new(void);
 void gumloop_cancel_token_trigger(const gumloop_cancel_token *cancel);
 
 /**
- * Whether `cancel` was triggered (0 or 1). NULL gives 0.
+ * Whether `cancel` was triggered. NULL gives false.
  *
  * # Safety
  * `cancel` must be NULL or a live token from `gumloop_cancel_token_new`.
  */
-int32_t gumloop_cancel_token_is_triggered(const gumloop_cancel_token *cancel);
+bool gumloop_cancel_token_is_triggered(const gumloop_cancel_token *cancel);
 
 /**
  * Frees a token. NULL is ignored.
@@ -446,6 +446,60 @@ gumloop_code gumloop_client_new(const char *options_json,
  * call may be using it.
  */
 void gumloop_client_free(gumloop_client *client);
+
+/**
+ * Replaces some of the client's credentials, for the requests that start afterwards.
+ *
+ * `credentials_json` is an object with any of `access_token`, `user_id` and `refresh_token`:
+ * a string sets the value, `null` clears it (`access_token: null` goes back to
+ * `GUMLOOP_ACCESS_TOKEN`; `user_id: null` sends no `x-auth-key`; `refresh_token: null` turns
+ * refreshing off), an absent key leaves it. A `refresh_token` needs the client option
+ * `client_id`. An unknown key, a wrong type, an empty string, or a CR, LF or NUL in a value
+ * is refused (`GUMLOOP_ERR_INVALID_ARGUMENT` or `GUMLOOP_ERR_INVALID_JSON`) and nothing
+ * changes.
+ *
+ * The change is atomic and safe from any thread while calls run: a request that starts
+ * afterwards uses the new set whole, requests in flight keep the set they started with, and
+ * the client's connections stay open. On `GUMLOOP_OK`, `*out_json` is `{"generation":N}`: the
+ * credentials' generation, which grows by one at each change (by this function or by a
+ * refresh). Otherwise an error document. Free it with `gumloop_string_free`.
+ *
+ * # Safety
+ * `client` must be NULL or a live client; `credentials_json` NULL or NUL-terminated;
+ * `out_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_client_set_credentials(const gumloop_client *client,
+                                            const char *credentials_json,
+                                            char **out_json);
+
+/**
+ * Takes the token pair of the client's latest refresh, once.
+ *
+ * A client with the options `refresh_token` and `client_id` renews its access token when a
+ * request meets HTTP 401; the server rotates the refresh token, so the new pair must be stored
+ * by the caller. The library never calls caller code for it: check
+ * `gumloop_client_get_refresh_count` after a call and take the pair here.
+ *
+ * On `GUMLOOP_OK`, `*out_json` is NULL when no refresh happened since the last take, otherwise
+ * `{"generation":N,"refresh_count":K,"tokens":{…}}` where `tokens` is the token endpoint's
+ * answer (`access_token`, `refresh_token`, `token_type`, `expires_in`, …) of the latest
+ * refresh (earlier pairs not taken are superseded). It holds secrets: free it with
+ * `gumloop_string_free` once stored.
+ *
+ * # Safety
+ * `client` must be NULL or a live client; `out_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_client_take_tokens(const gumloop_client *client, char **out_json);
+
+/**
+ * The number of successful refreshes of the client's access token so far; 0 for NULL. Cheap:
+ * bindings read it after each call and take the new pair with `gumloop_client_take_tokens`
+ * when it grew.
+ *
+ * # Safety
+ * `client` must be NULL or a live client.
+ */
+uint64_t gumloop_client_get_refresh_count(const gumloop_client *client);
 
 /**
  * Creates a session with the agent `agent_id`: `POST /agents/{agent_id}/sessions`.
@@ -986,6 +1040,109 @@ gumloop_code gumloop_client_send_request(const gumloop_client *client,
                                          char **out_json);
 
 /**
+ * Builds the OAuth authorization URL to send a user to, with PKCE (S256), as the official
+ * SDK's `build_authorization_url`. Nothing is sent.
+ *
+ * `params_json` (required) is an object: `client_id` and `redirect_uri` (required strings);
+ * `scopes` (an array of strings, or one space-separated string; default
+ * `["gumloop","userinfo"]`); `resource` (optional; left out when absent or empty); `state`
+ * (optional; default 24 random bytes, base64url); `base_url` (the API base URL, whose
+ * `/api/v1` is removed; default `GUMLOOP_BASE_URL`, else `https://api.gumloop.com/api/v1`);
+ * `allow_insecure_http` (plain `http://` is otherwise accepted only for loopback hosts). An
+ * unknown key is refused.
+ *
+ * On `GUMLOOP_OK`, `*out_json` is `{"url","state","code_verifier"}`: the URL is
+ * `<root>/oauth/authorize?response_type=code&client_id=…&redirect_uri=…&scope=…&state=…&code_challenge=…&code_challenge_method=S256`
+ * (then `&resource=…`), form-encoded; the verifier is 64 random bytes from the operating
+ * system, base64url, and the challenge the base64url SHA-256 of it, both without padding. Keep
+ * the verifier secret until `gumloop_client_oauth_exchange_code`, and check the `state` the
+ * redirect brings back. Otherwise an error document. Free it with `gumloop_string_free`.
+ *
+ * # Safety
+ * `params_json` must be NULL or NUL-terminated; `out_json` NULL or valid for writing one
+ * pointer.
+ */
+gumloop_code gumloop_oauth_build_authorization_url(const char *params_json,
+                                                   char **out_json);
+
+/**
+ * Registers an OAuth client: `POST <root>/oauth/register` with the JSON the SDK sends
+ * (`client_name`, `redirect_uris: [redirect_uri]`, `grant_types`
+ * `["authorization_code","refresh_token"]`, `response_types: ["code"]`,
+ * `token_endpoint_auth_method: "none"`, `scope`).
+ *
+ * `redirect_uri` is required; `client_name` (NULL: `"Gumloop Python SDK"`) and `scopes_json`
+ * (NULL: `["gumloop","userinfo"]`; a JSON array of strings or a JSON string) are optional. The
+ * OAuth calls go to the client's `base_url` without its `/api/v1`, without the client's
+ * credentials, `team_id` or refresh; they use its pool, time-outs, TLS and proxy settings,
+ * and are repeated only when the server cannot have acted (a failed connection, 429, 503).
+ * On `GUMLOOP_OK`, `*out_json` is the server's JSON; otherwise an error document (an OAuth
+ * error's `error` is its `code`, its `error_description` its `message`).
+ *
+ * # Safety
+ * `client` and `cancel` must be NULL or live handles; the strings NULL or NUL-terminated;
+ * `out_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_client_oauth_register_client(const gumloop_client *client,
+                                                  const char *redirect_uri,
+                                                  const char *client_name,
+                                                  const char *scopes_json,
+                                                  const gumloop_cancel_token *cancel,
+                                                  char **out_json);
+
+/**
+ * Exchanges an authorization code for tokens: `POST <root>/oauth/token` with the form
+ * `grant_type=authorization_code&client_id&code&redirect_uri&code_verifier` (then
+ * `client_secret` when given; NULL leaves it out, as the SDK's public clients do).
+ *
+ * On `GUMLOOP_OK`, `*out_json` is the server's token JSON (`access_token`, `refresh_token`,
+ * `token_type`, `expires_in`, `scope`). The client's own credentials are not changed: give
+ * them with `gumloop_client_set_credentials`. See `gumloop_client_oauth_register_client` for
+ * where the request goes and how it fails.
+ *
+ * # Safety
+ * As for `gumloop_client_oauth_register_client`.
+ */
+gumloop_code gumloop_client_oauth_exchange_code(const gumloop_client *client,
+                                                const char *client_id,
+                                                const char *code,
+                                                const char *redirect_uri,
+                                                const char *code_verifier,
+                                                const char *client_secret,
+                                                const gumloop_cancel_token *cancel,
+                                                char **out_json);
+
+/**
+ * Gets a new access token: `POST <root>/oauth/token` with the form
+ * `grant_type=refresh_token&client_id&refresh_token` (then `client_secret` when given). The
+ * server rotates the refresh token: store the one in the answer. The client's own credentials
+ * are not changed (a client with the option `refresh_token` refreshes by itself after a 401).
+ *
+ * # Safety
+ * As for `gumloop_client_oauth_register_client`.
+ */
+gumloop_code gumloop_client_oauth_refresh_token(const gumloop_client *client,
+                                                const char *client_id,
+                                                const char *refresh_token,
+                                                const char *client_secret,
+                                                const gumloop_cancel_token *cancel,
+                                                char **out_json);
+
+/**
+ * Revokes an access or refresh token (RFC 7009): `POST <root>/oauth/revoke` with the form
+ * `client_id&token`. On `GUMLOOP_OK`, `*out_json` is `{}` (the server answers 200 with an empty
+ * body).
+ *
+ * # Safety
+ * As for `gumloop_client_oauth_register_client`.
+ */
+gumloop_code gumloop_client_oauth_revoke(const gumloop_client *client,
+                                         const char *client_id,
+                                         const char *token,
+                                         const gumloop_cancel_token *cancel,
+                                         char **out_json);
+
+/**
  * Runs the operation named `operation` with `args_json`, blocking, as
  * `gumloop_poller_start_call` starts it (the same names and arguments: see
  * `gumloop_description_get`), including the reserved `"request_options"`
@@ -1209,6 +1366,58 @@ gumloop_code gumloop_poller_take_bytes(gumloop_poller *poller,
 gumloop_code gumloop_poller_take_call_info(gumloop_poller *poller,
                                            uint64_t call_id,
                                            char **out_json);
+
+/**
+ * Sets the level of the process's log queue: `"off"` (the default), `"error"`, `"warn"`,
+ * `"info"` or `"debug"` (case-insensitive). Records of that level and above wait in the queue
+ * for `gumloop_log_take`; turning it off drops what waits.
+ *
+ * Levels: `debug` — each request that got a success or redirect status, and each redirect
+ * followed; `info` — each request that failed (error status or transport error), each repeat
+ * with its reason and wait, stream resumes with their cursor, keyed creates recovered,
+ * refreshes; `warn` — a refresh that failed.
+ *
+ * Independently, the environment variable `GUMLOOP_LOG` (`info` or `debug`, read once at the
+ * first record) writes records of that level and above to stderr, one JSON line each.
+ *
+ * On `GUMLOOP_OK`, `*out_json` is `{"level":"<previous level>"}`; an unknown level is
+ * `GUMLOOP_ERR_INVALID_ARGUMENT` and changes nothing. Free it with `gumloop_string_free`.
+ *
+ * # Safety
+ * `level` must be NULL or NUL-terminated; `out_json` NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_log_set_level(const char *level, char **out_json);
+
+/**
+ * Takes every record waiting in the process's log queue, without blocking.
+ *
+ * On `GUMLOOP_OK`, `*out_json` is `{"records":[…],"dropped":N}`: the records oldest first, and
+ * how many were dropped since the last take because the queue was full (it holds 4096; the
+ * oldest go first). A record is an object: `ts_ms` (Unix time in ms), `level`, `event`
+ * (`"attempt"`, `"retry"`, `"redirect"`, `"resume"`, `"recovered"` or `"refresh"`),
+ * `operation` (e.g. `"get_session"`, or null), the event's fields, and `message` (one human
+ * line). `attempt`: `method`, `path`, `status` (null without a response), `error` (the code's
+ * name, when the request failed), `duration_ms`, `attempt` (1 for a call's first request).
+ * `retry`: `attempt`, `reason` (the code's name), `status`, `delay_ms`. `redirect`: `method`,
+ * `path`, `status`, `to_path`. `resume`: `session_id`, `cursor`, `resume` (its number),
+ * `reason`. `recovered`: `session_id`, `attempts`. `refresh`: `outcome` (`"ok"` or
+ * `"failed"`), `duration_ms`, and when it failed `status` and `error`. A record never holds a
+ * credential, a user ID, a header, a body, or a URL's query: paths only.
+ *
+ * Free `*out_json` with `gumloop_string_free`.
+ *
+ * # Safety
+ * `out_json` must be NULL or valid for writing one pointer.
+ */
+gumloop_code gumloop_log_take(char **out_json);
+
+/**
+ * The read end of a non-blocking socket that is readable while log records wait, for event
+ * loops (epoll, asyncio's `add_reader`, libuv, Go). When readable, call `gumloop_log_take`,
+ * which clears it. Never read or close it. -1 when it could not be made. A child made by
+ * `fork()` gets a descriptor (and a queue) of its own: ask for it again there.
+ */
+int gumloop_log_get_fd(void);
 
 /**
  * Reads the string at `pointer` in `json` (e.g. `"/session/id"`) into `*out_value`, an owned

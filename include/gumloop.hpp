@@ -615,9 +615,74 @@ std::string stream(F &on_event, Call &&c_call) {
     return take(code, owned.release());
 }
 
+/** `text` as a JSON string literal, quotes included. */
+inline std::string json_quote(std::string_view text) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out = "\"";
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (byte < 0x20) {
+            out += "\\u00";
+            out += hex[byte >> 4];
+            out += hex[byte & 0xf];
+        } else {
+            out += c;
+        }
+    }
+    return out + "\"";
+}
+
 }  // namespace detail
 
-/** The version of the loaded library, e.g. "0.2.0" (compare with GUMLOOP_VERSION_STRING). */
+/**
+ * Options of one call, sent as its reserved "request_options" argument (see
+ * gumloop_poller_start_call and gumloop_client_call): extra headers for that call's requests
+ * only (e.g. a traceparent per call), checked as the client option extra_headers is, and its
+ * own whole-request time limit.
+ */
+struct request_options {
+    /** Header names and values added to each of the call's requests. */
+    std::vector<std::pair<std::string, std::string>> extra_headers;
+    /** The whole-request time limit of each of the call's requests, in milliseconds. */
+    std::optional<std::uint64_t> timeout_ms;
+
+    /** The options as their JSON object. */
+    std::string json() const {
+        std::string out = "{\"extra_headers\":{";
+        for (std::size_t i = 0; i < extra_headers.size(); ++i) {
+            out += (i ? "," : "") + detail::json_quote(extra_headers[i].first) + ":" +
+                   detail::json_quote(extra_headers[i].second);
+        }
+        out += "}";
+        if (timeout_ms) {
+            out += ",\"timeout_ms\":" + std::to_string(*timeout_ms);
+        }
+        return out + "}";
+    }
+};
+
+/**
+ * `args_json` (a JSON object, or empty for {}) with `options` as its "request_options" member;
+ * std::invalid_argument when `args_json` is not an object.
+ */
+inline std::string with_request_options(std::string_view args_json, const request_options &options) {
+    const auto first = args_json.find_first_not_of(" \t\r\n");
+    const std::string member = "\"request_options\":" + options.json();
+    if (first == std::string_view::npos) {
+        return "{" + member + "}";
+    }
+    if (args_json[first] != '{') {
+        throw std::invalid_argument("gumloop: args_json must be a JSON object");
+    }
+    const auto next = args_json.find_first_not_of(" \t\r\n", first + 1);
+    const bool empty = next != std::string_view::npos && args_json[next] == '}';
+    return "{" + member + (empty ? "" : ",") + std::string(args_json.substr(first + 1));
+}
+
+/** The version of the loaded library, e.g. "0.3.0" (compare with GUMLOOP_VERSION_STRING). */
 inline std::string version_get() { return ::gumloop_version_get(); }
 
 /** The constant's name for `code`, e.g. "GUMLOOP_ERR_CONFLICT". */
@@ -625,6 +690,13 @@ inline std::string code_get_name(gumloop_code code) { return ::gumloop_code_get_
 
 /** A one-line English description of `code`. */
 inline std::string code_get_message(gumloop_code code) { return ::gumloop_code_get_message(code); }
+
+/**
+ * The library's description of itself as JSON (static: valid for the process's life): every
+ * operation with its arguments and result kind, every client option, every code with its group.
+ * See gumloop_description_get.
+ */
+inline std::string_view description_get() noexcept { return ::gumloop_description_get(); }
 
 /**
  * A cancellation token (owns a gumloop_cancel_token): pass it to any number of calls and
@@ -641,7 +713,7 @@ public:
     /** Ends every call that uses this token. Any thread, any number of times. */
     void trigger() const noexcept { ::gumloop_cancel_token_trigger(token_.get()); }
     /** Whether the token was triggered. */
-    bool is_triggered() const noexcept { return ::gumloop_cancel_token_is_triggered(token_.get()) != 0; }
+    bool is_triggered() const noexcept { return ::gumloop_cancel_token_is_triggered(token_.get()); }
     /** The C handle (still owned by this object). */
     const gumloop_cancel_token *get() const noexcept { return token_.get(); }
 
@@ -863,6 +935,31 @@ public:
                             detail::c_str(body_json, "body_json"), detail::handle(cancel));
     }
 
+    /** A call's result and what its requests saw. */
+    struct call_result {
+        /** The result, as the operation's own function returns it. */
+        std::string json;
+        /** {"attempts","duration_ms","request_id"}: see gumloop_client_call. */
+        std::string info;
+    };
+
+    /**
+     * Runs the JSON operation `operation` by name with `args_json` (as the poller takes them,
+     * including "request_options": see with_request_options). See gumloop_client_call.
+     */
+    call_result call(const std::string &operation, const std::string &args_json = "{}",
+                     const cancel_token *cancel = nullptr) const {
+        char *json = nullptr;
+        char *info = nullptr;
+        const gumloop_code code = ::gumloop_client_call(client_.get(), detail::c_str(operation, "operation"),
+            detail::c_str(args_json, "args_json"), detail::handle(cancel), &json, &info);
+        const detail::owned_string owned_info(info);
+        call_result out;
+        out.json = detail::take(code, json);
+        out.info = owned_info ? std::string(owned_info.get()) : std::string();
+        return out;
+    }
+
     /**
      * Creates a session and streams its first run, calling on_event(std::string_view) for each
      * event; returns the summary. See gumloop_client_stream_session.
@@ -899,10 +996,87 @@ public:
         });
     }
 
+    // --- Credentials: OAuth, live credentials, refresh (gumloop_client_oauth_*, set_credentials,
+    // take_tokens, get_refresh_count) ---
+
+    /** POST <root>/oauth/register: see gumloop_client_oauth_register_client. */
+    std::string oauth_register_client(const std::string &redirect_uri,
+                                      const std::optional<std::string> &client_name = std::nullopt,
+                                      const optional_json &scopes_json = std::nullopt,
+                                      const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_oauth_register_client, client_.get(),
+                            detail::c_str(redirect_uri, "redirect_uri"), detail::c_str(client_name, "client_name"),
+                            detail::c_str(scopes_json, "scopes_json"), detail::handle(cancel));
+    }
+
+    /** POST <root>/oauth/token (authorization_code): see gumloop_client_oauth_exchange_code. */
+    std::string oauth_exchange_code(const std::string &client_id, const std::string &code,
+                                    const std::string &redirect_uri, const std::string &code_verifier,
+                                    const std::optional<std::string> &client_secret = std::nullopt,
+                                    const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_oauth_exchange_code, client_.get(), detail::c_str(client_id, "client_id"),
+                            detail::c_str(code, "code"), detail::c_str(redirect_uri, "redirect_uri"),
+                            detail::c_str(code_verifier, "code_verifier"),
+                            detail::c_str(client_secret, "client_secret"), detail::handle(cancel));
+    }
+
+    /** POST <root>/oauth/token (refresh_token): see gumloop_client_oauth_refresh_token. */
+    std::string oauth_refresh_token(const std::string &client_id, const std::string &refresh_token,
+                                    const std::optional<std::string> &client_secret = std::nullopt,
+                                    const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_oauth_refresh_token, client_.get(), detail::c_str(client_id, "client_id"),
+                            detail::c_str(refresh_token, "refresh_token"),
+                            detail::c_str(client_secret, "client_secret"), detail::handle(cancel));
+    }
+
+    /** POST <root>/oauth/revoke; returns "{}": see gumloop_client_oauth_revoke. */
+    std::string oauth_revoke(const std::string &client_id, const std::string &token,
+                             const cancel_token *cancel = nullptr) const {
+        return detail::call(::gumloop_client_oauth_revoke, client_.get(), detail::c_str(client_id, "client_id"),
+                            detail::c_str(token, "token"), detail::handle(cancel));
+    }
+
+    /** Replaces credentials for the calls that start afterwards; returns {"generation":N}. */
+    std::string set_credentials(const std::string &credentials_json) const {
+        return detail::call(::gumloop_client_set_credentials, client_.get(),
+                            detail::c_str(credentials_json, "credentials_json"));
+    }
+
+    /** The latest refresh's token pair, once; std::nullopt when none is new. */
+    std::optional<std::string> take_tokens() const {
+        char *json = nullptr;
+        const gumloop_code code = ::gumloop_client_take_tokens(client_.get(), &json);
+        if (code == GUMLOOP_OK && json == nullptr) {
+            return std::nullopt;
+        }
+        return detail::take(code, json);
+    }
+
+    /** Successful refreshes so far: see gumloop_client_get_refresh_count. */
+    std::uint64_t refresh_count() const noexcept { return ::gumloop_client_get_refresh_count(client_.get()); }
+
 private:
     // Freed when the client is destroyed; no call may be using it then.
     detail::owner<gumloop_client, ::gumloop_client_free> client_;
 };
+
+// --- Credentials and logs without a client (gumloop_oauth_build_authorization_url, gumloop_log_*) ---
+
+/** The OAuth authorization URL with PKCE: {"url","state","code_verifier"}. See the C function. */
+inline std::string oauth_build_authorization_url(const std::string &params_json) {
+    return detail::call(::gumloop_oauth_build_authorization_url, detail::c_str(params_json, "params_json"));
+}
+
+/** Sets the log queue's level ("off", "error", "warn", "info", "debug"); returns the previous. */
+inline std::string log_set_level(const std::string &level) {
+    return detail::call(::gumloop_log_set_level, detail::c_str(level, "level"));
+}
+
+/** Takes the waiting log records: {"records":[...],"dropped":N}. Never blocks. */
+inline std::string log_take() { return detail::call(::gumloop_log_take); }
+
+/** A descriptor readable while log records wait (never read or close it); -1 if none. */
+inline int log_get_fd() noexcept { return ::gumloop_log_get_fd(); }
 
 /**
  * A set of calls in flight whose completions and stream events the caller's own event loop
@@ -971,6 +1145,28 @@ public:
         char *json = nullptr;
         const gumloop_code code = ::gumloop_poller_cancel_call(poller_.get(), call_id, &json);
         detail::take(code, json);
+    }
+
+    /**
+     * The bytes of a finished bytes call (e.g. "download_artifact"), once, after its DONE item
+     * was taken (whose json is the document about them). See gumloop_poller_take_bytes.
+     */
+    std::vector<std::uint8_t> take_bytes(std::uint64_t call_id) const {
+        std::uint8_t *data = nullptr;
+        std::size_t size = 0;
+        char *json = nullptr;
+        const gumloop_code code = ::gumloop_poller_take_bytes(poller_.get(), call_id, &data, &size, &json);
+        const detail::owned_bytes bytes(data, detail::bytes_deleter{size});
+        detail::take(code, json);
+        return std::vector<std::uint8_t>(data, data + size);
+    }
+
+    /**
+     * What the requests of an ended call saw, {"attempts","duration_ms","request_id"}, once,
+     * after its DONE item was taken. See gumloop_poller_take_call_info.
+     */
+    std::string take_call_info(std::uint64_t call_id) const {
+        return detail::call(::gumloop_poller_take_call_info, poller_.get(), call_id);
     }
 
     /** Takes one ready item without blocking; std::nullopt when none is ready. */

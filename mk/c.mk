@@ -6,7 +6,7 @@ CFLAGS_STRICT := -std=c11 -Wall -Wextra -Wpedantic -Werror -O1 -g
 CXXFLAGS_STRICT := -std=c++17 -Wall -Wextra -Wpedantic -Werror
 SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 C_BUILD := $(ROOT)/build/c
-C_TESTS := test_create test_threads test_sessions test_reliability test_fork test_poller test_surface test_json test_harden
+C_TESTS := test_create test_threads test_sessions test_reliability test_fork test_poller test_surface test_json test_harden test_auth
 # Run against the tests' hostile server (tests/hostile) instead of the emulator: test -> scenario.
 C_HOSTILE_TESTS := test_hostile:reject-upload test_echo:echo-headers
 HOSTILE := $(TARGET_DIR)/debug/gumloop-hostile

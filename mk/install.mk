@@ -79,7 +79,7 @@ test-install: install-build install-tools emulator
 
 # The C++ tests (tests/cpp/NAME.cpp) link the debug library; every C function must have its C++
 # counterpart.
-CPP_TESTS := test_gumloop test_poller test_surface test_json
+CPP_TESTS := test_gumloop test_poller test_surface test_coverage test_auth test_json
 test-cpp: lib emulator
 	$(ROOT)/scripts/check-hpp-coverage.sh $(ROOT)/include/gumloop.h $(ROOT)/include/gumloop.hpp
 	@mkdir -p $(CPP_BUILD)

@@ -1,5 +1,6 @@
 # Node.js: the gumloop-ffi package in bindings/node (TypeScript over koffi), its node:test suite
-# and examples/quickstart.mjs against the emulator. npm installs exactly what package-lock.json
+# and the examples (quickstart.mjs, and one TypeScript program per workflow, type-checked and
+# compiled into build/node-example) against the emulator. npm installs exactly what package-lock.json
 # names (npm ci); Node.js and npm come from Debian's packages when missing.
 
 NODE_DIR := $(ROOT)/bindings/node
@@ -20,6 +21,8 @@ $(NODE_DIR)/node_modules/.package-lock.json: $(NODE_DIR)/package-lock.json
 node-deps: node-tool $(NODE_DIR)/node_modules/.package-lock.json
 
 ## test-node: build and type-check the package, run its tests and the quickstart
+# The tests load the debug library this target builds (not an older release build).
+test-node: export GUMLOOP_FFI_LIBRARY := $(LIB_DEBUG)
 test-node: node-deps lib emulator
 	cd $(NODE_DIR) && npm run --silent build && npm run --silent typecheck
 	cd $(ROOT) && scripts/with-emulator.sh sh -c 'cd $(NODE_DIR) && node --test --test-reporter=spec test/'
@@ -28,5 +31,9 @@ test-node: node-deps lib emulator
 	cp $(ROOT)/examples/quickstart.mjs $(NODE_EXAMPLE_DIR)/quickstart.mjs
 	cd $(ROOT) && GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada \
 		scripts/with-emulator.sh node $(NODE_EXAMPLE_DIR)/quickstart.mjs agent_pro
+	cd $(NODE_DIR) && npm run --silent examples
+	echo '{"type":"module"}' > $(NODE_EXAMPLE_DIR)/package.json
+	cd $(ROOT) && GUMLOOP_ACCESS_TOKEN=gk_personal_ada GUMLOOP_USER_ID=user_ada NODE_EXAMPLES=$(NODE_EXAMPLE_DIR) \
+		scripts/with-emulator.sh sh $(NODE_DIR)/test/examples.sh
 
 TEST_DEPS += test-node

@@ -1,7 +1,7 @@
 //! Finding and checking agents: `GET /agents` and `GET /agents/{agent_id}`.
 
 use crate::cancel::CancelToken;
-use crate::client::{Call, CallAuth, Client};
+use crate::client::{Call, Client};
 use crate::error::Result;
 use crate::http::paths::Endpoint;
 use crate::http::query::add_query;
@@ -21,8 +21,7 @@ impl Client {
     ) -> Result<String> {
         let mut url = self.rest_url(Endpoint::Agents)?;
         add_query(&mut url, query_json, AGENT_STRING_PARAMS)?;
-        let auth = CallAuth::default();
-        self.execute(Call::json(Method::GET, url, None, &auth), cancel)
+        self.execute(Call::api(Method::GET, url, None), cancel)
             .await
     }
 
@@ -30,8 +29,7 @@ impl Client {
     /// to the caller's own agents).
     pub async fn get_agent(&self, agent_id: &str, cancel: Option<&CancelToken>) -> Result<String> {
         let url = self.rest_url(Endpoint::Agent(agent_id))?;
-        let auth = CallAuth::default();
-        self.execute(Call::json(Method::GET, url, None, &auth), cancel)
+        self.execute(Call::api(Method::GET, url, None), cancel)
             .await
     }
 }

@@ -2,18 +2,24 @@
 
 use crate::cancel::{with_cancel, CancelToken};
 use crate::config::{env_credential, no_credentials, process_env, Config, CredentialSource};
+use crate::credentials::{Credentials, LiveCredentials};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::headers::check_header_value;
 use crate::http::paths::{build_url, Endpoint};
 use crate::http::retry::{settle, Attempts, CallFacts, Creates, Repeat};
 use crate::http::server_error;
 use crate::http::transport::{classify, read_body, retry_after_ms, Transport};
+use crate::log::record::{millis, path_of, Event, Record};
+use crate::log::Level;
+use crate::oauth::refresh::Refresher;
 use crate::redact::Redactor;
 use crate::secret::Secret;
 use reqwest::header::{
     HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE,
 };
 use reqwest::{Method, Url};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Instant;
 
 /// Credentials given for one call, overriding the client's (the one-shot C call uses these).
 #[derive(Clone, Debug, Default)]
@@ -37,10 +43,16 @@ impl CallAuth {
     }
 }
 
-/// A Gumloop API client. Immutable once built, and safe to share between threads.
+/// A Gumloop API client, safe to share between threads. Its configuration is fixed once built;
+/// its credentials can be replaced while it runs ([`Client::set_credentials`]) and are renewed
+/// after a 401 when it has a refresh token.
 pub struct Client {
     config: Config,
     transport: Transport,
+    /// The credentials every request reads when it starts.
+    pub(crate) live: LiveCredentials,
+    /// The single-flight refresh after a 401, and the token pairs it got.
+    pub(crate) refresher: Refresher,
 }
 
 impl std::fmt::Debug for Client {
@@ -60,8 +72,8 @@ pub(crate) struct Call<'a> {
     pub url: Url,
     /// A JSON body.
     pub body: Option<String>,
-    /// Per-call credentials.
-    pub auth: &'a CallAuth,
+    /// Per-call credentials (only the one-shot call has them); the client's when `None`.
+    pub auth: Option<&'a CallAuth>,
     /// Extra headers for this call only (e.g. `Idempotency-Key`).
     pub headers: Vec<(&'static str, String)>,
     /// Whether the answer is an event stream: no whole-request timeout, `Accept: text/event-stream`.
@@ -77,6 +89,12 @@ pub(crate) struct Call<'a> {
     pub session_id: Option<String>,
     /// A JSON body streamed instead of `body` (sent when `body` is `None`).
     pub streamed_body: Option<StreamedBody>,
+    /// The body's media type.
+    pub content_type: &'static str,
+    /// Sent without the client's credentials, `team_id` or refresh (the `/oauth/*` calls).
+    pub anonymous: bool,
+    /// Requests sent for this call so far (numbers the attempts in log records).
+    pub sent: AtomicU32,
 }
 
 /// A request body streamed rather than held whole (an upload's base64), made afresh for each
@@ -90,8 +108,18 @@ pub(crate) struct StreamedBody {
 }
 
 impl<'a> Call<'a> {
-    /// A call that expects a JSON answer.
-    pub fn json(method: Method, url: Url, body: Option<String>, auth: &'a CallAuth) -> Call<'a> {
+    /// A call that expects a JSON answer, made with the client's credentials.
+    pub fn api(method: Method, url: Url, body: Option<String>) -> Call<'a> {
+        Call::with_auth(method, url, body, None)
+    }
+
+    /// A call that expects a JSON answer, with per-call credentials or none.
+    pub fn with_auth(
+        method: Method,
+        url: Url,
+        body: Option<String>,
+        auth: Option<&'a CallAuth>,
+    ) -> Call<'a> {
         let repeat = if method == Method::GET || method == Method::HEAD {
             Repeat::Idempotent
         } else {
@@ -109,6 +137,9 @@ impl<'a> Call<'a> {
             creates: None,
             session_id: None,
             streamed_body: None,
+            content_type: "application/json",
+            anonymous: false,
+            sent: AtomicU32::new(0),
         }
     }
 
@@ -129,7 +160,9 @@ impl Client {
     /// Fails with `NoCredentials` when no credential is given and none is in the environment.
     pub fn new(options_json: Option<&str>) -> Result<Client> {
         let config = Config::parse(options_json, &process_env)?;
+        // An OAuth client (`client_id`) may start without a token: it signs in, or refreshes.
         if matches!(config.credential, CredentialSource::Environment)
+            && config.oauth_client.is_none()
             && env_credential(&process_env).is_none()
         {
             return Err(no_credentials());
@@ -140,7 +173,31 @@ impl Client {
     /// Builds a client from a checked configuration.
     pub fn with_config(config: Config) -> Result<Client> {
         let transport = Transport::new(&config)?;
-        Ok(Client { config, transport })
+        let live = LiveCredentials::new(Credentials {
+            access: config.credential.clone(),
+            user_id: config.user_id.clone(),
+            refresh_token: config.refresh_token.clone(),
+            generation: 0,
+        });
+        Ok(Client {
+            config,
+            transport,
+            live,
+            refresher: Refresher::default(),
+        })
+    }
+
+    /// Replaces some of the client's credentials from `credentials_json` (see
+    /// `gumloop_client_set_credentials`) for the requests that start afterwards, and returns the
+    /// credentials' new generation. Nothing changes when the JSON is refused.
+    pub fn set_credentials(&self, credentials_json: &str) -> Result<u64> {
+        self.live
+            .apply_json(credentials_json, self.config.oauth_client.is_some())
+    }
+
+    /// The user ID the client sends now (`x-auth-key`), if any.
+    pub(crate) fn user_id(&self) -> Option<String> {
+        self.live.snapshot().user_id.clone()
     }
 
     /// The client's configuration.
@@ -163,11 +220,11 @@ impl Client {
         build_url(&self.config.stream_base_url, endpoint)
     }
 
-    fn bearer(&self, auth: &CallAuth) -> Result<Secret> {
-        if let Some(token) = &auth.access_token {
+    fn bearer(&self, auth: Option<&CallAuth>, creds: &Credentials) -> Result<Secret> {
+        if let Some(token) = auth.and_then(|a| a.access_token.as_ref()) {
             return Ok(token.clone());
         }
-        match &self.config.credential {
+        match &creds.access {
             CredentialSource::Fixed(token) => Ok(token.clone()),
             CredentialSource::Environment => {
                 let token = env_credential(&process_env).ok_or_else(no_credentials)?;
@@ -183,12 +240,102 @@ impl Client {
 
     /// Builds the HTTP request for `call`: credentials, team, headers and body.
     pub(crate) fn request(&self, call: &Call<'_>) -> Result<reqwest::RequestBuilder> {
-        self.request_to(call, None)
+        self.request_to(call, None, &self.live.snapshot())
     }
 
-    /// Sends `call` and follows its redirects by the rule of [`crate::http::redirect`].
+    /// Sends `call` (following its redirects); a 401 met with the client's own credentials,
+    /// when it has a refresh token, renews them once (shared with the calls that met it too)
+    /// and sends `call` again once. A refresh that fails ends the call with the 401's error and
+    /// the refresh's error in its `details.refresh`.
     pub(crate) async fn send(&self, call: &Call<'_>) -> Result<reqwest::Response> {
-        let mut response = self.request(call)?.send().await.map_err(classify)?;
+        let creds = self.live.snapshot();
+        let refreshes = self.refreshes(call, &creds);
+        if refreshes && self.lacks_token(&creds) {
+            // A client given only a refresh token gets its first access token now.
+            let seen = self.refresher.attempts();
+            if let Err(refresh) = self.refresh_after_401(creds.generation, seen).await {
+                let error = Error::about(
+                    ErrorKind::NoCredentials,
+                    "access_token",
+                    "no access token, and getting one with the refresh token failed",
+                );
+                return Err(with_refresh_error(error, &refresh));
+            }
+            return self.send_as(call, &self.live.snapshot()).await;
+        }
+        let seen = self.refresher.attempts();
+        let response = self.send_as(call, &creds).await?;
+        if response.status() != reqwest::StatusCode::UNAUTHORIZED || !refreshes {
+            return Ok(response);
+        }
+        match self.refresh_after_401(creds.generation, seen).await {
+            Ok(()) => self.send_as(call, &self.live.snapshot()).await,
+            Err(refresh) => Err(with_refresh_error(self.error_of(response).await, &refresh)),
+        }
+    }
+
+    /// Whether a 401 of `call` sent with `creds` may be answered by a refresh: the call uses
+    /// the client's own credentials, and the client has an OAuth client ID and a refresh token.
+    fn refreshes(&self, call: &Call<'_>, creds: &Credentials) -> bool {
+        !call.anonymous
+            && call.auth.and_then(|a| a.access_token.as_ref()).is_none()
+            && creds.refresh_token.is_some()
+            && self.config.oauth_client.is_some()
+    }
+
+    /// Whether `creds` give no access token at all (none set, none in the environment).
+    fn lacks_token(&self, creds: &Credentials) -> bool {
+        matches!(creds.access, CredentialSource::Environment)
+            && env_credential(&process_env).is_none()
+    }
+
+    /// One attempt: `call` sent with `creds`, its redirects followed, logged.
+    async fn send_as(&self, call: &Call<'_>, creds: &Credentials) -> Result<reqwest::Response> {
+        let attempt = call.sent.fetch_add(1, Ordering::Relaxed) + 1;
+        let started = Instant::now();
+        let result = self.send_following(call, creds).await;
+        let status = result.as_ref().ok().map(|r| r.status().as_u16());
+        let failed = status.is_none_or(|s| s >= 400);
+        let level = if failed { Level::Info } else { Level::Debug };
+        if crate::log::enabled(level) {
+            let path = path_of(&call.url);
+            let elapsed = millis(started.elapsed());
+            let outcome = match (&result, status) {
+                (_, Some(status)) => status.to_string(),
+                (Err(e), None) => e.kind.name().to_string(),
+                (Ok(_), None) => String::new(),
+            };
+            let mut record = Record::new(
+                level,
+                Event::Attempt,
+                format!(
+                    "{} {path} -> {outcome} in {elapsed} ms (attempt {attempt})",
+                    call.method
+                ),
+            )
+            .with("method", call.method.as_str())
+            .with("path", path)
+            .with("status", status);
+            if let Err(e) = &result {
+                record = record.with("error", e.kind.name());
+            }
+            crate::log::emit(record.with("duration_ms", elapsed).with("attempt", attempt));
+        }
+        result
+    }
+
+    /// Sends `call` with `creds` and follows its redirects by the rule of
+    /// [`crate::http::redirect`].
+    async fn send_following(
+        &self,
+        call: &Call<'_>,
+        creds: &Credentials,
+    ) -> Result<reqwest::Response> {
+        let mut response = self
+            .request_to(call, None, creds)?
+            .send()
+            .await
+            .map_err(classify)?;
         let mut hops = 0;
         loop {
             let current = response.url().clone();
@@ -206,8 +353,23 @@ impl Client {
                 return Ok(response);
             };
             hops += 1;
+            if crate::log::enabled(Level::Debug) {
+                let (from, to) = (path_of(&current), path_of(&next));
+                let status = response.status().as_u16();
+                crate::log::emit(
+                    Record::new(
+                        Level::Debug,
+                        Event::Redirect,
+                        format!("{} {from} -> {status}, following to {to}", call.method),
+                    )
+                    .with("method", call.method.as_str())
+                    .with("path", from)
+                    .with("status", status)
+                    .with("to_path", to),
+                );
+            }
             response = self
-                .request_to(call, Some(&next))?
+                .request_to(call, Some(&next), creds)?
                 .send()
                 .await
                 .map_err(classify)?;
@@ -219,30 +381,21 @@ impl Client {
         &self,
         call: &Call<'_>,
         redirected: Option<&Url>,
+        creds: &Credentials,
     ) -> Result<reqwest::RequestBuilder> {
-        call.auth.check()?;
-        let token = self.bearer(call.auth)?;
+        if let Some(auth) = call.auth {
+            auth.check()?;
+        }
         // The call's own options (`request_options`), when it runs in a context.
         let context = crate::context::CallContext::current();
         let per_call = context.as_ref().map(|c| &c.options);
-        // The header text is built in a buffer that is wiped when dropped; the copy the HTTP
-        // stack keeps in the header value is marked sensitive (never printed).
-        let text = zeroize::Zeroizing::new(format!("Bearer {}", token.expose()));
-        let mut bearer = HeaderValue::from_str(&text).map_err(|_| {
-            Error::invalid_argument(
-                "access_token",
-                "the access token is not a valid header value",
-            )
-        })?;
-        bearer.set_sensitive(true);
-
         let url = match redirected {
             Some(url) => url.clone(),
             None => {
                 let mut url = call.url.clone();
                 // As the official SDK: the configured team rides on every REST request unless
                 // the call names its own (`setdefault`), and not on the streaming host.
-                if let Some(team) = &self.config.team_id {
+                if let (Some(team), false) = (&self.config.team_id, call.anonymous) {
                     let own = url.query_pairs().any(|(key, _)| key == "team_id");
                     if !call.stream && !own {
                         url.query_pairs_mut().append_pair("team_id", team);
@@ -252,9 +405,10 @@ impl Client {
             }
         };
         let pool = self.transport.pool(&self.config)?;
-        let mut request = pool
-            .request(call.method.clone(), url)
-            .header(AUTHORIZATION, bearer);
+        let mut request = pool.request(call.method.clone(), url);
+        if !call.anonymous {
+            request = request.header(AUTHORIZATION, self.bearer_header(call, creds)?);
+        }
         request = if call.stream {
             request.header(ACCEPT, "text/event-stream")
         } else {
@@ -266,7 +420,9 @@ impl Client {
         for (name, value) in &call.headers {
             request = request.header(*name, value.as_str());
         }
-        if let Some(user) = call.auth.user_id.as_ref().or(self.config.user_id.as_ref()) {
+        let per_call_user = call.auth.and_then(|a| a.user_id.as_ref());
+        let user = per_call_user.or(creds.user_id.as_ref());
+        if let (Some(user), false) = (user, call.anonymous) {
             let mut value = HeaderValue::try_from(user.as_str()).map_err(|_| {
                 Error::invalid_argument("user_id", "the user ID is not a valid header value")
             })?;
@@ -291,7 +447,7 @@ impl Client {
         }
         if let Some(body) = &call.body {
             request = request
-                .header(CONTENT_TYPE, "application/json")
+                .header(CONTENT_TYPE, call.content_type)
                 .body(body.clone());
         }
         if let (None, Some(streamed)) = (&call.body, &call.streamed_body) {
@@ -301,6 +457,22 @@ impl Client {
                 .body((streamed.make)());
         }
         Ok(request)
+    }
+
+    /// The `Authorization` header of `call` sent with `creds`.
+    fn bearer_header(&self, call: &Call<'_>, creds: &Credentials) -> Result<HeaderValue> {
+        let token = self.bearer(call.auth, creds)?;
+        // The header text is built in a buffer that is wiped when dropped; the copy the HTTP
+        // stack keeps in the header value is marked sensitive (never printed).
+        let text = zeroize::Zeroizing::new(format!("Bearer {}", token.expose()));
+        let mut bearer = HeaderValue::from_str(&text).map_err(|_| {
+            Error::invalid_argument(
+                "access_token",
+                "the access token is not a valid header value",
+            )
+        })?;
+        bearer.set_sensitive(true);
+        Ok(bearer)
     }
 
     /// W3C trace context from `TRACEPARENT`/`TRACESTATE`, read on every request; an explicit
@@ -357,8 +529,12 @@ impl Client {
             };
             let in_flight = sent && error.kind == ErrorKind::Cancelled;
             attempts.outcome_unknown |= in_flight;
+            let seen = (error.kind, error.status());
             let wait = match attempts.next_wait(&self.config.retry, call.repeat, error) {
-                Ok(wait) => wait,
+                Ok(wait) => {
+                    crate::log::retry(attempts.count, seen, wait);
+                    wait
+                }
                 Err(error) => {
                     let facts = call.facts(attempts.outcome_unknown);
                     return (Err(settle(error, &facts)), attempts);
@@ -397,12 +573,17 @@ impl Client {
 
     /// A redactor of the credentials a call with `auth` sends (its token and user ID), for the
     /// server text the library passes on: a server may echo a request's headers.
-    pub(crate) fn credential_redactor(&self, auth: &CallAuth) -> Redactor {
+    pub(crate) fn credential_redactor(&self, auth: Option<&CallAuth>) -> Redactor {
+        let creds = self.live.snapshot();
         let mut redactor = Redactor::new();
-        if let Ok(token) = self.bearer(auth) {
+        if let Ok(token) = self.bearer(auth, &creds) {
             redactor = redactor.secret(token.expose());
         }
-        if let Some(user) = auth.user_id.as_ref().or(self.config.user_id.as_ref()) {
+        if let Some(refresh) = &creds.refresh_token {
+            redactor = redactor.secret(refresh.expose());
+        }
+        let per_call_user = auth.and_then(|a| a.user_id.as_ref());
+        if let Some(user) = per_call_user.or(creds.user_id.as_ref()) {
             redactor = redactor.secret(user);
         }
         redactor
@@ -417,6 +598,14 @@ impl Client {
             Err(e) => e,
         }
     }
+}
+
+/// `error` with the error document of the refresh that failed in its `details.refresh`.
+fn with_refresh_error(mut error: Error, refresh: &Error) -> Error {
+    let mut details = serde_json::Map::new();
+    details.insert("refresh".into(), refresh.to_document()["error"].clone());
+    error.details = Some(Box::new(serde_json::Value::Object(details)));
+    error
 }
 
 /// Checks that a success body is JSON and returns it unchanged, as text.

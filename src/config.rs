@@ -85,6 +85,12 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// Whether a create without `session_id` gets one generated, making it safe to repeat.
     pub auto_session_id: bool,
+    /// The OAuth client this client refreshes its access token as (options `client_id`,
+    /// `client_secret`).
+    pub oauth_client: Option<crate::oauth::OAuthClient>,
+    /// The OAuth refresh token used when a request meets a 401 (option `refresh_token`; needs
+    /// `client_id`).
+    pub refresh_token: Option<Secret>,
 }
 
 /// The most repeats a client may be configured for.
@@ -149,7 +155,7 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
     }
 }
 
-fn parse_base_url(param: &str, text: &str, allow_insecure_http: bool) -> Result<Url> {
+pub(crate) fn parse_base_url(param: &str, text: &str, allow_insecure_http: bool) -> Result<Url> {
     let trimmed = text.trim_end_matches('/');
     let url = Url::parse(trimmed)
         .map_err(|e| Error::invalid_option(param, format!("`{param}` is not a valid URL: {e}")))?;
@@ -348,7 +354,10 @@ impl Config {
                 .unwrap_or(crate::http::retry::DEFAULT_MAX_BACKOFF),
         };
 
+        let (oauth_client, refresh_token) = read_oauth(&options)?;
         Ok(Config {
+            oauth_client,
+            refresh_token,
             retry,
             auto_session_id: options.bool("auto_session_id")?.unwrap_or(false),
             credential,
@@ -377,6 +386,46 @@ impl Config {
             )?,
         })
     }
+}
+
+/// The OAuth options: `client_id` with an optional `client_secret`, and a `refresh_token`,
+/// which needs `client_id`. The secrets are checked as header values are (they travel in a form,
+/// but a CR or LF in one is a caller's mistake either way).
+fn read_oauth(
+    options: &Options<'_>,
+) -> Result<(Option<crate::oauth::OAuthClient>, Option<Secret>)> {
+    let client_id = options.string("client_id")?;
+    let client_secret = options.string("client_secret")?;
+    let refresh_token = options.string("refresh_token")?;
+    for (name, value) in [
+        ("client_id", &client_id),
+        ("client_secret", &client_secret),
+        ("refresh_token", &refresh_token),
+    ] {
+        if let Some(value) = value {
+            check_header_value(ErrorKind::InvalidOption, name, value)?;
+        }
+    }
+    let Some(client_id) = client_id else {
+        if let Some(name) = [
+            ("client_secret", &client_secret),
+            ("refresh_token", &refresh_token),
+        ]
+        .iter()
+        .find_map(|(name, value)| value.is_some().then_some(*name))
+        {
+            return Err(Error::invalid_option(
+                name,
+                format!("option `{name}` needs the option `client_id`"),
+            ));
+        }
+        return Ok((None, None));
+    };
+    let client = crate::oauth::OAuthClient {
+        client_id,
+        client_secret: client_secret.map(Secret::new),
+    };
+    Ok((Some(client), refresh_token.map(Secret::new)))
 }
 
 /// The positive whole number of option `key`, or `default` when it is absent.

@@ -24,6 +24,34 @@ pub fn parse_object(body_json: Option<&str>) -> Result<Map<String, Value>> {
     }
 }
 
+/// Parses `text`, the argument `param`, as a JSON object whose keys are all in `keys`; an
+/// unknown key is refused by name.
+pub(crate) fn known_object(text: &str, param: &str, keys: &[&str]) -> Result<Map<String, Value>> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Error::about(
+            ErrorKind::InvalidJson,
+            param,
+            format!("`{param}` is not valid JSON: {e}"),
+        )
+    })?;
+    let Value::Object(map) = value else {
+        return Err(Error::invalid_argument(
+            param,
+            format!("`{param}` must be a JSON object"),
+        ));
+    };
+    if let Some(unknown) = map.keys().find(|k| !keys.contains(&k.as_str())) {
+        return Err(Error::invalid_argument(
+            unknown,
+            format!(
+                "unknown key `{unknown}` in `{param}`; known: {}",
+                keys.join(", ")
+            ),
+        ));
+    }
+    Ok(map)
+}
+
 /// The body text to send: the caller's text unchanged, or `{}` when none was given.
 pub(crate) fn body_text(body_json: Option<&str>) -> String {
     match body_json.map(str::trim) {

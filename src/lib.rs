@@ -10,7 +10,10 @@
 //!   ([`Client::with_config`]); its `async` methods are the session calls
 //!   (`create_session`, `get_session`, `list_sessions`, `send_message`, `cancel_session`,
 //!   `rename_session`, `wait_session`) and [`Client::stream`], which takes a [`StreamStart`]
-//!   and returns a [`StreamSummary`];
+//!   and returns a [`StreamSummary`]; the OAuth calls (`oauth_register_client`,
+//!   `oauth_exchange_code`, `oauth_refresh_token`, `oauth_revoke`, as an [`OAuthClient`] of the
+//!   official SDK makes them), and the live credentials (`set_credentials`, and after a refresh
+//!   `refresh_count` and `take_tokens`);
 //! - [`CallAuth`] (per-call credentials, holding a [`Secret`]), [`CancelToken`] (cancels a call
 //!   in flight) and [`WaitOptions`] (how `wait_session` polls);
 //! - [`Config`] with [`CredentialSource`] and [`RetryPolicy`];
@@ -44,6 +47,10 @@
 //! - `codes.rs`, `options.rs`, `description.rs`: the codes and their groups, the client options,
 //!   and the description of all of it that `gumloop_description_get` exports;
 //! - `poller.rs`: calls in flight that the caller's event loop collects;
+//! - `credentials.rs`: the client's credentials, replaceable while it runs;
+//! - `oauth/`: OAuth as the SDK speaks it (the authorization URL, the four calls, the refresh
+//!   after a 401);
+//! - `log/`: structured records of what happens on the wire, pulled by the caller;
 //! - `ffi/`: the C API.
 
 mod agents;
@@ -54,12 +61,15 @@ mod client;
 mod codes;
 mod config;
 mod context;
+mod credentials;
 mod description;
 mod error;
 pub mod ffi;
 mod http;
 mod json;
 mod json_pointer;
+mod log;
+mod oauth;
 mod oneshot;
 mod operations;
 mod options;
@@ -78,6 +88,7 @@ pub use client::{CallAuth, Client};
 pub use config::{Config, CredentialSource};
 pub use error::{Error, ErrorKind, Result, ServerError, DOCUMENT_FIELDS, STREAM_FIELD};
 pub use http::retry::RetryPolicy;
+pub use oauth::OAuthClient;
 pub use runtime::block_on;
 pub use secret::Secret;
 pub use sessions::wait::WaitOptions;
@@ -103,6 +114,11 @@ pub mod internal {
     /// put the core's constant in the C header).
     pub fn max_response_bytes_limit() -> u64 {
         crate::config::MAX_RESPONSE_BYTES_LIMIT
+    }
+
+    /// How many ended calls' infos a poller keeps for the caller to take.
+    pub fn held_infos() -> usize {
+        crate::poller::HELD_INFOS
     }
 
     /// The longest `retry_after_ms` an error reports.

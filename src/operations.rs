@@ -14,7 +14,7 @@
 
 use crate::args::Args;
 use crate::cancel::CancelToken;
-use crate::client::{CallAuth, Client};
+use crate::client::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::sessions::wait::WaitOptions;
 use crate::stream::relay::OwnedStart;
@@ -208,6 +208,8 @@ pub trait Answer {
     const KIND: ResultKind;
     /// The poller's view of it.
     fn into_prepared(made: Self::Made) -> Prepared;
+    /// The same, run as the operation `name` (its log records name it).
+    fn named(made: Self::Made, name: &'static str) -> Self::Made;
 }
 
 /// JSON text.
@@ -223,6 +225,9 @@ impl Answer for Json {
     fn into_prepared(made: MakeCall) -> Prepared {
         Prepared::Call(made)
     }
+    fn named(made: MakeCall, name: &'static str) -> MakeCall {
+        Box::new(move |client, token| Box::pin(crate::log::in_operation(name, made(client, token))))
+    }
 }
 
 impl Answer for Bytes {
@@ -231,6 +236,9 @@ impl Answer for Bytes {
     fn into_prepared(made: MakeBytesCall) -> Prepared {
         Prepared::Bytes(made)
     }
+    fn named(made: MakeBytesCall, name: &'static str) -> MakeBytesCall {
+        Box::new(move |client, token| Box::pin(crate::log::in_operation(name, made(client, token))))
+    }
 }
 
 impl Answer for Stream {
@@ -238,6 +246,10 @@ impl Answer for Stream {
     const KIND: ResultKind = ResultKind::Stream;
     fn into_prepared(made: OwnedStart) -> Prepared {
         Prepared::Stream(made)
+    }
+    /// A stream names its operation itself (`Client::stream_to`), on whichever path runs it.
+    fn named(made: OwnedStart, _: &'static str) -> OwnedStart {
+        made
     }
 }
 
@@ -311,7 +323,8 @@ macro_rules! operations {
 
                 fn prepare(self) -> Result<<$answer as Answer>::Made> {
                     let $op = self;
-                    $prepare
+                    let made: Result<<$answer as Answer>::Made> = $prepare;
+                    Ok(<$answer as Answer>::named(made?, stringify!($name)))
                 }
             }
         )*
@@ -341,9 +354,7 @@ operations! {
     /// Creates a session: `POST /agents/{agent_id}/sessions`.
     create_session: CreateSession -> Json { agent_id: Text, body: Object }
     |op| Ok(call(move |c, t| async move {
-        let auth = CallAuth::default();
-        c.create_session(&op.agent_id, op.body.as_deref(), &auth, t.as_deref())
-            .await
+        c.create_session_as(&op.agent_id, op.body.as_deref(), None, t.as_deref()).await
     }));
 
     /// Retrieves a session: `GET /sessions/{session_id}`.
@@ -506,6 +517,41 @@ operations! {
             c.download_artifact_to_file(&artifact_id, &path, &options, t.as_deref()).await
         }))
     };
+
+    /// Registers an OAuth client: `POST <root>/oauth/register` (JSON).
+    oauth_register_client: OAuthRegisterClient -> Json {
+        redirect_uri: Text, client_name: OptionalText, scopes: AnyJson
+    }
+    |op| Ok(call(move |c, t| async move {
+        let (name, scopes) = (op.client_name.as_deref(), op.scopes.as_deref());
+        c.oauth_register_client(&op.redirect_uri, name, scopes, t.as_deref()).await
+    }));
+
+    /// Exchanges an authorization code: `POST <root>/oauth/token` (form).
+    oauth_exchange_code: OAuthExchangeCode -> Json {
+        client_id: Text, code: Text, redirect_uri: Text, code_verifier: Text,
+        client_secret: OptionalText
+    }
+    |op| Ok(call(move |c, t| async move {
+        let secret = op.client_secret.as_deref();
+        c.oauth_exchange_code(&op.client_id, &op.code, &op.redirect_uri, &op.code_verifier, secret, t.as_deref())
+            .await
+    }));
+
+    /// Refreshes an access token: `POST <root>/oauth/token` (form).
+    oauth_refresh_token: OAuthRefreshToken -> Json {
+        client_id: Text, refresh_token: Text, client_secret: OptionalText
+    }
+    |op| Ok(call(move |c, t| async move {
+        let secret = op.client_secret.as_deref();
+        c.oauth_refresh_token(&op.client_id, &op.refresh_token, secret, t.as_deref()).await
+    }));
+
+    /// Revokes a token: `POST <root>/oauth/revoke` (form).
+    oauth_revoke: OAuthRevoke -> Json { client_id: Text, token: Text }
+    |op| Ok(call(move |c, t| async move {
+        c.oauth_revoke(&op.client_id, &op.token, t.as_deref()).await
+    }));
 
     /// Sends a request the library does not wrap.
     send_request: SendRequest -> Json { method: Text, path: Array, query: Object, body: AnyJson }

@@ -176,6 +176,10 @@ pub(crate) const OPTIONS: &[ClientOption] = &[
         false,
     ),
     option("auto_session_id", T::Boolean, Boolean(false), false),
+    // OAuth: refresh after a 401 (`refresh_token` needs `client_id`).
+    option("refresh_token", T::String, Unset, true),
+    option("client_id", T::String, Unset, false),
+    option("client_secret", T::String, Unset, true),
 ];
 
 /// The option named `name`.

@@ -2,7 +2,7 @@
 //! with the client's credentials, retry rules, limits and error model.
 
 use crate::cancel::CancelToken;
-use crate::client::{Call, CallAuth, Client};
+use crate::client::{Call, Client};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::paths::Endpoint;
 use crate::http::query::add_query;
@@ -106,8 +106,7 @@ impl Client {
                 "`stream: true` asks for an event stream, which a raw request does not read",
             ));
         }
-        let auth = CallAuth::default();
-        let mut call = Call::json(method, url, body, &auth);
+        let mut call = Call::api(method, url, body);
         call.allow_empty = true;
         self.execute(call, cancel).await
     }

@@ -313,3 +313,72 @@ fn bad_request_options_and_operations_are_refused_before_sending() {
     // SAFETY: not used after.
     unsafe { gumloop_client_free(handle) };
 }
+
+#[test]
+fn a_streams_own_headers_reach_the_stream_host() {
+    let emulator = Emulator::start();
+    let handle = client(&emulator, json!({}));
+    let mut poller: *mut gumloop_poller = ptr::null_mut();
+    let mut error = ptr::null_mut();
+    // SAFETY: valid out-parameters.
+    assert_eq!(
+        unsafe { gumloop_poller_new(ptr::null(), &mut poller, &mut error) },
+        GUMLOOP_OK
+    );
+    let args = json!({
+        "agent_id": "agent_pro",
+        "body": {"input": "[words:3] hello"},
+        "request_options": {"extra_headers": {"traceparent": traceparent(7)}},
+    });
+    let args = CString::new(args.to_string()).unwrap();
+    let mut id = 0;
+    // SAFETY: live handles, valid strings and out-parameters.
+    let code = unsafe {
+        gumloop_poller_start_call(
+            poller,
+            handle,
+            c"stream_session".as_ptr(),
+            args.as_ptr(),
+            ptr::null(),
+            0,
+            &mut id,
+            &mut error,
+        )
+    };
+    assert_eq!(code, GUMLOOP_OK, "{:?}", take(error));
+    loop {
+        let (mut call, mut kind, mut code, mut out) = (0, 0, 0, ptr::null_mut());
+        // SAFETY: a live poller and valid out-parameters.
+        unsafe { gumloop_poller_take_item(poller, &mut call, &mut kind, &mut code, &mut out) };
+        let text = take(out);
+        if kind == gumloop::ffi::GUMLOOP_ITEM_DONE {
+            assert_eq!((call, code), (id, GUMLOOP_OK), "{text:?}");
+            break;
+        }
+        std::thread::yield_now();
+    }
+    let streamed: Vec<Value> = emulator
+        .requests()
+        .into_iter()
+        .filter(|r| r["listener"] == "stream")
+        .collect();
+    assert!(!streamed.is_empty(), "the stream host saw the call");
+    for request in &streamed {
+        assert_eq!(
+            request["headers"]["traceparent"],
+            traceparent(7),
+            "{request}"
+        );
+    }
+    let mut out = ptr::null_mut();
+    // SAFETY: a live poller and a valid out-parameter.
+    let code = unsafe { gumloop_poller_take_call_info(poller, id, &mut out) };
+    let info = parse(&take(out).unwrap());
+    assert_eq!(code, GUMLOOP_OK, "{info}");
+    assert_eq!(info["attempts"], streamed.len());
+    // SAFETY: handles not used after.
+    unsafe {
+        gumloop_poller_free(poller);
+        gumloop_client_free(handle);
+    }
+}

@@ -213,11 +213,15 @@ fn description() -> serde_json::Value {
     serde_json::from_slice(text.to_bytes()).expect("the description is JSON")
 }
 
-/// The functions of the client that are not operations: its life, and the call by name.
+/// The functions of the client that are not operations: its life, the call by name, and its
+/// live credentials.
 const CLIENT_FUNCTIONS_NOT_OPERATIONS: &[&str] = &[
     "gumloop_client_new",
     "gumloop_client_free",
     "gumloop_client_call",
+    "gumloop_client_set_credentials",
+    "gumloop_client_take_tokens",
+    "gumloop_client_get_refresh_count",
 ];
 
 /// The names of the functions the committed header declares.
@@ -281,4 +285,16 @@ fn the_description_lists_every_code_of_the_header() {
     declared.sort_by_key(|(_, value)| *value);
     assert_eq!(described, declared);
     assert_eq!(description()["version"], env!("CARGO_PKG_VERSION"));
+}
+
+/// The header states how many call infos a poller keeps: the library's number.
+#[test]
+fn the_header_states_the_number_of_infos_a_poller_keeps() {
+    let header = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/include/gumloop.h"))
+        .expect("include/gumloop.h is readable");
+    let stated = format!("those of the last {}", gumloop::internal::held_infos());
+    assert!(
+        header.contains(&stated),
+        "the header does not say {stated:?}"
+    );
 }

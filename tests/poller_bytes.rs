@@ -1,6 +1,7 @@
 //! A bytes operation through the poller: `download_artifact` ends with its JSON document, and
 //! its bytes are taken once, without blocking, after its end; they stay in the poller until then
-//! (or until it is freed), and a failed or refused download holds none.
+//! (or until it is freed), and a failed or refused download holds none; the call infos a caller
+//! never takes are bounded.
 
 mod common;
 
@@ -135,4 +136,31 @@ fn an_artifact_downloads_through_the_poller_and_its_bytes_are_taken_once() {
     assert_eq!(poller.take_bytes(second).unwrap(), bytes);
     assert_eq!(poller.held_bytes(), 1);
     drop(poller);
+}
+
+/// A caller that never takes call infos costs a bounded amount: the poller keeps those of the
+/// last `held_infos()` calls whose end was taken, dropping the oldest first.
+#[test]
+fn the_infos_not_taken_are_bounded() {
+    let emulator = Emulator::start();
+    let client = Arc::new(emulator.client(json!({})));
+    let poller = Poller::new().unwrap();
+    let limit = gumloop::internal::held_infos();
+    let mut ids = Vec::new();
+    // Calls cancelled at once: each ends, with an info, without waiting for the network.
+    for _ in 0..=limit {
+        let args = Args::parse(Some(r#"{"session_id":"sess_none"}"#)).unwrap();
+        let id = poller
+            .start(Arc::clone(&client), prepare("get_session", args).unwrap())
+            .unwrap();
+        poller.cancel(id).unwrap();
+        end_of(&poller, id).unwrap_err();
+        ids.push(id);
+    }
+    let oldest = poller.take_call_info(ids[0]).unwrap_err();
+    assert_eq!(oldest.param.as_deref(), Some("call_id"));
+    for id in &ids[1..] {
+        let info = parse(&poller.take_call_info(*id).unwrap());
+        assert!(info["attempts"].as_u64().unwrap() <= 1, "{info}");
+    }
 }

@@ -7,7 +7,7 @@ pub(crate) mod storage;
 mod target;
 
 use crate::cancel::CancelToken;
-use crate::client::{Call, CallAuth, Client};
+use crate::client::{Call, Client};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::paths::Endpoint;
 use crate::http::query::add_query;
@@ -102,8 +102,7 @@ impl Client {
     ) -> Result<String> {
         let mut url = self.rest_url(Endpoint::AgentArtifacts(agent_id))?;
         add_query(&mut url, query_json, ARTIFACT_STRING_PARAMS)?;
-        let auth = CallAuth::default();
-        self.execute(Call::json(Method::GET, url, None, &auth), cancel)
+        self.execute(Call::api(Method::GET, url, None), cancel)
             .await
     }
 
@@ -119,8 +118,7 @@ impl Client {
         if let Some(version) = version_id {
             url.query_pairs_mut().append_pair("version_id", version);
         }
-        let auth = CallAuth::default();
-        self.execute(Call::json(Method::GET, url, None, &auth), cancel)
+        self.execute(Call::api(Method::GET, url, None), cancel)
             .await
     }
 

@@ -12,7 +12,7 @@
 use super::target::{self, Destination};
 use super::{DownloadOptions, DownloadTicket, DEFAULT_MAX_FILE_DOWNLOAD_BYTES};
 use crate::cancel::{with_cancel, CancelToken};
-use crate::client::{Call, CallAuth, Client};
+use crate::client::{Call, Client};
 use crate::config::is_loopback;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::retry::Repeat;
@@ -31,9 +31,7 @@ const MAX_NAME_BYTES: usize = 200;
 
 /// The redactor of a download: the signed URL's query and the client's credentials.
 fn redactor_for(client: &Client, url: &Url) -> Redactor {
-    client
-        .credential_redactor(&CallAuth::default())
-        .url_query(url)
+    client.credential_redactor(None).url_query(url)
 }
 
 /// The URL as errors may show it: origin and path, never the query.
@@ -112,8 +110,7 @@ impl Client {
     /// One GET of the ticket's URL, with credentials only for the API's own origin.
     async fn storage_attempt(&self, url: &Url) -> Result<reqwest::Response> {
         let request = if url.origin() == self.config().base_url.origin() {
-            let auth = CallAuth::default();
-            self.request(&Call::json(Method::GET, url.clone(), None, &auth))?
+            self.request(&Call::api(Method::GET, url.clone(), None))?
         } else {
             self.pool()?.get(url.clone()).timeout(self.config().timeout)
         };

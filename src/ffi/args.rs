@@ -70,7 +70,31 @@ macro_rules! c_arg {
     };
 }
 
-pub(crate) use {c_arg, not_null, optional, required};
+/// The prologue of the required out-parameter `$out`, written once for every function: when it
+/// is not NULL, `*$out = $empty` (so that it is defined on every return); then the pointer, or a
+/// `GUMLOOP_ERR_NULL_ARGUMENT` error naming it. Unsafe to expand: `$out` must be NULL or valid
+/// for writing.
+macro_rules! out_param {
+    ($out:ident, $empty:expr) => {
+        $crate::ffi::args::clear_out($out, $empty, stringify!($out))
+    };
+}
+
+pub(crate) use {c_arg, not_null, optional, out_param, required};
+
+/// The body of `out_param!`: clears `*out` to `empty` and returns `out`, unless it is NULL (an
+/// error naming `param`).
+///
+/// # Safety
+/// `out` must be NULL or valid for writing one `T`.
+pub(crate) unsafe fn clear_out<T>(out: *mut T, empty: T, param: &str) -> Result<*mut T> {
+    if out.is_null() {
+        return Err(null_argument(param));
+    }
+    // SAFETY: non-NULL and writable by the caller's contract.
+    unsafe { out.write(empty) };
+    Ok(out)
+}
 
 /// The body of `required!`: the string at `ptr`, an argument named `param`.
 ///

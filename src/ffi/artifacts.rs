@@ -1,7 +1,7 @@
 //! The files agents produced: list them, learn where to fetch one, fetch its bytes.
 
-use super::args::c_arg;
-use super::bytes::{bytes_into_c, bytes_out};
+use super::args::{c_arg, out_param};
+use super::bytes::bytes_into_c;
 use super::cancel::gumloop_cancel_token;
 use super::client::{call_client, gumloop_client, run_operation};
 use super::codes::{gumloop_code, GUMLOOP_OK};
@@ -9,6 +9,7 @@ use crate::operations::{
     DownloadArtifact, DownloadArtifactToFile, GetArtifactDownload, ListArtifacts, TypedOperation,
 };
 use std::ffi::c_char;
+use std::ptr;
 use std::sync::{Arc, Mutex};
 
 /// Lists an agent's artifacts, one page: `GET /agents/{agent_id}/artifacts`.
@@ -100,11 +101,15 @@ pub unsafe extern "C" fn gumloop_client_download_artifact(
     // SAFETY: the out-parameters are checked for NULL before each write and writable by the
     // caller's contract; every other pointer is forwarded under it.
     unsafe {
-        let outs = bytes_out(out_data, out_len);
+        let outs = (
+            out_param!(out_data, ptr::null_mut()),
+            out_param!(out_len, 0),
+        );
         let slot: Arc<Mutex<Vec<u8>>> = Arc::default();
         let filled = Arc::clone(&slot);
         let code = call_client(client, cancel, out_json, |c, token| {
-            outs?;
+            // Both are required; they are written once the download is done.
+            let _ = (outs.0?, outs.1?);
             let download = DownloadArtifact {
                 artifact_id: c_arg!(artifact_id)?,
                 version_id: None,

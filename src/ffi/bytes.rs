@@ -28,30 +28,6 @@ pub(crate) fn bytes_into_c(bytes: Vec<u8>) -> (*mut u8, usize) {
     (Box::into_raw(boxed).cast::<u8>(), len)
 }
 
-/// The prologue of a function with a bytes result: clears `*out_data` and `*out_len` (each
-/// that is not NULL), then fails naming the first that is NULL (both are required).
-///
-/// # Safety
-/// `out_data` and `out_len` must be NULL or valid for writing.
-pub(crate) unsafe fn bytes_out(out_data: *mut *mut u8, out_len: *mut usize) -> Result<()> {
-    // SAFETY: each is written only when not NULL, and is then writable by the caller's contract.
-    unsafe {
-        if !out_data.is_null() {
-            *out_data = std::ptr::null_mut();
-        }
-        if !out_len.is_null() {
-            *out_len = 0;
-        }
-    }
-    if out_data.is_null() {
-        return Err(super::args::null_argument("out_data"));
-    }
-    if out_len.is_null() {
-        return Err(super::args::null_argument("out_len"));
-    }
-    Ok(())
-}
-
 /// Frees a byte buffer returned by libgumloop (e.g. by `gumloop_client_download_artifact`),
 /// given its pointer and the length returned with it. NULL is accepted and ignored.
 ///
@@ -63,7 +39,7 @@ pub unsafe extern "C" fn gumloop_bytes_free(data: *mut u8, len: usize) {
     if data.is_null() {
         return;
     }
-    let _ = std::panic::catch_unwind(|| {
+    super::guard::guard(|| {
         // SAFETY: the caller promises `data`/`len` came from `bytes_into_c` (a boxed slice of
         // exactly `len` bytes) and are freed once.
         drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(data, len)) });

@@ -36,16 +36,16 @@ pub unsafe extern "C" fn gumloop_cancel_token_trigger(cancel: *const gumloop_can
     guard(|| unsafe { gumloop_cancel_token::borrow(cancel) }.map_or((), CancelToken::cancel))
 }
 
-/// Whether `cancel` was triggered (0 or 1). NULL gives 0.
+/// Whether `cancel` was triggered. NULL gives false.
 ///
 /// # Safety
 /// `cancel` must be NULL or a live token from `gumloop_cancel_token_new`.
 #[no_mangle]
 pub unsafe extern "C" fn gumloop_cancel_token_is_triggered(
     cancel: *const gumloop_cancel_token,
-) -> i32 {
+) -> bool {
     // SAFETY: NULL or live by the caller's contract.
-    guard(|| unsafe { gumloop_cancel_token::borrow(cancel) }.map_or(0, |t| t.is_cancelled().into()))
+    guard(|| unsafe { gumloop_cancel_token::borrow(cancel) }.is_some_and(CancelToken::is_cancelled))
 }
 
 /// Frees a token. NULL is ignored.

@@ -1,14 +1,13 @@
 //! The client handle: create, use from any number of threads, free; and the create call.
 
-use super::args::c_arg;
-use super::args::{not_null, optional};
+use super::args::{optional, out_param};
 use super::cancel::gumloop_cancel_token;
 use super::codes::gumloop_code;
 use super::guard::{call, guard};
 use super::handle::{shared, ArcHandle};
 use crate::cancel::CancelToken;
 use crate::client::Client;
-use crate::operations::{CreateSession, Json, TypedOperation};
+use crate::operations::{Json, TypedOperation};
 use crate::runtime::local::run_here;
 use std::ffi::c_char;
 use std::future::Future;
@@ -98,15 +97,12 @@ pub unsafe extern "C" fn gumloop_client_new(
     out_client: *mut *mut gumloop_client,
     out_json: *mut *mut c_char,
 ) -> gumloop_code {
-    if !out_client.is_null() {
-        // SAFETY: non-null and writable by the caller's contract.
-        unsafe { *out_client = ptr::null_mut() };
-    }
     // SAFETY: `out_json` and `out_client` are NULL or writable, `options_json` NULL or a
     // NUL-terminated string, by the caller's contract.
     unsafe {
+        let out_client = out_param!(out_client, ptr::null_mut());
         call(out_json, || {
-            let out_client = not_null!(out_client)?;
+            let out_client = out_client?;
             let client = Client::new(optional!(options_json)?)?;
             *out_client = gumloop_client::into_raw(client);
             Ok(())
@@ -171,64 +167,6 @@ where
     unsafe {
         call_client(client, cancel, out_json, |c, token| {
             Ok(build()?.prepare()?(c, token))
-        })
-    }
-}
-
-/// Creates a session with the agent `agent_id`: `POST /agents/{agent_id}/sessions`.
-///
-/// `body_json` is the request body, a JSON object (NULL means `{}`): without `input` the server
-/// creates an idle stub (HTTP 201); with `input` (or its alias `message`) the agent starts working
-/// (HTTP 202). Known fields are checked before sending (`input`/`message` string or array,
-/// `session_id` non-empty string, `name` 1–256 characters after trimming, `metadata` object,
-/// `incognito` bool); unknown fields are sent as they are. `"stream": true` is refused with
-/// `GUMLOOP_ERR_USE_STREAMING_CALL`. The agent ID is percent-encoded as one path segment.
-///
-/// Exactly-once creation: when the body has a `session_id`, a create whose outcome is unknown
-/// (time-out, lost connection, HTTP 500/502/504) is repeated; if the repeat answers 409
-/// `session_already_exists`, the session is fetched and checked: its `agent_id` is `agent_id`
-/// (unless that is the alias `gumball` or `analytics`), its `creator.id` is the caller (when the
-/// client or call has a `user_id` and the answer names a creator), its first user message is the
-/// text `input` (or `message`) sent, and no user message when none was sent (not checked for
-/// content parts or an `incognito` create), and its `name` is the `name` sent, trimmed. If so,
-/// the first attempt made it, and it is returned as a success with a top-level
-/// `"_gumloop":{"attempts":N,"recovered":true}` added (the rest is the server's
-/// `GET /sessions/{id}` answer). If not, the ID was another session's: `GUMLOOP_ERR_CONFLICT`
-/// whose `details` are `{"session_id","failed_check","reason"}` (`failed_check` is `agent`,
-/// `creator`, `input` or `name`). If the fetch fails, its error says
-/// `"may_have_created":"session"` and the `session_id` in `details`, and is not `retryable`
-/// (repeating the create would meet the session as a conflict). A create without a
-/// `session_id` whose outcome is unknown is not `retryable` either, and says
-/// `"may_have_created":"session"`: list the agent's sessions to find it. With the client option
-/// `auto_session_id`, a body
-/// without `session_id` gets a generated one (`sess_` and 24 letters and digits) so every create
-/// is protected. It is off by default because the API does not document which ID formats it
-/// accepts, and because it changes the body the caller wrote.
-///
-/// On `GUMLOOP_OK`, `*out_json` is the server's JSON response, byte for byte. Otherwise it is an
-/// error document. Either way free it with `gumloop_string_free`. `out_json` is required.
-///
-/// Blocks the calling thread until the call completes; safe to call from many threads at once.
-/// `cancel` (may be NULL) lets another thread end the call with `GUMLOOP_ERR_CANCELLED`.
-///
-/// # Safety
-/// `client` and `cancel` must be NULL or live handles; `agent_id` and `body_json` must be NULL or
-/// NUL-terminated strings; `out_json` must be NULL or valid for writing one pointer.
-#[no_mangle]
-pub unsafe extern "C" fn gumloop_client_create_session(
-    client: *const gumloop_client,
-    agent_id: *const c_char,
-    body_json: *const c_char,
-    cancel: *const gumloop_cancel_token,
-    out_json: *mut *mut c_char,
-) -> gumloop_code {
-    // SAFETY: every pointer is read under the caller's contract.
-    unsafe {
-        run_operation(client, cancel, out_json, || {
-            Ok(CreateSession {
-                agent_id: c_arg!(agent_id)?,
-                body: c_arg!(body_json)?,
-            })
         })
     }
 }

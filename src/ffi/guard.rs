@@ -2,7 +2,7 @@
 //! the fallible ones.
 //!
 //! [`guard`] catches a panic and returns the function's typed default instead ([`OnPanic`]): NULL
-//! for a pointer, 0 for a flag, nothing for a function without a result, and for a fallible body
+//! for a pointer, false for a flag, nothing for a function without a result, and for a fallible body
 //! a `GUMLOOP_ERR_INTERNAL` error. [`call`] is the form of every function that returns a
 //! `gumloop_code`: the guard, then the outcome written to `*out_json`.
 
@@ -23,9 +23,9 @@ impl OnPanic for () {
     fn on_panic(_: Error) {}
 }
 
-impl OnPanic for i32 {
-    fn on_panic(_: Error) -> i32 {
-        0
+impl OnPanic for bool {
+    fn on_panic(_: Error) -> bool {
+        false
     }
 }
 
@@ -147,12 +147,12 @@ mod tests {
     fn a_panic_returns_the_typed_default() {
         assert!(guard(|| -> *mut u8 { panic!("boom") }).is_null());
         assert!(guard(|| -> *const u8 { panic!("boom") }).is_null());
-        assert_eq!(guard(|| -> i32 { panic!("boom") }), 0);
+        assert!(!guard(|| -> bool { panic!("boom") }));
         guard(|| -> () { panic!("boom") });
         let error = guard(|| -> Result<u8> { panic!("boom") }).unwrap_err();
         assert_eq!(error.kind, ErrorKind::Internal);
         assert!(error.message.contains("boom"), "{}", error.message);
-        assert_eq!(guard(|| 7), 7);
+        assert!(guard(|| true));
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! by name with `gumloop_poller_start_call`, so a new operation needs no new function here; the
 //! bytes of a bytes operation are taken with `gumloop_poller_take_bytes`.
 
-use super::args::{null_argument, optional_str, required_str};
-use super::bytes::{bytes_into_c, bytes_out};
+use super::args::{null_argument, optional_str, out_param, required_str};
+use super::bytes::bytes_into_c;
 use super::client::gumloop_client;
 use super::codes::{gumloop_code, GUMLOOP_ERR_NULL_ARGUMENT, GUMLOOP_OK};
 use super::guard::{call, guard, outcome_to_c};
@@ -77,13 +77,9 @@ pub unsafe extern "C" fn gumloop_poller_new(
     // SAFETY: each out-parameter is checked for NULL before it is written, and writable by the
     // caller's contract; `options_json` is NULL or NUL-terminated by the same contract.
     unsafe {
-        if !out_poller.is_null() {
-            *out_poller = ptr::null_mut();
-        }
+        let out_poller = out_param!(out_poller, ptr::null_mut());
         call(out_json, || {
-            if out_poller.is_null() {
-                return Err(null_out("out_poller"));
-            }
+            let out_poller = out_poller?;
             let options = parse_object(optional_str(options_json, "options_json")?)
                 .map_err(|e| Error::about(ErrorKind::InvalidOption, "options_json", e.message))?;
             if let Some(key) = options.keys().next() {
@@ -125,11 +121,8 @@ pub unsafe extern "C" fn gumloop_poller_free(poller: *mut gumloop_poller) {
 /// `poller` must be NULL or a live poller.
 #[no_mangle]
 pub unsafe extern "C" fn gumloop_poller_get_fd(poller: *const gumloop_poller) -> c_int {
-    // SAFETY: NULL or live by the caller's contract.
-    match unsafe { poller_ref(poller) } {
-        Ok(poller) => poller.fd(),
-        Err(_) => -1,
-    }
+    // SAFETY: NULL or live by the caller's contract. A panic, like NULL, gives -1.
+    guard(|| unsafe { poller_ref(poller) }.map(Poller::fd)).unwrap_or(-1)
 }
 
 /// Starts `operation` on `client` with `args_json` without blocking.
@@ -184,13 +177,9 @@ pub unsafe extern "C" fn gumloop_poller_start_call(
 ) -> gumloop_code {
     // SAFETY: each pointer is checked for NULL before use and valid by the caller's contract.
     unsafe {
-        if !out_call_id.is_null() {
-            *out_call_id = 0;
-        }
+        let out_call_id = out_param!(out_call_id, 0);
         call(out_json, || {
-            if out_call_id.is_null() {
-                return Err(null_out("out_call_id"));
-            }
+            let out_call_id = out_call_id?;
             let poller = poller_ref(poller)?;
             let client = shared!(client)?;
             let name = required_str(operation, "operation")?;
@@ -260,38 +249,29 @@ pub unsafe extern "C" fn gumloop_poller_take_item(
     // SAFETY: every out-parameter is checked for NULL before it is written and is writable by
     // the caller's contract; `poller` is NULL or live by the same contract.
     unsafe {
-        for (out, value) in [(out_kind, GUMLOOP_ITEM_NONE), (out_code, GUMLOOP_OK)] {
-            if !out.is_null() {
-                *out = value;
-            }
-        }
-        if !out_call_id.is_null() {
-            *out_call_id = 0;
-        }
-        let mut item = None;
+        let outs = (
+            out_param!(out_call_id, 0),
+            out_param!(out_kind, GUMLOOP_ITEM_NONE),
+            out_param!(out_code, GUMLOOP_OK),
+        );
+        let mut taken = None;
         let code = call(out_json, || {
-            for (out, name) in [
-                (out_call_id.is_null(), "out_call_id"),
-                (out_kind.is_null(), "out_kind"),
-                (out_code.is_null(), "out_code"),
-            ] {
-                if out {
-                    return Err(null_out(name));
-                }
-            }
-            item = poller_ref(poller)?.take()?;
+            let outs = (outs.0?, outs.1?, outs.2?);
+            taken = poller_ref(poller)?.take()?.map(|item| (item, outs));
             Ok(())
         });
+        let Some((item, (out_call_id, out_kind, out_code))) = taken else {
+            return code;
+        };
         match item {
-            None => {}
-            Some(Item::Event { call, text }) => {
+            Item::Event { call, text } => {
                 *out_call_id = call;
                 *out_kind = GUMLOOP_ITEM_EVENT;
                 // Event text is decoded JSON from a UTF-8 stream; an event with a raw NUL is
                 // never produced by the decoder, so this falls back only in theory.
                 *out_json = into_c(text).unwrap_or(ptr::null_mut());
             }
-            Some(Item::Done { call, outcome }) => {
+            Item::Done { call, outcome } => {
                 let (outcome_code, text) = outcome_to_c(outcome);
                 *out_call_id = call;
                 *out_kind = GUMLOOP_ITEM_DONE;
@@ -332,9 +312,12 @@ pub unsafe extern "C" fn gumloop_poller_take_bytes(
     // SAFETY: each out-parameter is checked for NULL before it is written and is writable by
     // the caller's contract; `poller` is NULL or live by the same contract.
     unsafe {
-        let outs = bytes_out(out_data, out_len);
+        let outs = (
+            out_param!(out_data, ptr::null_mut()),
+            out_param!(out_len, 0),
+        );
         call(out_json, || {
-            outs?;
+            let (out_data, out_len) = (outs.0?, outs.1?);
             let bytes = poller_ref(poller)?.take_bytes(call_id)?;
             let (data, len) = bytes_into_c(bytes);
             *out_data = data;

@@ -1,7 +1,7 @@
 //! Who can see a session: `GET` and `PUT /sessions/{session_id}/access`.
 
 use crate::cancel::CancelToken;
-use crate::client::{Call, CallAuth, Client};
+use crate::client::{Call, Client};
 use crate::error::{Error, Result};
 use crate::http::paths::Endpoint;
 use crate::json::body_text;
@@ -85,8 +85,7 @@ impl Client {
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
         let url = self.rest_url(Endpoint::SessionAccess(session_id))?;
-        let auth = CallAuth::default();
-        self.execute(Call::json(Method::GET, url, None, &auth), cancel)
+        self.execute(Call::api(Method::GET, url, None), cancel)
             .await
     }
 
@@ -100,8 +99,7 @@ impl Client {
     ) -> Result<String> {
         let url = self.rest_url(Endpoint::SessionAccess(session_id))?;
         check_access_change(&parse_object(body_json)?)?;
-        let auth = CallAuth::default();
-        let call = Call::json(Method::PUT, url, Some(body_text(body_json)), &auth);
+        let call = Call::api(Method::PUT, url, Some(body_text(body_json)));
         self.execute(call, cancel).await
     }
 }

@@ -1,7 +1,7 @@
 //! Resolving a session's pending approvals over REST: `POST /sessions/{session_id}/approvals`.
 
 use crate::cancel::CancelToken;
-use crate::client::{Call, CallAuth, Client};
+use crate::client::{Call, Client};
 use crate::error::{Error, Result};
 use crate::http::paths::Endpoint;
 use crate::json::body_text;
@@ -110,8 +110,7 @@ impl Client {
     ) -> Result<String> {
         let url = self.rest_url(Endpoint::SessionApprovals(session_id))?;
         check_approvals(&parse_object(body_json)?)?;
-        let auth = CallAuth::default();
-        let call = Call::json(Method::POST, url, Some(body_text(body_json)), &auth);
+        let call = Call::api(Method::POST, url, Some(body_text(body_json)));
         self.execute(call, cancel).await
     }
 }

@@ -7,7 +7,7 @@
 //! encoded text at a time.
 
 use crate::cancel::CancelToken;
-use crate::client::{Call, CallAuth, Client, StreamedBody};
+use crate::client::{Call, Client, StreamedBody};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::headers::check_header_value;
 use crate::http::paths::Endpoint;
@@ -141,8 +141,7 @@ impl Client {
         let url = self.rest_url(Endpoint::SessionFiles(session_id))?;
         check_upload(file_name, media_type)?;
         let body = Arc::new(UploadBody::new(file_name, media_type, data));
-        let auth = CallAuth::default();
-        let mut call = Call::json(Method::POST, url, None, &auth);
+        let mut call = Call::api(Method::POST, url, None);
         let length = body.len();
         call.streamed_body = Some(StreamedBody {
             make: Arc::new(move || body.stream()),

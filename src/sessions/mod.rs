@@ -64,9 +64,7 @@ impl Client {
         body: Option<String>,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        let auth = CallAuth::default();
-        self.execute(Call::json(method, url, body, &auth), cancel)
-            .await
+        self.execute(Call::api(method, url, body), cancel).await
     }
 
     /// `POST /agents/{agent_id}/sessions`: creates a session (an idle stub without `input`, a
@@ -78,6 +76,9 @@ impl Client {
     /// this call made (see [`recovery`]), returned, marked with a top-level
     /// `"_gumloop":{"recovered":true,"attempts":N}`; otherwise the call fails with `Conflict`
     /// whose details name the check that failed.
+    ///
+    /// `auth` holds per-call credentials (the one-shot call's); pass `CallAuth::default()` for
+    /// the client's own.
     pub async fn create_session(
         &self,
         agent_id: &str,
@@ -85,11 +86,24 @@ impl Client {
         auth: &CallAuth,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
+        let per_call = auth.access_token.is_some() || auth.user_id.is_some();
+        self.create_session_as(agent_id, body_json, per_call.then_some(auth), cancel)
+            .await
+    }
+
+    /// `create_session`, with per-call credentials only when the call has them.
+    pub(crate) async fn create_session_as(
+        &self,
+        agent_id: &str,
+        body_json: Option<&str>,
+        auth: Option<&CallAuth>,
+        cancel: Option<&CancelToken>,
+    ) -> Result<String> {
         let url = self.rest_url(Endpoint::AgentSessions(agent_id))?;
         let fields = parse_object(body_json)?;
         check_create(&fields)?;
         let (text, session_id) = self.keyed_body(&fields, body_text(body_json))?;
-        let mut call = Call::json(Method::POST, url, Some(text), auth);
+        let mut call = Call::with_auth(Method::POST, url, Some(text), auth);
         call.creates = Some(Creates::Session);
         if session_id.is_some() {
             call.repeat = Repeat::CreateWithSessionId;
@@ -116,6 +130,7 @@ impl Client {
             )
             .await
             .map_err(|e| settle(e, &call.facts(true)))?;
+        crate::log::recovered(&session_id, attempts.count);
         Ok(splice_field(
             &envelope,
             "_gumloop",
@@ -133,7 +148,7 @@ impl Client {
         agent_id: &str,
         fields: &Map<String, Value>,
         session_id: &str,
-        auth: &CallAuth,
+        auth: Option<&CallAuth>,
         conflict: &Error,
         attempts: u32,
         cancel: Option<&CancelToken>,
@@ -145,7 +160,8 @@ impl Client {
                 attempts: attempts + e.attempts,
                 ..e
             })?;
-        let caller = auth.user_id.as_deref().or(self.config().user_id.as_deref());
+        let own = self.user_id();
+        let caller = auth.and_then(|a| a.user_id.as_deref()).or(own.as_deref());
         Expected::of(agent_id, fields, caller)
             .check(&envelope)
             .map_err(|failed| failed.into_error(conflict, session_id, attempts + 1))?;
@@ -158,19 +174,18 @@ impl Client {
         session_id: &str,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
-        self.get_session_as(session_id, &CallAuth::default(), cancel)
-            .await
+        self.get_session_as(session_id, None, cancel).await
     }
 
     /// `get_session` with per-call credentials.
     async fn get_session_as(
         &self,
         session_id: &str,
-        auth: &CallAuth,
+        auth: Option<&CallAuth>,
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
         let url = self.rest_url(Endpoint::Session(session_id))?;
-        self.execute(Call::json(Method::GET, url, None, auth), cancel)
+        self.execute(Call::with_auth(Method::GET, url, None, auth), cancel)
             .await
     }
 
@@ -199,8 +214,7 @@ impl Client {
         let url = self.rest_url(Endpoint::SessionMessages(session_id))?;
         let text = body_text(body_json);
         let plan = plan_send(parse_object(Some(&text))?, &text)?;
-        let auth = CallAuth::default();
-        let mut call = Call::json(Method::POST, url, Some(plan.body), &auth);
+        let mut call = Call::api(Method::POST, url, Some(plan.body));
         call.creates = Some(Creates::Message);
         call.session_id = Some(session_id.to_string());
         if let Some(key) = plan.idempotency_key {

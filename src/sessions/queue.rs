@@ -2,7 +2,7 @@
 //! (`/sessions/{session_id}/queue[/{queued_message_id}[/send]]`).
 
 use crate::cancel::CancelToken;
-use crate::client::{Call, CallAuth, Client};
+use crate::client::{Call, Client};
 use crate::error::{Error, Result};
 use crate::http::paths::Endpoint;
 use crate::json::body_text;
@@ -41,8 +41,7 @@ impl Client {
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
         let url = self.rest_url(Endpoint::SessionQueue(session_id))?;
-        let auth = CallAuth::default();
-        self.execute(Call::json(Method::GET, url, None, &auth), cancel)
+        self.execute(Call::api(Method::GET, url, None), cancel)
             .await
     }
 
@@ -58,8 +57,7 @@ impl Client {
     ) -> Result<String> {
         let url = self.rest_url(Endpoint::SessionQueue(session_id))?;
         let body = check_queue_body(body_json)?;
-        let auth = CallAuth::default();
-        self.execute(Call::json(Method::POST, url, Some(body), &auth), cancel)
+        self.execute(Call::api(Method::POST, url, Some(body)), cancel)
             .await
     }
 
@@ -74,8 +72,7 @@ impl Client {
     ) -> Result<String> {
         let url = self.rest_url(Endpoint::QueuedMessage(session_id, queued_message_id))?;
         let body = check_queue_body(body_json)?;
-        let auth = CallAuth::default();
-        self.execute(Call::json(Method::PATCH, url, Some(body), &auth), cancel)
+        self.execute(Call::api(Method::PATCH, url, Some(body)), cancel)
             .await
     }
 
@@ -88,8 +85,7 @@ impl Client {
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
         let url = self.rest_url(Endpoint::QueuedMessage(session_id, queued_message_id))?;
-        let auth = CallAuth::default();
-        self.execute(Call::json(Method::DELETE, url, None, &auth), cancel)
+        self.execute(Call::api(Method::DELETE, url, None), cancel)
             .await
     }
 
@@ -102,8 +98,7 @@ impl Client {
         cancel: Option<&CancelToken>,
     ) -> Result<String> {
         let url = self.rest_url(Endpoint::QueuedMessageSend(session_id, queued_message_id))?;
-        let auth = CallAuth::default();
-        let call = Call::json(Method::POST, url, Some("{}".into()), &auth);
+        let call = Call::api(Method::POST, url, Some("{}".into()));
         self.execute(call, cancel).await
     }
 }

@@ -7,7 +7,7 @@ pub(crate) mod replay;
 pub(crate) mod sse;
 
 use crate::cancel::{with_cancel, CancelToken};
-use crate::client::{Call, CallAuth, Client};
+use crate::client::{Call, Client};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::paths::Endpoint;
 use crate::http::retry::{settle, Attempts, Backoff, CallFacts, Creates, Repeat};
@@ -32,6 +32,17 @@ const RESUME_BACKOFF: Backoff = Backoff {
     first: Duration::from_millis(100),
     max: Duration::from_secs(2),
 };
+
+impl<S> Start<S> {
+    /// The name of the operation that streams this way (named in log records).
+    pub(crate) fn operation(&self) -> &'static str {
+        match self {
+            Start::Create { .. } => "stream_session",
+            Start::Send { .. } => "stream_message",
+            Start::Resume { .. } => "resume_stream",
+        }
+    }
+}
 
 /// How a stream starts, borrowing its arguments.
 pub type StreamStart<'a> = Start<&'a str>;
@@ -352,11 +363,7 @@ impl<S: EventSink> Streamer<S> {
 impl Client {
     /// The request that opens a stream, and for a create with a session ID (given, or made for
     /// `auto_session_id`) that ID: such a create is safe to repeat after an unknown outcome.
-    fn stream_call<'a>(
-        &self,
-        start: StreamStart<'_>,
-        auth: &'a CallAuth,
-    ) -> Result<(Call<'a>, Option<String>)> {
+    fn stream_call<'a>(&self, start: StreamStart<'_>) -> Result<(Call<'a>, Option<String>)> {
         let mut keyed = None;
         let (method, url, body) = match start {
             StreamStart::Create {
@@ -391,7 +398,7 @@ impl Client {
                 (Method::GET, url, None)
             }
         };
-        let mut call = Call::json(method, url, body, auth);
+        let mut call = Call::api(method, url, body);
         call.stream = true;
         match start {
             StreamStart::Create { .. } => call.creates = Some(Creates::Session),
@@ -538,9 +545,8 @@ impl Client {
             sink,
             may_have_acted: false,
         };
-        let auth = CallAuth::default();
         let write = stream_write(&start);
-        let (first, keyed) = match self.stream_call(start, &auth) {
+        let (first, keyed) = match self.stream_call(start) {
             Ok(opened) => opened,
             Err(error) => return (Err(error), streamer.summary),
         };
@@ -551,7 +557,10 @@ impl Client {
         let sent = !cancel.is_some_and(CancelToken::is_cancelled);
         // Boxed: `with_cancel` keeps the future it is given beside the one it polls, so held
         // inline the stream's state (about 1.7 KiB) would take twice its space in the task.
-        let all = Box::pin(self.stream_all(start, first, &mut streamer));
+        let all = Box::pin(crate::log::in_operation(
+            start.operation(),
+            self.stream_all(start, first, &mut streamer),
+        ));
         let outcome = with_cancel(cancel, all).await.and_then(|inner| inner);
         let outcome = outcome.map_err(|error| {
             let acted = streamer.may_have_acted || (sent && error.kind == ErrorKind::Cancelled);
@@ -582,14 +591,16 @@ impl Client {
             return conflict.clone();
         };
         let fields = parse_object(body_json).unwrap_or_default();
-        let auth = CallAuth::default();
         match self
             .recover_keyed_create(
-                agent_id, &fields, session_id, &auth, conflict, attempts, None,
+                agent_id, &fields, session_id, None, conflict, attempts, None,
             )
             .await
         {
-            Ok(_) => created_by_lost_attempt(Some(session_id), attempts + 1),
+            Ok(_) => {
+                crate::log::recovered(session_id, attempts + 1);
+                created_by_lost_attempt(Some(session_id), attempts + 1)
+            }
             Err(error) => error,
         }
     }
@@ -600,7 +611,6 @@ impl Client {
         first: Call<'_>,
         streamer: &mut Streamer<S>,
     ) -> Result<()> {
-        let auth = CallAuth::default();
         let mut call = first;
         let mut opening = Attempts::default();
         let mut failures = 0u32;
@@ -630,9 +640,12 @@ impl Client {
                             self.lost_streamed_create(start, id.as_deref(), &error, opening.count);
                         return Err(Box::pin(recovery).await);
                     }
+                    let seen = (error.kind, error.status());
                     let next = opening.next_wait(&self.config().retry, call.repeat, error);
                     streamer.may_have_acted |= opening.outcome_unknown;
-                    tokio::time::sleep(next?).await;
+                    let next = next?;
+                    crate::log::retry(opening.count, seen, next);
+                    tokio::time::sleep(next).await;
                     continue;
                 }
                 Err(error)
@@ -673,14 +686,12 @@ impl Client {
             tokio::time::sleep(RESUME_BACKOFF.step(failures)).await;
             streamer.summary.resumes += 1;
             streamer.replay.resumed(&cursor);
+            crate::log::resume(&session_id, &cursor, streamer.summary.resumes, &reason);
             call = self
-                .stream_call(
-                    StreamStart::Resume {
-                        session_id: &session_id,
-                        cursor: &cursor,
-                    },
-                    &auth,
-                )?
+                .stream_call(StreamStart::Resume {
+                    session_id: &session_id,
+                    cursor: &cursor,
+                })?
                 .0;
         }
     }

@@ -3,7 +3,8 @@
  * approvals (wait, resolve, resume from the cursor), the queue, access, agents, artifacts (list,
  * download into memory and into a file, storage errors without the signed query), the raw request,
  * and every function's NULL and bad arguments (refused before anything is sent); a download through
- * the poller with its bytes taken once; the library's description.
+ * the poller with its bytes and its info taken once; the library's description; the blocking call
+ * by name with a call's own request options.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -297,6 +298,14 @@ static void test_poller_download(gumloop_client *client, const char *aid, const 
     CHECK_CODE(code, GUMLOOP_ERR_INVALID_ARGUMENT, json);
     CHECK(contains(json, "\"param\":\"call_id\""));
     gumloop_string_free(json);
+    /* What its requests saw: taken once too. */
+    code = gumloop_poller_take_call_info(poller, id, &json);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    CHECK(contains(json, "\"attempts\":") && contains(json, "\"request_id\":\"req_"));
+    gumloop_string_free(json);
+    code = gumloop_poller_take_call_info(poller, id, &json);
+    CHECK_CODE(code, GUMLOOP_ERR_INVALID_ARGUMENT, json);
+    gumloop_string_free(json);
 
     /* A second download whose bytes are never taken: freed with the poller. */
     code = gumloop_poller_start_call(poller, client, "download_artifact", args, NULL, 0, &id, &json);
@@ -305,6 +314,44 @@ static void test_poller_download(gumloop_client *client, const char *aid, const 
     CHECK_CODE(code, GUMLOOP_OK, json);
     gumloop_string_free(json);
     gumloop_poller_free(poller);
+}
+
+/* The blocking call by name, with a call's own headers, and what its requests saw. */
+static void test_call_by_name(gumloop_client *client) {
+    char sid[64];
+    create(client, NULL, sid, sizeof sid);
+    char args[256];
+    snprintf(args, sizeof args,
+             "{\"session_id\":\"%s\",\"request_options\":{\"extra_headers\":{\"x-call\":\"one\"},"
+             "\"timeout_ms\":30000}}",
+             sid);
+    char *json = NULL;
+    char *info = NULL;
+    gumloop_code code = gumloop_client_call(client, "get_session", args, NULL, &json, &info);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    CHECK(contains(json, sid));
+    CHECK(info != NULL && contains(info, "\"attempts\":1") && contains(info, "\"request_id\":\"req_"));
+    gumloop_string_free(json);
+    gumloop_string_free(info);
+    /* Without out_info_json; and refusals, which leave *out_info_json NULL. */
+    code = gumloop_client_call(client, "get_session", args, NULL, &json, NULL);
+    CHECK_CODE(code, GUMLOOP_OK, json);
+    gumloop_string_free(json);
+    size_t before = admin_api_requests();
+    info = (char *)1;
+    code = gumloop_client_call(client, NULL, args, NULL, &json, &info);
+    CHECK_CODE(code, GUMLOOP_ERR_NULL_ARGUMENT, json);
+    CHECK(info == NULL);
+    gumloop_string_free(json);
+    code = gumloop_client_call(client, "get_session",
+                               "{\"session_id\":\"s\",\"request_options\":{\"extra_headers\":{\"Host\":\"x\"}}}",
+                               NULL, &json, &info);
+    CHECK_CODE(code, GUMLOOP_ERR_INVALID_ARGUMENT, json);
+    CHECK(info == NULL && contains(json, "request_options.extra_headers"));
+    gumloop_string_free(json);
+    code = gumloop_client_call(client, "get_session", "{}", NULL, NULL, &info);
+    CHECK(code == GUMLOOP_ERR_NULL_ARGUMENT && info == NULL);
+    CHECK(admin_api_requests() == before);
 }
 
 /* The description is static JSON, the same pointer every time, listing the bytes operation. */
@@ -397,6 +444,7 @@ int main(void) {
     test_agents_and_raw(client);
     test_artifacts(client);
     test_description();
+    test_call_by_name(client);
     gumloop_client_free(client);
     admin_reset();
     return harness_finish("test_surface");

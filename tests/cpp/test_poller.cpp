@@ -1,9 +1,12 @@
 // The C++ poller (gumloop::poller) against the emulator: calls started without blocking, their
 // items taken when the descriptor is readable, each stream's events before its end,
-// cancellation, refusals that start nothing. Built and run as test_gumloop.cpp is.
+// cancellation, refusals that start nothing, a download's bytes and a call's info taken after
+// its end, a call's own request options. Built and run as test_gumloop.cpp is.
 #include "checks.hpp"
 
 #include <poll.h>
+
+#include <cstdlib>
 
 #include <string>
 #include <type_traits>
@@ -89,10 +92,58 @@ void test_poller(const gumloop::client &client) {
     CHECK(moved.get_fd() >= 0 && poller.get_fd() == -1);
 }
 
+/**
+ * A download through the poller: its DONE item has the document, take_bytes() the bytes once;
+ * take_call_info() says what its requests saw; request_options reach the call's requests; the
+ * blocking call by name gives the same info.
+ */
+void test_bytes_info_and_request_options(const gumloop::client &client) {
+    const std::string created = client.create_session("agent_pro", R"({"input":"[artifact:out.txt]"})");
+    const std::string sid = checks::field(created, "id", "sess");
+    client.wait_session(sid);
+    const std::string listed = client.list_artifacts("agent_pro", R"({"session_id":")" + sid + "\"}");
+    const std::string aid = checks::field(listed, "id", "art_");
+    CHECK(!aid.empty());
+
+    gumloop::poller poller;
+    const std::uint64_t id = poller.start_call(client, "download_artifact", R"({"artifact_id":")" + aid + "\"}");
+    EXPECT_ERROR(poller.take_bytes(id), GUMLOOP_ERR_INVALID_ARGUMENT);
+    std::vector<gumloop::poller::item> others;
+    const gumloop::poller::item done = wait_done(poller, id, &others);
+    const std::string expected = "Artifact out.txt of session " + sid + "\n";
+    CHECK(has(done.result(), "\"size\":" + std::to_string(expected.size())));
+    const std::vector<std::uint8_t> bytes = poller.take_bytes(id);
+    CHECK(std::string(bytes.begin(), bytes.end()) == expected);
+    EXPECT_ERROR(poller.take_bytes(id), GUMLOOP_ERR_INVALID_ARGUMENT);
+    const std::string info = poller.take_call_info(id);
+    CHECK(has(info, "\"attempts\":") && has(info, "\"request_id\":\"req_"));
+    EXPECT_ERROR(poller.take_call_info(id), GUMLOOP_ERR_INVALID_ARGUMENT);
+
+    // A call's own headers reach its request, and only its.
+    gumloop::request_options options;
+    options.extra_headers.emplace_back("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    options.timeout_ms = 30000;
+    std::free(admin_request("DELETE", "/requests", nullptr));
+    const gumloop::client::call_result got =
+        client.call("get_session", gumloop::with_request_options(R"({"session_id":")" + sid + "\"}", options));
+    CHECK(has(got.json, "\"id\":\"" + sid + "\""));
+    CHECK(has(got.info, "\"attempts\":1"));
+    char *log = admin_request("GET", "/requests", nullptr);
+    CHECK(log != nullptr && has(log, "\"traceparent\":\"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\""));
+    std::free(log);
+    CHECK(gumloop::with_request_options("", options).rfind("{\"request_options\":{", 0) == 0);
+    CHECK(has(gumloop::with_request_options("{}", options), "\"timeout_ms\":30000}}"));
+    options.extra_headers = {{"Authorization", "Bearer x"}};
+    EXPECT_ERROR(client.call("get_session", gumloop::with_request_options(R"({"session_id":"s"})", options)),
+                 GUMLOOP_ERR_INVALID_ARGUMENT);
+    EXPECT_ERROR(client.call("stream_session", R"({"agent_id":"agent_pro"})"), GUMLOOP_ERR_INVALID_ARGUMENT);
+}
+
 }  // namespace
 
 int main() {
     gumloop::client client(checks::ada);
     test_poller(client);
+    test_bytes_info_and_request_options(client);
     return harness_finish("test_poller_cpp");
 }

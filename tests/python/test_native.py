@@ -27,6 +27,7 @@ HEADER = REPO_ROOT / "include" / "gumloop.h"
 C_TYPES: Dict[str, Any] = {
     "gumloop_code": ctypes.c_uint32,
     "int32_t": ctypes.c_int32,
+    "bool": ctypes.c_bool,
     "size_t": ctypes.c_size_t,
     "void *": ctypes.c_void_p,
     "const char *": ctypes.c_char_p,

@@ -1,164 +1,169 @@
 /**
- * `Client` and its `sessions` resource. Every call is a Promise over the library's
- * non-blocking poller: it never blocks the event loop, and an `AbortSignal` cancels it (the
- * library closes its connection). Behaviour — retries, exactly-once creation, stream resume,
- * validation — is the library's; this file converts arguments and results.
+ * `Client`: its configuration, its connection pool and its resources. Every call is a Promise
+ * over the library's non-blocking poller: it never blocks the event loop, and an `AbortSignal`
+ * cancels it (the library closes its connection). Behaviour — retries, exactly-once creation,
+ * stream resume, validation — is the library's; this package converts arguments and answers.
  */
+import { Agents } from "./agents.js";
+import { Artifacts } from "./artifacts.js";
+import type { CallArgs, CallData, CallInfo, CallOptions, Caller } from "./caller.js";
 import { errorFor, GumloopError, localError } from "./errors.js";
+import { argumentsJson, parseAnswer } from "./json.js";
 import { c, OK, Pointer, takeString } from "./native.js";
-import { CallData, poller } from "./poller.js";
-import { Agents, Artifacts, SessionExtras } from "./resources.js";
+import { drainLogs } from "./logs.js";
+import { OAuth } from "./oauth.js";
+import { outJson } from "./outcall.js";
+import { ClientOptions, clientOptionsShape, RefreshedTokens } from "./options.js";
+import { CallSink, poller } from "./poller.js";
+import { Sessions } from "./sessions.js";
 import { EventStream, StreamEvent, StreamSummary } from "./stream.js";
+import { Shape, toWire } from "./wire.js";
 
-/** Client options; omitted ones come from the environment and the library's defaults. */
-export interface ClientOptions {
-  accessToken?: string;
-  /** Alias of accessToken, as the official SDK names it. */
-  apiKey?: string;
-  userId?: string;
-  teamId?: string;
-  baseUrl?: string;
-  streamBaseUrl?: string;
-  timeoutMs?: number;
-  connectTimeoutMs?: number;
-  streamIdleTimeoutMs?: number;
-  caCertPem?: string;
-  caCertPath?: string;
-  proxy?: string;
-  userAgentSuffix?: string;
-  maxResponseBytes?: number;
-  allowInsecureHttp?: boolean;
-  extraHeaders?: Record<string, string>;
-  maxRetries?: number;
-  maxBackoffMs?: number;
-  autoSessionId?: boolean;
-  /** Options this package does not name yet, sent as given (library spelling). */
-  extra?: Record<string, unknown>;
+/** A raw request's query and body, in the API's spelling (sent as given). */
+export interface RawRequestParams {
+  query?: Record<string, unknown>;
+  body?: unknown;
 }
 
-/** The library's spelling of an option name: `baseUrl` -> `base_url`. */
-function snake(name: string): string {
-  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+/** What `setCredentials` changes; an absent field is left as it is. */
+export interface Credentials {
+  /** The new access token; null goes back to the environment's. */
+  accessToken?: string | null;
+  /** The new user ID (`x-auth-key`); null sends none. */
+  userId?: string | null;
+  /** The new refresh token; null turns refreshing off. */
+  refreshToken?: string | null;
+}
+const credentialsShape = {
+  what: "the credentials",
+  fields: { accessToken: "value", userId: "value", refreshToken: "value" },
+} as const satisfies import("./wire.js").Shape & { fields: Record<keyof Credentials, "value"> };
+
+/** The per-call options that travel to the library, as its `request_options`. */
+const requestOptionsShape: Shape = {
+  what: "the call options",
+  fields: { extraHeaders: "value", timeoutMs: "value" },
+};
+/** The per-call options that stay in JavaScript. */
+const LOCAL_CALL_OPTIONS = ["signal", "onInfo"];
+
+/** The library's `request_options` of a call's options (null when none), refusing unknown ones. */
+function requestOptions(options: CallOptions): Record<string, unknown> | null {
+  if (typeof options !== "object" || options === null) throw localError("INVALID_ARGUMENT", "the call options must be a plain object", "options");
+  if (options.onInfo !== undefined && typeof options.onInfo !== "function") throw localError("INVALID_ARGUMENT", "`onInfo` must be a function", "onInfo");
+  const travelling = Object.fromEntries(Object.entries(options).filter(([key]) => !LOCAL_CALL_OPTIONS.includes(key)));
+  const wire = toWire(travelling, requestOptionsShape, "request_options");
+  return Object.keys(wire).length === 0 ? null : wire;
 }
 
-function optionsJson(options: ClientOptions): string {
-  const out: Record<string, unknown> = { ...(options.extra ?? {}) };
-  for (const [key, value] of Object.entries(options)) {
-    if (key === "extra" || value === undefined) continue;
-    out[snake(key)] = value;
+/** Resolves a call's arguments (and data), turning what the caller got wrong into an error. */
+function resolved(args: CallArgs, data: CallData | (() => CallData), options: CallOptions): { text: string; data: CallData } | GumloopError {
+  try {
+    const named = typeof args === "function" ? args() : args;
+    const perCall = requestOptions(options);
+    const all = perCall === null ? named : { ...named, request_options: perCall };
+    return { text: argumentsJson(all), data: typeof data === "function" ? data() : data };
+  } catch (error) {
+    if (error instanceof GumloopError) return error;
+    return localError("INVALID_ARGUMENT", `the arguments could not be read: ${String(error)}`, null, error);
   }
-  return JSON.stringify(out);
-}
-
-/** Per-call options. */
-export interface CallOptions {
-  /** Cancels the call: it rejects with a CancelledError and its connection is closed. */
-  signal?: AbortSignal;
-}
-
-/** A session envelope: `{session, queue_position}` as the server sent it. */
-export interface SessionResponse {
-  session: Session;
-  queue_position: number | null;
-  [key: string]: unknown;
-}
-
-/** A session (the server's fields; unknown ones are kept). */
-export interface Session {
-  id: string;
-  agent_id: string;
-  name?: string | null;
-  state?: string | null;
-  messages?: Array<Record<string, unknown>>;
-  pending_approvals?: Array<Record<string, unknown>>;
-  [key: string]: unknown;
-}
-
-/** One page of sessions. */
-export interface SessionList {
-  sessions: Session[];
-  next_cursor: string | null;
-}
-
-/** What a queued send answers. */
-export interface MessageReceipt {
-  message_id: string;
-  status: string;
-}
-
-/** Create parameters: the request body's fields (unknown ones are sent as given). */
-export interface CreateParams {
-  input?: string | Array<string | Record<string, unknown>>;
-  session_id?: string;
-  name?: string;
-  metadata?: Record<string, unknown>;
-  incognito?: boolean;
-  attachments?: string[];
-  [key: string]: unknown;
-}
-
-/** Send parameters. */
-export interface SendParams {
-  input?: string | Array<string | Record<string, unknown>>;
-  delivery?: "immediate" | "queued";
-  idempotency_key?: string;
-  attachments?: string[];
-  approval_responses?: Array<Record<string, unknown>>;
-  [key: string]: unknown;
-}
-
-/** List filters and paging. */
-export interface ListParams {
-  page_size?: number;
-  cursor?: string;
-  search?: string;
-  sort_order?: string;
-  type?: string;
-  state?: string;
-  creator_user_id?: string;
-  trigger_id?: string;
-  [key: string]: unknown;
-}
-
-/** Wait bounds (milliseconds). */
-export interface WaitParams {
-  timeout_ms?: number;
-  poll_interval_ms?: number;
-  max_poll_interval_ms?: number;
 }
 
 /** A Gumloop client: its configuration and connection pool. */
-export class Client {
-  #handle: Pointer | null;
+export class Client implements Caller {
+  #handle: Pointer | null = null;
   #inFlight = 0;
   #closeWhenIdle = false;
+  readonly #idle: Array<() => void> = [];
   /** The session calls. */
   readonly sessions: Sessions;
   /** Finding and checking agents. */
   readonly agents: Agents;
   /** The files agents produced. */
   readonly artifacts: Artifacts;
+  /** Signing in with OAuth. */
+  readonly oauth: OAuth;
+  readonly #onTokens: ((refreshed: RefreshedTokens) => void) | undefined;
+  #refreshesSeen = 0n;
 
-  /** Makes a client; bad options throw an InvalidOptionError naming the option. */
+  /** Makes a client; bad options throw an InvalidArgumentError (kind `GUMLOOP_ERR_INVALID_OPTION`) naming the option. */
   constructor(options: ClientOptions = {}) {
+    const given: unknown = options;
+    let libraryOptions = given;
+    let onTokens: unknown;
+    if (typeof given === "object" && given !== null && "onTokens" in given) {
+      ({ onTokens, ...libraryOptions } = given as ClientOptions);
+      if (onTokens !== undefined && typeof onTokens !== "function") {
+        throw localError("INVALID_OPTION", "`onTokens` must be a function", "onTokens");
+      }
+    }
+    const optionsText = argumentsJson(toWire(libraryOptions, clientOptionsShape, "options"));
     const out: [Pointer | null] = [null];
     const json: [Pointer | null] = [null];
-    const code = c.clientNew(optionsJson(options), out, json);
+    const code = c.clientNew(optionsText, out, json);
     const text = takeString(json[0]);
     if (code !== OK || out[0] === null) throw errorFor(code, text);
     this.#handle = out[0];
     this.sessions = new Sessions(this);
     this.agents = new Agents(this);
     this.artifacts = new Artifacts(this);
+    this.oauth = new OAuth(this, { baseUrl: options.baseUrl, allowInsecureHttp: options.allowInsecureHttp });
+    this.#onTokens = onTokens as ((refreshed: RefreshedTokens) => void) | undefined;
+  }
+
+  /**
+   * Replaces the client's credentials for the calls that start afterwards (calls in flight keep
+   * theirs; connections stay open). Returns the credentials' generation.
+   */
+  setCredentials(credentials: Credentials): { generation: number } {
+    const text = argumentsJson(toWire(credentials, credentialsShape, "credentials"));
+    if (this.#handle === null || this.#closeWhenIdle) throw localError("INVALID_ARGUMENT", "the client is closed", "client");
+    const handle = this.#handle;
+    return parseAnswer<{ generation: number }>(outJson((out) => c.clientSetCredentials(handle, text, out)) ?? "null");
+  }
+
+  /**
+   * After each call, before it settles: publishes the library's log records, hands a refreshed
+   * token pair to `onTokens` and the call's info to its `onInfo`. What those throw is rethrown
+   * as an uncaught exception; the call settles as it ended.
+   */
+  #afterCall(options: CallOptions, info: string | null | undefined): void {
+    try {
+      this.#publishAfterCall();
+      if (options?.onInfo !== undefined && info) options.onInfo(parseAnswer<CallInfo>(info, "the call's info"));
+    } catch (error) {
+      process.nextTick(() => {
+        throw error;
+      });
+    }
+  }
+
+  #publishAfterCall(): void {
+    drainLogs();
+    if (this.#onTokens === undefined || this.#handle === null) return;
+    const count = BigInt(c.clientGetRefreshCount(this.#handle));
+    if (count <= this.#refreshesSeen) return;
+    this.#refreshesSeen = count;
+    const handle = this.#handle;
+    const text = outJson((out) => c.clientTakeTokens(handle, out));
+    if (text === null) return;
+    try {
+      this.#onTokens(parseAnswer<RefreshedTokens>(text, "the refreshed tokens"));
+    } catch (error) {
+      process.nextTick(() => {
+        throw error;
+      });
+    }
   }
 
   /**
    * A request the library does not wrap: `path` is given as segments (each encoded as one
    * segment, after the API's base path), with the library's credentials, safe-retry rules,
-   * limits and error model. The answer is the server's JSON.
+   * limits and error model. The query and body are sent as given; the answer is the server's JSON.
    */
-  request(method: string, path: string[], params: { query?: Record<string, unknown>; body?: unknown } = {}, options?: CallOptions): Promise<unknown> {
-    return this.call("send_request", { method, path, query: params.query ?? null, body: params.body ?? null }, options).then((t) => JSON.parse(t) as unknown);
+  request(method: string, path: string[], params: RawRequestParams = {}, options?: CallOptions): Promise<unknown> {
+    const args = () => ({ method, path, query: params.query ?? null, body: params.body ?? null });
+    return this.call("send_request", args, options).then((t) => parseAnswer<unknown>(t));
   }
 
   /** Whether close() was called. */
@@ -172,30 +177,55 @@ export class Client {
     this.#freeIfIdle();
   }
 
+  /** `using client = new Client()`: close() at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** `await using client = new Client()`: close(), then wait until the calls still running have ended. */
+  [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    if (this.#handle === null) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
   #freeIfIdle(): void {
     if (this.#closeWhenIdle && this.#inFlight === 0 && this.#handle !== null) {
       c.clientFree(this.#handle);
       this.#handle = null;
+      for (const resolve of this.#idle.splice(0)) resolve();
     }
   }
 
   /**
    * Starts one operation of the library's table (`create_session`, `get_session`, ...) with
-   * its named arguments. For internal use by the resources, and for operations this package
-   * does not wrap yet.
+   * its named arguments in the library's spelling; resolves to the answer's JSON text. The
+   * resources use it; it also reaches operations this package does not wrap yet.
    */
-  call(operation: string, args: Record<string, unknown>, options: CallOptions = {}, data: CallData = null): Promise<string> {
-    return new Promise<string>((resolve, reject) => {
-      const finish = this.#begin(options.signal, reject);
+  call(operation: string, args: CallArgs, options: CallOptions = {}, data: CallData | (() => CallData) = null): Promise<string> {
+    return this.#run(operation, args, options, data, false).then((done) => done.answer);
+  }
+
+  /** Starts an operation whose result is bytes (`download_artifact`): what was fetched, and the bytes. */
+  bytes(operation: string, args: CallArgs, options: CallOptions = {}): Promise<{ answer: string; data: Uint8Array }> {
+    return this.#run(operation, args, options, null, true);
+  }
+
+  #run(operation: string, args: CallArgs, options: CallOptions, data: CallData | (() => CallData), bytes: boolean) {
+    return new Promise<{ answer: string; data: Uint8Array }>((resolve, reject) => {
+      const finish = this.#begin(options?.signal, reject);
       if (!finish) return;
-      const started = this.#start(operation, args, data, {
-        done: (result, error) => {
+      const started = this.#start(operation, args, data, options, {
+        bytes,
+        info: options?.onInfo !== undefined,
+        done: (result, error, extra) => {
+          this.#afterCall(options, extra.info);
           finish.end();
           if (error) reject(error);
-          else resolve(result ?? "null");
+          else resolve({ answer: result ?? "null", data: extra.bytes ?? new Uint8Array(0) });
         },
       });
-      if (started instanceof Error) {
+      if (started instanceof GumloopError) {
         finish.end();
         reject(started);
       } else {
@@ -204,19 +234,35 @@ export class Client {
     });
   }
 
-  /** Starts a streaming operation: events go to the stream. */
-  stream(operation: string, args: Record<string, unknown>, options: CallOptions = {}): EventStream {
+  /** Starts a streaming operation: its events, read with `for await`. */
+  stream(operation: string, args: CallArgs, options: CallOptions = {}): EventStream {
     return new EventStream((push, settle) => {
-      const finish = this.#begin(options.signal, (error) => settle(null, error));
+      const finish = this.#begin(options?.signal, (error) => settle(null, error));
       if (!finish) return () => undefined;
-      const started = this.#start(operation, args, null, {
-        event: (json) => push(JSON.parse(json) as StreamEvent),
-        done: (result, error) => {
+      let broken: GumloopError | null = null;
+      const started = this.#start(operation, args, null, options, {
+        info: options?.onInfo !== undefined,
+        event: (json) => {
+          if (broken) return;
+          try {
+            push(parseAnswer<StreamEvent>(json, "a stream event"));
+          } catch (error) {
+            broken = error as GumloopError;
+            if (typeof started === "bigint") poller().cancel(started);
+          }
+        },
+        done: (result, error, extra) => {
+          this.#afterCall(options, extra.info);
           finish.end();
-          settle(result === null ? null : (JSON.parse(result) as StreamSummary), error);
+          if (broken ?? error) return settle(null, broken ?? error);
+          try {
+            settle(result === null ? null : parseAnswer<StreamSummary>(result, "the stream's summary"), null);
+          } catch (failure) {
+            settle(null, failure as GumloopError);
+          }
         },
       });
-      if (started instanceof Error) {
+      if (started instanceof GumloopError) {
         finish.end();
         settle(null, started);
         return () => undefined;
@@ -230,6 +276,10 @@ export class Client {
   #begin(signal: AbortSignal | undefined, reject: (error: GumloopError) => void) {
     if (this.#handle === null || this.#closeWhenIdle) {
       reject(localError("INVALID_ARGUMENT", "the client is closed", "client"));
+      return null;
+    }
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      reject(localError("INVALID_ARGUMENT", "`signal` must be an AbortSignal", "signal"));
       return null;
     }
     if (signal?.aborted) {
@@ -254,93 +304,14 @@ export class Client {
     };
   }
 
-  #start(operation: string, args: Record<string, unknown>, data: CallData, sink: Parameters<ReturnType<typeof poller>["start"]>[4]): bigint | GumloopError {
+  #start(operation: string, args: CallArgs, data: CallData | (() => CallData), options: CallOptions, sink: CallSink): bigint | GumloopError {
+    const call = resolved(args, data, options);
+    if (call instanceof GumloopError) return call;
     try {
-      return poller().start(this.#handle as Pointer, operation, args, data, sink);
+      return poller().start(this.#handle as Pointer, operation, call.text, call.data, sink);
     } catch (error) {
       if (error instanceof GumloopError) return error;
-      throw error;
+      return localError("INTERNAL", `the call could not be started: ${String(error)}`, null, error);
     }
-  }
-}
-
-/** A session call's answer, parsed. */
-function parsed<T>(text: Promise<string>): Promise<T> {
-  return text.then((t) => JSON.parse(t) as T);
-}
-
-/** The session calls, named as the official SDK names them. */
-export class Sessions extends SessionExtras {
-  readonly #client: Client;
-
-  constructor(client: Client) {
-    super(client);
-    this.#client = client;
-  }
-
-  /** Starts a session: an idle stub without `input`, a working session with it. */
-  create(agentId: string, params: CreateParams = {}, options?: CallOptions): Promise<SessionResponse> {
-    return parsed(this.#client.call("create_session", { agent_id: agentId, body: params }, options));
-  }
-
-  /** A session with its transcript. */
-  retrieve(sessionId: string, options?: CallOptions): Promise<SessionResponse> {
-    return parsed(this.#client.call("get_session", { session_id: sessionId }, options));
-  }
-
-  /** One page of the agent's sessions. */
-  list(agentId: string, params: ListParams = {}, options?: CallOptions): Promise<SessionList> {
-    return parsed(this.#client.call("list_sessions", { agent_id: agentId, query: params }, options));
-  }
-
-  /** Every session of the agent, page after page. */
-  async *listAll(agentId: string, params: ListParams = {}, options?: CallOptions): AsyncGenerator<Session> {
-    let cursor = params.cursor;
-    for (;;) {
-      const page = await this.list(agentId, cursor === undefined ? params : { ...params, cursor }, options);
-      yield* page.sessions;
-      if (!page.next_cursor) return;
-      cursor = page.next_cursor;
-    }
-  }
-
-  /** Sends a message: the envelope, or a receipt for `delivery: "queued"`. */
-  send(sessionId: string, params: SendParams, options?: CallOptions): Promise<SessionResponse | MessageReceipt> {
-    return parsed(this.#client.call("send_message", { session_id: sessionId, body: params }, options));
-  }
-
-  /** Stops a running or queued session. */
-  cancel(sessionId: string, options?: CallOptions): Promise<SessionResponse> {
-    return parsed(this.#client.call("cancel_session", { session_id: sessionId }, options));
-  }
-
-  /** Renames a session (the official SDK's `update`). */
-  update(sessionId: string, params: { name: string }, options?: CallOptions): Promise<SessionResponse> {
-    return this.rename(sessionId, params.name, options);
-  }
-
-  /** Renames a session. */
-  rename(sessionId: string, name: string, options?: CallOptions): Promise<SessionResponse> {
-    return parsed(this.#client.call("rename_session", { session_id: sessionId, name }, options));
-  }
-
-  /** Waits until the session settles (completed, failed, approval_required or idle). */
-  wait(sessionId: string, params: WaitParams = {}, options?: CallOptions): Promise<SessionResponse> {
-    return parsed(this.#client.call("wait_session", { session_id: sessionId, options: params }, options));
-  }
-
-  /** Creates a session and streams its run: `for await (const event of stream)`. */
-  stream(agentId: string, params: CreateParams = {}, options?: CallOptions): EventStream {
-    return this.#client.stream("stream_session", { agent_id: agentId, body: params }, options);
-  }
-
-  /** Sends a message (or approval responses) and streams the run it starts. */
-  streamMessage(sessionId: string, params: SendParams, options?: CallOptions): EventStream {
-    return this.#client.stream("stream_message", { session_id: sessionId, body: params }, options);
-  }
-
-  /** Replays a session's events after `cursor`, then follows the run live. */
-  resumeStream(sessionId: string, cursor: string, options?: CallOptions): EventStream {
-    return this.#client.stream("resume_stream", { session_id: sessionId, cursor }, options);
   }
 }

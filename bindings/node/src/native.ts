@@ -64,6 +64,7 @@ export const libraryPath: string = path;
 /** The C functions this package uses, declared from the header's prototypes. */
 export const c = {
   versionGet: lib.func("const char *gumloop_version_get(void)") as () => string,
+  descriptionGet: lib.func("const char *gumloop_description_get(void)") as () => string,
   codeGetName: lib.func("const char *gumloop_code_get_name(uint32_t code)") as (code: number) => string,
   codeGetMessage: lib.func("const char *gumloop_code_get_message(uint32_t code)") as (code: number) => string,
   stringFree: lib.func("void gumloop_string_free(void *s)") as (s: Pointer | null) => void,
@@ -71,6 +72,23 @@ export const c = {
     "uint32_t gumloop_client_new(const char *options_json, _Out_ void **out_client, _Out_ void **out_json)",
   ) as (options: string, outClient: [Pointer | null], outJson: [Pointer | null]) => number,
   clientFree: lib.func("void gumloop_client_free(void *client)") as (client: Pointer) => void,
+  clientSetCredentials: lib.func(
+    "uint32_t gumloop_client_set_credentials(void *client, const char *credentials_json, _Out_ void **out_json)",
+  ) as (client: Pointer, credentials: string, outJson: [Pointer | null]) => number,
+  clientTakeTokens: lib.func("uint32_t gumloop_client_take_tokens(void *client, _Out_ void **out_json)") as (
+    client: Pointer,
+    outJson: [Pointer | null],
+  ) => number,
+  clientGetRefreshCount: lib.func("uint64_t gumloop_client_get_refresh_count(void *client)") as (client: Pointer) => number | bigint,
+  oauthBuildAuthorizationUrl: lib.func(
+    "uint32_t gumloop_oauth_build_authorization_url(const char *params_json, _Out_ void **out_json)",
+  ) as (params: string, outJson: [Pointer | null]) => number,
+  logSetLevel: lib.func("uint32_t gumloop_log_set_level(const char *level, _Out_ void **out_json)") as (
+    level: string,
+    outJson: [Pointer | null],
+  ) => number,
+  logTake: lib.func("uint32_t gumloop_log_take(_Out_ void **out_json)") as (outJson: [Pointer | null]) => number,
+  logGetFd: lib.func("int gumloop_log_get_fd(void)") as () => number,
   pollerNew: lib.func(
     "uint32_t gumloop_poller_new(const char *options_json, _Out_ void **out_poller, _Out_ void **out_json)",
   ) as (options: string | null, outPoller: [Pointer | null], outJson: [Pointer | null]) => number,
@@ -88,6 +106,13 @@ export const c = {
     outCallId: [number | bigint],
     outJson: [Pointer | null],
   ) => number,
+  pollerTakeBytes: lib.func(
+    "uint32_t gumloop_poller_take_bytes(void *poller, uint64_t call_id, _Out_ void **out_data, _Out_ size_t *out_len, _Out_ void **out_json)",
+  ) as (poller: Pointer, callId: number | bigint, outData: [Pointer | null], outLen: [number | bigint], outJson: [Pointer | null]) => number,
+  pollerTakeCallInfo: lib.func(
+    "uint32_t gumloop_poller_take_call_info(void *poller, uint64_t call_id, _Out_ void **out_json)",
+  ) as (poller: Pointer, callId: number | bigint, outJson: [Pointer | null]) => number,
+  bytesFree: lib.func("void gumloop_bytes_free(void *data, size_t len)") as (data: Pointer, len: number | bigint) => void,
   pollerCancelCall: lib.func(
     "uint32_t gumloop_poller_cancel_call(void *poller, uint64_t call_id, _Out_ void **out_json)",
   ) as (poller: Pointer, callId: number | bigint, outJson: [Pointer | null]) => number,
@@ -113,6 +138,16 @@ export function takeString(pointer: Pointer | null): string | null {
     return koffi.decode(pointer, "char", -1) as string;
   } finally {
     c.stringFree(pointer);
+  }
+}
+
+/** Takes bytes the library handed out: copies them and frees the library's copy. */
+export function takeBytes(pointer: Pointer | null, length: number): Uint8Array {
+  if (pointer === null || pointer === 0n || length === 0) return new Uint8Array(0);
+  try {
+    return new Uint8Array(koffi.view(pointer, length).slice(0));
+  } finally {
+    c.bytesFree(pointer, length);
   }
 }
 

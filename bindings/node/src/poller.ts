@@ -5,19 +5,21 @@
  * call. The library's threads never run JavaScript: everything here runs on the event loop.
  */
 import { Socket } from "node:net";
+import type { CallData } from "./caller.js";
 import { errorFor, GumloopError, localError } from "./errors.js";
-import { c, dup, ITEM_DONE, ITEM_EVENT, ITEM_NONE, OK, Pointer, takeString } from "./native.js";
+import { c, dup, ITEM_DONE, ITEM_EVENT, ITEM_NONE, OK, Pointer, takeBytes, takeString } from "./native.js";
 
 /** What a started call hands its items to. */
 export interface CallSink {
   /** A stream event's JSON text (streams only). */
   event?(json: string): void;
-  /** The call ended: its result text, or its error. */
-  done(result: string | null, error: GumloopError | null): void;
+  /** Whether the call's result has bytes to take when it succeeds (operations of result "bytes"). */
+  readonly bytes?: boolean;
+  /** Whether to take what the call's requests saw (its call info) when it ends. */
+  readonly info?: boolean;
+  /** The call ended: its result text (and bytes), or its error; its call info's text if asked. */
+  done(result: string | null, error: GumloopError | null, extra: { bytes?: Uint8Array; info?: string | null }): void;
 }
-
-/** The byte data of an operation that takes bytes (file upload). */
-export type CallData = Uint8Array | null;
 
 class Poller {
   private readonly handle: Pointer;
@@ -39,17 +41,17 @@ class Poller {
     this.socket.on("error", (error) => {
       for (const [id, sink] of this.calls) {
         this.calls.delete(id);
-        sink.done(null, localError("INTERNAL", `the poller's descriptor failed: ${error.message}`));
+        sink.done(null, localError("INTERNAL", `the poller's descriptor failed: ${error.message}`), {});
       }
     });
     this.socket.unref();
   }
 
-  /** Starts an operation; its items go to `sink`. Returns the call's ID. */
-  start(client: Pointer, operation: string, args: unknown, data: CallData, sink: CallSink): bigint {
+  /** Starts an operation with its arguments' JSON text; its items go to `sink`. Returns the call's ID. */
+  start(client: Pointer, operation: string, args: string, data: CallData, sink: CallSink): bigint {
     const id: [number | bigint] = [0];
     const json: [Pointer | null] = [null];
-    const code = c.pollerStartCall(this.handle, client, operation, JSON.stringify(args), data, data?.length ?? 0, id, json);
+    const code = c.pollerStartCall(this.handle, client, operation, args, data, data?.length ?? 0, id, json);
     const text = takeString(json[0]);
     if (code !== OK) throw errorFor(code, text);
     const callId = BigInt(id[0]);
@@ -86,9 +88,35 @@ class Poller {
       } else if (kind[0] === ITEM_DONE) {
         this.calls.delete(callId);
         if (this.calls.size === 0) this.socket.unref();
-        if (sink) sink.done(code[0] === OK ? text : null, code[0] === OK ? null : errorFor(code[0], text));
+        if (!sink) continue;
+        const info = sink.info ? this.takeCallInfo(callId) : undefined;
+        if (code[0] !== OK) sink.done(null, errorFor(code[0], text), { info });
+        else if (sink.bytes) this.finishWithBytes(callId, text, sink, info);
+        else sink.done(text, null, { info });
       }
     }
+  }
+
+  /** Takes a finished bytes call's bytes (right after its DONE item) and hands them over. */
+  private finishWithBytes(callId: bigint, text: string | null, sink: CallSink, info: string | null | undefined): void {
+    const data: [Pointer | null] = [null];
+    const length: [number | bigint] = [0];
+    const json: [Pointer | null] = [null];
+    const code = c.pollerTakeBytes(this.handle, callId, data, length, json);
+    const error = takeString(json[0]);
+    if (code !== OK) {
+      sink.done(null, errorFor(code, error), { info });
+      return;
+    }
+    sink.done(text, null, { bytes: takeBytes(data[0], Number(length[0])), info });
+  }
+
+  /** A finished call's info text (right after its DONE item), or null when the library has none. */
+  private takeCallInfo(callId: bigint): string | null {
+    const json: [Pointer | null] = [null];
+    const code = c.pollerTakeCallInfo(this.handle, callId, json);
+    const text = takeString(json[0]);
+    return code === OK ? text : null;
   }
 
   /** How many calls are in flight (for tests and diagnostics). */

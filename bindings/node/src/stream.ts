@@ -1,20 +1,26 @@
 /**
  * A stream of events as an async iterator. The call starts when iteration (or `finished()`)
- * starts; each event is yielded once, in order; breaking out of the loop cancels the call.
+ * starts; each event is yielded once, in order; breaking out of the loop (or `await using`)
+ * cancels the call. Events and the summary are the server's and the library's JSON, with their
+ * snake_case names.
  */
-import { GumloopError } from "./errors.js";
+import type { GumloopError } from "./errors.js";
 
 /** One stream event: the server's fields (`type`, `stream_cursor`, `delta`, `final`, ...). */
 export interface StreamEvent {
+  /** `text-delta`, `finish`, an approval request, ... */
   type: string;
+  /** The resume point after this event. */
   stream_cursor?: string;
+  /** The session's ID. */
+  interaction_id?: string;
   delta?: string;
   final?: boolean;
-  finishReason?: string;
+  finishReason?: "stop" | "error" | "not_resumable" | (string & {});
   [key: string]: unknown;
 }
 
-/** What a finished stream reports. */
+/** What a finished stream reports (the library's summary). */
 export interface StreamSummary {
   session_id: string | null;
   last_cursor: string | null;
@@ -22,6 +28,7 @@ export interface StreamSummary {
   final: boolean;
   events: number;
   resumes: number;
+  [key: string]: unknown;
 }
 
 /** Starts the call: gets where to push events and how to settle; returns how to cancel it. */
@@ -71,6 +78,7 @@ export class EventStream implements AsyncIterable<StreamEvent> {
         }
       },
       (summary, error) => {
+        if (this.#ended) return;
         this.#ended = true;
         this.#summary = summary;
         this.#error = error;
@@ -110,6 +118,13 @@ export class EventStream implements AsyncIterable<StreamEvent> {
       this.#waiter = null;
       waiter.resolve({ value: undefined, done: true });
     }
+  }
+
+  /** `await using stream = ...`: stops the stream and waits for its call to end. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.stop();
+    if (this.#cancel === null) return;
+    await this.finished().catch(() => undefined);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<StreamEvent> {

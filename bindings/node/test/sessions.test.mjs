@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ConflictError, libraryVersion, version } from "../dist/index.js";
-import { ada, arm } from "./emulator.mjs";
+import { ada, arm, requests } from "./emulator.mjs";
 
 test("the loaded library is the package's version", () => {
   assert.equal(libraryVersion(), version);
@@ -28,13 +28,21 @@ test("list and listAll page through every session once", async () => {
   const client = await ada();
   const made = new Set();
   for (let i = 0; i < 5; i++) made.add((await client.sessions.create("agent_pro", { name: `n${i}` })).session.id);
-  const page = await client.sessions.list("agent_pro", { page_size: 2 });
+  const page = await client.sessions.list("agent_pro", { pageSize: 2 });
   assert.equal(page.sessions.length, 2);
   assert.ok(page.next_cursor);
   const seen = [];
-  for await (const session of client.sessions.listAll("agent_pro", { page_size: 2 })) seen.push(session.id);
+  for await (const session of client.sessions.list("agent_pro", { pageSize: 2 })) seen.push(session.id);
   assert.equal(seen.length, 5);
   assert.deepEqual(new Set(seen), made);
+  const again = [];
+  for await (const session of client.sessions.listAll("agent_pro", { pageSize: 3 })) again.push(session.id);
+  assert.deepEqual(new Set(again), made);
+  const pages = [];
+  for await (const p of client.sessions.list("agent_pro", { pageSize: 2 }).pages()) pages.push(p.sessions.length);
+  assert.deepEqual(pages, [2, 2, 1]);
+  const lists = (await requests()).filter((r) => r["method"] === "GET" && r["path"] === "/api/v1/agents/agent_pro/sessions");
+  assert.ok(lists.every((r) => /(^|&)page_size=\d/.test(r["query"] ?? "")), JSON.stringify(lists.map((r) => r["query"])));
   client.close();
 });
 
@@ -42,15 +50,13 @@ test("send, queue with an idempotency key, and wait", async () => {
   const client = await ada();
   const { session } = await client.sessions.create("agent_pro", { input: "first" });
   await assert.rejects(client.sessions.send(session.id, { input: "too soon" }), ConflictError);
-  const receipt = /** @type {import("../dist/index.js").MessageReceipt} */ (
-    await client.sessions.send(session.id, { input: "later", delivery: "queued", idempotency_key: "node-1" })
-  );
-  const again = /** @type {import("../dist/index.js").MessageReceipt} */ (
-    await client.sessions.send(session.id, { input: "later", delivery: "queued", idempotency_key: "node-1" })
-  );
+  const receipt = await client.sessions.send(session.id, { input: "later", delivery: "queued", idempotencyKey: "node-1" });
+  const again = await client.sessions.send(session.id, { input: "later", delivery: "queued", idempotencyKey: "node-1" });
+  const queued = (await requests()).filter((r) => r["method"] === "POST" && r["path"].endsWith("/messages"));
+  assert.equal(queued.at(-1)?.["headers"]["idempotency-key"], "node-1");
   assert.ok(receipt.message_id);
   assert.equal(again.message_id, receipt.message_id);
-  const done = await client.sessions.wait(session.id);
+  const done = await client.sessions.wait(session.id, { timeoutMs: 30000, pollIntervalMs: 20 });
   assert.equal(done.session.state, "completed");
   client.close();
 });

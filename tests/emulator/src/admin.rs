@@ -35,6 +35,14 @@ pub fn handle(app: &Arc<App>, parts: &Parts, body: &[u8]) -> Response<RespBody> 
             Ok(json_response(StatusCode::OK, &json!({"requests": []})))
         }
         (&Method::POST, "/_emulator/reset") => Ok(reset(app)),
+        (&Method::GET, "/_emulator/oauth") => {
+            Ok(json_response(StatusCode::OK, &app.oauth().stats()))
+        }
+        (&Method::POST, "/_emulator/oauth/approve") => Ok(crate::oauth_routes::approve(app, body)),
+        (&Method::POST, "/_emulator/oauth/expire") => {
+            let expired = app.oauth().expire_all(crate::clock::now_millis());
+            Ok(json_response(StatusCode::OK, &json!({"expired": expired})))
+        }
         (&Method::GET, "/_emulator/stats") => Ok(stats(app)),
         (&Method::GET, "/_emulator/fixtures") => Ok(json_response(
             StatusCode::OK,
@@ -54,6 +62,7 @@ fn index(app: &App) -> Response<RespBody> {
             "POST /_emulator/faults", "GET /_emulator/faults", "DELETE /_emulator/faults",
             "GET /_emulator/requests", "DELETE /_emulator/requests",
             "POST /_emulator/reset", "GET /_emulator/stats", "GET /_emulator/fixtures",
+            "GET /_emulator/oauth", "POST /_emulator/oauth/expire", "POST /_emulator/oauth/approve",
             "PATCH /_emulator/sessions/{session_id}/queue/{queued_message_id}",
         ]}),
     )
@@ -115,6 +124,7 @@ fn reset(app: &App) -> Response<RespBody> {
     app.store().clear();
     app.faults().clear();
     app.log().clear();
+    *app.oauth() = crate::oauth::OAuthStore::default();
     for c in [
         &app.stats.requests_api,
         &app.stats.requests_stream,

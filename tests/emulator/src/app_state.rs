@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use crate::faults::Faults;
 use crate::fixtures::{Agent, Fixtures};
+use crate::oauth::OAuthStore;
 use crate::reqlog::RequestLog;
 use crate::store::Store;
 
@@ -73,6 +74,8 @@ pub struct App {
     pub faults: Mutex<Faults>,
     /// Log of received requests.
     pub log: Mutex<RequestLog>,
+    /// OAuth clients, codes and tokens.
+    pub oauth: Mutex<OAuthStore>,
     /// Counters.
     pub stats: Stats,
 }
@@ -102,6 +105,7 @@ impl App {
             url_key,
             store: Mutex::new(Store::default()),
             faults: Mutex::new(Faults::default()),
+            oauth: Mutex::new(OAuthStore::default()),
             stats: Stats::default(),
         }))
     }
@@ -119,6 +123,11 @@ impl App {
     /// Locks the request log.
     pub fn log(&self) -> MutexGuard<'_, RequestLog> {
         self.log.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Locks the OAuth state.
+    pub fn oauth(&self) -> MutexGuard<'_, OAuthStore> {
+        self.oauth.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Counts one request.

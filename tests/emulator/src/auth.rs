@@ -69,7 +69,24 @@ pub fn authenticate(
             .get(user)
             .is_some_and(|u| u.teams.iter().any(|t| t == team))
     };
-    let (user_id, kind, team_scope) = if let Some(user) = fx.personal_keys.get(token) {
+    let issued = app.oauth().check_access(token, crate::clock::now_millis());
+    let (user_id, kind, team_scope) = if let Some(issued) = issued {
+        match issued {
+            Ok(user) => (user, CredentialKind::OAuth, None),
+            Err(crate::oauth::TokenProblem::Expired) => {
+                return Err(unauthorized(
+                    "token_expired",
+                    "The access token has expired",
+                ))
+            }
+            Err(crate::oauth::TokenProblem::Revoked) => {
+                return Err(unauthorized(
+                    "invalid_credentials",
+                    "The access token was revoked",
+                ))
+            }
+        }
+    } else if let Some(user) = fx.personal_keys.get(token) {
         match auth_key {
             None => {
                 return Err(unauthorized(

@@ -124,6 +124,14 @@ async fn answer(
 
     let resp = match listener {
         Listener::Storage => storage::handle(app, parts),
+        Listener::Api if crate::oauth_routes::is_oauth(path) => crate::oauth_routes::handle(
+            app,
+            &parts.method,
+            path,
+            parts.uri.query(),
+            &parts.headers,
+            body,
+        ),
         Listener::Api | Listener::Stream => routes::dispatch(&Ctx {
             app,
             listener,

@@ -165,6 +165,9 @@ pub struct Fixtures {
     pub max_file_bytes: u64,
     /// How long an artifact's signed download URL stays valid, in milliseconds.
     pub artifact_url_ttl_ms: u64,
+    /// How long an OAuth access token issued by `/oauth/token` stays valid, in milliseconds.
+    #[serde(default = "default_oauth_token_ttl_ms")]
+    pub oauth_token_ttl_ms: u64,
     /// Teams by id.
     pub teams: BTreeMap<String, Team>,
     /// Users by id.
@@ -190,6 +193,7 @@ struct FixturesFile {
     request_log_limit: Option<usize>,
     max_file_bytes: Option<u64>,
     artifact_url_ttl_ms: Option<u64>,
+    oauth_token_ttl_ms: Option<u64>,
     #[serde(default)]
     teams: BTreeMap<String, Team>,
     #[serde(default)]
@@ -202,6 +206,11 @@ struct FixturesFile {
     team_keys: BTreeMap<String, String>,
     #[serde(default)]
     agents: BTreeMap<String, Agent>,
+}
+
+/// An hour, as the access tokens of the real service live.
+fn default_oauth_token_ttl_ms() -> u64 {
+    60 * 60 * 1000
 }
 
 fn map<V, const N: usize>(items: [(&str, V); N]) -> BTreeMap<String, V> {
@@ -260,6 +269,7 @@ impl Default for Fixtures {
             request_log_limit: 100_000,
             max_file_bytes: 200 * 1024 * 1024,
             artifact_url_ttl_ms: 15 * 60 * 1000,
+            oauth_token_ttl_ms: default_oauth_token_ttl_ms(),
             teams: map([
                 ("team_free", team("Free team", Plan::Free, None)),
                 ("team_pro", team("Pro team", Plan::Pro, None)),
@@ -370,6 +380,9 @@ impl Fixtures {
         }
         if let Some(v) = file.artifact_url_ttl_ms {
             fx.artifact_url_ttl_ms = v;
+        }
+        if let Some(v) = file.oauth_token_ttl_ms {
+            fx.oauth_token_ttl_ms = v;
         }
         fx.teams.extend(file.teams);
         fx.users.extend(file.users);

@@ -28,6 +28,8 @@ mod files;
 mod fixtures;
 mod ids;
 mod listeners;
+mod oauth;
+mod oauth_routes;
 mod plan;
 mod queue;
 mod reqlog;

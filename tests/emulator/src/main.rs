@@ -3,7 +3,7 @@
 //! ```text
 //! gumloop-emulator [--api-port N] [--stream-port N] [--storage-port N] [--host 127.0.0.1]
 //!                  [--fixtures FILE.json] [--tls-cert-out PATH --tls-key-out PATH]
-//!                  [--keepalive-ms N] [--run-delay-ms N]
+//!                  [--keepalive-ms N] [--run-delay-ms N] [--oauth-token-ttl-ms N]
 //! ```
 //! When ready it prints one JSON line on stdout:
 //! `{"api":"http://127.0.0.1:P/api/v1","stream":"http://127.0.0.1:Q/api/v1","admin":"http://127.0.0.1:P/_emulator","storage":"http://127.0.0.1:R"}`.
@@ -15,7 +15,8 @@ use std::process::ExitCode;
 use gumloop_emulator::{start, Config, Fixtures, TlsFiles};
 
 const USAGE: &str = "usage: gumloop-emulator [--api-port N] [--stream-port N] [--storage-port N] [--host 127.0.0.1] \
-[--fixtures FILE.json] [--tls-cert-out PATH --tls-key-out PATH] [--keepalive-ms N] [--run-delay-ms N]";
+[--fixtures FILE.json] [--tls-cert-out PATH --tls-key-out PATH] [--keepalive-ms N] [--run-delay-ms N] \
+[--oauth-token-ttl-ms N]";
 
 fn parse_args(args: Vec<String>) -> Result<Config, String> {
     let mut config = Config::default();
@@ -24,6 +25,7 @@ fn parse_args(args: Vec<String>) -> Result<Config, String> {
     let mut key_out: Option<PathBuf> = None;
     let mut keepalive: Option<u64> = None;
     let mut run_delay: Option<u64> = None;
+    let mut oauth_ttl: Option<u64> = None;
     let mut it = args.into_iter();
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -53,6 +55,7 @@ fn parse_args(args: Vec<String>) -> Result<Config, String> {
             "--tls-key-out" => key_out = Some(PathBuf::from(value()?)),
             "--keepalive-ms" => keepalive = Some(number(value()?)?),
             "--run-delay-ms" => run_delay = Some(number(value()?)?),
+            "--oauth-token-ttl-ms" => oauth_ttl = Some(number(value()?)?),
             _ => return Err(format!("unknown argument {arg}")),
         }
     }
@@ -64,6 +67,9 @@ fn parse_args(args: Vec<String>) -> Result<Config, String> {
     }
     if let Some(ms) = run_delay {
         config.fixtures.run_delay_ms = ms;
+    }
+    if let Some(ms) = oauth_ttl {
+        config.fixtures.oauth_token_ttl_ms = ms;
     }
     config.tls = match (cert_out, key_out) {
         (Some(cert_out), Some(key_out)) => Some(TlsFiles { cert_out, key_out }),

@@ -27,7 +27,7 @@ import ctypes
 import importlib.resources
 import os
 import sys
-from ctypes import POINTER, c_char_p, c_int, c_int32, c_size_t, c_uint32, c_uint64, c_void_p
+from ctypes import POINTER, c_bool, c_char_p, c_int, c_size_t, c_uint32, c_uint64, c_void_p
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -56,8 +56,8 @@ SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
     "gumloop_cancel_token_new": ([], c_void_p),
     # void gumloop_cancel_token_trigger(const gumloop_cancel_token *cancel);
     "gumloop_cancel_token_trigger": ([c_void_p], None),
-    # int32_t gumloop_cancel_token_is_triggered(const gumloop_cancel_token *cancel);
-    "gumloop_cancel_token_is_triggered": ([c_void_p], c_int32),
+    # bool gumloop_cancel_token_is_triggered(const gumloop_cancel_token *cancel);
+    "gumloop_cancel_token_is_triggered": ([c_void_p], c_bool),
     # void gumloop_cancel_token_free(gumloop_cancel_token *cancel);
     "gumloop_cancel_token_free": ([c_void_p], None),
     # gumloop_code gumloop_client_new(const char *options_json, gumloop_client **out_client,
@@ -267,6 +267,24 @@ SIGNATURES: Dict[str, Tuple[List[_CType], Optional[_CType]]] = {
     #     uint32_t *out_kind, gumloop_code *out_code, char **out_json);
     "gumloop_poller_take_item": (
         [c_void_p, POINTER(c_uint64), POINTER(c_uint32), POINTER(c_gumloop_code), c_out_string],
+        c_gumloop_code,
+    ),
+    # const char *gumloop_description_get(void);  (static)
+    "gumloop_description_get": ([], c_char_p),
+    # gumloop_code gumloop_client_call(const gumloop_client *client, const char *operation,
+    #     const char *args_json, const gumloop_cancel_token *cancel, char **out_json,
+    #     char **out_info_json);
+    "gumloop_client_call": (
+        [c_void_p, c_char_p, c_char_p, c_void_p, c_out_string, c_out_string],
+        c_gumloop_code,
+    ),
+    # gumloop_code gumloop_poller_take_call_info(gumloop_poller *poller, uint64_t call_id,
+    #     char **out_json);
+    "gumloop_poller_take_call_info": ([c_void_p, c_uint64, c_out_string], c_gumloop_code),
+    # gumloop_code gumloop_poller_take_bytes(gumloop_poller *poller, uint64_t call_id,
+    #     uint8_t **out_data, size_t *out_len, char **out_json);
+    "gumloop_poller_take_bytes": (
+        [c_void_p, c_uint64, POINTER(c_void_p), POINTER(c_size_t), c_out_string],
         c_gumloop_code,
     ),
 }
