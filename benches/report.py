@@ -600,11 +600,19 @@ def write_chart(results, path):
     metrics = [("rps", "requests/s (higher is better)", False),
                ("p50_us", "p50 latency, µs (lower is better; log scale)", True),
                ("cpu_us_per_req", "CPU µs per request (lower is better; log scale)", True)]
-    fig, axes = plt.subplots(len(metrics), len(workloads), figsize=(6.2 * len(workloads), 15),
+    most = max(sum(1 for r in results["runs"] if r["workload"] == w) for w in workloads)
+    fig, axes = plt.subplots(len(metrics), len(workloads),
+                             figsize=(7.5 * len(workloads), max(15, 0.32 * most * len(metrics))),
                              squeeze=False)
     colors = {"libgumloop (C)": "#d95f02", "gumloop_ffi (Python)": "#e6ab02",
               "libcurl (C)": "#7570b3", "gumloop SDK (Python)": "#1b9e77",
-              "requests (Python)": "#66a61e", "httpx (Python)": "#a6761d", "wrk": "#555555"}
+              "requests (Python)": "#66a61e", "httpx (Python)": "#a6761d", "wrk": "#555555",
+              "libgumloop poller (C epoll)": "#d95f02", "libcurl multi (C epoll)": "#7570b3",
+              "gumloop-ffi (Node)": "#e7298a", "fetch (Node)": "#1b9e77",
+              "gumloop (Go)": "#e7298a", "net/http (Go)": "#1b9e77",
+              "gumloop_ffi (Python, main thread)": "#e6ab02",
+              "gumloop_ffi (Python, a worker thread)": "#e6ab02",
+              "gumloop SDK (Python, main thread)": "#1b9e77"}
     for col, w in enumerate(workloads):
         runs = [r for r in results["runs"] if r["workload"] == w]
         labels = [f"{r['label']} ×{r['threads']}" + (" conn." if r["label"] == "wrk" else "")
@@ -615,7 +623,9 @@ def write_chart(results, path):
             y = list(range(len(runs)))[::-1]
             ax.barh(y, values, color=[colors.get(r["label"], "#999999") for r in runs])
             ax.set_yticks(y)
-            ax.set_yticklabels(labels if col == 0 else [""] * len(labels), fontsize=9)
+            # Each workload has its own clients (the peers run only some), so each column is
+            # labelled.
+            ax.set_yticklabels(labels, fontsize=8)
             if log:
                 ax.set_xscale("log")
             top = max(values) if values else 1
