@@ -162,7 +162,7 @@ def percentile(sorted_values, p):
     return sorted_values[rank - 1]
 
 
-def timed_calls(call, seconds: float) -> tuple:
+def timed_calls(call, seconds: float) -> tuple:  # (list[float], int, float, float)
     """Calls `call` until `seconds` have passed: (latencies in seconds of the calls that
     succeeded, failures, the start and the end on the perf_counter clock). A failure is counted,
     reported once, and the loop goes on."""

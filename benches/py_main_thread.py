@@ -15,13 +15,14 @@ import os
 import sys
 import threading
 import time
+from typing import Any, Callable, List, Tuple
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from py_client import LABELS, make, percentile, status_kb, timed_calls  # noqa: E402
 
 
-def loop(call, seconds: float, warmup: float) -> tuple:
+def loop(call: Callable[[], Any], seconds: float, warmup: float) -> Tuple[List[float], int, float, float]:
     """Warm-up, then calls for `seconds`: (latencies in seconds, errors, elapsed, CPU seconds)."""
     until = time.perf_counter() + warmup
     while time.perf_counter() < until:
@@ -48,7 +49,7 @@ def main() -> int:
     if args.where == "main":
         outcome = loop(call, args.seconds, args.warmup)
     else:
-        box = []
+        box: List[Tuple[List[float], int, float, float]] = []
         worker = threading.Thread(target=lambda: box.append(loop(call, args.seconds, args.warmup)))
         worker.start()
         worker.join()
