@@ -21,6 +21,7 @@ import os
 import sys
 import threading
 import time
+from typing import Any, Callable
 
 AGENT = "agent_pro"
 TOKEN = "gk_personal_ada"
@@ -162,7 +163,7 @@ def percentile(sorted_values, p):
     return sorted_values[rank - 1]
 
 
-def timed_calls(call, seconds: float) -> tuple:  # (list[float], int, float, float)
+def timed_calls(call: Callable[[], Any], seconds: float) -> tuple[list[float], int, float, float]:
     """Calls `call` until `seconds` have passed: (latencies in seconds of the calls that
     succeeded, failures, the start and the end on the perf_counter clock). A failure is counted,
     reported once, and the loop goes on."""
