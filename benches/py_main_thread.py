@@ -12,6 +12,7 @@ JSON line. `sdk` is the official SDK, for reference. Reads GUMLOOP_BASE_URL.
 import argparse
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -47,6 +48,10 @@ def main() -> int:
     op = ops[args.workload]
     call = (lambda: op(args.session_id)) if args.workload == "retrieve" else op
     if args.where == "main":
+        # As in a program started from a terminal: Python's own SIGINT handler (Ctrl-C raises
+        # KeyboardInterrupt), which a shell's background job or a parent may have replaced with
+        # SIG_IGN; a client that keeps Ctrl-C working on the main thread pays for it here.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         outcome = loop(call, args.seconds, args.warmup)
     else:
         box: List[Tuple[List[float], int, float, float]] = []

@@ -330,8 +330,9 @@ def write_markdown(results, path, chart_name):
         "(`Sessions.Create` / `Sessions.Retrieve`) or `net/http` with its default transport "
         "(idle pool as large as the concurrency, `json.Unmarshal`), 1 or 16 goroutines.")
     add("- **… (Python, main thread / a worker thread)**: benches/py_main_thread.py, the sync "
-        "client's loop on the interpreter's main thread or on one `threading.Thread`; the "
-        "official SDK on the main thread for reference.")
+        "client's loop on the interpreter's main thread (with Python's own SIGINT handler, as a "
+        "program started from a terminal has it, so that Ctrl-C works) or on one "
+        "`threading.Thread`; the official SDK on the main thread for reference.")
     add("- **wrk**: the load generator (2 threads, 16 and 64 connections), the ceiling the "
         "server allows; its CPU and RSS are the kernel's accounting of the whole process.")
     add("")
