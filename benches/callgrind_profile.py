@@ -53,19 +53,28 @@ def annotate(path, inclusive):
     return costs, total
 
 
+def run_callgrind(command, env, out):
+    """Runs `command` under callgrind, its output in file `out`."""
+    subprocess.run(
+        ["valgrind", "--tool=callgrind", "--quiet", f"--callgrind-out-file={out}"] + command,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def total_instructions(command, env, out):
+    """The instructions `command` executes in all (every thread, start-up included)."""
+    run_callgrind(command, env, out)
+    return annotate(out, False)[1]
+
+
 def profile_program(command, env, out_prefix, n1, n2):
     """Runs `command + [--requests N]` under callgrind for N1 and N2; returns the two files."""
     files = []
     for n in (n1, n2):
         out = f"{out_prefix}.{n}.callgrind"
-        subprocess.run(
-            ["valgrind", "--tool=callgrind", "--quiet", f"--callgrind-out-file={out}"]
-            + command
-            + ["--requests", str(n), "--warmup", "0"],
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        run_callgrind(command + ["--requests", str(n), "--warmup", "0"], env, out)
         files.append(out)
     return files
 

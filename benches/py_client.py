@@ -21,6 +21,7 @@ import os
 import sys
 import threading
 import time
+from typing import Any, Callable
 
 AGENT = "agent_pro"
 TOKEN = "gk_personal_ada"
@@ -162,6 +163,29 @@ def percentile(sorted_values, p):
     return sorted_values[rank - 1]
 
 
+def timed_calls(call: Callable[[], Any], seconds: float) -> tuple[list[float], int, float, float]:
+    """Calls `call` until `seconds` have passed: (latencies in seconds of the calls that
+    succeeded, failures, the start and the end on the perf_counter clock). A failure is counted,
+    reported once, and the loop goes on."""
+    latencies, errors = [], 0
+    start = before = time.perf_counter()
+    while before < start + seconds:
+        try:
+            call()
+            failed = False
+        except Exception as error:
+            failed = True
+            if errors == 0:
+                print(f"request failed: {error!r}", file=sys.stderr)
+        after = time.perf_counter()
+        if failed:
+            errors += 1
+        else:
+            latencies.append(after - before)
+        before = after
+    return latencies, errors, start, before
+
+
 def run(args) -> dict:
     base_url = os.environ["GUMLOOP_BASE_URL"]
     shared = make(args.client, base_url) if args.client in ("ffi", "sdk") else None
@@ -177,24 +201,7 @@ def run(args) -> dict:
         while time.perf_counter() < until:
             call()
         ready.wait()
-        latencies = []
-        errors = 0
-        before = time.perf_counter()
-        deadline = before + args.seconds
-        while before < deadline:
-            try:
-                call()
-                failed = False
-            except Exception as error:  # counted, reported once, and the loop goes on
-                failed = True
-                if errors == 0:
-                    print(f"request failed: {error!r}", file=sys.stderr)
-            after = time.perf_counter()
-            if failed:
-                errors += 1
-            else:
-                latencies.append(after - before)
-            before = after
+        latencies, errors, _, before = timed_calls(call, args.seconds)
         with lock:
             results.append((latencies, errors, before))
 

@@ -5,12 +5,18 @@ WORKLOAD_TITLES = {
     "create_input": "Create a session with input",
     "retrieve": "Retrieve a session",
 }
-OURS = ("libgumloop (C)", "gumloop_ffi (Python)")
+OURS = ("libgumloop (C)", "gumloop_ffi (Python)", "libgumloop poller (C epoll)",
+        "gumloop-ffi (Node)", "gumloop (Go)", "gumloop_ffi (Python, main thread)",
+        "gumloop_ffi (Python, a worker thread)")
 PEER_OF = {  # each peer, and the libgumloop client it is compared with
     "libcurl (C)": "libgumloop (C)",
     "gumloop SDK (Python)": "gumloop_ffi (Python)",
     "requests (Python)": "gumloop_ffi (Python)",
     "httpx (Python)": "gumloop_ffi (Python)",
+    "libcurl multi (C epoll)": "libgumloop poller (C epoll)",
+    "fetch (Node)": "gumloop-ffi (Node)",
+    "net/http (Go)": "gumloop (Go)",
+    "gumloop SDK (Python, main thread)": "gumloop_ffi (Python, main thread)",
 }
 MIB = 1024 * 1024
 # Frames that wrap the whole request loop and say nothing about where its time goes.
@@ -106,6 +112,70 @@ def targets(results):
 
 
 ASYNC_OURS, ASYNC_SDK = "gumloop_ffi AsyncClient", "gumloop SDK AsyncGumloop"
+
+
+def hot_path_targets(results):
+    """The goals of the hot-path work, each as (target, workload, value, goal, met, measured)."""
+    rows = []
+    prof = results.get("profile", {})
+    g, c = prof.get("libgumloop"), prof.get("libcurl")
+    if g and c:
+        value = ratio(g["instructions_per_request"], c["instructions_per_request"])
+        rows.append(("instructions per request ≤ 1.0× libcurl's (callgrind, C, one thread)",
+                     "create_idle", value, "<= 1.0", value is not None and value <= 1.0,
+                     f"{g['instructions_per_request']:,.0f} vs {c['instructions_per_request']:,.0f}"))
+    perf = prof.get("perf", {})
+    if perf.get("libgumloop"):
+        pg, pc = perf["libgumloop"], perf.get("libcurl")
+        value = pg["context_switches_per_request"]
+        rows.append(("context switches per request ≤ 1.5 (perf stat, C, one thread)",
+                     "create_idle", None, "<= 1.5", value <= 1.5,
+                     f"{value:.2f}" + (f" (libcurl {pc['context_switches_per_request']:.2f})"
+                                       if pc else "")))
+    for threads in (1, 16):
+        for w in WORKLOADS_OF(results):
+            a, b = find(results, w, "libgumloop (C)", threads), find(results, w, "libcurl (C)", threads)
+            value = ratio(a and a.get("cpu_us_per_req"), b and b.get("cpu_us_per_req"))
+            rows.append((f"CPU per request ≤ 1.0× libcurl's, {threads} thread{'s' if threads > 1 else ''}",
+                         w, value, "<= 1.0", value is not None and value <= 1.0,
+                         f"{fmt_us(a['cpu_us_per_req']) if a else '?'} vs "
+                         f"{fmt_us(b['cpu_us_per_req']) if b else '?'} µs"))
+    for w in WORKLOADS_OF(results):
+        a, b = find(results, w, "libgumloop (C)", 1), find(results, w, "libcurl (C)", 1)
+        value = ratio(a and a["p50_us"], b and b["p50_us"])
+        rows.append(("p50 latency on one thread ≤ 1.0× libcurl's", w, value, "<= 1.0",
+                     value is not None and value <= 1.0,
+                     f"{fmt_us(a['p50_us']) if a else '?'} vs {fmt_us(b['p50_us']) if b else '?'} µs"
+                     + per_round(a, b, "p50_us")))
+    medians = stream_medians(results)
+    a, b = medians.get("libgumloop (C callback)"), medians.get("curl -N")
+    if a and b:
+        value = ratio(a, b)
+        rows.append(("stream events/s ≥ 1.0× curl -N's (C callback)", "stream", value, ">= 1.0",
+                     value is not None and value >= 1.0,
+                     f"{fmt_int(a)} vs {fmt_int(b)} events/s (medians)"))
+    heap = results.get("stream_heap")
+    if heap:
+        kib = heap["heap_per_stream_kib"]
+        rows.append((f"heap per open stream at {heap['streams']:,} streams ≤ 8 KiB (poller)",
+                     "stream", kib / 8, "<= 1.0 (of 8 KiB)", kib <= 8, f"{kib:.1f} KiB"))
+    ours, sdk = async_run(results, ASYNC_OURS), async_run(results, ASYNC_SDK)
+    if ours:
+        value = ratio(ours.get("peak_rss_kb"), sdk and sdk.get("peak_rss_kb"))
+        rows.append((f"peak RSS at {ours['streams']:,} streams ≤ 0.5× AsyncGumloop's (AsyncClient)",
+                     "stream", value, "<= 0.5", value is not None and value <= 0.5,
+                     f"{(ours['peak_rss_kb'] or 0) / 1024:.0f} vs "
+                     f"{(sdk['peak_rss_kb'] or 0) / 1024 if sdk else 0:.0f} MiB"))
+    return rows
+
+
+def stream_medians(results):
+    """The median events/s of each streaming client."""
+    medians = {}
+    for label in dict.fromkeys(r["label"] for r in results.get("stream", [])):
+        values = sorted(r["events_per_s"] for r in results["stream"] if r["label"] == label)
+        medians[label] = values[len(values) // 2]
+    return medians
 
 
 def async_run(results, label):
@@ -272,11 +342,41 @@ def write_markdown(results, path, chart_name):
         "(pydantic models).")
     add("- **requests / httpx (Python)**: one `requests.Session` / `httpx.Client` per thread, "
         "reused; `response.json()`.")
+    add("- **libgumloop poller (C epoll)**: benches/c/bench_poll.c `calls`, one thread, one "
+        "epoll loop waiting on the poller's descriptor, 1,000 calls in flight through "
+        "`gumloop_poller_start_call`, a new one started as each ends "
+        "(`gumloop_poller_take_item`). Latency there is queueing behind 999 others.")
+    add("- **libcurl multi (C epoll)**: benches/c/bench_multi.c, one thread, 1,000 easy handles "
+        "on one multi handle driven by `curl_multi_socket_action` from an epoll loop (the "
+        "socket and timer callbacks), each handle re-added as it ends (kept-alive connection).")
+    add("- **gumloop-ffi (Node) / fetch (Node)**: benches/node_client.mjs, the package of "
+        "bindings/node (`sessions.create` / `sessions.retrieve`) or Node's built-in `fetch` "
+        "(`response.json()`), 1 or 16 requests in flight on the one event loop (the threads "
+        "column); CPU from `process.cpuUsage()`.")
+    add("- **gumloop (Go) / net/http (Go)**: benches/go, the package of bindings/go "
+        "(`Sessions.Create` / `Sessions.Retrieve`) or `net/http` with its default transport "
+        "(idle pool as large as the concurrency, `json.Unmarshal`), 1 or 16 goroutines.")
+    add("- **… (Python, main thread / a worker thread)**: benches/py_main_thread.py, the sync "
+        "client's loop on the interpreter's main thread (with Python's own SIGINT handler, as a "
+        "program started from a terminal has it, so that Ctrl-C works) or on one "
+        "`threading.Thread`; the official SDK on the main thread for reference.")
     add("- **wrk**: the load generator (2 threads, 16 and 64 connections), the ceiling the "
         "server allows; its CPU and RSS are the kernel's accounting of the whole process.")
     add("")
 
-    add("## Targets")
+    add("## Targets of the hot path")
+    add("")
+    add("Each goal, met or not, with the value measured in this run (ratio: libgumloop's value "
+        "divided by the peer's).")
+    add("")
+    add("| target | workload | ratio | goal | met | measured |")
+    add("|---|---|---:|---|---|---|")
+    for name, w, value, goal, met, detail in hot_path_targets(results):
+        add(f"| {name} | {w} | {fmt_ratio(value)} | {goal} | {'met' if met else '**not met**'} | "
+            f"{detail} |")
+    add("")
+
+    add("## Earlier targets")
     add("")
     add("| target | workload | ratio | goal | met | measured |")
     add("|---|---|---:|---|---|---|")
@@ -375,15 +475,43 @@ def write_markdown(results, path, chart_name):
             counts[r["label"]] = counts.get(r["label"], 0) + 1
             add(f"| {r['label']} | {counts[r['label']]} | {r['events']:,} | {r['bytes']:,} | "
                 f"{r['seconds']:.3f} | {fmt_int(r['events_per_s'])} | {r['first_event_ms']:.1f} |")
-        medians = {}
-        for label in counts:
-            values = sorted(r["events_per_s"] for r in results["stream"] if r["label"] == label)
-            medians[label] = values[len(values) // 2]
+        medians = stream_medians(results)
         if len(medians) == 2:
             a, b = medians.get("libgumloop (C callback)"), medians.get("curl -N")
             add("")
             add(f"Median events/s: libgumloop {fmt_int(a)}, curl -N {fmt_int(b)}: ratio "
                 f"**{fmt_ratio(ratio(a, b))}**.")
+        add("")
+
+    per_event = results.get("stream_instructions")
+    if per_event:
+        short_words, long_words = per_event["words"]
+        a, b = per_event.get("libgumloop (C callback)"), per_event.get("curl -N")
+        add(f"Instructions per stream event (callgrind, every thread, user space): each client "
+            f"streamed `[words:{short_words}]` and `[words:{long_words}]` (`[slow:0]`), and the "
+            f"difference of the two totals divided by the {long_words - short_words:,} extra "
+            f"events is one event without start-up and connecting: libgumloop's C callback "
+            f"**{a:,.0f}**, curl -N **{b:,.0f}** ({fmt_ratio(ratio(a, b))}); curl -N only writes "
+            "the bytes to a file, libgumloop also parses each event's JSON fields, checks its "
+            "order and cursor and hands the callback a NUL-terminated event.")
+        add("")
+    heap = results.get("stream_heap")
+    if heap:
+        add(f"## Memory per open stream ({heap['streams']:,} streams through the poller)")
+        add("")
+        add(f"benches/c/bench_poll.c `streams`: one whole stream first (so the runtime, TLS "
+            f"settings and pool are in the baseline), then {heap['streams']:,} "
+            "`stream_session` calls of a 30-second paced answer started at once from one epoll "
+            "loop; once every one has delivered its first event, the allocator's in-use bytes "
+            "(glibc `mallinfo2().uordblks`, with `mallopt(M_ARENA_MAX, 1)` so that the "
+            "runtime's threads allocate in the one arena it counts) less those before, divided "
+            "by the streams. Then all are cancelled.")
+        add("")
+        add(f"- heap: {heap['heap_before_kb'] / 1024:.1f} MiB before, "
+            f"{heap['heap_open_kb'] / 1024:.1f} MiB with {heap['open']:,} open: "
+            f"**{heap['heap_per_stream_kib']:.1f} KiB per stream**; resident memory "
+            f"{heap['rss_per_stream_kib']:.1f} KiB per stream; peak RSS "
+            f"{heap['max_rss_kb'] / 1024:.0f} MiB.")
         add("")
 
     prof = results.get("profile", {})
@@ -474,10 +602,16 @@ def write_markdown(results, path, chart_name):
 
     add("## Running it")
     add("")
-    add("`make bench-async` runs only the concurrent-streams comparison and prints it. "
-        "`make bench` (about five minutes; `BENCH_SECONDS=N` changes the measured window). It "
+    add(f"This page came from one `make bench` with BENCH_SECONDS={meta['seconds']:g} and "
+        f"BENCH_ROUNDS={meta.get('rounds', 1)} (the defaults are 3 and 3: lower values shorten "
+        "the run on a loaded machine and widen the spread of the timed numbers; the callgrind "
+        "and perf counters do not depend on them). "
+        "`make bench-async` runs only the concurrent-streams comparison and prints it. "
+        "`make bench` (about fifteen minutes; `BENCH_SECONDS=N` changes the measured window, "
+        "`BENCH_ROUNDS=N` the interleaved rounds). It "
         "builds the release library and emulator and the C programs, installs what is missing "
-        "(wrk, the libcurl development package, valgrind; a venv `.venv-bench` with pinned "
+        "(wrk, the libcurl development package, valgrind, perf, Go from Debian's golang-go; the "
+        "Node package's pinned dependencies; a venv `.venv-bench` with pinned "
         "versions from benches/requirements.txt), and rewrites this page and the chart. Run it "
         "when the machine is otherwise quiet: the numbers move with the load above.")
     add("")
@@ -495,11 +629,19 @@ def write_chart(results, path):
     metrics = [("rps", "requests/s (higher is better)", False),
                ("p50_us", "p50 latency, µs (lower is better; log scale)", True),
                ("cpu_us_per_req", "CPU µs per request (lower is better; log scale)", True)]
-    fig, axes = plt.subplots(len(metrics), len(workloads), figsize=(6.2 * len(workloads), 15),
+    most = max(sum(1 for r in results["runs"] if r["workload"] == w) for w in workloads)
+    fig, axes = plt.subplots(len(metrics), len(workloads),
+                             figsize=(7.5 * len(workloads), max(15, 0.32 * most * len(metrics))),
                              squeeze=False)
     colors = {"libgumloop (C)": "#d95f02", "gumloop_ffi (Python)": "#e6ab02",
               "libcurl (C)": "#7570b3", "gumloop SDK (Python)": "#1b9e77",
-              "requests (Python)": "#66a61e", "httpx (Python)": "#a6761d", "wrk": "#555555"}
+              "requests (Python)": "#66a61e", "httpx (Python)": "#a6761d", "wrk": "#555555",
+              "libgumloop poller (C epoll)": "#d95f02", "libcurl multi (C epoll)": "#7570b3",
+              "gumloop-ffi (Node)": "#e7298a", "fetch (Node)": "#1b9e77",
+              "gumloop (Go)": "#e7298a", "net/http (Go)": "#1b9e77",
+              "gumloop_ffi (Python, main thread)": "#e6ab02",
+              "gumloop_ffi (Python, a worker thread)": "#e6ab02",
+              "gumloop SDK (Python, main thread)": "#1b9e77"}
     for col, w in enumerate(workloads):
         runs = [r for r in results["runs"] if r["workload"] == w]
         labels = [f"{r['label']} ×{r['threads']}" + (" conn." if r["label"] == "wrk" else "")
@@ -510,7 +652,9 @@ def write_chart(results, path):
             y = list(range(len(runs)))[::-1]
             ax.barh(y, values, color=[colors.get(r["label"], "#999999") for r in runs])
             ax.set_yticks(y)
-            ax.set_yticklabels(labels if col == 0 else [""] * len(labels), fontsize=9)
+            # Each workload has its own clients (the peers run only some), so each column is
+            # labelled.
+            ax.set_yticklabels(labels, fontsize=8)
             if log:
                 ax.set_xscale("log")
             top = max(values) if values else 1

@@ -40,6 +40,18 @@ WORKLOADS = ["create_idle", "create_input", "retrieve"]
 C_THREADS = [1, 4, 16]
 PY_THREADS = [1, 8]
 WRK_CONNECTIONS = [16, 64]
+# What users run besides the thread-per-call loops above, on the create_idle and retrieve
+# workloads: the poller from one C epoll loop against libcurl's multi interface (1,000 calls in
+# flight), Node against its built-in fetch and Go against net/http (1 and 16 in flight), sync
+# Python on the main thread against a worker thread (and the official SDK on the main thread).
+PEER_WORKLOADS = ("create_idle", "retrieve")
+POLL_CONCURRENCY = 1000
+NODE_GO_CONCURRENCY = [1, 16]
+NODE_CLIENTS = [("ffi", "gumloop-ffi (Node)"), ("fetch", "fetch (Node)")]
+GO_CLIENTS = [("ffi", "gumloop (Go)"), ("nethttp", "net/http (Go)")]
+PY_PLACES = [("ffi", "main", "gumloop_ffi (Python, main thread)"),
+             ("ffi", "worker", "gumloop_ffi (Python, a worker thread)"),
+             ("sdk", "main", "gumloop SDK (Python, main thread)")]
 PY_CLIENTS = [
     ("ffi", "gumloop_ffi (Python)"),
     ("sdk", "gumloop SDK (Python)"),
@@ -167,6 +179,7 @@ class Bench:
         self.bin = args.bin_dir
         self.python = sys.executable
         self.results = {"runs": [], "stream": [], "first_call": [], "size": {}, "profile": {},
+                        "stream_instructions": {}, "stream_heap": {},
                         "async_streams": [], "percall": []}
 
     # -- throughput -------------------------------------------------------------------------
@@ -186,10 +199,32 @@ class Bench:
             for t in PY_THREADS:
                 runs.append((label, t, [self.python, f"{HERE}/py_client.py", "--client", key,
                                         "--threads", str(t)] + common))
+        if workload in PEER_WORKLOADS:
+            runs += self.peer_plan(common)
         for c in WRK_CONNECTIONS:
             seconds = max(1, round(self.args.seconds))
             runs.append(("wrk", c, ["wrk", "-t2", f"-c{c}", f"-d{seconds}s", "-s",
                                     f"{HERE}/wrk.lua", os.environ["GUMLOOP_BASE_URL"]]))
+        return runs
+
+    def peer_plan(self, common):
+        """The poller and curl_multi, Node, Go and main-thread Python runs of a workload."""
+        runs = []
+        for program, label in (("bench_poll", "libgumloop poller (C epoll)"),
+                               ("bench_multi", "libcurl multi (C epoll)")):
+            mode = ["calls"] if program == "bench_poll" else []
+            runs.append((label, POLL_CONCURRENCY, [f"{self.bin}/{program}"] + mode + common
+                         + ["--concurrency", str(POLL_CONCURRENCY)]))
+        for n in NODE_GO_CONCURRENCY:
+            for key, label in NODE_CLIENTS:
+                runs.append((label, n, ["node", f"{HERE}/node_client.mjs", "--client", key,
+                                        "--concurrency", str(n)] + common))
+            for key, label in GO_CLIENTS:
+                runs.append((label, n, [f"{self.bin}/gumloopbench", "-client", key,
+                                        "-concurrency", str(n)] + common))
+        for key, where, label in PY_PLACES:
+            runs.append((label, 1, [self.python, f"{HERE}/py_main_thread.py", "--client", key,
+                                    "--where", where] + common))
         return runs
 
     def throughput(self):
@@ -274,6 +309,47 @@ class Bench:
         for r in self.results["stream"]:
             log(f"stream {r['label']:24} {r['events']} events in {r['seconds']:.3f} s: "
                 f"{r['events_per_s']:.0f} events/s")
+
+    def stream_instructions(self):
+        """Instructions per stream event under callgrind: libgumloop's C callback against
+        `curl -N`, each the difference of a short and a long stream divided by the extra events,
+        so that start-up and connecting cancel out."""
+        if not (shutil.which("valgrind") and shutil.which("callgrind_annotate")):
+            return
+        short, long = self.args.stream_instruction_words
+        url = os.environ["GUMLOOP_STREAM_BASE_URL"] + f"/agents/{AGENT}/sessions"
+        totals = {"libgumloop (C callback)": [], "curl -N": []}
+        for words in (short, long):
+            body = json.dumps({"input": f"[words:{words}] [slow:0]", "stream": True})
+            commands = {
+                "libgumloop (C callback)": [f"{self.bin}/bench_gumloop", "stream", "--words",
+                                            str(words), "--repeat", "1"],
+                "curl -N": ["curl", "-sS", "-N", "-X", "POST", "-H", f"Authorization: Bearer {TOKEN}",
+                            "-H", f"x-auth-key: {USER}", "-H", "Content-Type: application/json",
+                            "-H", "Accept: text/event-stream", "--data", body, "-o", os.devnull, url],
+            }
+            for label, command in commands.items():
+                reset_emulator()
+                out = os.path.join(self.args.work_dir, f"stream-{words}.callgrind")
+                totals[label].append(callgrind_profile.total_instructions(command, child_env(), out))
+        out = {"words": [short, long]}
+        for label, (a, b) in totals.items():
+            out[label] = round((b - a) / (long - short), 1)
+            log(f"callgrind stream {label}: {out[label]:.0f} instructions per event")
+        self.results["stream_instructions"] = out
+
+    def stream_heap(self):
+        """Heap and resident memory per open stream at `--async-streams` streams through the
+        poller (bench_poll streams: mallinfo2 with one malloc arena)."""
+        reset_emulator()
+        lines, _, _, peak = run_process([f"{self.bin}/bench_poll", "streams", "--streams",
+                                         str(self.args.async_streams)], env=child_env(), timeout=120)
+        if lines:
+            result = json.loads(lines[-1])
+            result["peak_rss_kb"] = peak
+            self.results["stream_heap"] = result
+            log(f"heap per open stream at {result['streams']} streams: "
+                f"{result['heap_per_stream_kib']:.1f} KiB")
 
     # -- first call and size ----------------------------------------------------------------
     def first_call(self):
@@ -475,6 +551,9 @@ def main():
     parser.add_argument("--rounds", type=int, default=3,
                         help="runs of each configuration, interleaved; the median is reported")
     parser.add_argument("--stream-words", type=int, default=20000)
+    parser.add_argument("--stream-instruction-words", type=lambda s: [int(x) for x in s.split(",")],
+                        default=[2000, 12000],
+                        help="the short and long streams whose difference gives instructions per event")
     parser.add_argument("--async-streams", type=int, default=1000,
                         help="concurrent streams of the async_streams section")
     parser.add_argument("--profile-requests", type=lambda s: [int(x) for x in s.split(",")],
@@ -505,8 +584,8 @@ def main():
     started = time.time()
     meta = bench.meta()
     log(f"load average before: {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}")
-    for section in ("throughput", "stream", "first_call", "size", "profile", "async_streams",
-                    "percall"):
+    for section in ("throughput", "stream", "stream_instructions", "stream_heap", "first_call",
+                    "size", "profile", "async_streams", "percall"):
         if section not in skip:
             getattr(bench, section)()
     meta["load_before"] = load_before

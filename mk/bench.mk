@@ -6,6 +6,8 @@
 #                       docs/BENCHMARKS.md and docs/benchmarks.png (about ten minutes)
 #   make bench-c        only the C bench programs (build/bench/)
 #   make bench-percall  only the Python per-call cost, main thread against a worker thread
+#   make bench-go       only the Go bench program (benches/go, offline, against the release library)
+#   make bench-node     only the Node package build that benches/node_client.mjs loads
 #   make bench-async    only 1,000 concurrent streams in one process (AsyncClient, the SDK's
 #                       AsyncGumloop, the blocking client on 1,000 threads); prints the table
 #                       and writes build/bench/async-streams.md (BENCH_ASYNC_STREAMS=N)
@@ -31,7 +33,10 @@ BENCH_SECONDS ?= 3
 BENCH_ROUNDS ?= 3
 BENCH_ASYNC_STREAMS ?= 1000
 
-.PHONY: bench bench-tools bench-release bench-release-bins bench-c bench-python bench-async
+BENCH_GO_CACHE := $(BENCH_DIR)/go-cache
+
+.PHONY: bench bench-tools bench-release bench-release-bins bench-c bench-go bench-node bench-python \
+	bench-async
 
 ## bench-tools: the system tools the benchmarks use, installed with apt-get when missing
 bench-tools:
@@ -60,12 +65,29 @@ bench-release-bins:
 bench-c: bench-tools bench-release
 	@mkdir -p $(BENCH_DIR)
 	$(BENCH_CC) $(BENCH_CFLAGS) -I$(ROOT)/include $(ROOT)/benches/c/bench_gumloop.c \
-		$(ROOT)/benches/c/bench.c -L$(TARGET_DIR)/release -Wl,-rpath,$(TARGET_DIR)/release \
+		$(ROOT)/benches/c/bench_client.c $(ROOT)/benches/c/bench.c -L$(TARGET_DIR)/release -Wl,-rpath,$(TARGET_DIR)/release \
 		-lgumloop -lpthread -o $(BENCH_DIR)/bench_gumloop
 	$(BENCH_CC) $(BENCH_CFLAGS) $(ROOT)/benches/c/bench_curl.c $(ROOT)/benches/c/bench.c \
 		-lcurl -lpthread -o $(BENCH_DIR)/bench_curl
 	$(BENCH_CC) $(BENCH_CFLAGS) -I$(ROOT)/include $(ROOT)/benches/c/first_call.c \
 		$(ROOT)/benches/c/bench.c -ldl -lpthread -o $(BENCH_DIR)/first_call
+	$(BENCH_CC) $(BENCH_CFLAGS) -I$(ROOT)/include $(ROOT)/benches/c/bench_poll.c \
+		$(ROOT)/benches/c/bench_client.c $(ROOT)/benches/c/bench.c -L$(TARGET_DIR)/release -Wl,-rpath,$(TARGET_DIR)/release \
+		-lgumloop -lpthread -o $(BENCH_DIR)/bench_poll
+	$(BENCH_CC) $(BENCH_CFLAGS) $(ROOT)/benches/c/bench_multi.c $(ROOT)/benches/c/bench.c \
+		-lcurl -lpthread -o $(BENCH_DIR)/bench_multi
+
+## bench-go: benches/go (the gumloop package from bindings/go, by a replace directive, against
+## net/http), built offline (GOPROXY=off) against the release library
+bench-go: go-tool bench-release-bins
+	@mkdir -p $(BENCH_DIR)
+	cd $(ROOT)/benches/go && GOPROXY=off GOCACHE=$(BENCH_GO_CACHE) CGO_ENABLED=1 \
+		CGO_LDFLAGS="-L$(TARGET_DIR)/release -Wl,-rpath,$(TARGET_DIR)/release" \
+		sh -c '$(GO) vet . && $(GO) build -o $(BENCH_DIR)/gumloopbench .'
+
+## bench-node: the gumloop-ffi package in bindings/node built (its pinned dependencies, tsc)
+bench-node: node-deps
+	cd $(NODE_DIR) && npm run --silent build
 
 $(BENCH_VENV_STAMP): $(BENCH_REQUIREMENTS)
 	@test -x $(BENCH_PY) || $(BENCH_PYTHON3) -m venv $(BENCH_VENV)
@@ -80,7 +102,7 @@ bench-python: $(BENCH_VENV_STAMP) bench-release-bins
 		--no-build-isolation --no-deps --force-reinstall ./bindings/python
 
 ## bench: all benchmarks; rewrites docs/BENCHMARKS.md and docs/benchmarks.png
-bench: bench-tools bench-release bench-c bench-python
+bench: bench-tools bench-release bench-c bench-go bench-node bench-python
 	@echo "load average before the run: $$(cut -d' ' -f1-3 /proc/loadavg) ($$(nproc) cores)"
 	cd $(ROOT) && CARGO=$(CARGO) GUMLOOP_EMULATOR_BIN=$(BENCH_EMULATOR) \
 		GUMLOOP_EMULATOR_ARGS="--fixtures benches/emulator-fixtures.json" \

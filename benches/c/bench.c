@@ -154,7 +154,7 @@ static void *worker_main(void *arg) {
     return NULL;
 }
 
-static int compare_u64(const void *a, const void *b) {
+int bench_compare_u64(const void *a, const void *b) {
     uint64_t x = *(const uint64_t *)a;
     uint64_t y = *(const uint64_t *)b;
     return (x > y) - (x < y);
@@ -175,28 +175,32 @@ static double percentile_us(const uint64_t *sorted, size_t n, double p) {
     return (double)sorted[rank - 1] / 1000.0;
 }
 
-/* Peak resident memory of this process in KiB: VmHWM from /proc/self/status. (getrusage's
- * ru_maxrss is not used: after fork and exec it keeps the parent's high-water mark.) */
-static long peak_rss_kb(void) {
+long bench_status_kb(const char *key) {
     FILE *f = fopen("/proc/self/status", "r");
     char line[256];
     long kb = -1;
-    if (f == NULL) {
-        return -1;
-    }
-    while (fgets(line, sizeof line, f) != NULL) {
-        if (strncmp(line, "VmHWM:", 6) == 0) {
-            kb = atol(line + 6);
+    size_t n = strlen(key);
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, key, n) == 0 && line[n] == ':') {
+            kb = atol(line + n + 1);
             break;
         }
     }
-    fclose(f);
+    if (f != NULL) {
+        fclose(f);
+    }
     return kb;
 }
 
-static double cpu_seconds(const struct rusage *r) {
+static double rusage_seconds(const struct rusage *r) {
     return (double)r->ru_utime.tv_sec + (double)r->ru_utime.tv_usec / 1e6 +
            (double)r->ru_stime.tv_sec + (double)r->ru_stime.tv_usec / 1e6;
+}
+
+double bench_cpu_seconds(void) {
+    struct rusage r;
+    getrusage(RUSAGE_SELF, &r);
+    return rusage_seconds(&r);
 }
 
 int bench_run(const bench_options *o, const bench_client *client) {
@@ -255,16 +259,16 @@ int bench_run(const bench_options *o, const bench_client *client) {
     for (size_t i = 0; i < total; i++) {
         sum_us += (double)all[i] / 1000.0;
     }
-    qsort(all, total, sizeof *all, compare_u64);
+    qsort(all, total, sizeof *all, bench_compare_u64);
     double seconds = (double)(end - start) / 1e9;
-    double cpu = cpu_seconds(&after) - cpu_seconds(&before);
+    double cpu = rusage_seconds(&after) - rusage_seconds(&before);
     printf("{\"label\":\"%s\",\"workload\":\"%s\",\"threads\":%d,\"requests\":%zu,\"errors\":%ld,"
            "\"seconds\":%.4f,\"rps\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"mean_us\":%.1f,"
            "\"cpu_s\":%.4f,\"cpu_us_per_req\":%.2f,\"max_rss_kb\":%ld}\n",
            o->label, o->workload_name, n, total, errors, seconds,
            seconds > 0 ? (double)total / seconds : 0.0, percentile_us(all, total, 50.0),
            percentile_us(all, total, 99.0), total ? sum_us / (double)total : 0.0, cpu,
-           total ? cpu * 1e6 / (double)total : 0.0, peak_rss_kb());
+           total ? cpu * 1e6 / (double)total : 0.0, bench_status_kb("VmHWM"));
     fflush(stdout);
     free(all);
     free(workers);

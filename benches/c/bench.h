@@ -62,6 +62,17 @@ void bench_parse(int argc, char **argv, bench_options *options);
  *  Returns 0 when every request succeeded, 1 otherwise. */
 int bench_run(const bench_options *options, const bench_client *client);
 
+/** qsort comparison of two uint64_t values, ascending. */
+int bench_compare_u64(const void *a, const void *b);
+
+/** User plus system CPU time of this process so far, in seconds. */
+double bench_cpu_seconds(void);
+
+/** A number of /proc/self/status in KiB (`key` e.g. "VmHWM", peak resident memory, or
+ *  "VmRSS"), or -1. (getrusage's ru_maxrss is not used: after fork and exec it keeps the
+ *  parent's high-water mark.) */
+long bench_status_kb(const char *key);
+
 /** Monotonic time in nanoseconds. */
 uint64_t bench_now_ns(void);
 

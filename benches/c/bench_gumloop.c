@@ -11,30 +11,12 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "bench.h"
+#include "bench_client.h"
 
 #include <gumloop.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static gumloop_client *make_client(void) {
-    char options[1024];
-    snprintf(options, sizeof options,
-             "{\"access_token\":\"%s\",\"user_id\":\"%s\",\"base_url\":\"%s\","
-             "\"stream_base_url\":\"%s\"}",
-             BENCH_TOKEN, BENCH_USER, bench_env("GUMLOOP_BASE_URL"),
-             bench_env("GUMLOOP_STREAM_BASE_URL"));
-    gumloop_client *client = NULL;
-    char *error = NULL;
-    gumloop_code code = gumloop_client_new(options, &client, &error);
-    if (code != GUMLOOP_OK) {
-        fprintf(stderr, "gumloop_client_new: %s: %s\n", gumloop_code_get_name(code),
-                error ? error : "");
-        gumloop_string_free(error);
-        exit(1);
-    }
-    return client;
-}
 
 /* Every thread uses the one shared client; the state is the client itself. */
 static int setup(void *shared, int index, void **state) {
@@ -107,7 +89,7 @@ static int stream_main(int argc, char **argv) {
             return 2;
         }
     }
-    gumloop_client *client = make_client();
+    gumloop_client *client = bench_make_client();
     char body[128];
     /* [slow:0]: the emulator sends the whole answer at once instead of pacing it over 200 ms,
      * so the client, not the server's pacing, sets the rate. */
@@ -145,7 +127,7 @@ int main(int argc, char **argv) {
     }
     bench_options options;
     bench_parse(argc, argv, &options);
-    gumloop_client *client = make_client();
+    gumloop_client *client = bench_make_client();
     bench_client c = {setup, request, teardown, client};
     int status = bench_run(&options, &c);
     gumloop_client_free(client);

@@ -1,0 +1,7 @@
+module gumloopbench
+
+go 1.19
+
+require gumloop v0.0.0
+
+replace gumloop => ../../bindings/go
