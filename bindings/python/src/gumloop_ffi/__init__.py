@@ -28,6 +28,7 @@ from ._client import (
     library_version,
 )
 from ._call_info import CallInfo, capture_call_info
+from ._call_options import call_options
 from ._handles import CancelToken
 from ._requests import Input
 from ._streaming import AsyncEventStream, EventStream
@@ -89,6 +90,7 @@ __all__ = [
     "BadRequestError",
     "CallInfo",
     "CancelToken",
+    "call_options",
     "capture_call_info",
     "CancelledError",
     "Client",

@@ -23,7 +23,7 @@ from typing import (
     Union,
 )
 
-from . import _args, _tracing
+from . import _args, _call_options, _tracing
 from ._errors import invalid_argument
 from ._native import native
 
@@ -60,7 +60,7 @@ class Request(NamedTuple):
                 continue
             value = param.value if param.is_json else json.dumps(param.value.decode()).encode()
             parts.append(json.dumps(param.name).encode() + b":" + value)
-        options = with_trace_context(self.options)
+        options = with_call_context(self.options)
         if options is not None:
             parts.append(b'"request_options":' + options)
         return b"{" + b",".join(parts) + b"}"
@@ -102,19 +102,27 @@ def check_input(input: object) -> Optional[Any]:
     return input if isinstance(input, str) else list(input)
 
 
-def with_trace_context(options: Optional[bytes]) -> Optional[bytes]:
-    """``options`` with the current OpenTelemetry span's trace headers added (see
-    :mod:`._tracing`), unless the call names them itself; unchanged when there is no span or the
-    library takes no per-call options."""
+def with_call_context(options: Optional[bytes]) -> Optional[bytes]:
+    """``options`` (the call's own ``request_options``) with what the context where the call
+    starts adds: a :func:`~gumloop_ffi.call_options` block's time limit and headers, then the
+    current OpenTelemetry span's trace headers (see :mod:`._tracing`). The call's own headers
+    win over the block's, and both over the span's."""
+    block = _call_options.current()
     trace = _tracing.current_headers()
-    if not trace or not native.supports_request_options:
+    if not block and not trace:
         return options
-    current: Dict[str, Any] = json.loads(options) if options is not None else {}
-    headers: Dict[str, str] = dict(current.get("extra_headers") or {})
-    named = {name.lower() for name in headers}
-    headers.update({name: value for name, value in trace.items() if name not in named})
-    current["extra_headers"] = headers
-    return json.dumps(current).encode()
+    if not native.supports_request_options:
+        return options
+    own: Dict[str, Any] = json.loads(options) if options is not None else {}
+    headers: Dict[str, str] = dict(trace)
+    for layer in (block.get("extra_headers") or {}, own.get("extra_headers") or {}):
+        named = {name.lower() for name in layer}
+        headers = {n: v for n, v in headers.items() if n.lower() not in named}
+        headers.update(layer)
+    merged: Dict[str, Any] = {**block, **own}
+    if headers:
+        merged["extra_headers"] = headers
+    return json.dumps(merged).encode()
 
 
 def request_options(extra: Mapping[str, Any]) -> Optional[bytes]:
