@@ -1,7 +1,7 @@
 module gumloopbench
 
-go 1.19
+go 1.23
 
-require gumloop v0.0.0
+require go.gumloop.com/gumloop v0.0.0
 
-replace gumloop => ../../bindings/go
+replace go.gumloop.com/gumloop => ../../bindings/go

@@ -24,7 +24,7 @@ import (
 	"syscall"
 	"time"
 
-	"gumloop"
+	"go.gumloop.com/gumloop"
 )
 
 const (
