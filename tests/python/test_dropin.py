@@ -15,7 +15,6 @@ import pytest
 
 import gumloop_ffi
 from gumloop_ffi import AsyncGumloop, Gumloop, InvalidArgumentError
-from gumloop_ffi._native import native
 
 from conftest import Emulator, sent_body
 
@@ -79,22 +78,16 @@ def test_the_sdks_request_mapping_and_extra_headers(ada: Gumloop, emulator: Emul
     # Keyword arguments win over the mapping's fields, as in the SDK's build().
     ada.sessions.create("agent_pro", {"name": "old"}, name="new")
     assert sent_body(emulator.requests()[-1]) == {"name": "new"}
+    idle = ada.sessions.create("agent_pro")
     emulator.clear_log()
     trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
-    if native.supports_request_options:
-        ada.sessions.create("agent_pro", extra_headers={"traceparent": trace})
-        ada.sessions.create("agent_pro")
-        first, second = emulator.requests()
-        assert first["headers"]["traceparent"] == trace and "extra_headers" not in first["body"]
-        assert "traceparent" not in second["headers"], "for that one call only"
-        return
-    # A library without per-call request options: refused, never sent as a field of the body.
-    with pytest.raises(InvalidArgumentError) as caught:
-        ada.sessions.create("agent_pro", extra_headers={"traceparent": trace})
-    assert caught.value.param == "extra_headers"
-    with pytest.raises(InvalidArgumentError):
-        ada.sessions.send(created.session.id, "x", extra_headers={"x-a": "b"})
-    assert emulator.requests() == [], "nothing was sent"
+    ada.sessions.create("agent_pro", extra_headers={"traceparent": trace})
+    ada.sessions.send(idle.session.id, "x", extra_headers={"x-a": "b"})
+    ada.sessions.create("agent_pro")
+    first, sent, second = emulator.requests()
+    assert first["headers"]["traceparent"] == trace and "extra_headers" not in first["body"]
+    assert sent["headers"]["x-a"] == "b" and "extra_headers" not in sent["body"]
+    assert "traceparent" not in second["headers"], "for that one call only"
 
 
 def test_stream_events_have_the_sdks_attributes(ada: Gumloop) -> None:

@@ -14,7 +14,6 @@ from typing import Any, Dict, Iterator, Mapping, Optional
 
 from . import _args
 from ._errors import invalid_argument
-from ._native import native
 
 #: The current block's options, as the library's ``request_options`` object.
 _current: ContextVar[Optional[Dict[str, Any]]] = ContextVar("gumloop_ffi_call_options", default=None)
@@ -28,10 +27,6 @@ def call_options(
     call made inside the block. Bad values are refused here, before any call."""
     timeout_ms = _args.seconds_to_ms("timeout", timeout)
     headers = _args.check_mapping("extra_headers", extra_headers)
-    if not native.supports_request_options:
-        raise invalid_argument(
-            "call_options", "this libgumloop has no per-call request options; give them to the client"
-        )
     merged: Dict[str, Any] = dict(_current.get() or {})
     if timeout_ms is not None:
         merged["timeout_ms"] = timeout_ms

@@ -201,8 +201,6 @@ class Native:
                 f"{LIBRARY_VERSION}"
             )
         self.cdll = cdll
-        #: Whether calls take their own ``request_options`` (per-call headers).
-        self.supports_request_options = "gumloop_poller_take_call_info" in self.functions
 
     def version(self) -> str:
         raw: Optional[bytes] = self.functions["gumloop_version_get"]()

@@ -25,7 +25,6 @@ from typing import (
 
 from . import _args, _call_options, _tracing
 from ._errors import invalid_argument
-from ._native import native
 
 #: What ``input`` may be: text, or a list of content parts (objects or strings); or, as the
 #: official SDK takes it, the whole request body (a mapping).
@@ -111,8 +110,6 @@ def with_call_context(options: Optional[bytes]) -> Optional[bytes]:
     trace = _tracing.current_headers()
     if not block and not trace:
         return options
-    if not native.supports_request_options:
-        return options
     own: Dict[str, Any] = json.loads(options) if options is not None else {}
     headers: Dict[str, str] = dict(trace)
     for layer in (block.get("extra_headers") or {}, own.get("extra_headers") or {}):
@@ -127,18 +124,10 @@ def with_call_context(options: Optional[bytes]) -> Optional[bytes]:
 
 def request_options(extra: Mapping[str, Any]) -> Optional[bytes]:
     """The call's ``request_options`` from ``extra_headers=`` (the official SDK's ``create``
-    takes them per call), or None. A library without per-call request options refuses them,
-    rather than send them as a field of the body."""
+    takes them per call), or None; never sent as a field of the body."""
     headers = _args.check_mapping("extra_headers", extra.get("extra_headers"))
     if headers is None:
         return None
-    if not native.supports_request_options:
-        raise invalid_argument(
-            "extra_headers",
-            "per-call `extra_headers` are not supported by this libgumloop (it has no per-call "
-            "request options); give them to the client instead: "
-            "Client(..., extra_headers={...})",
-        )
     return _args.json_bytes("extra_headers", {"extra_headers": dict(headers)})
 
 
