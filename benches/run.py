@@ -161,7 +161,7 @@ def child_env(**extra):
 
 
 def handover():
-    """The hand-over cost of a call without network (benches/rust/handover.rs), or None."""
+    """A blocking call's fixed cost without network (benches/rust/handover.rs), or None."""
     proc = subprocess.run([os.environ.get("CARGO", "cargo"), "bench", "--quiet", "--bench", "handover"],
                           capture_output=True, text=True, cwd=ROOT)
     lines = [l for l in proc.stdout.splitlines() if l.startswith("{")]
@@ -169,7 +169,8 @@ def handover():
         log(f"handover bench failed: {proc.stderr.strip()[-500:]}")
         return None
     result = json.loads(lines[-1])
-    log(f"handover: run {result['run_p50_us']:.1f} us p50, block_on {result['block_on_p50_us']:.2f} us")
+    log(f"handover: run_here {result['run_here_p50_us']:.2f} us p50, "
+        f"block_on {result['block_on_p50_us']:.2f} us")
     return result
 
 

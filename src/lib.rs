@@ -104,7 +104,6 @@ pub mod internal {
     pub use crate::operations::prepare;
     pub use crate::poller::{Item, Poller};
     pub use crate::runtime::local::run_here;
-    pub use crate::runtime::run;
     pub use crate::sessions::create_body::check_create;
     pub use crate::sessions::send_body::{check_stream_send, plan_send, SendPlan};
     pub use crate::stream::relay::{OwnedStart, IN_FLIGHT_BYTES};

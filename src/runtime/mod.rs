@@ -4,11 +4,9 @@
 //! It is created on first use, and again in a child process after `fork()`: a child never touches
 //! its parent's runtime, whose worker threads do not exist in the child.
 //!
-//! Blocking calls do not use it: they run on the caller's thread ([`local`]). Two ways remain to
-//! run a future here while the caller's thread waits:
-//! - [`run`]: the future runs on a worker, the caller sleeps until it ends;
-//! - [`block_on`], for Rust callers of the async core: the future is polled on the caller's
-//!   thread, as are any callbacks it makes (`Client::stream`), with this runtime's drivers.
+//! Blocking calls do not use it: they run on the caller's thread ([`local`]). [`block_on`], for
+//! Rust callers of the async core, polls a future on the caller's thread, as are any callbacks
+//! it makes (`Client::stream`), with this runtime's drivers.
 
 pub(crate) mod fork;
 pub(crate) mod local;
@@ -19,7 +17,6 @@ use std::future::Future;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use tokio::runtime::{Builder, Runtime};
-use tokio::task::JoinError;
 
 /// The environment variable that sets the number of worker threads (1 to [`MAX_WORKERS`]).
 pub(crate) const WORKER_THREADS_VAR: &str = "GUMLOOP_WORKER_THREADS";
@@ -128,34 +125,6 @@ pub fn block_on<F: Future>(future: F) -> Result<F::Output> {
     Ok(runtime.block_on(future))
 }
 
-/// Runs `future` on a worker of the runtime while the caller's thread sleeps until it is done.
-///
-/// The worker is also the thread that drives the call's connection: handing the whole call over
-/// costs one wake-up each way, where polling it from the caller's thread costs a hand-over for
-/// every step of the exchange. A panic in `future` resumes on the caller's thread. Refuses with
-/// `WrongThread` when called from inside a runtime.
-pub fn run<F>(future: F) -> Result<F::Output>
-where
-    F: Future + Send + 'static,
-    F::Output: Send + 'static,
-{
-    refuse_inside_runtime()?;
-    let runtime = runtime()?;
-    let task = runtime.spawn(future);
-    task_output(runtime.block_on(task))
-}
-
-/// The output of a joined task; a panic in it resumes on this thread.
-pub(crate) fn task_output<T>(joined: std::result::Result<T, JoinError>) -> Result<T> {
-    joined.or_else(|error| match error.try_into_panic() {
-        Ok(payload) => std::panic::resume_unwind(payload),
-        Err(error) => Err(Error::new(
-            ErrorKind::Internal,
-            format!("a call's task ended early: {error}"),
-        )),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,24 +134,6 @@ mod tests {
         assert_eq!(block_on(async { 41 + 1 }).unwrap(), 42);
         let nested = block_on(async { block_on(async {}).map_err(|e| e.kind) }).unwrap();
         assert_eq!(nested, Err(ErrorKind::WrongThread));
-    }
-
-    #[test]
-    fn runs_on_a_worker_and_refuses_nested_calls() {
-        let caller = std::thread::current().id();
-        let worker = run(async { std::thread::current().id() }).unwrap();
-        assert_ne!(worker, caller);
-        let nested = run(async { run(async {}).map_err(|e| e.kind) }).unwrap();
-        assert_eq!(nested, Err(ErrorKind::WrongThread));
-        let inside_block_on = block_on(async { run(async {}).map_err(|e| e.kind) }).unwrap();
-        assert_eq!(inside_block_on, Err(ErrorKind::WrongThread));
-    }
-
-    #[test]
-    fn a_panic_on_the_worker_reaches_the_caller() {
-        let caught = std::panic::catch_unwind(|| run(async { panic!("boom") }));
-        let payload = caught.unwrap_err();
-        assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
     }
 
     #[test]

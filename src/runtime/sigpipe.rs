@@ -144,7 +144,10 @@ mod tests {
 
     #[test]
     fn runtime_threads_block_sigpipe() {
-        let blocked = crate::runtime::run(async { blocked_now() }).unwrap();
+        let runtime = crate::runtime::runtime().unwrap();
+        let blocked = runtime
+            .block_on(runtime.spawn(async { blocked_now() }))
+            .unwrap();
         assert!(blocked);
         assert!(!blocked_now(), "the caller's mask was changed");
     }
